@@ -1,0 +1,48 @@
+# Hearth. `make run` sets everything up and serves http://127.0.0.1:8000/graphql;
+# `make test` runs the linters and the whole test suite.
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run worker test pytest lint format migrate schema bench clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+setup: $(UV)
+	$(UV) sync --frozen --quiet
+
+migrate: setup
+	$(UV) run alembic upgrade head
+
+run: migrate
+	$(UV) run uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT) --no-access-log
+
+worker: migrate
+	$(UV) run hearth worker
+
+lint: setup
+	$(UV) run ruff check .
+	$(UV) run ruff format --check .
+	$(UV) run mypy
+	$(UV) run lint-imports
+
+format: setup
+	$(UV) run ruff format .
+	$(UV) run ruff check --fix .
+
+pytest: setup
+	$(UV) run pytest -q -p no:cacheprovider
+
+test: lint pytest
+
+schema: setup
+	$(UV) run python -m api.export_schema > schema.graphql
+
+bench: setup
+	$(UV) run python -m bench
+
+clean:
+	rm -rf .tools .venv var .mypy_cache .ruff_cache

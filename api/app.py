@@ -1,0 +1,62 @@
+"""The Starlette application. ``create_app`` is the uvicorn factory:
+
+uvicorn api.app:create_app --factory
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Route, WebSocketRoute
+
+from api.health import healthz, metrics, readyz
+from api.http import HearthGraphQL
+from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from api.schema import build_schema
+from api.wiring import build_services, close_services
+from infra.logging import configure_logging
+from infra.settings import Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """Build the app. Refuses unsafe production settings (exits non-zero)."""
+    settings = settings or load_settings()
+    configure_logging(settings.hearth_log_level, json=settings.log_json)
+    schema = build_schema(settings)
+    view = HearthGraphQL(
+        schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        services = await build_services(settings)
+        app.state.services = services
+        gc.collect()
+        gc.freeze()  # start-up objects never move to the young generations again
+        try:
+            yield
+        finally:
+            await close_services(services)
+
+    return Starlette(
+        routes=[
+            Route("/graphql", view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", view),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        middleware=[
+            Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
+            Middleware(AccessLogMiddleware),
+            Middleware(BodyLimitMiddleware, max_bytes=settings.hearth_max_body_bytes),
+        ],
+        lifespan=lifespan,
+    )

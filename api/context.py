@@ -1,0 +1,74 @@
+"""Per-request (per-operation for subscriptions) context: the viewer and loaders."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any
+
+from api.container import Services
+from api.errors import auth_unavailable, not_onboarded, unauthenticated
+from api.loaders import Loaders
+from domain.errors import AuthUnavailable, Unauthenticated
+from domain.members.model import Member
+from infra.auth.verifier import Identity, parse_bearer
+
+
+@dataclass
+class Context:
+    """What every resolver can see: the services, the bearer token and the loaders."""
+
+    services: Services
+    token: str | None
+    request: Any = None
+    response: Any = None
+    loaders: Loaders = field(init=False)
+    _identity: asyncio.Future[Identity] | None = field(default=None, init=False)
+    _member: Member | None = field(default=None, init=False)
+    _member_loaded: bool = field(default=False, init=False)
+
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services)
+
+    @classmethod
+    def from_authorization(cls, services: Services, header: str | None, **kw: Any) -> Context:
+        try:
+            token = parse_bearer(header) if header and header.strip() else None
+        except Unauthenticated:
+            token = "\x00malformed"  # noqa: S105 - verified lazily, so public fields still work
+        return cls(services=services, token=token, **kw)
+
+    async def identity(self) -> Identity:
+        """The signed-in account. Raises UNAUTHENTICATED / AUTH_UNAVAILABLE errors."""
+        if self.token is None:
+            raise unauthenticated()
+        if self._identity is None:
+            self._identity = asyncio.ensure_future(self._verify(self.token))
+        return await asyncio.shield(self._identity)
+
+    async def _verify(self, token: str) -> Identity:
+        try:
+            return await self.services.verifier.verify(token)
+        except Unauthenticated as exc:
+            raise unauthenticated("Your sign-in is missing, invalid or expired.") from exc
+        except AuthUnavailable as exc:
+            raise auth_unavailable() from exc
+
+    async def member_or_none(self) -> Member | None:
+        """The viewer's profile, or None when they have not onboarded yet."""
+        identity = await self.identity()
+        if not self._member_loaded:
+            self._member = await self.loaders.member_by_uid.load(identity.uid)
+            self._member_loaded = True
+        return self._member
+
+    async def member(self) -> Member:
+        """The viewer's profile; NOT_ONBOARDED when there is none."""
+        member = await self.member_or_none()
+        if member is None:
+            raise not_onboarded()
+        return member
+
+    def forget_member(self) -> None:
+        self._member_loaded = False
+        self.loaders.member_by_uid.clear_all()

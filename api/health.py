@@ -1,0 +1,75 @@
+"""Operator endpoints: liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from api.container import Services
+
+CHECK_TIMEOUT_S = 2.0
+
+
+async def healthz(_request: Request) -> Response:
+    """200 while the process serves requests."""
+    return JSONResponse({"status": "ok"})
+
+
+async def _timed(check: Awaitable[str]) -> str:
+    try:
+        return await asyncio.wait_for(check, CHECK_TIMEOUT_S)
+    except TimeoutError:
+        return "timeout"
+    except Exception as exc:
+        return f"error: {type(exc).__name__}"
+
+
+async def _database(services: Services) -> tuple[str, str]:
+    async with services.engine.connect() as conn:
+        await conn.execute(text("SELECT 1"))
+        try:
+            result = await conn.execute(text("SELECT version_num FROM alembic_version"))
+            current = result.scalar()
+        except Exception:
+            current = None
+    expected = services.expected_migration_head
+    migrations = "ok" if current == expected else f"at {current or 'none'}, head is {expected}"
+    return "ok", migrations
+
+
+async def _redis(services: Services) -> str:
+    await services.redis.ping()
+    return "ok"
+
+
+async def readyz(request: Request) -> Response:
+    """200 only when the database answers, migrations are at head and Redis (if
+    configured) answers; otherwise 503 naming what failed."""
+    services: Services = request.app.state.services
+    checks: dict[str, Any] = {}
+    try:
+        db, migrations = await asyncio.wait_for(_database(services), CHECK_TIMEOUT_S)
+    except Exception as exc:
+        db, migrations = f"error: {type(exc).__name__}", "unknown"
+    checks["database"] = db
+    checks["migrations"] = migrations
+    if services.redis is not None:
+        checks["redis"] = await _timed(_redis(services))
+    for name, probe in services.extras.get("readiness", {}).items():
+        checks[name] = probe()
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse(
+        {"status": "ready" if ready else "unavailable", "checks": checks},
+        status_code=200 if ready else 503,
+    )
+
+
+async def metrics(_request: Request) -> Response:
+    """Prometheus metrics in the text exposition format."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

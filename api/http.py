@@ -1,0 +1,95 @@
+"""The GraphQL endpoint over HTTP and websockets.
+
+Follows the GraphQL-over-HTTP spec: a client that accepts
+``application/graphql-response+json`` gets that media type and the spec's status
+codes (400 for a request error such as a syntax or validation failure); a
+client that accepts only ``application/json`` gets 200 as before. A mutation
+sent with GET is answered 405.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from api.context import Context
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def wants_graphql_response(accept: str) -> bool:
+    """True when the Accept header lists the GraphQL response media type (q > 0)."""
+    for part in accept.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if media.lower() != GRAPHQL_RESPONSE:
+            continue
+        q = next((p.split("=", 1)[1] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            return float(q) > 0
+        except ValueError:
+            return False
+    return False
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """A request error (syntax, validation, limits) has no data and no error paths."""
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(e.path is None for e in result.errors or [])
+    )
+
+
+class HearthGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        services = request.app.state.services
+        header = request.headers.get("authorization")
+        return Context.from_authorization(services, header, request=request, response=response)
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        sub_response.graphql_response = wants_graphql_response(accept)  # type: ignore[attr-defined]
+        return sub_response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        data = await super().process_result(request, result)
+        if is_request_error(result):
+            data.pop("data", None)
+        return data
+
+    def encode_json(self, data: object) -> str:
+        return orjson.dumps(data).decode()
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if getattr(sub_response, "graphql_response", False):
+            response.headers["content-type"] = GRAPHQL_RESPONSE + "; charset=utf-8"
+            single = response_data if isinstance(response_data, dict) else None
+            if single is not None and "data" not in single and not sub_response.status_code:
+                response.status_code = 400
+        return response
+
+    async def execute_single(
+        self, request: Any, request_adapter: Any, *args: Any, **kw: Any
+    ) -> Any:
+        try:
+            return await super().execute_single(request, request_adapter, *args, **kw)
+        except HTTPException as exc:
+            if request_adapter.method == "GET" and "not allowed when using GET" in exc.reason:
+                raise HTTPException(405, exc.reason) from exc
+            raise

@@ -1,0 +1,77 @@
+"""Member mutations: onboarding and profile edits."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from api.members.types import (
+    CompleteOnboardingInput,
+    CompleteOnboardingPayload,
+    MemberType,
+    UpdateProfileInput,
+    UpdateProfilePayload,
+)
+from api.mutation_support import attempt
+from domain.members import services as members
+
+
+@strawberry.type
+class MemberMutations:
+    @strawberry.mutation(
+        description="Create the signed-in account's profile and record consent to the "
+        "community guidelines. Needs sign-in."
+    )
+    async def complete_onboarding(
+        self,
+        info: strawberry.Info,
+        input: Annotated[
+            CompleteOnboardingInput, strawberry.argument(description="The new profile.")
+        ],
+    ) -> CompleteOnboardingPayload:
+        ctx = info.context
+        identity = await ctx.identity()
+        command = members.CompleteOnboarding(
+            firebase_uid=identity.uid,
+            display_name=input.display_name,
+            timezone=input.timezone,
+            region=input.region,
+            confirms_adult=input.confirms_adult,
+            accepted_guidelines_version=input.accepted_guidelines_version,
+        )
+        services = ctx.services
+        member, errors = await attempt(
+            members.complete_onboarding(command, services.uow(), services.clock)
+        )
+        ctx.forget_member()
+        return CompleteOnboardingPayload(
+            member=MemberType.from_model(member, member.id) if member else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Edit the signed-in member's profile. Needs sign-in.")
+    async def update_profile(
+        self,
+        info: strawberry.Info,
+        input: Annotated[UpdateProfileInput, strawberry.argument(description="The changes.")],
+    ) -> UpdateProfilePayload:
+        ctx = info.context
+        identity = await ctx.identity()
+        command = members.UpdateProfile(
+            firebase_uid=identity.uid,
+            display_name=input.display_name,
+            pronouns=input.pronouns,
+            bio=input.bio,
+            timezone=input.timezone,
+            region=input.region,
+        )
+        services = ctx.services
+        member, errors = await attempt(
+            members.update_profile(command, services.uow(), services.clock)
+        )
+        ctx.forget_member()
+        return UpdateProfilePayload(
+            member=MemberType.from_model(member, member.id) if member else None,
+            user_errors=errors,
+        )

@@ -1,0 +1,123 @@
+"""GraphQL types for members."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry import relay
+
+from api.errors import UserError
+from domain.members.model import Member as MemberModel
+
+
+@strawberry.type(
+    name="Member",
+    description="A member of Hearth, known by a pseudonym. Timezone and region are "
+    "visible only to the member themself.",
+)
+class MemberType(relay.Node):
+    id: relay.NodeID[str]
+    display_name: str = strawberry.field(description="The member's pseudonym.")
+    pronouns: str | None = strawberry.field(description="Pronouns, if the member shared them.")
+    bio: str | None = strawberry.field(description="A short bio (at most 300 characters).")
+    member_since: datetime = strawberry.field(description="When the member joined Hearth.")
+    is_viewer: bool = strawberry.field(description="True when this is the signed-in member.")
+    private_timezone: strawberry.Private[str]
+    private_region: strawberry.Private[str]
+
+    @strawberry.field(description="IANA timezone. Only for the member themself; null otherwise.")
+    def timezone(self) -> str | None:
+        return self.private_timezone if self.is_viewer else None
+
+    @strawberry.field(description="ISO 3166 region. Only for the member themself; null otherwise.")
+    def region(self) -> str | None:
+        return self.private_region if self.is_viewer else None
+
+    @classmethod
+    def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:
+        return cls(
+            id=str(member.id),
+            display_name=member.display_name,
+            pronouns=member.pronouns,
+            bio=member.bio,
+            member_since=member.created_at,
+            is_viewer=member.id == viewer_id,
+            private_timezone=member.timezone,
+            private_region=member.region,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[MemberType | None]:
+        ctx = info.context
+        viewer = await ctx.member_or_none()
+        viewer_id = viewer.id if viewer else None
+        ids = [_uuid(node_id) for node_id in node_ids]
+        found = await ctx.loaders.member_by_id.load_many([i for i in ids if i is not None])
+        by_id: dict[Any, MemberModel] = {m.id: m for m in found if m is not None}
+        return [cls.from_model(by_id[i], viewer_id) if i in by_id else None for i in ids]
+
+
+def _uuid(value: str) -> UUID | None:
+    try:
+        return UUID(value)
+    except ValueError:
+        return None
+
+
+@strawberry.input(description="What a new member tells Hearth to set up their profile.")
+class CompleteOnboardingInput:
+    display_name: str = strawberry.field(
+        description="A pseudonym, 2 to 40 characters, unique regardless of case, with no "
+        "email address, phone number or link."
+    )
+    timezone: str = strawberry.field(description="IANA timezone, e.g. Europe/London.")
+    region: str = strawberry.field(description="ISO 3166 alpha-2 region code, e.g. GB.")
+    confirms_adult: bool = strawberry.field(description="Must be true: Hearth is for adults.")
+    accepted_guidelines_version: str = strawberry.field(
+        description="The version of the community guidelines the member accepted; must be "
+        "the current one (see `communityGuidelines.version`)."
+    )
+
+
+@strawberry.input(description="Profile changes. Omitted fields stay as they are.")
+class UpdateProfileInput:
+    display_name: str | None = strawberry.field(default=None, description="A new pseudonym.")
+    pronouns: str | None = strawberry.field(
+        default=None, description="Pronouns; an empty string clears them."
+    )
+    bio: str | None = strawberry.field(
+        default=None, description="Bio, at most 300 characters; an empty string clears it."
+    )
+    timezone: str | None = strawberry.field(default=None, description="IANA timezone.")
+    region: str | None = strawberry.field(default=None, description="ISO 3166 alpha-2 code.")
+
+
+@strawberry.type(description="The result of `completeOnboarding`.")
+class CompleteOnboardingPayload:
+    member: MemberType | None = strawberry.field(
+        description="The new profile; null when there are user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused.")
+
+
+@strawberry.type(description="The result of `updateProfile`.")
+class UpdateProfilePayload:
+    member: MemberType | None = strawberry.field(
+        description="The updated profile; null when there are user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why the input was refused.")
+
+
+@strawberry.type(description="Hearth's community guidelines and what Hearth is not.")
+class CommunityGuidelines:
+    version: str = strawberry.field(description="Pass this to `completeOnboarding`.")
+    summary: str = strawberry.field(description="The guidelines in a few lines.")
+    disclaimer: str = strawberry.field(
+        description="Hearth is peer support and does not replace professional treatment."
+    )

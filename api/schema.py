@@ -1,0 +1,109 @@
+"""The GraphQL schema, assembled from each area's queries and mutations.
+
+``build_schema`` is called by the app's lifespan and by ``make schema``; nothing
+is built at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
+
+from api.errors import TopLevelCode, should_mask_error
+from api.members.mutations import MemberMutations
+from api.members.queries import MemberQueries
+from api.members.types import MemberType
+from api.node import NodeQueries
+from infra.metrics import GRAPHQL_ERRORS
+from infra.settings import Settings
+
+log = logging.getLogger("hearth.graphql")
+
+
+@strawberry.type(description="Everything a client can read.")
+class Query(NodeQueries, MemberQueries):
+    pass
+
+
+@strawberry.type(description="Everything a client can change.")
+class Mutation(MemberMutations):
+    pass
+
+
+class HearthMaskErrors(MaskErrors):
+    """Masks unexpected errors and tags them INTERNAL_SERVER_ERROR."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": TopLevelCode.INTERNAL_SERVER_ERROR.value}
+        return masked
+
+
+class HearthSchema(strawberry.Schema):
+    """Logs unexpected errors with their traceback, and other errors only by code:
+    GraphQL error messages may echo input values such as a post body."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            code = (error.extensions or {}).get("code") or (
+                "INTERNAL_SERVER_ERROR" if should_mask_error(error) else "BAD_REQUEST"
+            )
+            GRAPHQL_ERRORS.labels(code).inc()
+            if should_mask_error(error):
+                original = error.original_error
+                log.error(
+                    "unexpected error in %s",
+                    ".".join(str(p) for p in error.path or []) or "operation",
+                    exc_info=(type(original), original, original.__traceback__)
+                    if original
+                    else None,
+                )
+
+
+def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type[Any]]:
+    extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.hearth_max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases),
+        lambda: ParserCache(maxsize=512),
+        lambda: ValidationCache(maxsize=512),
+    ]
+    if not settings.introspection:
+        extensions.append(DisableIntrospection)
+    if settings.mask_errors:
+        extensions.append(lambda: HearthMaskErrors(should_mask_error=should_mask_error))
+    return extensions
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    batching = (
+        {"batching_config": {"max_operations": settings.hearth_max_batch}}
+        if settings.hearth_max_batch > 0
+        else {}
+    )
+    return HearthSchema(
+        query=Query,
+        mutation=Mutation,
+        types=[MemberType],
+        extensions=_extensions(settings),
+        config=StrawberryConfig(**batching),  # type: ignore[arg-type]
+    )

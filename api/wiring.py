@@ -1,0 +1,84 @@
+"""The composition root: builds and closes every long-lived resource.
+
+Called only from the app's lifespan (and the worker command).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from api.container import Services
+from domain.clock import SystemClock
+from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
+from infra.db.engine import create_engine, create_session_factory
+from infra.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+_app_names = itertools.count(1)
+
+
+def migration_head() -> str | None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def firebase_app(settings: Settings) -> Any:
+    """A firebase-admin App for this process, or None when Firebase is not configured."""
+    if not settings.firebase_project_id:
+        return None
+    import firebase_admin
+    import google.auth.credentials
+    from firebase_admin import credentials
+
+    if settings.firebase_credentials:
+        cred: Any = credentials.Certificate(str(settings.firebase_credentials))
+    elif settings.is_production:
+        cred = credentials.ApplicationDefault()
+    else:
+        cred = google.auth.credentials.AnonymousCredentials()  # type: ignore[no-untyped-call]
+    options = {"projectId": settings.firebase_project_id}
+    return firebase_admin.initialize_app(cred, options, name=f"hearth-{next(_app_names)}")
+
+
+def build_verifier(settings: Settings, app: Any) -> CompositeVerifier:
+    firebase = FirebaseTokenVerifier(app) if app is not None and settings.firebase_sign_in else None
+    dev = DevTokenVerifier() if settings.dev_sign_in and not settings.is_production else None
+    return CompositeVerifier(firebase=firebase, dev=dev)
+
+
+async def build_services(settings: Settings) -> Services:
+    engine = create_engine(settings)
+    app = firebase_app(settings)
+    redis = None
+    if settings.redis_url:
+        import redis.asyncio as aioredis
+
+        redis = aioredis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
+    return Services(
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        verifier=build_verifier(settings, app),
+        clock=SystemClock(),
+        expected_migration_head=migration_head(),
+        redis=redis,
+        firebase_app=app,
+    )
+
+
+async def close_services(services: Services) -> None:
+    if services.redis is not None:
+        with contextlib.suppress(Exception):
+            await services.redis.aclose()
+    if services.firebase_app is not None:
+        import firebase_admin
+
+        firebase_admin.delete_app(services.firebase_app)
+    await services.engine.dispose()

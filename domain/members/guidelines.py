@@ -1,0 +1,19 @@
+"""The community guidelines members accept, and what Hearth is not."""
+
+from __future__ import annotations
+
+from domain.members.model import CURRENT_GUIDELINES_VERSION
+
+__all__ = ["CURRENT_GUIDELINES_VERSION", "DISCLAIMER", "SUMMARY"]
+
+SUMMARY = (
+    "Be kind and listen. Share your own experience, not advice you are not qualified to "
+    "give. Keep others' stories in the circle. Use content warnings. Never share anything "
+    "that identifies you or someone else. No selling, no recruiting, no hate."
+)
+
+DISCLAIMER = (
+    "Hearth is peer support from people who understand. It is not therapy or medical care "
+    "and does not replace professional treatment. If you are in danger or thinking about "
+    "ending your life, contact your local emergency number or a crisis line now."
+)

@@ -1,0 +1,131 @@
+"""Use cases for members: onboarding and profile edits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from uuid import uuid4
+
+from domain.clock import Clock
+from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.members import rules
+from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
+from domain.ports import UnitOfWork
+
+_NAME_TAKEN = "That display name is taken. Try another one."
+
+
+@dataclass(frozen=True, slots=True)
+class CompleteOnboarding:
+    """Create a member profile for a signed-in account and record consent."""
+
+    firebase_uid: str
+    display_name: str
+    timezone: str
+    region: str
+    confirms_adult: bool
+    accepted_guidelines_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateProfile:
+    """Edit a profile. ``None`` leaves a field as it is; an empty text clears
+    ``pronouns`` and ``bio``."""
+
+    firebase_uid: str
+    display_name: str | None = None
+    pronouns: str | None = None
+    bio: str | None = None
+    timezone: str | None = None
+    region: str | None = None
+
+
+def _field(name: str) -> tuple[str, ...]:
+    return ("input", name)
+
+
+async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: Clock) -> Member:
+    name, errors = rules.check_display_name(cmd.display_name, _field("displayName"))
+    tz, tz_errors = rules.check_timezone(cmd.timezone, _field("timezone"))
+    region, region_errors = rules.check_region(cmd.region, _field("region"))
+    errors += tz_errors + region_errors
+    if not cmd.confirms_adult:
+        errors.append(
+            DomainError(
+                ErrorCode.MUST_BE_ADULT,
+                "Hearth is for adults (18 and over).",
+                _field("confirmsAdult"),
+            )
+        )
+    if cmd.accepted_guidelines_version != CURRENT_GUIDELINES_VERSION:
+        errors.append(
+            DomainError(
+                ErrorCode.GUIDELINES_NOT_ACCEPTED,
+                f"Please read and accept the current guidelines ({CURRENT_GUIDELINES_VERSION}).",
+                _field("acceptedGuidelinesVersion"),
+            )
+        )
+    async with uow:
+        if await uow.members.get_by_uid(cmd.firebase_uid) is not None:
+            raise DomainError(ErrorCode.ALREADY_ONBOARDED, "You have already set up your profile.")
+        if not errors and await uow.members.name_taken(name):
+            errors.append(DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName")))
+        if errors:
+            raise ValidationError(errors)
+        now = clock.now()
+        member = Member(
+            id=uuid4(),
+            firebase_uid=cmd.firebase_uid,
+            display_name=name,
+            timezone=tz,
+            region=region,
+            created_at=now,
+            updated_at=now,
+            guidelines_version=cmd.accepted_guidelines_version,
+            guidelines_accepted_at=now,
+            adult_confirmed_at=now,
+        )
+        await uow.members.add(member)
+        await uow.commit()
+    return member
+
+
+def _validated_changes(cmd: UpdateProfile) -> dict[str, str | None]:
+    changes: dict[str, str | None] = {}
+    errors: list[DomainError] = []
+    if cmd.display_name is not None:
+        changes["display_name"], errs = rules.check_display_name(
+            cmd.display_name, _field("displayName")
+        )
+        errors += errs
+    if cmd.pronouns is not None:
+        changes["pronouns"], errs = rules.check_pronouns(cmd.pronouns, _field("pronouns"))
+        errors += errs
+    if cmd.bio is not None:
+        changes["bio"], errs = rules.check_bio(cmd.bio, _field("bio"))
+        errors += errs
+    if cmd.timezone is not None:
+        changes["timezone"], errs = rules.check_timezone(cmd.timezone, _field("timezone"))
+        errors += errs
+    if cmd.region is not None:
+        changes["region"], errs = rules.check_region(cmd.region, _field("region"))
+        errors += errs
+    if errors:
+        raise ValidationError(errors)
+    return changes
+
+
+async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, clock: Clock) -> Member:
+    changes = _validated_changes(cmd)
+    async with uow:
+        member = await uow.members.get_by_uid(cmd.firebase_uid)
+        if member is None:
+            raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
+        new_name = changes.get("display_name")
+        if new_name is not None and await uow.members.name_taken(new_name, except_id=member.id):
+            raise ValidationError(
+                [DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName"))]
+            )
+        updated = replace(member, **changes, updated_at=clock.now())  # type: ignore[arg-type]
+        await uow.members.update(updated)
+        await uow.commit()
+    return updated

@@ -1,0 +1,36 @@
+"""Member tables."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Table
+from sqlmodel import Column, Field, SQLModel
+
+from infra.db.types import UTCDateTime
+
+
+def utc_column(*, nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class MemberRow(SQLModel, table=True):
+    __tablename__ = "member"
+
+    id: uuid.UUID = Field(primary_key=True)
+    firebase_uid: str = Field(max_length=128, unique=True)
+    display_name: str = Field(max_length=40)
+    display_name_key: str = Field(max_length=80, unique=True)
+    pronouns: str | None = Field(default=None, max_length=40)
+    bio: str | None = Field(default=None, max_length=300)
+    timezone: str = Field(max_length=64)
+    region: str = Field(max_length=2)
+    created_at: datetime = Field(sa_column=utc_column())
+    updated_at: datetime = Field(sa_column=utc_column())
+    guidelines_version: str = Field(max_length=20)
+    guidelines_accepted_at: datetime = Field(sa_column=utc_column())
+    adult_confirmed_at: datetime = Field(sa_column=utc_column())
+
+
+member_table: Table = MemberRow.__table__  # type: ignore[attr-defined]

@@ -1,0 +1,69 @@
+"""The SQL unit of work: one session and transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain.errors import DomainError, ErrorCode, ValidationError
+from infra.db.repositories.members import SqlMemberRepository
+
+
+def _integrity_error(exc: IntegrityError) -> DomainError:
+    text = str(exc.orig).lower()
+    if "display_name_key" in text:
+        return ValidationError(
+            [
+                DomainError(
+                    ErrorCode.TAKEN,
+                    "That display name is taken. Try another one.",
+                    ("input", "displayName"),
+                )
+            ]
+        )
+    return DomainError(ErrorCode.CONFLICT, "That changed at the same time. Please try again.")
+
+
+class SqlUnitOfWork:
+    """Implements ``domain.ports.UnitOfWork`` on an async SQLAlchemy session."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside 'async with'")
+        return self._session
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self.members = SqlMemberRepository(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            await session.rollback()
+        finally:
+            await session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        try:
+            await self.session.commit()
+        except IntegrityError as exc:
+            await self.session.rollback()
+            raise _integrity_error(exc) from exc
+
+    async def rollback(self) -> None:
+        await self.session.rollback()

@@ -1,0 +1,339 @@
+"""Push senders: Firebase Cloud Messaging for real, a logger for development.
+
+:class:`FcmPushSender` drives the real firebase-admin client (pinned to 7.7.0 in
+``pyproject.toml``). It targets devices by **Firebase Installation ID**
+(``Message.fid``): see :mod:`domain.notifications.push` for why Hearth stores FIDs
+rather than legacy registration tokens (``Message.token`` is deprecated in
+firebase-admin 7.5+).
+
+Every message carries both the Android and the APNs block; FCM applies the one that
+matches the target installation, so a stale ``platform`` value cannot silently drop
+the notification channel or the collapse id.
+
+How FCM answers map to :class:`~domain.notifications.push.PushOutcome`:
+
+==========================================================  ================
+answer                                                      outcome
+==========================================================  ================
+success                                                     ``SENT``
+``UnregisteredError`` (404 UNREGISTERED)                    ``PRUNE_DEVICE``
+``SenderIdMismatchError`` (403 SENDER_ID_MISMATCH)          ``PRUNE_DEVICE``
+``InvalidArgumentError`` about the device identifier        ``PRUNE_DEVICE``
+``InvalidArgumentError`` about anything else (the payload)  ``FAILED``
+``QuotaExceededError``, ``ResourceExhaustedError`` (429)    ``RETRY``
+``UnavailableError``, ``InternalError``,                    ``RETRY``
+``DeadlineExceededError``, transport failures
+the whole ``send_each`` call raising                        ``RETRY`` (chunk)
+a message firebase-admin refuses to encode                  ``FAILED``
+anything else (``ThirdPartyAuthError``, 401, 403, ...)      ``FAILED``
+==========================================================  ================
+
+A 400 INVALID_ARGUMENT is ambiguous: FCM uses it both for a malformed device
+identifier and for a malformed payload. Pruning on every 400 would let one payload
+bug wipe every member's devices, so the device is pruned only when FCM says the
+problem is the target: the message "The registration token is not a valid FCM
+registration token", or a ``google.rpc.BadRequest`` field violation on
+``message.token`` / ``message.fid``.
+
+Device identifiers are never logged; the sender logs counts per outcome.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import firebase_admin
+import requests
+from firebase_admin import exceptions, messaging
+
+from domain.notifications.push import (
+    MAX_BATCH,
+    PushMessage,
+    PushOutcome,
+    PushPriority,
+    PushResult,
+    PushSender,
+)
+
+logger = logging.getLogger("hearth.push")
+
+_FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
+_BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
+_TARGET_FIELDS = frozenset({"message.token", "message.fid"})
+_INVALID_TARGET_MESSAGE = re.compile(r"not a valid FCM registration token", re.IGNORECASE)
+
+_PRUNE_TYPES: tuple[type[Exception], ...] = (
+    messaging.UnregisteredError,
+    messaging.SenderIdMismatchError,
+)
+_RETRY_TYPES: tuple[type[Exception], ...] = (
+    messaging.QuotaExceededError,
+    exceptions.ResourceExhaustedError,
+    exceptions.UnavailableError,
+    exceptions.InternalError,
+    exceptions.DeadlineExceededError,
+)
+
+_ANDROID_PRIORITY = {PushPriority.HIGH: "high", PushPriority.NORMAL: "normal"}
+_APNS_PRIORITY = {PushPriority.HIGH: "10", PushPriority.NORMAL: "5"}
+
+_T = TypeVar("_T")
+
+
+class FcmPushSender:
+    """Sends through FCM with the given firebase-admin app.
+
+    The app (credentials, project id, HTTP timeout) is built and owned by the caller;
+    nothing touches Firebase until the first :meth:`send_batch`. firebase-admin is a
+    blocking client, so each chunk of at most :data:`MAX_BATCH` messages runs in a
+    worker thread via :func:`asyncio.to_thread` (``send_each`` itself fans the chunk
+    out over its own thread pool, one HTTP/1.1 request per message).
+
+    ``wall_clock`` (epoch seconds) is only used to turn ``ttl_seconds`` into the
+    absolute ``apns-expiration`` header.
+    """
+
+    def __init__(
+        self,
+        app: firebase_admin.App,
+        *,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._app = app
+        self._wall_clock = wall_clock
+
+    async def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        results: list[PushResult | None] = [None] * len(messages)
+        encodable: list[tuple[int, messaging.Message]] = []
+        for index, message in enumerate(messages):
+            fcm_message = self._to_fcm_message(message)
+            if fcm_message is None:
+                results[index] = PushResult(PushOutcome.FAILED, error_code="INVALID_MESSAGE")
+            else:
+                encodable.append((index, fcm_message))
+
+        for chunk in _chunks(encodable, MAX_BATCH):
+            chunk_results = await asyncio.to_thread(self._send_chunk, [m for _, m in chunk])
+            for (index, _), result in zip(chunk, chunk_results, strict=True):
+                results[index] = result
+
+        final = [r for r in results if r is not None]
+        assert len(final) == len(messages)
+        _log_counts(final, "fcm")
+        return final
+
+    def _send_chunk(self, chunk: list[messaging.Message]) -> list[PushResult]:
+        try:
+            batch = messaging.send_each(chunk, app=self._app)
+        except Exception as error:  # the whole call failed: nothing is known to be sent
+            logger.warning(
+                "fcm send_each failed for a chunk of %d messages (%s); all marked for retry",
+                len(chunk),
+                type(error).__name__,
+            )
+            code = error.code if isinstance(error, exceptions.FirebaseError) else "SEND_FAILED"
+            return [PushResult(PushOutcome.RETRY, error_code=code) for _ in chunk]
+        return [_to_result(response) for response in batch.responses]
+
+    def _to_fcm_message(self, message: PushMessage) -> messaging.Message | None:
+        """Build the firebase-admin message, or None if firebase-admin refuses to encode it.
+
+        Encoding up front keeps one bad message from failing its whole chunk:
+        ``send_each`` encodes every message before sending any.
+        """
+        apns_headers = {
+            "apns-priority": _APNS_PRIORITY[message.priority],
+            "apns-push-type": "alert",
+            # 0 tells APNs to try once and not store the notification.
+            "apns-expiration": (
+                "0"
+                if message.ttl_seconds == 0
+                else str(int(self._wall_clock()) + message.ttl_seconds)
+            ),
+        }
+        if message.collapse_key is not None:
+            apns_headers["apns-collapse-id"] = message.collapse_key
+        fcm_message = messaging.Message(
+            fid=message.device_token,
+            data=dict(message.data),
+            notification=messaging.Notification(title=message.title, body=message.body),
+            android=messaging.AndroidConfig(
+                priority=_ANDROID_PRIORITY[message.priority],
+                ttl=message.ttl_seconds,
+                collapse_key=message.collapse_key,
+                notification=messaging.AndroidNotification(
+                    channel_id=message.channel_id,
+                    tag=message.collapse_key,
+                ),
+            ),
+            apns=messaging.APNSConfig(
+                headers=apns_headers,
+                payload=messaging.APNSPayload(
+                    aps=messaging.Aps(
+                        thread_id=message.thread_id,
+                        sound="default",
+                        badge=message.badge,
+                    )
+                ),
+            ),
+        )
+        try:
+            str(fcm_message)  # runs firebase-admin's own encoder and validators
+        except (ValueError, TypeError) as error:
+            # The error text can quote field values; log only its type.
+            logger.error(
+                "fcm refused to encode a %s message on channel %r (%s)",
+                message.platform,
+                message.channel_id,
+                type(error).__name__,
+            )
+            return None
+        return fcm_message
+
+
+def _to_result(response: messaging.SendResponse) -> PushResult:
+    if response.success:
+        return PushResult(PushOutcome.SENT, message_id=response.message_id)
+    error = response.exception
+    return PushResult(_classify(error), error_code=_error_code(error))
+
+
+def _classify(error: Exception | None) -> PushOutcome:
+    if isinstance(error, _PRUNE_TYPES):
+        return PushOutcome.PRUNE_DEVICE
+    if isinstance(error, exceptions.InvalidArgumentError):
+        return PushOutcome.PRUNE_DEVICE if _is_about_target(error) else PushOutcome.FAILED
+    if isinstance(error, _RETRY_TYPES):
+        return PushOutcome.RETRY
+    if isinstance(error, exceptions.UnknownError) and isinstance(
+        error.cause, requests.exceptions.RequestException
+    ):
+        return PushOutcome.RETRY  # a transport failure without an HTTP answer
+    return PushOutcome.FAILED
+
+
+def _is_about_target(error: exceptions.InvalidArgumentError) -> bool:
+    """True when a 400 INVALID_ARGUMENT is about the device identifier, not the payload."""
+    body = _error_body(error)
+    message = body.get("message")
+    if not isinstance(message, str):
+        message = str(error)
+    if _INVALID_TARGET_MESSAGE.search(message):
+        return True
+    for detail in _details(body):
+        if detail.get("@type") != _BAD_REQUEST_TYPE:
+            continue
+        violations = detail.get("fieldViolations")
+        if isinstance(violations, list) and any(
+            isinstance(v, dict) and v.get("field") in _TARGET_FIELDS for v in violations
+        ):
+            return True
+    return False
+
+
+def _error_code(error: Exception | None) -> str:
+    """FCM's own errorCode (UNREGISTERED, ...) if it sent one, else the platform code."""
+    if isinstance(error, exceptions.FirebaseError):
+        for detail in _details(_error_body(error)):
+            code = detail.get("errorCode")
+            if detail.get("@type") == _FCM_ERROR_TYPE and isinstance(code, str) and code:
+                return code
+        return str(error.code)
+    return "UNKNOWN"
+
+
+def _error_body(error: exceptions.FirebaseError) -> dict[str, Any]:
+    response = error.http_response
+    if response is None:
+        return {}
+    try:
+        parsed = response.json()
+    except ValueError:
+        return {}
+    body = parsed.get("error") if isinstance(parsed, dict) else None
+    return body if isinstance(body, dict) else {}
+
+
+def _details(body: dict[str, Any]) -> list[dict[str, Any]]:
+    details = body.get("details")
+    if not isinstance(details, list):
+        return []
+    return [d for d in details if isinstance(d, dict)]
+
+
+def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _log_counts(results: Sequence[PushResult], sender: str) -> None:
+    counts = Counter(result.outcome for result in results)
+    errors = Counter(result.error_code for result in results if result.error_code)
+    logger.info(
+        "push batch via %s: %d messages, %d sent, %d retry, %d prune, %d failed; errors %s",
+        sender,
+        len(results),
+        counts[PushOutcome.SENT],
+        counts[PushOutcome.RETRY],
+        counts[PushOutcome.PRUNE_DEVICE],
+        counts[PushOutcome.FAILED],
+        dict(errors),
+    )
+
+
+class LogPushSender:
+    """Development stand-in: logs what it would send and reports every message as sent.
+
+    Logs the platform, channel, priority, collapse key, title and data keys (not the
+    data values, which may hold ids, and never the device identifier). The title is
+    lock-screen text that callers have already made safe.
+    """
+
+    def __init__(self) -> None:
+        self._counter = itertools.count(1)
+
+    async def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        results: list[PushResult] = []
+        for message in messages:
+            message_id = f"log:{next(self._counter)}"
+            logger.info(
+                "push (not sent, log sender) %s: platform=%s channel=%s priority=%s "
+                "collapse_key=%s title=%r data_keys=%s",
+                message_id,
+                message.platform,
+                message.channel_id,
+                message.priority,
+                message.collapse_key,
+                message.title,
+                sorted(message.data),
+            )
+            results.append(PushResult(PushOutcome.SENT, message_id=message_id))
+        return results
+
+
+def disable_http_retries(app: firebase_admin.App, *, pool_maxsize: int = 100) -> None:
+    """Turn off urllib3's retries for this app's FCM calls (plain-HTTP endpoints only).
+
+    firebase-admin retries 500/503 answers four times with backoff (about 7 s per
+    failing message). Tests talking to a loopback stand-in over ``http://`` mount a
+    no-retry adapter so a scripted 503 comes back at once. Production, which talks
+    ``https://fcm.googleapis.com``, is unaffected.
+    """
+    service = messaging._get_messaging_service(app)
+    adapter = requests.adapters.HTTPAdapter(
+        max_retries=0, pool_connections=pool_maxsize, pool_maxsize=pool_maxsize
+    )
+    service._client.session.mount("http://", adapter)
+
+
+if TYPE_CHECKING:  # mypy proves both adapters satisfy the port
+
+    def _implements_port(app: firebase_admin.App) -> tuple[PushSender, PushSender]:
+        return FcmPushSender(app), LogPushSender()

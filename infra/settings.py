@@ -1,0 +1,152 @@
+"""Settings: one typed object read from the environment (and an optional .env file).
+
+Outside development the service refuses to start with unsafe settings: see
+:meth:`Settings.production_problems`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/hearth.sqlite3"
+DEFAULT_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a known default that production refuses
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class SignInMode(StrEnum):
+    """How bearer tokens are checked."""
+
+    FIREBASE = "firebase"  # Firebase ID tokens only
+    DEV = "dev"  # `dev:<uid>` tokens only (development and test)
+    FIREBASE_AND_DEV = "firebase+dev"  # both; dev tokens never in production
+
+
+class Settings(BaseSettings):
+    """Hearth's configuration. Every field maps to an upper-case environment variable."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    hearth_env: Environment = Environment.DEVELOPMENT
+    database_url: str = DEFAULT_SQLITE_URL
+    redis_url: str | None = None
+    firebase_project_id: str | None = None
+    firebase_credentials: Path | None = Field(
+        default=None, validation_alias="GOOGLE_APPLICATION_CREDENTIALS"
+    )
+    firebase_auth_emulator_host: str | None = None
+    hearth_sign_in: SignInMode | None = None
+    hearth_secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
+    hearth_introspection: bool | None = None
+    hearth_graphiql: bool | None = None
+    hearth_max_body_bytes: int = 256 * 1024
+    hearth_max_query_depth: int = 12
+    hearth_max_query_tokens: int = 2_000
+    hearth_max_aliases: int = 30
+    hearth_max_batch: int = 0
+    hearth_log_level: str = "INFO"
+    hearth_log_json: bool | None = None
+    hearth_db_pool_size: int = 10
+    hearth_embedded_worker: bool | None = None
+
+    @property
+    def is_production(self) -> bool:
+        return self.hearth_env is Environment.PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sign_in(self) -> SignInMode:
+        if self.hearth_sign_in is not None:
+            return self.hearth_sign_in
+        if self.is_production:
+            return SignInMode.FIREBASE
+        return SignInMode.FIREBASE_AND_DEV if self.firebase_project_id else SignInMode.DEV
+
+    @property
+    def dev_sign_in(self) -> bool:
+        return self.sign_in in (SignInMode.DEV, SignInMode.FIREBASE_AND_DEV)
+
+    @property
+    def firebase_sign_in(self) -> bool:
+        return self.sign_in in (SignInMode.FIREBASE, SignInMode.FIREBASE_AND_DEV)
+
+    @property
+    def introspection(self) -> bool:
+        if self.hearth_introspection is not None:
+            return self.hearth_introspection
+        return not self.is_production
+
+    @property
+    def graphiql(self) -> bool:
+        if self.hearth_graphiql is not None:
+            return self.hearth_graphiql
+        return not self.is_production
+
+    @property
+    def log_json(self) -> bool:
+        return self.hearth_log_json if self.hearth_log_json is not None else self.is_production
+
+    @property
+    def mask_errors(self) -> bool:
+        return self.is_production
+
+    @property
+    def embedded_worker(self) -> bool:
+        """Run the notification worker inside the web process (the embedded default)."""
+        if self.hearth_embedded_worker is not None:
+            return self.hearth_embedded_worker
+        return not self.is_production
+
+    @cached_property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        path = self.database_url.split("///", 1)[-1].split("?", 1)[0]
+        return None if path in ("", ":memory:") else Path(path)
+
+    def production_problems(self) -> list[str]:
+        """Every reason this configuration is unsafe for production (empty when fine)."""
+        if not self.is_production:
+            return []
+        problems = []
+        if self.dev_sign_in:
+            problems.append("dev sign-in is on (set HEARTH_SIGN_IN=firebase)")
+        if self.firebase_auth_emulator_host:
+            problems.append("FIREBASE_AUTH_EMULATOR_HOST is set")
+        if not self.firebase_project_id:
+            problems.append("no Firebase project is configured (FIREBASE_PROJECT_ID)")
+        if self.is_sqlite:
+            problems.append("the database is SQLite (set DATABASE_URL to PostgreSQL)")
+        if self.hearth_secret_key.get_secret_value() == DEFAULT_SECRET:
+            problems.append("HEARTH_SECRET_KEY is the default")
+        return problems
+
+
+class UnsafeSettings(SystemExit):
+    """Raised at start-up when production settings are unsafe; exits non-zero."""
+
+    def __init__(self, problems: list[str]) -> None:
+        sentence = "Refusing to start in production: " + "; ".join(problems) + "."
+        super().__init__(sentence)
+        self.sentence = sentence
+
+
+def load_settings() -> Settings:
+    """Read settings from the environment and refuse unsafe production settings."""
+    settings = Settings()
+    problems = settings.production_problems()
+    if problems:
+        raise UnsafeSettings(problems)
+    return settings

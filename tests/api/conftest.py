@@ -1,0 +1,45 @@
+"""API tests talk HTTP to the real app (lifespan included) over ASGI."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from starlette.applications import Starlette
+
+from api.app import create_app
+from infra.settings import Settings
+from tests.conftest import test_settings
+from tests.support.graphql import GraphQLClient
+
+
+@asynccontextmanager
+async def running_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    app = create_app(settings)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as http:
+            yield app, http
+
+
+@pytest.fixture(scope="session")
+async def app_and_http(
+    migrated_database: str,
+) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
+    async with running_app(test_settings()) as pair:
+        yield pair
+
+
+@pytest.fixture
+async def http(
+    app_and_http: tuple[Starlette, httpx.AsyncClient], clean_database: str
+) -> httpx.AsyncClient:
+    return app_and_http[1]
+
+
+@pytest.fixture
+async def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)

@@ -1,0 +1,78 @@
+"""Shared fixtures. The database is the real one named by DATABASE_URL (SQLite by
+default, PostgreSQL in CI's second pass), built with the Alembic migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+import infra.db.tables  # noqa: F401
+from infra.settings import Settings
+
+_TMP = Path(tempfile.mkdtemp(prefix="hearth-test-"))
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{_TMP}/test.sqlite3"
+REDIS_URL = os.environ.get("REDIS_URL") or None
+IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+
+def test_settings(**overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "hearth_env": "test",
+        "database_url": DATABASE_URL,
+        "redis_url": REDIS_URL,
+        "firebase_project_id": None,
+        "hearth_sign_in": "dev",
+        "hearth_log_json": False,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[arg-type]
+
+
+async def _reset_postgres() -> None:
+    engine = create_async_engine(DATABASE_URL)
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+def run_migrations(url: str, revision: str = "head") -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(Path(__file__).resolve().parent.parent / "alembic.ini"))
+    config.attributes["url"] = url
+    config.attributes["configure_logger"] = False
+    command.upgrade(config, revision)
+
+
+@pytest.fixture(scope="session")
+async def migrated_database() -> str:
+    """A database at the migrations' head. A dirty database from an earlier run is
+    wiped first, so reruns pass."""
+    if IS_POSTGRES:
+        await _reset_postgres()
+    await asyncio.to_thread(run_migrations, DATABASE_URL)
+    return DATABASE_URL
+
+
+@pytest.fixture
+async def clean_database(migrated_database: str) -> str:
+    """Empties every table before the test."""
+    engine = create_async_engine(migrated_database)
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    async with engine.begin() as conn:
+        if IS_POSTGRES:
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                await conn.execute(text(f"DELETE FROM {name}"))
+    await engine.dispose()
+    return migrated_database

@@ -1,0 +1,368 @@
+"""FcmPushSender against the real firebase-admin client and a loopback FCM v1 stand-in."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import firebase_admin
+import pytest
+from firebase_admin import exceptions, messaging
+
+from domain.notifications.push import (
+    MAX_BATCH,
+    Platform,
+    PushMessage,
+    PushOutcome,
+    PushPriority,
+    PushResult,
+)
+from infra.push import FcmPushSender, LogPushSender
+from tests.support.fcm_stub import (
+    INTERNAL,
+    INVALID_PAYLOAD,
+    INVALID_TOKEN,
+    OK,
+    QUOTA_EXCEEDED,
+    SENDER_ID_MISMATCH,
+    THIRD_PARTY_AUTH_ERROR,
+    UNAVAILABLE,
+    UNREGISTERED,
+    FcmStandIn,
+    fcm_standin,
+)
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture
+def fcm() -> Iterator[FcmStandIn]:
+    with fcm_standin() as standin:
+        yield standin
+
+
+@pytest.fixture
+def app(fcm: FcmStandIn) -> Iterator[firebase_admin.App]:
+    with fcm.firebase_app() as app:
+        yield app
+
+
+@pytest.fixture
+def sender(app: firebase_admin.App) -> FcmPushSender:
+    return FcmPushSender(app, wall_clock=lambda: NOW)
+
+
+def push(device: str = "fid-1", **overrides: Any) -> PushMessage:
+    fields: dict[str, Any] = {
+        "device_token": device,
+        "platform": Platform.ANDROID,
+        "title": "New reply",
+        "body": "Someone replied in your circle",
+        "data": {"kind": "reply", "postId": "post-42"},
+        "channel_id": "replies",
+        "priority": PushPriority.HIGH,
+        "collapse_key": "replies",
+    }
+    fields.update(overrides)
+    return PushMessage(**fields)
+
+
+async def test_android_message_carries_priority_ttl_collapse_key_channel_and_tag(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    message = push("fid-android", platform=Platform.ANDROID, ttl_seconds=86400)
+
+    # when
+    results = await sender.send_batch([message])
+
+    # then
+    assert results == [PushResult(PushOutcome.SENT, message_id="projects/hearth-test/messages/1")]
+    sent = fcm.received_for("fid-android")[0].message
+    assert sent["android"] == {
+        "priority": "high",
+        "ttl": "86400s",
+        "collapse_key": "replies",
+        "notification": {"channel_id": "replies", "tag": "replies"},
+    }
+    assert sent["notification"] == {
+        "title": "New reply",
+        "body": "Someone replied in your circle",
+    }
+
+
+async def test_ios_message_carries_apns_headers_thread_id_sound_and_badge(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    message = push(
+        "fid-ios",
+        platform=Platform.IOS,
+        collapse_key="checkin",
+        thread_id="circle-7",
+        ttl_seconds=3600,
+        badge=3,
+    )
+
+    # when
+    [result] = await sender.send_batch([message])
+
+    # then
+    assert result.outcome is PushOutcome.SENT
+    apns = fcm.received_for("fid-ios")[0].message["apns"]
+    assert apns["headers"] == {
+        "apns-priority": "10",
+        "apns-push-type": "alert",
+        "apns-collapse-id": "checkin",
+        "apns-expiration": str(int(NOW) + 3600),
+    }
+    assert apns["payload"] == {"aps": {"thread-id": "circle-7", "sound": "default", "badge": 3}}
+
+
+async def test_normal_priority_is_android_normal_and_apns_5_without_optional_keys(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    message = push(
+        "fid-reminder",
+        channel_id="checkin_reminders",
+        priority=PushPriority.NORMAL,
+        collapse_key=None,
+        ttl_seconds=0,
+    )
+
+    # when
+    await sender.send_batch([message])
+
+    # then
+    sent = fcm.received_for("fid-reminder")[0].message
+    assert sent["android"] == {
+        "priority": "normal",
+        "ttl": "0s",
+        "notification": {"channel_id": "checkin_reminders"},
+    }
+    assert sent["apns"]["headers"] == {
+        "apns-priority": "5",
+        "apns-push-type": "alert",
+        "apns-expiration": "0",
+    }
+    assert sent["apns"]["payload"] == {"aps": {"sound": "default"}}
+
+
+async def test_request_targets_the_installation_id_with_string_data_and_bearer_token(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    message = push("fid-data", data={"kind": "reply", "postId": "post-42", "count": "2"})
+
+    # when
+    await sender.send_batch([message])
+
+    # then
+    [request] = fcm.received
+    assert request.path == "/v1/projects/hearth-test/messages:send"
+    assert request.authorization == "Bearer test-token"
+    assert request.message["fid"] == "fid-data"
+    assert "token" not in request.message
+    assert request.message["data"] == {"kind": "reply", "postId": "post-42", "count": "2"}
+    assert all(isinstance(v, str) for v in request.message["data"].values())
+
+
+async def test_mixed_batch_results_come_back_in_input_order_with_outcomes(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    scripted = {
+        "fid-unregistered": UNREGISTERED,
+        "fid-other-project": SENDER_ID_MISMATCH,
+        "fid-malformed": INVALID_TOKEN,
+        "fid-bad-payload": INVALID_PAYLOAD,
+        "fid-quota": QUOTA_EXCEEDED,
+        "fid-internal": INTERNAL,
+        "fid-unavailable": UNAVAILABLE,
+        "fid-apns-cert": THIRD_PARTY_AUTH_ERROR,
+    }
+    for device, answer in scripted.items():
+        fcm.script(device, answer)
+    devices = ["fid-ok-a", *scripted, "fid-ok-b"]
+
+    # when
+    results = await sender.send_batch([push(device) for device in devices])
+
+    # then
+    got = [(r.outcome, r.error_code) for r in results]
+    assert got == [
+        (PushOutcome.SENT, None),
+        (PushOutcome.PRUNE_DEVICE, "UNREGISTERED"),
+        (PushOutcome.PRUNE_DEVICE, "SENDER_ID_MISMATCH"),
+        (PushOutcome.PRUNE_DEVICE, "INVALID_ARGUMENT"),
+        (PushOutcome.FAILED, "INVALID_ARGUMENT"),
+        (PushOutcome.RETRY, "QUOTA_EXCEEDED"),
+        (PushOutcome.RETRY, "INTERNAL"),
+        (PushOutcome.RETRY, "UNAVAILABLE"),
+        (PushOutcome.FAILED, "THIRD_PARTY_AUTH_ERROR"),
+        (PushOutcome.SENT, None),
+    ]
+    assert results[0].message_id
+    assert results[-1].message_id
+    assert results[0].message_id != results[-1].message_id
+    assert all(r.message_id is None for r in results[1:-1])
+    # FCM's 401 (bad APNs key) makes google-auth refresh and resend twice; only the
+    # APNs message pays for it, and the rest of the batch is unaffected.
+    assert len(fcm.received_for("fid-apns-cert")) == 3
+    assert fcm.token_refreshes == 2
+
+
+async def test_batch_of_1100_is_sent_as_three_send_each_calls_of_at_most_500(
+    fcm: FcmStandIn, sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    chunk_sizes: list[int] = []
+    real_send_each = messaging.send_each
+
+    def spy(messages: list[messaging.Message], *args: Any, **kwargs: Any) -> Any:
+        chunk_sizes.append(len(messages))
+        return real_send_each(messages, *args, **kwargs)
+
+    monkeypatch.setattr(messaging, "send_each", spy)
+    fcm.script("fid-0777", UNREGISTERED)
+    messages = [push(f"fid-{n:04d}") for n in range(1100)]
+
+    # when
+    results = await sender.send_batch(messages)
+
+    # then
+    assert chunk_sizes == [MAX_BATCH, MAX_BATCH, 100]
+    assert len(fcm.received) == 1100
+    assert {r.target for r in fcm.received} == {f"fid-{n:04d}" for n in range(1100)}
+    assert len(results) == 1100
+    assert results[777].outcome is PushOutcome.PRUNE_DEVICE
+    assert sum(r.outcome is PushOutcome.SENT for r in results) == 1099
+
+
+async def test_unreachable_fcm_makes_every_message_retry(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    fcm.stop()
+
+    # when
+    results = await sender.send_batch([push("fid-a"), push("fid-b"), push("fid-c")])
+
+    # then
+    assert [r.outcome for r in results] == [PushOutcome.RETRY] * 3
+    assert {r.error_code for r in results} == {"UNAVAILABLE"}
+
+
+async def test_send_each_raising_marks_the_whole_chunk_for_retry(
+    sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise exceptions.UnknownError("Unknown error while making remote service calls")
+
+    monkeypatch.setattr(messaging, "send_each", broken)
+
+    # when
+    results = await sender.send_batch([push("fid-a"), push("fid-b")])
+
+    # then
+    assert results == [PushResult(PushOutcome.RETRY, error_code="UNKNOWN")] * 2
+
+
+async def test_transient_failure_is_retry_and_the_next_attempt_is_sent(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    fcm.script("fid-flaky", UNAVAILABLE, OK)
+
+    # when
+    first = await sender.send_batch([push("fid-flaky")])
+    second = await sender.send_batch([push("fid-flaky")])
+
+    # then
+    assert first[0].outcome is PushOutcome.RETRY
+    assert second[0].outcome is PushOutcome.SENT
+    assert len(fcm.received_for("fid-flaky")) == 2
+
+
+async def test_firebase_admin_retries_a_single_503_itself_when_http_retries_are_on(
+    fcm: FcmStandIn,
+) -> None:
+    # given
+    fcm.script("fid-flaky", UNAVAILABLE, OK)
+
+    with fcm.firebase_app(http_retries=True) as app:
+        # when
+        [result] = await FcmPushSender(app).send_batch([push("fid-flaky")])
+
+    # then
+    assert result.outcome is PushOutcome.SENT
+    assert [r.answer for r in fcm.received_for("fid-flaky")] == [UNAVAILABLE, OK]
+
+
+async def test_message_firebase_admin_cannot_encode_fails_alone(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given
+    bad = push("fid-bad", data={"count": 2})  # not a string: FCM data is string-only
+
+    # when
+    results = await sender.send_batch([push("fid-good-1"), bad, push("fid-good-2")])
+
+    # then
+    assert [r.outcome for r in results] == [PushOutcome.SENT, PushOutcome.FAILED, PushOutcome.SENT]
+    assert results[1].error_code == "INVALID_MESSAGE"
+    assert {r.target for r in fcm.received} == {"fid-good-1", "fid-good-2"}
+
+
+async def test_empty_batch_sends_nothing(fcm: FcmStandIn, sender: FcmPushSender) -> None:
+    # when
+    results = await sender.send_batch([])
+
+    # then
+    assert results == []
+    assert fcm.received == []
+
+
+async def test_sender_logs_counts_and_never_device_identifiers(
+    fcm: FcmStandIn, sender: FcmPushSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given
+    fcm.script("fid-secret-dead", UNREGISTERED)
+    caplog.set_level(logging.DEBUG)
+
+    # when
+    await sender.send_batch([push("fid-secret-live"), push("fid-secret-dead")])
+
+    # then
+    summary = [r.getMessage() for r in caplog.records if r.name == "hearth.push"]
+    assert any("2 messages, 1 sent, 0 retry, 1 prune, 0 failed" in line for line in summary)
+    assert "fid-secret" not in caplog.text
+    assert "fid-secret" not in repr(push("fid-secret-live"))
+
+
+async def test_log_sender_reports_sent_and_logs_what_it_would_send(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given
+    sender = LogPushSender()
+    caplog.set_level(logging.INFO, logger="hearth.push")
+
+    # when
+    results = await sender.send_batch([push("fid-dev-1"), push("fid-dev-2", channel_id="dm")])
+
+    # then
+    assert results == [
+        PushResult(PushOutcome.SENT, message_id="log:1"),
+        PushResult(PushOutcome.SENT, message_id="log:2"),
+    ]
+    lines = [r.getMessage() for r in caplog.records if r.name == "hearth.push"]
+    assert len(lines) == 2
+    assert "channel=replies" in lines[0]
+    assert "'New reply'" in lines[0]
+    assert "['kind', 'postId']" in lines[0]
+    assert "channel=dm" in lines[1]
+    assert "fid-dev" not in caplog.text
+    assert "post-42" not in caplog.text

@@ -1,0 +1,78 @@
+"""A small GraphQL client for API tests: posts operations as a given member."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+ONBOARD = """
+mutation Onboard($input: CompleteOnboardingInput!) {
+  completeOnboarding(input: $input) {
+    member { id displayName }
+    userErrors { code field message }
+  }
+}
+"""
+
+
+@dataclass
+class GraphQLClient:
+    http: httpx.AsyncClient
+
+    async def post(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: str | None = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        all_headers = dict(headers or {})
+        if as_ is not None:
+            all_headers["Authorization"] = f"Bearer dev:{as_}"
+        elif token is not None:
+            all_headers["Authorization"] = f"Bearer {token}"
+        body: dict[str, Any] = {"query": query}
+        if variables is not None:
+            body["variables"] = variables
+        return await self.http.post("/graphql", json=body, headers=all_headers)
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        response = await self.post(query, variables, **kw)
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    async def data(
+        self, query: str, variables: dict[str, Any] | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        """The result's data; fails the test on any top-level error."""
+        result = await self(query, variables, **kw)
+        assert not result.get("errors"), result["errors"]
+        data: dict[str, Any] = result["data"]
+        return data
+
+    async def onboard(self, uid: str, display_name: str | None = None, **extra: Any) -> str:
+        """Onboard ``uid``; returns the member's global id."""
+        payload = {
+            "displayName": display_name or f"Member {uid}",
+            "timezone": "Europe/London",
+            "region": "GB",
+            "confirmsAdult": True,
+            "acceptedGuidelinesVersion": "2026-11",
+            **extra,
+        }
+        data = await self.data(ONBOARD, {"input": payload}, as_=uid)
+        result = data["completeOnboarding"]
+        assert result["userErrors"] == [], result["userErrors"]
+        member_id: str = result["member"]["id"]
+        return member_id
+
+
+def error_codes(result: dict[str, Any]) -> list[str]:
+    return [e.get("extensions", {}).get("code") for e in result.get("errors") or []]
