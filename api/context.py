@@ -28,7 +28,7 @@ class Context:
     _member_loaded: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services)
+        self.loaders = Loaders(self)
 
     @classmethod
     def from_authorization(cls, services: Services, header: str | None, **kw: Any) -> Context:

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from domain.circles.model import Circle, Membership
 from domain.members.model import Member
+from infra.db.reads import circles as circle_reads
 from infra.db.reads import members as member_reads
 
 if TYPE_CHECKING:
     from api.container import Services
+    from api.context import Context
+
+
+def forget(loader: DataLoader[Any, Any], key: Any) -> None:
+    """Drop one cached key (after a mutation changed it); fine when not cached."""
+    with contextlib.suppress(KeyError):
+        loader.clear(key)
 
 
 class MemberByIdLoader(DataLoader[UUID, Member | None]):
@@ -35,9 +45,29 @@ class MemberByUidLoader(DataLoader[str, Member | None]):
         super().__init__(load_fn=load)
 
 
-class Loaders:
-    """Every loader of one request."""
+CirclePair = tuple[Circle, Membership | None]
 
-    def __init__(self, services: Services) -> None:
+
+class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
+    """A circle with the viewer's membership in it, in one statement per batch."""
+
+    def __init__(self, context: Context) -> None:
+        async def load(ids: Sequence[UUID]) -> list[CirclePair | None]:
+            viewer = await context.member_or_none()
+            async with context.services.engine.connect() as conn:
+                found = await circle_reads.circles_with_viewer(
+                    conn, ids, viewer.id if viewer else None
+                )
+            return [found.get(i) for i in ids]
+
+        super().__init__(load_fn=load)
+
+
+class Loaders:
+    """Every loader of one request (one operation, for subscriptions)."""
+
+    def __init__(self, context: Context) -> None:
+        services = context.services
         self.member_by_id = MemberByIdLoader(services)
         self.member_by_uid = MemberByUidLoader(services)
+        self.circle_by_id = CircleByIdLoader(context)

@@ -1,29 +1,72 @@
-"""The Relay ``node`` and ``nodes`` fields."""
+"""Relay's ``Node`` interface, global IDs, and the ``node``/``nodes`` fields.
+
+Global IDs are opaque (base64url of ``Type:uuid``) and computed once when an
+object is built, so ``id`` is a plain attribute, not a resolver.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+import base64
+import binascii
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from uuid import UUID
 
 import strawberry
-from strawberry import relay
 
 from api.errors import HearthError, TopLevelCode
 
 MAX_NODES = 100
+NodeResolver = Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]]
+NODE_RESOLVERS: dict[str, NodeResolver] = {}
 
 
-async def _resolve(info: strawberry.Info, global_id: relay.GlobalID) -> relay.Node | None:
-    await info.context.identity()  # every node needs sign-in
+@strawberry.interface(description="An object with a global ID (Relay).")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The object's opaque global ID.")
+
+
+def to_global_id(type_name: str, raw_id: UUID) -> strawberry.ID:
+    return strawberry.ID(base64.urlsafe_b64encode(f"{type_name}:{raw_id}".encode()).decode())
+
+
+def from_global_id(global_id: str) -> tuple[str, UUID] | None:
     try:
-        node_type = global_id.resolve_type(info)
-    except Exception:
+        decoded = base64.urlsafe_b64decode(global_id.encode()).decode()
+        type_name, _, raw = decoded.partition(":")
+        return type_name, UUID(raw)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
-    if node_type is None:
+
+
+def parse_id(global_id: str, expected: str, field: str) -> UUID | None:
+    """The UUID inside a global ID of the expected type, or None."""
+    parsed = from_global_id(global_id)
+    if parsed is None or parsed[0] != expected:
         return None
-    node = node_type.resolve_node(global_id.node_id, info=info, required=False)
-    if hasattr(node, "__await__"):
-        node = await node
-    return node  # type: ignore[no-any-return]
+    return parsed[1]
+
+
+def register_node(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
+    def decorate(resolver: NodeResolver) -> NodeResolver:
+        NODE_RESOLVERS[type_name] = resolver
+        return resolver
+
+    return decorate
+
+
+async def resolve_nodes(info: strawberry.Info, ids: list[str]) -> list[Any]:
+    await info.context.identity()  # every node needs sign-in
+    parsed = [from_global_id(i) for i in ids]
+    by_type: dict[str, list[UUID]] = {}
+    for item in parsed:
+        if item is not None and item[0] in NODE_RESOLVERS:
+            by_type.setdefault(item[0], []).append(item[1])
+    found: dict[tuple[str, UUID], Any] = {}
+    for type_name, raw_ids in by_type.items():
+        objects = await NODE_RESOLVERS[type_name](info, raw_ids)
+        found.update(((type_name, i), obj) for i, obj in zip(raw_ids, objects, strict=True))
+    return [found.get(item) if item else None for item in parsed]
 
 
 @strawberry.type
@@ -35,21 +78,22 @@ class NodeQueries:
     async def node(
         self,
         info: strawberry.Info,
-        id: Annotated[relay.GlobalID, strawberry.argument(description="A global ID.")],
-    ) -> relay.Node | None:
-        return await _resolve(info, id)
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> Node | None:
+        found: Node | None = (await resolve_nodes(info, [id]))[0]
+        return found
 
     @strawberry.field(
         description="Fetch several objects by global ID, in the same order; null for each "
-        "one the viewer may not see. At most 100 IDs."
+        f"one the viewer may not see. At most {MAX_NODES} IDs."
     )
     async def nodes(
         self,
         info: strawberry.Info,
-        ids: Annotated[list[relay.GlobalID], strawberry.argument(description="Global IDs.")],
-    ) -> list[relay.Node | None]:
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs.")],
+    ) -> list[Node | None]:
         if len(ids) > MAX_NODES:
             raise HearthError(
                 f"Ask for at most {MAX_NODES} IDs at once.", TopLevelCode.BAD_USER_INPUT
             )
-        return [await _resolve(info, global_id) for global_id in ids]
+        return await resolve_nodes(info, list(ids))

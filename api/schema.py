@@ -25,11 +25,16 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.circles.mutations import CircleMutations
+from api.circles.queries import CircleQueries
+from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
 from api.node import NodeQueries
+from api.posts.mutations import PostMutations
+from api.posts.types import PostType, ReplyType
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import Settings
 
@@ -37,12 +42,12 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries):
     pass
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(MemberMutations):
+class Mutation(MemberMutations, CircleMutations, PostMutations):
     pass
 
 
@@ -103,7 +108,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return HearthSchema(
         query=Query,
         mutation=Mutation,
-        types=[MemberType],
+        types=[MemberType, CircleType, PostType, ReplyType],
         extensions=_extensions(settings),
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
     )

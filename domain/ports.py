@@ -5,11 +5,14 @@ Adapters in ``infra/`` implement these Protocols; unit tests use hand-made fakes
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
 from uuid import UUID
 
+from domain.circles.model import Circle, Invite, Membership
 from domain.members.model import Member
+from domain.posts.model import Post, ReactionKind, Reply
 
 
 class MemberRepository(Protocol):
@@ -28,10 +31,76 @@ class MemberRepository(Protocol):
     async def update(self, member: Member) -> None: ...
 
 
+class CircleRepository(Protocol):
+    async def get(self, circle_id: UUID) -> Circle | None: ...
+
+    async def add(self, circle: Circle) -> None: ...
+
+    async def update(self, circle: Circle) -> None: ...
+
+    async def reserve_seat(self, circle_id: UUID) -> bool:
+        """Atomically count one more active member if the circle has room."""
+        ...
+
+    async def release_seat(self, circle_id: UUID) -> None: ...
+
+
+class MembershipRepository(Protocol):
+    async def get(self, circle_id: UUID, member_id: UUID) -> Membership | None: ...
+
+    async def add(self, membership: Membership) -> None: ...
+
+    async def update(self, membership: Membership) -> None: ...
+
+    async def delete(self, circle_id: UUID, member_id: UUID) -> None: ...
+
+
+class InviteRepository(Protocol):
+    async def add(self, invite: Invite) -> None: ...
+
+    async def find(self, circle_id: UUID, code_hash: str) -> Invite | None: ...
+
+    async def use(self, invite_id: UUID, now: datetime) -> bool:
+        """Atomically count one use if the invite is unexpired and not used up."""
+        ...
+
+
+class PostRepository(Protocol):
+    async def get(self, post_id: UUID) -> Post | None: ...
+
+    async def add(self, post: Post) -> None: ...
+
+    async def update(self, post: Post) -> None: ...
+
+
+class ReplyRepository(Protocol):
+    async def get(self, reply_id: UUID) -> Reply | None: ...
+
+    async def add(self, reply: Reply) -> None: ...
+
+    async def update(self, reply: Reply) -> None: ...
+
+
+class ReactionRepository(Protocol):
+    async def add(
+        self, target_id: UUID, circle_id: UUID, member_id: UUID, kind: ReactionKind, at: datetime
+    ) -> bool:
+        """Add the reaction; False when it was already there (idempotent)."""
+        ...
+
+    async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One atomic piece of work. Nothing is kept unless ``commit`` is called."""
 
     members: MemberRepository
+    circles: CircleRepository
+    memberships: MembershipRepository
+    invites: InviteRepository
+    posts: PostRepository
+    replies: ReplyRepository
+    reactions: ReactionRepository
 
     async def __aenter__(self) -> Self: ...
 

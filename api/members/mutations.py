@@ -42,7 +42,7 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            members.complete_onboarding(command, services.uow(), services.clock)
+            lambda: members.complete_onboarding(command, services.uow(), services.clock)
         )
         ctx.forget_member()
         return CompleteOnboardingPayload(
@@ -68,7 +68,7 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            members.update_profile(command, services.uow(), services.clock)
+            lambda: members.update_profile(command, services.uow(), services.clock)
         )
         ctx.forget_member()
         return UpdateProfilePayload(

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import strawberry
-from strawberry import relay
 
 from api.errors import UserError
+from api.node import Node, register_node, to_global_id
 from domain.members.model import Member as MemberModel
 
 
@@ -19,15 +17,14 @@ from domain.members.model import Member as MemberModel
     description="A member of Hearth, known by a pseudonym. Timezone and region are "
     "visible only to the member themself.",
 )
-class MemberType(relay.Node):
-    id: relay.NodeID[str]
+class MemberType(Node):
     display_name: str = strawberry.field(description="The member's pseudonym.")
     pronouns: str | None = strawberry.field(description="Pronouns, if the member shared them.")
     bio: str | None = strawberry.field(description="A short bio (at most 300 characters).")
     member_since: datetime = strawberry.field(description="When the member joined Hearth.")
     is_viewer: bool = strawberry.field(description="True when this is the signed-in member.")
-    private_timezone: strawberry.Private[str]
-    private_region: strawberry.Private[str]
+    private_timezone: strawberry.Private[str | None] = None
+    private_region: strawberry.Private[str | None] = None
 
     @strawberry.field(description="IANA timezone. Only for the member themself; null otherwise.")
     def timezone(self) -> str | None:
@@ -40,7 +37,7 @@ class MemberType(relay.Node):
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:
         return cls(
-            id=str(member.id),
+            id=to_global_id("Member", member.id),
             display_name=member.display_name,
             pronouns=member.pronouns,
             bio=member.bio,
@@ -51,23 +48,33 @@ class MemberType(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: strawberry.Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[MemberType | None]:
-        ctx = info.context
-        viewer = await ctx.member_or_none()
-        viewer_id = viewer.id if viewer else None
-        ids = [_uuid(node_id) for node_id in node_ids]
-        found = await ctx.loaders.member_by_id.load_many([i for i in ids if i is not None])
-        by_id: dict[Any, MemberModel] = {m.id: m for m in found if m is not None}
-        return [cls.from_model(by_id[i], viewer_id) if i in by_id else None for i in ids]
+    def public(
+        cls,
+        member_id: UUID,
+        name: str,
+        pronouns: str | None,
+        bio: str | None,
+        since: datetime,
+        viewer_id: UUID | None,
+    ) -> MemberType:
+        """The public profile, from columns joined into another read."""
+        return cls(
+            id=to_global_id("Member", member_id),
+            display_name=name,
+            pronouns=pronouns,
+            bio=bio,
+            member_since=since,
+            is_viewer=member_id == viewer_id,
+        )
 
 
-def _uuid(value: str) -> UUID | None:
-    try:
-        return UUID(value)
-    except ValueError:
-        return None
+@register_node("Member")
+async def resolve_members(info: strawberry.Info, ids: list[UUID]) -> list[MemberType | None]:
+    ctx = info.context
+    viewer = await ctx.member_or_none()
+    viewer_id = viewer.id if viewer else None
+    found = await ctx.loaders.member_by_id.load_many(ids)
+    return [MemberType.from_model(m, viewer_id) if m else None for m in found]
 
 
 @strawberry.input(description="What a new member tells Hearth to set up their profile.")

@@ -9,7 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import DomainError, ErrorCode, ValidationError
+from infra.db.repositories.circles import (
+    SqlCircleRepository,
+    SqlInviteRepository,
+    SqlMembershipRepository,
+)
 from infra.db.repositories.members import SqlMemberRepository
+from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
 
 
 def _integrity_error(exc: IntegrityError) -> DomainError:
@@ -42,7 +48,14 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
-        self.members = SqlMemberRepository(self._session)
+        session = self._session
+        self.members = SqlMemberRepository(session)
+        self.circles = SqlCircleRepository(session)
+        self.memberships = SqlMembershipRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.posts = SqlPostRepository(session)
+        self.replies = SqlReplyRepository(session)
+        self.reactions = SqlReactionRepository(session)
         return self
 
     async def __aexit__(

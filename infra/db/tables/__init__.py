@@ -1,6 +1,16 @@
 """SQLModel tables. They never leave ``infra/``: repositories map them to domain
 dataclasses. Import every table module here so ``SQLModel.metadata`` is complete."""
 
+from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
+from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
 
-__all__ = ["MemberRow"]
+__all__ = [
+    "CircleRow",
+    "InviteRow",
+    "MemberRow",
+    "MembershipRow",
+    "PostRow",
+    "ReactionRow",
+    "ReplyRow",
+]

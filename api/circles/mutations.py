@@ -1,0 +1,232 @@
+"""Circle mutations. Resolvers parse input, call a use case and map the result."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.circles import inputs as i
+from api.circles.types import CircleMember, CircleType, InviteType, viewer_membership
+from api.loaders import forget
+from api.members.types import MemberType
+from api.mutation_support import attempt, global_id
+from api.node import to_global_id
+from domain.circles import membership_services as memberships
+from domain.circles import services as circles
+from domain.circles.model import Membership
+
+
+async def _circle(info: strawberry.Info, circle_id: UUID) -> CircleType:
+    loader = info.context.loaders.circle_by_id
+    forget(loader, circle_id)
+    pair = await loader.load(circle_id)
+    assert pair is not None
+    return CircleType.build(*pair)
+
+
+async def _circle_member(info: strawberry.Info, membership: Membership) -> CircleMember:
+    member = await info.context.loaders.member_by_id.load(membership.member_id)
+    viewer = await info.context.member()
+    return CircleMember(
+        member=MemberType.public(
+            member.id,
+            member.display_name,
+            member.pronouns,
+            member.bio,
+            member.created_at,
+            viewer.id,
+        ),
+        role=membership.role,
+        status=membership.status,
+        since=membership.created_at,
+    )
+
+
+def _input(description: str) -> object:
+    return strawberry.argument(description=description)
+
+
+@strawberry.type
+class CircleMutations:
+    @strawberry.mutation(description="Create a circle; you become its owner.")
+    async def create_circle(
+        self, info: strawberry.Info, input: Annotated[i.CreateCircleInput, _input("The circle.")]
+    ) -> i.CirclePayload:
+        ctx, viewer = info.context, await info.context.member()
+        command = circles.CreateCircle(
+            viewer.id,
+            input.name,
+            input.description,
+            input.topics,
+            input.visibility,
+            input.capacity,
+            input.guidelines,
+        )
+        circle, errors = await attempt(
+            lambda: circles.create_circle(command, ctx.services.uow(), ctx.services.clock)
+        )
+        return i.CirclePayload(
+            circle=await _circle(info, circle.id) if circle else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Change a circle. Owner or moderators.")
+    async def update_circle(
+        self, info: strawberry.Info, input: Annotated[i.UpdateCircleInput, _input("The changes.")]
+    ) -> i.CirclePayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            command = circles.UpdateCircle(
+                viewer.id,
+                global_id(input.circle_id, "Circle", "circleId"),
+                input.name,
+                input.description,
+                input.topics,
+                input.visibility,
+                input.capacity,
+                input.guidelines,
+            )
+            return (await circles.update_circle(command, ctx.services.uow())).id
+
+        circle_id, errors = await attempt(run)
+        return i.CirclePayload(
+            circle=await _circle(info, circle_id) if circle_id else None, user_errors=errors
+        )
+
+    @strawberry.mutation(
+        description="Join a public circle at once, a private one with an invite code, or ask "
+        "to join a private one (PENDING)."
+    )
+    async def join_circle(
+        self, info: strawberry.Info, input: Annotated[i.JoinCircleInput, _input("What to join.")]
+    ) -> i.JoinCirclePayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> circles.JoinResult:
+            circle_id = global_id(input.circle_id, "Circle", "circleId")
+            return await circles.join_circle(
+                viewer.id, circle_id, input.invite_code, ctx.services.uow(), ctx.services.clock
+            )
+
+        joined, errors = await attempt(run)
+        if joined is None:
+            return i.JoinCirclePayload(circle=None, membership=None, user_errors=errors)
+        circle = await _circle(info, joined.circle.id) if joined.membership.is_active else None
+        return i.JoinCirclePayload(
+            circle=circle, membership=viewer_membership(joined.membership), user_errors=[]
+        )
+
+    @strawberry.mutation(description="Create an invite code for a circle. Owner or moderators.")
+    async def create_invite(
+        self, info: strawberry.Info, input: Annotated[i.CreateInviteInput, _input("The invite.")]
+    ) -> i.CreateInvitePayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> InviteType:
+            invite, code = await circles.create_invite(
+                viewer.id,
+                global_id(input.circle_id, "Circle", "circleId"),
+                input.max_uses,
+                timedelta(hours=input.valid_for_hours),
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+            return InviteType(code=code, expires_at=invite.expires_at, max_uses=invite.max_uses)
+
+        invite, errors = await attempt(run)
+        return i.CreateInvitePayload(invite=invite, user_errors=errors)
+
+    @strawberry.mutation(description="Let a pending member in. Owner or moderators.")
+    async def approve_join_request(
+        self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
+    ) -> i.MembershipPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> Membership:
+            circle_id, member_id = _pair(input)
+            return await memberships.approve_join_request(
+                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
+            )
+
+        membership, errors = await attempt(run)
+        return i.MembershipPayload(
+            membership=await _circle_member(info, membership) if membership else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Turn down a join request. Owner or moderators.")
+    async def decline_join_request(
+        self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
+    ) -> i.MembershipPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> None:
+            circle_id, member_id = _pair(input)
+            await memberships.decline_join_request(
+                viewer.id, circle_id, member_id, ctx.services.uow()
+            )
+
+        _, errors = await attempt(run)
+        return i.MembershipPayload(membership=None, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Leave a circle, or withdraw a join request. Owners hand on first."
+    )
+    async def leave_circle(
+        self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
+    ) -> i.LeaveCirclePayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            circle_id = global_id(input.circle_id, "Circle", "circleId")
+            await memberships.leave_circle(viewer.id, circle_id, ctx.services.uow())
+            return circle_id
+
+        circle_id, errors = await attempt(run)
+        left = to_global_id("Circle", circle_id) if circle_id else None
+        return i.LeaveCirclePayload(circle_id=left, user_errors=errors)
+
+    @strawberry.mutation(description="Set a member's role. Owner only; OWNER hands ownership on.")
+    async def set_member_role(
+        self, info: strawberry.Info, input: Annotated[i.SetMemberRoleInput, _input("Who and what.")]
+    ) -> i.MembershipPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> Membership:
+            circle_id, member_id = _pair(input)
+            return await memberships.set_member_role(
+                viewer.id, circle_id, member_id, input.role, ctx.services.uow(), ctx.services.clock
+            )
+
+        membership, errors = await attempt(run)
+        return i.MembershipPayload(
+            membership=await _circle_member(info, membership) if membership else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(description="Ban a member from a circle for good. Owner or moderators.")
+    async def ban_member(
+        self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
+    ) -> i.MembershipPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> Membership:
+            circle_id, member_id = _pair(input)
+            return await memberships.ban_member(
+                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
+            )
+
+        membership, errors = await attempt(run)
+        return i.MembershipPayload(
+            membership=await _circle_member(info, membership) if membership else None,
+            user_errors=errors,
+        )
+
+
+def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:
+    return global_id(input.circle_id, "Circle", "circleId"), global_id(
+        input.member_id, "Member", "memberId"
+    )

@@ -1,0 +1,194 @@
+"""GraphQL types for circles and memberships."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
+from api.errors import forbidden
+from api.members.types import MemberType
+from api.node import Node, register_node, to_global_id
+from api.pagination import Connection, connection, decode_cursor, page_size
+from api.posts.assemble import assemble_posts
+from api.posts.types import PostType
+from domain.circles.model import (
+    Circle,
+    Membership,
+    MembershipStatus,
+    Role,
+    Topic,
+    Visibility,
+    can_moderate,
+    can_read,
+    can_see_circle,
+)
+from infra.db.reads import circles as circle_reads
+from infra.db.reads import feed
+
+
+@strawberry.type(description="The viewer's own place in a circle.")
+class ViewerMembership:
+    role: Role = strawberry.field(description="The viewer's role.")
+    status: MembershipStatus = strawberry.field(
+        description="Whether the viewer is in, waiting or banned."
+    )
+    since: datetime = strawberry.field(description="When the viewer joined or asked to join.")
+
+
+@strawberry.type(description="A member of a circle, as the circle's members see them.")
+class CircleMember:
+    member: MemberType = strawberry.field(description="The member's public profile.")
+    role: Role = strawberry.field(description="Their role in the circle.")
+    status: MembershipStatus = strawberry.field(description="ACTIVE, or PENDING for join requests.")
+    since: datetime = strawberry.field(description="When they joined or asked to join.")
+
+
+def viewer_membership(membership: Membership | None) -> ViewerMembership | None:
+    if membership is None:
+        return None
+    return ViewerMembership(
+        role=membership.role, status=membership.status, since=membership.created_at
+    )
+
+
+@strawberry.type(name="Circle", description="A small peer-support group.")
+class CircleType(Node):
+    name: str = strawberry.field(description="3 to 60 characters.")
+    description: str = strawberry.field(description="At most 500 characters.")
+    topics: list[Topic] = strawberry.field(description="What the circle is about.")
+    visibility: Visibility = strawberry.field(description="Who can find it.")
+    capacity: int = strawberry.field(description="At most this many active members (2 to 100).")
+    guidelines: str = strawberry.field(description="The circle's own guidelines.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    member_count: int = strawberry.field(description="Active members now. Visible to everyone.")
+    viewer_membership: ViewerMembership | None = strawberry.field(
+        description="The viewer's role and status here; null when not a member."
+    )
+    raw_id: strawberry.Private[UUID]
+    membership: strawberry.Private[Membership | None]
+
+    @classmethod
+    def build(cls, circle: Circle, membership: Membership | None) -> CircleType:
+        return cls(
+            id=to_global_id("Circle", circle.id),
+            name=circle.name,
+            description=circle.description,
+            topics=list(circle.topics),
+            visibility=circle.visibility,
+            capacity=circle.capacity,
+            guidelines=circle.guidelines,
+            created_at=circle.created_at,
+            member_count=circle.active_count,
+            viewer_membership=viewer_membership(membership),
+            raw_id=circle.id,
+            membership=membership,
+        )
+
+    @strawberry.field(description="Posts, newest first. Active members only.")
+    async def posts(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[PostType]:
+        if not can_read(self.membership):
+            raise forbidden("Only the circle's active members can read its posts.")
+        size = page_size(first)
+        async with info.context.services.engine.connect() as conn:
+            rows = await feed.posts_page(
+                conn, self.raw_id, size, decode_cursor("post", after), with_counts=True
+            )
+        page = rows[:size]
+        posts = await assemble_posts(info, page)
+        keys = [(r["created_at"], r["id"]) for r in page]
+        return connection("post", posts, keys, len(rows) > size)
+
+    @strawberry.field(description="Active members, longest-standing first. Active members only.")
+    async def members(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[CircleMember]:
+        if not can_read(self.membership):
+            raise forbidden("Only the circle's active members can see who is in it.")
+        return await _memberships(info, self.raw_id, MembershipStatus.ACTIVE, first, after)
+
+    @strawberry.field(description="People asking to join. Owner and moderators only.")
+    async def join_requests(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[CircleMember]:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see join requests.")
+        return await _memberships(info, self.raw_id, MembershipStatus.PENDING, first, after)
+
+
+async def _memberships(
+    info: strawberry.Info,
+    circle_id: UUID,
+    status: MembershipStatus,
+    first: int | None,
+    after: str | None,
+) -> Connection[CircleMember]:
+    size = page_size(first)
+    viewer = await info.context.member()
+    kind = f"membership-{status.value.lower()}"
+    async with info.context.services.engine.connect() as conn:
+        rows = await circle_reads.memberships_page(
+            conn, circle_id, status, size, decode_cursor(kind, after)
+        )
+    page = rows[:size]
+    items = [
+        CircleMember(
+            member=MemberType.public(
+                r["member_id"],
+                r["display_name"],
+                r["pronouns"],
+                r["bio"],
+                r["member_since"],
+                viewer.id,
+            ),
+            role=Role(r["role"]),
+            status=MembershipStatus(r["status"]),
+            since=r["created_at"],
+        )
+        for r in page
+    ]
+    return connection(
+        kind, items, [(r["created_at"], r["member_id"]) for r in page], len(rows) > size
+    )
+
+
+async def load_circle_type(info: strawberry.Info, circle_id: UUID) -> CircleType | None:
+    """The circle if the viewer may see it (public, or an active member)."""
+    pair = await info.context.loaders.circle_by_id.load(circle_id)
+    if pair is None or not can_see_circle(*pair):
+        return None
+    return CircleType.build(*pair)
+
+
+@register_node("Circle")
+async def resolve_circles(info: strawberry.Info, ids: list[UUID]) -> list[CircleType | None]:
+    if await info.context.member_or_none() is None:
+        return [None] * len(ids)
+    return [await load_circle_type(info, i) for i in ids]
+
+
+@strawberry.type(description="A single-use-or-more code that lets people join a private circle.")
+class InviteType:
+    code: str = strawberry.field(description="Share this; it is shown only once.")
+    expires_at: datetime = strawberry.field(description="When it stops working.")
+    max_uses: int = strawberry.field(description="How many people can use it.")

@@ -1,0 +1,83 @@
+"""Cursor connections with opaque keyset cursors (Relay)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Generic, TypeVar
+from uuid import UUID
+
+import strawberry
+
+from api.errors import HearthError, TopLevelCode
+
+T = TypeVar("T")
+MAX_PAGE = 50
+DEFAULT_PAGE = 20
+
+
+@strawberry.type(description="Where a page of a connection stands.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when more items follow.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to get the next page; null for an empty page."
+    )
+
+
+@strawberry.type(description="One item of a connection and its cursor.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, with cursors (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items with their cursors.")
+    page_info: PageInfo = strawberry.field(description="How to get the next page.")
+
+    @strawberry.field(description="The items without their cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(kind: str, at: datetime, raw_id: UUID) -> str:
+    text = f"{kind}|{at.isoformat()}|{raw_id}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str | None) -> tuple[datetime, UUID] | None:
+    """The keyset position inside a cursor; a BAD_USER_INPUT error if it is not one
+    of this list's cursors."""
+    if cursor is None:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        got_kind, at, raw_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        if got_kind != kind:
+            raise ValueError(kind)
+        return datetime.fromisoformat(at), UUID(raw_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise HearthError(
+            "That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT
+        ) from exc
+
+
+def page_size(first: int | None) -> int:
+    size = DEFAULT_PAGE if first is None else first
+    if not 0 < size <= MAX_PAGE:
+        raise HearthError(f"`first` must be 1 to {MAX_PAGE}.", TopLevelCode.BAD_USER_INPUT)
+    return size
+
+
+def connection(
+    kind: str, items: Sequence[T], keys: Sequence[tuple[datetime, UUID]], has_next: bool
+) -> Connection[T]:
+    """A page of items, each with the keyset position its cursor encodes."""
+    edges = [
+        Edge(cursor=encode_cursor(kind, at, raw_id), node=item)
+        for item, (at, raw_id) in zip(items, keys, strict=True)
+    ]
+    end = edges[-1].cursor if edges else None
+    return Connection(edges=edges, page_info=PageInfo(has_next_page=has_next, end_cursor=end))

@@ -1,0 +1,196 @@
+"""Builds Post and Reply objects from set-based reads (no per-field queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+
+from api.members.types import MemberType
+from api.node import register_node, to_global_id
+from api.pagination import Connection, connection, decode_cursor, page_size
+from api.posts.types import ContentWarning, PostType, ReactionCount, ReplyType
+from domain.posts.model import ReactionKind
+from infra.db.mapping import topics_from_text
+from infra.db.reads import feed
+from infra.db.reads.circles import memberships_of
+
+KINDS = tuple(ReactionKind)
+EMPTY = feed.ReactionTally({}, [])
+
+
+def _counts(tally: feed.ReactionTally) -> list[ReactionCount]:
+    return [ReactionCount(kind=k, count=tally.counts.get(k.value, 0)) for k in KINDS]
+
+
+def _author(row: Mapping[str, Any], viewer_id: UUID) -> MemberType | None:
+    if row["anonymous"] or row["removed_at"] is not None:
+        return None
+    return MemberType.public(
+        row["author_id"],
+        row["author_name"],
+        row["author_pronouns"],
+        row["author_bio"],
+        row["author_since"],
+        viewer_id,
+    )
+
+
+def build_reply(row: Mapping[str, Any], viewer_id: UUID, tally: feed.ReactionTally) -> ReplyType:
+    removed = row["removed_at"] is not None
+    return ReplyType(
+        id=to_global_id("Reply", row["id"]),
+        body=None if removed else row["body"],
+        created_at=row["created_at"],
+        edited_at=row["edited_at"],
+        is_removed=removed,
+        is_anonymous=row["anonymous"],
+        is_mine=row["author_id"] == viewer_id,
+        author=_author(row, viewer_id),
+        reaction_counts=_counts(tally),
+        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+        post_id=row["post_id"],
+        circle_id=row["circle_id"],
+    )
+
+
+def build_post(
+    row: Mapping[str, Any],
+    viewer_id: UUID,
+    tally: feed.ReactionTally,
+    replies: list[ReplyType] | None,
+) -> PostType:
+    removed = row["removed_at"] is not None
+    warning = None
+    if not removed and (row["cw_topics"] is not None or row["cw_note"] is not None):
+        warning = ContentWarning(
+            topics=list(topics_from_text(row["cw_topics"])), note=row["cw_note"]
+        )
+    return PostType(
+        id=to_global_id("Post", row["id"]),
+        body=None if removed else row["body"],
+        content_warning=warning,
+        created_at=row["created_at"],
+        edited_at=row["edited_at"],
+        is_removed=removed,
+        is_anonymous=row["anonymous"],
+        is_mine=row["author_id"] == viewer_id,
+        author=_author(row, viewer_id),
+        reply_count=row.get("reply_count", 0),
+        reaction_counts=_counts(tally),
+        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+        prefetched_replies=replies,
+        raw_id=row["id"],
+        circle_id=row["circle_id"],
+    )
+
+
+def latest_replies_wanted(info: strawberry.Info) -> int:
+    """How many latest replies the operation asks for under this field (0: none)."""
+    wanted = 0
+    stack: list[Any] = list(info.selected_fields)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, SelectedField) and item.name == "latestReplies":
+            wanted = max(wanted, min(max(int(item.arguments.get("first", 3)), 1), 10))
+        if isinstance(item, SelectedField | FragmentSpread | InlineFragment):
+            stack.extend(item.selections)
+    return wanted
+
+
+async def assemble_posts(
+    info: strawberry.Info, rows: Sequence[Mapping[str, Any]]
+) -> list[PostType]:
+    """Posts with reactions and (when asked for) latest replies: 1 + 1 statements."""
+    ctx = info.context
+    viewer = await ctx.member()
+    n = latest_replies_wanted(info)
+    async with ctx.services.engine.connect() as conn:
+        post_ids = [row["id"] for row in rows]
+        replies = await feed.latest_replies(conn, post_ids, n) if n and post_ids else {}
+        reply_ids = [r["id"] for rs in replies.values() for r in rs]
+        tallies = await feed.reactions(conn, post_ids + reply_ids, viewer.id) if rows else {}
+    return [
+        build_post(
+            row,
+            viewer.id,
+            tallies.get(row["id"], EMPTY),
+            [
+                build_reply(r, viewer.id, tallies.get(r["id"], EMPTY))
+                for r in replies.get(row["id"], [])
+            ]
+            if n
+            else None,
+        )
+        for row in rows
+    ]
+
+
+async def readable_circles(info: strawberry.Info, circle_ids: Sequence[UUID]) -> set[UUID]:
+    """The circles among these where the viewer is an ACTIVE member."""
+    ctx = info.context
+    viewer = await ctx.member()
+    async with ctx.services.engine.connect() as conn:
+        memberships = await memberships_of(conn, viewer.id, circle_ids)
+    return {cid for cid, m in memberships.items() if m.is_active}
+
+
+@register_node("Post")
+async def resolve_posts(info: strawberry.Info, ids: list[UUID]) -> list[PostType | None]:
+    ctx = info.context
+    if await ctx.member_or_none() is None:
+        return [None] * len(ids)
+    async with ctx.services.engine.connect() as conn:
+        rows = await feed.posts_by_ids(conn, ids, with_counts=True)
+    allowed = await readable_circles(info, [r["circle_id"] for r in rows])
+    posts = {
+        p.raw_id: p
+        for p in await assemble_posts(info, [r for r in rows if r["circle_id"] in allowed])
+    }
+    return [posts.get(i) for i in ids]
+
+
+@register_node("Reply")
+async def resolve_replies(info: strawberry.Info, ids: list[UUID]) -> list[ReplyType | None]:
+    ctx = info.context
+    viewer = await ctx.member_or_none()
+    if viewer is None:
+        return [None] * len(ids)
+    async with ctx.services.engine.connect() as conn:
+        rows = await feed.replies_by_ids(conn, ids)
+        tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
+    allowed = await readable_circles(info, [r["circle_id"] for r in rows])
+    replies = {
+        r["id"]: build_reply(r, viewer.id, tallies.get(r["id"], EMPTY))
+        for r in rows
+        if r["circle_id"] in allowed
+    }
+    return [replies.get(i) for i in ids]
+
+
+async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> list[ReplyType]:
+    ctx = info.context
+    viewer = await ctx.member()
+    async with ctx.services.engine.connect() as conn:
+        rows = (await feed.latest_replies(conn, [post.raw_id], n)).get(post.raw_id, [])
+        tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
+    return [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in rows]
+
+
+async def replies_connection(
+    info: strawberry.Info, post: PostType, first: int | None, after: str | None
+) -> Connection[ReplyType]:
+    ctx = info.context
+    viewer = await ctx.member()
+    size = page_size(first)
+    async with ctx.services.engine.connect() as conn:
+        rows = await feed.replies_page(conn, post.raw_id, size, decode_cursor("reply", after))
+        tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
+    page = rows[:size]
+    replies = [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in page]
+    return connection(
+        "reply", replies, [(r["created_at"], r["id"]) for r in page], len(rows) > size
+    )

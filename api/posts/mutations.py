@@ -1,0 +1,191 @@
+"""Post, reply and reaction mutations."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from api.mutation_support import attempt, global_id
+from api.node import from_global_id
+from api.posts import inputs as i
+from api.posts.assemble import resolve_posts, resolve_replies
+from domain.posts import services as posts
+from domain.posts.model import ContentWarning
+
+_ARG = strawberry.argument(description="The input.")
+
+
+def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
+    return posts.check_warning(raw.topics, raw.note) if raw else None
+
+
+async def _post_payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> i.PostPayload:
+    post_id, errors = await attempt(run)
+    post = (await resolve_posts(info, [post_id]))[0] if post_id else None
+    return i.PostPayload(post=post, user_errors=errors)
+
+
+async def _reply_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
+) -> i.ReplyPayload:
+    reply_id, errors = await attempt(run)
+    reply = (await resolve_replies(info, [reply_id]))[0] if reply_id else None
+    return i.ReplyPayload(reply=reply, user_errors=errors)
+
+
+def _target(value: str) -> tuple[str, UUID]:
+    parsed = from_global_id(value)
+    if parsed is None or parsed[0] not in ("Post", "Reply"):
+        global_id("", "Post", "targetId")  # raises NOT_FOUND on input.targetId
+    assert parsed is not None
+    return parsed
+
+
+@strawberry.type
+class PostMutations:
+    @strawberry.mutation(description="Post in a circle you are an active member of.")
+    async def create_post(
+        self, info: strawberry.Info, input: Annotated[i.CreatePostInput, _ARG]
+    ) -> i.PostPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            warning = input.content_warning
+            command = posts.CreatePost(
+                viewer.id,
+                global_id(input.circle_id, "Circle", "circleId"),
+                input.body,
+                input.anonymous,
+                warning.topics if warning else None,
+                warning.note if warning else None,
+            )
+            return (await posts.create_post(command, ctx.services.uow(), ctx.services.clock)).id
+
+        return await _post_payload(info, run)
+
+    @strawberry.mutation(description="Edit your own post.")
+    async def edit_post(
+        self, info: strawberry.Info, input: Annotated[i.EditPostInput, _ARG]
+    ) -> i.PostPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            post_id = global_id(input.post_id, "Post", "postId")
+            warning = _warning(input.content_warning)
+            edited = await posts.edit_post(
+                viewer.id, post_id, input.body, warning, ctx.services.uow(), ctx.services.clock
+            )
+            return edited.id
+
+        return await _post_payload(info, run)
+
+    @strawberry.mutation(description="Remove a post (yours, or any as a moderator). Replies stay.")
+    async def delete_post(
+        self, info: strawberry.Info, input: Annotated[i.PostInput, _ARG]
+    ) -> i.PostPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            post_id = global_id(input.post_id, "Post", "postId")
+            return (
+                await posts.delete_post(viewer.id, post_id, ctx.services.uow(), ctx.services.clock)
+            ).id
+
+        return await _post_payload(info, run)
+
+    @strawberry.mutation(description="Reply to a post.")
+    async def reply_to_post(
+        self, info: strawberry.Info, input: Annotated[i.ReplyToPostInput, _ARG]
+    ) -> i.ReplyPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            post_id = global_id(input.post_id, "Post", "postId")
+            reply, _ = await posts.reply_to_post(
+                viewer.id,
+                post_id,
+                input.body,
+                input.anonymous,
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+            return reply.id
+
+        return await _reply_payload(info, run)
+
+    @strawberry.mutation(description="Edit your own reply.")
+    async def edit_reply(
+        self, info: strawberry.Info, input: Annotated[i.EditReplyInput, _ARG]
+    ) -> i.ReplyPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            reply_id = global_id(input.reply_id, "Reply", "replyId")
+            return (
+                await posts.edit_reply(
+                    viewer.id, reply_id, input.body, ctx.services.uow(), ctx.services.clock
+                )
+            ).id
+
+        return await _reply_payload(info, run)
+
+    @strawberry.mutation(description="Remove a reply (yours, or any as a moderator).")
+    async def delete_reply(
+        self, info: strawberry.Info, input: Annotated[i.ReplyInput, _ARG]
+    ) -> i.ReplyPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            reply_id = global_id(input.reply_id, "Reply", "replyId")
+            return (
+                await posts.delete_reply(
+                    viewer.id, reply_id, ctx.services.uow(), ctx.services.clock
+                )
+            ).id
+
+        return await _reply_payload(info, run)
+
+    @strawberry.mutation(
+        description="Send a supportive reaction. Sending the same one twice keeps one."
+    )
+    async def react(
+        self, info: strawberry.Info, input: Annotated[i.ReactionInput, _ARG]
+    ) -> i.ReactionPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> tuple[str, UUID]:
+            kind, target_id = _target(input.target_id)
+            await posts.react(
+                viewer.id, target_id, input.kind, ctx.services.uow(), ctx.services.clock
+            )
+            return kind, target_id
+
+        return await _reaction_payload(info, run)
+
+    @strawberry.mutation(description="Take back a reaction you sent.")
+    async def unreact(
+        self, info: strawberry.Info, input: Annotated[i.ReactionInput, _ARG]
+    ) -> i.ReactionPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> tuple[str, UUID]:
+            kind, target_id = _target(input.target_id)
+            await posts.unreact(viewer.id, target_id, input.kind, ctx.services.uow())
+            return kind, target_id
+
+        return await _reaction_payload(info, run)
+
+
+async def _reaction_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[tuple[str, UUID]]]
+) -> i.ReactionPayload:
+    done, errors = await attempt(run)
+    target: Any = None
+    if done is not None:
+        kind, target_id = done
+        resolver = resolve_posts if kind == "Post" else resolve_replies
+        target = (await resolver(info, [target_id]))[0]
+    return i.ReactionPayload(target=target, user_errors=errors)

@@ -1,0 +1,126 @@
+"""GraphQL types for posts, replies and reactions.
+
+Leaf fields are plain attributes filled in by ``api.posts.assemble`` in a few
+set-based reads, so a feed page costs a fixed number of statements. Anonymous
+authorship never reaches these objects: ``author`` is None and only ``isMine``
+tells the author it is theirs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.enums import ReactionKindEnum, TopicEnum  # noqa: F401 - registers the enums
+from api.members.types import MemberType
+from api.node import Node
+from api.pagination import Connection
+from domain.circles.model import Topic
+from domain.posts.model import ReactionKind
+
+if TYPE_CHECKING:
+    from api.circles.types import CircleType
+
+
+@strawberry.type(description="A content warning the author put on a post.")
+class ContentWarning:
+    topics: list[Topic] = strawberry.field(description="Topics the post touches on.")
+    note: str | None = strawberry.field(description="The author's own words of warning.")
+
+
+@strawberry.type(description="How many members sent one kind of reaction.")
+class ReactionCount:
+    kind: ReactionKind = strawberry.field(description="The kind of reaction.")
+    count: int = strawberry.field(description="How many members sent it.")
+
+
+@strawberry.type(name="Reply", description="A reply to a post. Members of the circle only.")
+class ReplyType(Node):
+    body: str | None = strawberry.field(description="Plain text; null once removed.")
+    created_at: datetime = strawberry.field(description="When it was written.")
+    edited_at: datetime | None = strawberry.field(description="When it was last edited.")
+    is_removed: bool = strawberry.field(
+        description="True once the author or a moderator removed it."
+    )
+    is_anonymous: bool = strawberry.field(description="True when posted anonymously.")
+    is_mine: bool = strawberry.field(
+        description="True when the viewer wrote it (even anonymously)."
+    )
+    author: MemberType | None = strawberry.field(
+        description="Who wrote it; null when anonymous (for every viewer) or removed."
+    )
+    reaction_counts: list[ReactionCount] = strawberry.field(
+        description="Counts of each reaction kind, in a fixed order."
+    )
+    viewer_reactions: list[ReactionKind] = strawberry.field(description="Kinds the viewer sent.")
+    post_id: strawberry.Private[UUID]
+    circle_id: strawberry.Private[UUID]
+
+
+@strawberry.type(name="Post", description="A post in a circle. Members of the circle only.")
+class PostType(Node):
+    body: str | None = strawberry.field(description="Plain text; null once removed.")
+    content_warning: ContentWarning | None = strawberry.field(
+        description="The author's content warning, if any."
+    )
+    created_at: datetime = strawberry.field(description="When it was posted.")
+    edited_at: datetime | None = strawberry.field(description="When it was last edited.")
+    is_removed: bool = strawberry.field(
+        description="True once removed: a tombstone whose replies stay."
+    )
+    is_anonymous: bool = strawberry.field(description="True when posted anonymously.")
+    is_mine: bool = strawberry.field(
+        description="True when the viewer wrote it (even anonymously)."
+    )
+    author: MemberType | None = strawberry.field(
+        description="Who posted it; null when anonymous (for every viewer) or removed."
+    )
+    reply_count: int = strawberry.field(description="Replies that were not removed.")
+    reaction_counts: list[ReactionCount] = strawberry.field(
+        description="Counts of each reaction kind, in a fixed order."
+    )
+    viewer_reactions: list[ReactionKind] = strawberry.field(description="Kinds the viewer sent.")
+    prefetched_replies: strawberry.Private[list[ReplyType] | None] = None
+    raw_id: strawberry.Private[UUID]
+    circle_id: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description="The newest replies (not removed), newest first: a preview for feeds. "
+        "At most 10."
+    )
+    async def latest_replies(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int, strawberry.argument(description="How many, 1 to 10.")] = 3,
+    ) -> list[ReplyType]:
+        if self.prefetched_replies is not None:
+            return self.prefetched_replies[:first]
+        from api.posts.assemble import latest_replies_for
+
+        return await latest_replies_for(info, self, min(max(first, 1), 10))
+
+    @strawberry.field(description="All replies, oldest first, removed ones as tombstones.")
+    async def replies(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[ReplyType]:
+        from api.posts.assemble import replies_connection
+
+        return await replies_connection(info, self, first, after)
+
+    @strawberry.field(description="The circle the post is in.")
+    async def circle(
+        self, info: strawberry.Info
+    ) -> Annotated[CircleType, strawberry.lazy("api.circles.types")]:
+        from api.circles.types import load_circle_type
+
+        circle = await load_circle_type(info, self.circle_id)
+        assert circle is not None  # the viewer reads the post, so they see its circle
+        return circle

@@ -1,0 +1,1 @@
+"""Daily check-ins: when members are reminded to check in."""

@@ -1,0 +1,61 @@
+"""Posts, replies and supportive reactions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from domain.circles.model import Topic
+
+
+class ReactionKind(StrEnum):
+    """Supportive, not competitive."""
+
+    HUG = "HUG"
+    ME_TOO = "ME_TOO"
+    STRENGTH = "STRENGTH"
+    THANK_YOU = "THANK_YOU"
+
+
+@dataclass(frozen=True, slots=True)
+class ContentWarning:
+    topics: tuple[Topic, ...] = ()
+    note: str | None = None
+
+
+@dataclass(slots=True)
+class Post:
+    id: UUID
+    circle_id: UUID
+    author_id: UUID
+    anonymous: bool
+    body: str
+    created_at: datetime
+    content_warning: ContentWarning | None = None
+    edited_at: datetime | None = None
+    removed_at: datetime | None = None
+    removed_by: UUID | None = field(default=None)
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+
+@dataclass(slots=True)
+class Reply:
+    id: UUID
+    post_id: UUID
+    circle_id: UUID
+    author_id: UUID
+    anonymous: bool
+    body: str
+    created_at: datetime
+    edited_at: datetime | None = None
+    removed_at: datetime | None = None
+    removed_by: UUID | None = None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None

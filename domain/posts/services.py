@@ -1,0 +1,213 @@
+"""Use cases for posts, replies and reactions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from uuid import UUID, uuid4
+
+from domain.circles.model import Membership, Topic, can_moderate, can_read
+from domain.clock import Clock
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
+from domain.members.rules import normalize_text
+from domain.ports import UnitOfWork
+from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
+
+POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
+
+
+@dataclass(frozen=True, slots=True)
+class CreatePost:
+    actor_id: UUID
+    circle_id: UUID
+    body: str
+    anonymous: bool = False
+    warning_topics: Sequence[Topic] | None = None
+    warning_note: str | None = None
+
+
+def check_body(raw: str, limit: int) -> str:
+    body = normalize_text(raw)
+    if not body:
+        raise ValidationError(
+            [DomainError(ErrorCode.TOO_SHORT, "Write something first.", ("body",))]
+        )
+    if len(body) > limit:
+        raise ValidationError(
+            [
+                DomainError(
+                    ErrorCode.TOO_LONG, f"This can have at most {limit:,} characters.", ("body",)
+                )
+            ]
+        )
+    return body
+
+
+def check_warning(topics: Sequence[Topic] | None, note: str | None) -> ContentWarning | None:
+    if topics is None and note is None:
+        return None
+    clean_note = normalize_text(note) if note else None
+    if clean_note and len(clean_note) > CW_NOTE_MAX:
+        raise ValidationError(
+            [
+                DomainError(
+                    ErrorCode.TOO_LONG,
+                    "Keep the warning under 200 characters.",
+                    ("contentWarning", "note"),
+                )
+            ]
+        )
+    return ContentWarning(tuple(dict.fromkeys(topics or ())), clean_note or None)
+
+
+async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -> Membership:
+    membership = await uow.memberships.get(circle_id, actor_id)
+    if not can_read(membership):
+        raise NotFound("Circle", ("circleId",))
+    assert membership is not None
+    return membership
+
+
+async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
+    body = check_body(cmd.body, POST_MAX)
+    warning = check_warning(cmd.warning_topics, cmd.warning_note)
+    async with uow:
+        await _active_membership(uow, cmd.circle_id, cmd.actor_id)
+        post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
+        await uow.posts.add(post)
+        await uow.commit()
+    return post
+
+
+async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
+    post = await uow.posts.get(post_id)
+    membership = await uow.memberships.get(post.circle_id, actor_id) if post else None
+    if post is None or not can_read(membership):
+        raise NotFound("Post", ("postId",))
+    assert membership is not None
+    return post, membership
+
+
+async def edit_post(
+    actor_id: UUID,
+    post_id: UUID,
+    body: str,
+    warning: ContentWarning | None,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> Post:
+    """Authors edit their own posts; ``warning`` replaces the content warning."""
+    clean = check_body(body, POST_MAX)
+    async with uow:
+        post, _ = await _visible_post(uow, post_id, actor_id)
+        if post.author_id != actor_id:
+            raise Forbidden("Only the author can edit a post.")
+        if post.is_removed:
+            raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
+        edited = replace(post, body=clean, content_warning=warning, edited_at=clock.now())
+        await uow.posts.update(edited)
+        await uow.commit()
+    return edited
+
+
+async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clock) -> Post:
+    """Author or a moderator of the circle; leaves a tombstone and keeps the replies."""
+    async with uow:
+        post, membership = await _visible_post(uow, post_id, actor_id)
+        if post.author_id != actor_id and not can_moderate(membership):
+            raise Forbidden("Only the author or a moderator can remove a post.")
+        if post.is_removed:
+            return post
+        removed = replace(
+            post, body="", content_warning=None, removed_at=clock.now(), removed_by=actor_id
+        )
+        await uow.posts.update(removed)
+        await uow.commit()
+    return removed
+
+
+async def reply_to_post(
+    actor_id: UUID, post_id: UUID, body: str, anonymous: bool, uow: UnitOfWork, clock: Clock
+) -> tuple[Reply, Post]:
+    clean = check_body(body, REPLY_MAX)
+    async with uow:
+        post, _ = await _visible_post(uow, post_id, actor_id)
+        if post.is_removed:
+            raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
+        reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
+        await uow.replies.add(reply)
+        await uow.commit()
+    return reply, post
+
+
+async def _visible_reply(
+    uow: UnitOfWork, reply_id: UUID, actor_id: UUID
+) -> tuple[Reply, Membership]:
+    reply = await uow.replies.get(reply_id)
+    membership = await uow.memberships.get(reply.circle_id, actor_id) if reply else None
+    if reply is None or not can_read(membership):
+        raise NotFound("Reply", ("replyId",))
+    assert membership is not None
+    return reply, membership
+
+
+async def edit_reply(
+    actor_id: UUID, reply_id: UUID, body: str, uow: UnitOfWork, clock: Clock
+) -> Reply:
+    clean = check_body(body, REPLY_MAX)
+    async with uow:
+        reply, _ = await _visible_reply(uow, reply_id, actor_id)
+        if reply.author_id != actor_id:
+            raise Forbidden("Only the author can edit a reply.")
+        if reply.is_removed:
+            raise DomainError(ErrorCode.NOT_FOUND, "This reply was removed.", ("replyId",))
+        edited = replace(reply, body=clean, edited_at=clock.now())
+        await uow.replies.update(edited)
+        await uow.commit()
+    return edited
+
+
+async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: Clock) -> Reply:
+    async with uow:
+        reply, membership = await _visible_reply(uow, reply_id, actor_id)
+        if reply.author_id != actor_id and not can_moderate(membership):
+            raise Forbidden("Only the author or a moderator can remove a reply.")
+        if reply.is_removed:
+            return reply
+        removed = replace(reply, body="", removed_at=clock.now(), removed_by=actor_id)
+        await uow.replies.update(removed)
+        await uow.commit()
+    return removed
+
+
+async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> UUID:
+    """The circle of a post or reply the actor may react to."""
+    post = await uow.posts.get(target_id)
+    target: Post | Reply | None = post or await uow.replies.get(target_id)
+    membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
+    if target is None or not can_read(membership) or target.is_removed:
+        raise NotFound("Post or reply", ("targetId",))
+    return target.circle_id
+
+
+async def react(
+    actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork, clock: Clock
+) -> UUID:
+    """Idempotent: reacting twice with the same kind keeps one reaction."""
+    async with uow:
+        circle_id = await _reaction_target(uow, target_id, actor_id)
+        await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now())
+        await uow.commit()
+    return circle_id
+
+
+async def unreact(actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork) -> UUID:
+    async with uow:
+        post = await uow.posts.get(target_id)
+        target: Post | Reply | None = post or await uow.replies.get(target_id)
+        membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
+        if target is None or not can_read(membership):
+            raise NotFound("Post or reply", ("targetId",))
+        await uow.reactions.remove(target_id, actor_id, kind)
+        await uow.commit()
+    return target.circle_id

@@ -1,0 +1,123 @@
+"""Set-based reads of circles and memberships."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.circles.model import Circle, Membership, MembershipStatus, Topic, Visibility
+from infra.db.mapping import to_circle, to_membership
+from infra.db.tables.circles import circle_table, membership_table
+from infra.db.tables.members import member_table
+
+Keyset = tuple[datetime, UUID]
+_M = membership_table.alias("viewer_membership")
+_VIEWER_COLUMNS = (
+    _M.c.circle_id.label("vm_circle_id"),
+    _M.c.member_id.label("vm_member_id"),
+    _M.c.role.label("vm_role"),
+    _M.c.status.label("vm_status"),
+    _M.c.created_at.label("vm_created_at"),
+    _M.c.updated_at.label("vm_updated_at"),
+)
+
+
+def _with_viewer(viewer_id: UUID | None) -> Any:
+    on = and_(_M.c.circle_id == circle_table.c.id, _M.c.member_id == viewer_id)
+    return select(circle_table, *_VIEWER_COLUMNS).select_from(circle_table.outerjoin(_M, on))
+
+
+def _split(row: Any) -> tuple[Circle, Membership | None]:
+    membership = None
+    if row["vm_circle_id"] is not None:
+        membership = to_membership({k[3:]: row[k] for k in row if k.startswith("vm_")})
+    return to_circle(row), membership
+
+
+async def circles_with_viewer(
+    conn: AsyncConnection, ids: Sequence[UUID], viewer_id: UUID | None
+) -> dict[UUID, tuple[Circle, Membership | None]]:
+    query = _with_viewer(viewer_id).where(circle_table.c.id.in_(list(set(ids))))
+    pairs = [_split(row) for row in (await conn.execute(query)).mappings().all()]
+    return {circle.id: (circle, membership) for circle, membership in pairs}
+
+
+async def discover(
+    conn: AsyncConnection,
+    viewer_id: UUID,
+    topic: Topic | None,
+    search: str | None,
+    first: int,
+    after: Keyset | None,
+) -> list[tuple[Circle, Membership | None]]:
+    """Public circles, plus private ones where the viewer is an active member."""
+    c = circle_table
+    visible = or_(
+        c.c.visibility == Visibility.PUBLIC.value, _M.c.status == MembershipStatus.ACTIVE.value
+    )
+    query = _with_viewer(viewer_id).where(visible)
+    if topic is not None:
+        query = query.where(c.c.topics.contains(f",{topic.value},", autoescape=True))
+    if search:
+        term = search.strip().lower()
+        query = query.where(
+            or_(
+                func.lower(c.c.name).contains(term, autoescape=True),
+                func.lower(c.c.description).contains(term, autoescape=True),
+            )
+        )
+    return await _page(conn, query, first, after)
+
+
+async def _page(
+    conn: AsyncConnection, query: Any, first: int, after: Keyset | None
+) -> list[tuple[Circle, Membership | None]]:
+    c = circle_table
+    if after is not None:
+        query = query.where(tuple_(c.c.created_at, c.c.id) < tuple_(*after))
+    query = query.order_by(c.c.created_at.desc(), c.c.id.desc()).limit(first + 1)
+    return [_split(row) for row in (await conn.execute(query)).mappings().all()]
+
+
+async def mine(
+    conn: AsyncConnection, viewer_id: UUID, first: int, after: Keyset | None
+) -> list[tuple[Circle, Membership | None]]:
+    """Circles the viewer is in or asked to join (not banned)."""
+    query = _with_viewer(viewer_id).where(
+        _M.c.status.in_([MembershipStatus.ACTIVE.value, MembershipStatus.PENDING.value])
+    )
+    return await _page(conn, query, first, after)
+
+
+async def memberships_page(
+    conn: AsyncConnection,
+    circle_id: UUID,
+    status: MembershipStatus,
+    first: int,
+    after: Keyset | None,
+) -> Sequence[Any]:
+    """Memberships of one status with the members' public profile, oldest first."""
+    m = membership_table
+    query = (
+        select(m, member_table.c.display_name, member_table.c.pronouns, member_table.c.bio)
+        .add_columns(member_table.c.created_at.label("member_since"))
+        .join(member_table, member_table.c.id == m.c.member_id)
+        .where(m.c.circle_id == circle_id, m.c.status == status.value)
+    )
+    if after is not None:
+        query = query.where(tuple_(m.c.created_at, m.c.member_id) > tuple_(*after))
+    query = query.order_by(m.c.created_at, m.c.member_id).limit(first + 1)
+    return (await conn.execute(query)).mappings().all()
+
+
+async def memberships_of(
+    conn: AsyncConnection, member_id: UUID, circle_ids: Sequence[UUID]
+) -> dict[UUID, Membership]:
+    m = membership_table
+    query = select(m).where(m.c.member_id == member_id, m.c.circle_id.in_(list(set(circle_ids))))
+    return {row["circle_id"]: to_membership(row) for row in (await conn.execute(query)).mappings()}

@@ -1,0 +1,60 @@
+"""Post, reply and reaction tables. ``author_id`` of anonymous content is kept
+for safety work and never leaves the server."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Table, Text
+from sqlmodel import Field, SQLModel
+
+from infra.db.tables.members import utc_column
+
+
+class PostRow(SQLModel, table=True):
+    __tablename__ = "post"
+    __table_args__ = (Index("ix_post_circle_feed", "circle_id", "created_at", "id"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    circle_id: uuid.UUID = Field(foreign_key="circle.id", ondelete="CASCADE")
+    author_id: uuid.UUID = Field(foreign_key="member.id", index=True)
+    anonymous: bool = Field(default=False)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    cw_topics: str | None = Field(default=None, max_length=400)
+    cw_note: str | None = Field(default=None, max_length=200)
+    created_at: datetime = Field(sa_column=utc_column())
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+
+
+class ReplyRow(SQLModel, table=True):
+    __tablename__ = "reply"
+    __table_args__ = (Index("ix_reply_post_thread", "post_id", "created_at", "id"),)
+
+    id: uuid.UUID = Field(primary_key=True)
+    post_id: uuid.UUID = Field(foreign_key="post.id", ondelete="CASCADE")
+    circle_id: uuid.UUID = Field(foreign_key="circle.id", ondelete="CASCADE", index=True)
+    author_id: uuid.UUID = Field(foreign_key="member.id", index=True)
+    anonymous: bool = Field(default=False)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(sa_column=utc_column())
+    edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+
+
+class ReactionRow(SQLModel, table=True):
+    __tablename__ = "reaction"
+
+    target_id: uuid.UUID = Field(primary_key=True)  # a post or a reply
+    member_id: uuid.UUID = Field(foreign_key="member.id", primary_key=True, index=True)
+    kind: str = Field(max_length=12, primary_key=True)
+    circle_id: uuid.UUID = Field(foreign_key="circle.id", ondelete="CASCADE", index=True)
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+post_table: Table = PostRow.__table__  # type: ignore[attr-defined]
+reply_table: Table = ReplyRow.__table__  # type: ignore[attr-defined]
+reaction_table: Table = ReactionRow.__table__  # type: ignore[attr-defined]
