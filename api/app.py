@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.health import healthz, metrics, readyz
 from api.http import HearthGraphQL
 from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from api.schema import build_schema
 from api.wiring import build_services, close_services
 from infra.logging import configure_logging
@@ -32,6 +33,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
+        max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        keep_alive=True,
+        keep_alive_interval=20,
     )
 
     @asynccontextmanager

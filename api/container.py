@@ -26,7 +26,8 @@ class Services:
     expected_migration_head: str | None
     redis: Any = None
     firebase_app: Any = None
+    bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        return SqlUnitOfWork(self.session_factory, publisher=self.bus)

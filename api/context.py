@@ -22,6 +22,7 @@ class Context:
     token: str | None
     request: Any = None
     response: Any = None
+    connection_params: dict[str, Any] | None = None
     loaders: Loaders = field(init=False)
     _identity: asyncio.Future[Identity] | None = field(default=None, init=False)
     _member: Member | None = field(default=None, init=False)
@@ -68,6 +69,16 @@ class Context:
         if member is None:
             raise not_onboarded()
         return member
+
+    def for_operation(self) -> Context:
+        """A context for one subscription event: same viewer, fresh loaders (so
+        nothing cached from earlier events leaks stale data)."""
+        fresh = Context(
+            self.services, self.token, self.request, self.response, self.connection_params
+        )
+        fresh._identity = self._identity
+        fresh._member, fresh._member_loaded = self._member, self._member_loaded
+        return fresh
 
     def forget_member(self) -> None:
         self._member_loaded = False

@@ -19,8 +19,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET
 
 from api.context import Context
+from api.realtime import websocket as realtime
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -52,7 +54,20 @@ class HearthGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         services = request.app.state.services
         header = request.headers.get("authorization")
-        return Context.from_authorization(services, header, request=request, response=response)
+        context = Context.from_authorization(services, header, request=request, response=response)
+        if isinstance(request, WebSocket):
+            request.state.hearth_context = context
+        return context
+
+    async def on_ws_connect(self, context: Context) -> dict[str, Any]:
+        return await realtime.connect(context)
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        finally:
+            if isinstance(request, WebSocket):
+                realtime.disconnect(request, getattr(request.state, "hearth_context", None))
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)

@@ -35,6 +35,17 @@ from api.members.types import MemberType
 from api.node import NodeQueries
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
+from api.realtime.subscriptions import Subscription
+from api.realtime.types import (
+    EventsMayHaveBeenMissed,
+    MemberJoined,
+    MemberLeft,
+    PostCreated,
+    PostEdited,
+    PostRemoved,
+    ReactionsChanged,
+    ReplyCreated,
+)
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import Settings
 
@@ -108,7 +119,21 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     return HearthSchema(
         query=Query,
         mutation=Mutation,
-        types=[MemberType, CircleType, PostType, ReplyType],
+        subscription=Subscription,
+        types=[
+            MemberType,
+            CircleType,
+            PostType,
+            ReplyType,
+            PostCreated,
+            PostEdited,
+            PostRemoved,
+            ReplyCreated,
+            ReactionsChanged,
+            MemberJoined,
+            MemberLeft,
+            EventsMayHaveBeenMissed,
+        ],
         extensions=_extensions(settings),
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
     )

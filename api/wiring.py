@@ -17,6 +17,7 @@ from api.container import Services
 from domain.clock import SystemClock
 from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
 from infra.db.engine import create_engine, create_session_factory
+from infra.events.bus import InProcessBus, RedisBus
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +61,12 @@ async def build_services(settings: Settings) -> Services:
     if settings.redis_url:
         import redis.asyncio as aioredis
 
-        redis = aioredis.from_url(settings.redis_url, socket_timeout=5, socket_connect_timeout=2)
-    return Services(
+        redis = aioredis.from_url(
+            settings.redis_url, socket_connect_timeout=2, health_check_interval=15
+        )
+    bus: InProcessBus | RedisBus = RedisBus(redis) if redis is not None else InProcessBus()
+    await bus.start()
+    services = Services(
         settings=settings,
         engine=engine,
         session_factory=create_session_factory(engine),
@@ -70,10 +75,15 @@ async def build_services(settings: Settings) -> Services:
         expected_migration_head=migration_head(),
         redis=redis,
         firebase_app=app,
+        bus=bus,
     )
+    services.extras["readiness"] = {"events": bus.status}
+    return services
 
 
 async def close_services(services: Services) -> None:
+    if services.bus is not None:
+        await services.bus.stop()
     if services.redis is not None:
         with contextlib.suppress(Exception):
             await services.redis.aclose()

@@ -11,6 +11,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from domain.circles.model import Circle, Invite, Membership
+from domain.events import Event
 from domain.members.model import Member
 from domain.posts.model import Post, ReactionKind, Reply
 
@@ -110,6 +111,10 @@ class UnitOfWork(Protocol):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None: ...
+
+    def record(self, event: Event) -> None:
+        """Remember an event; it is published only after a successful commit."""
+        ...
 
     async def commit(self) -> None:
         """Make the work durable. Raises ``DomainError(CONFLICT|TAKEN)`` on a

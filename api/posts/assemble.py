@@ -22,7 +22,7 @@ KINDS = tuple(ReactionKind)
 EMPTY = feed.ReactionTally({}, [])
 
 
-def _counts(tally: feed.ReactionTally) -> list[ReactionCount]:
+def reaction_counts(tally: feed.ReactionTally) -> list[ReactionCount]:
     return [ReactionCount(kind=k, count=tally.counts.get(k.value, 0)) for k in KINDS]
 
 
@@ -50,7 +50,7 @@ def build_reply(row: Mapping[str, Any], viewer_id: UUID, tally: feed.ReactionTal
         is_anonymous=row["anonymous"],
         is_mine=row["author_id"] == viewer_id,
         author=_author(row, viewer_id),
-        reaction_counts=_counts(tally),
+        reaction_counts=reaction_counts(tally),
         viewer_reactions=[ReactionKind(k) for k in tally.mine],
         post_id=row["post_id"],
         circle_id=row["circle_id"],
@@ -80,7 +80,7 @@ def build_post(
         is_mine=row["author_id"] == viewer_id,
         author=_author(row, viewer_id),
         reply_count=row.get("reply_count", 0),
-        reaction_counts=_counts(tally),
+        reaction_counts=reaction_counts(tally),
         viewer_reactions=[ReactionKind(k) for k in tally.mine],
         prefetched_replies=replies,
         raw_id=row["id"],

@@ -9,6 +9,7 @@ from domain.circles.model import Membership, MembershipStatus, Role, can_moderat
 from domain.circles.services import activate_membership, load_circle
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
+from domain.events import Event, EventKind
 from domain.ports import UnitOfWork
 
 
@@ -37,6 +38,7 @@ async def approve_join_request(
             raise DomainError(ErrorCode.CONFLICT, "There is no pending request.", ("memberId",))
         approved = await activate_membership(uow, circle, replace(target, updated_at=clock.now()))
         await uow.memberships.update(approved)
+        uow.record(Event(EventKind.MEMBER_JOINED, circle_id, subject_id=member_id))
         await uow.commit()
     return approved
 
@@ -68,6 +70,7 @@ async def leave_circle(actor_id: UUID, circle_id: UUID, uow: UnitOfWork) -> Memb
         await uow.memberships.delete(circle_id, actor_id)
         if membership.is_active:
             await uow.circles.release_seat(circle_id)
+            uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=actor_id))
         await uow.commit()
     return membership
 
@@ -116,5 +119,6 @@ async def ban_member(
             target, status=MembershipStatus.BANNED, role=Role.MEMBER, updated_at=clock.now()
         )
         await uow.memberships.update(banned)
+        uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))
         await uow.commit()
     return banned

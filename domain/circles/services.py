@@ -23,6 +23,7 @@ from domain.circles.model import (
 )
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
+from domain.events import Event, EventKind
 from domain.ports import UnitOfWork
 
 
@@ -179,6 +180,8 @@ async def join_circle(
         if circle.visibility is Visibility.PUBLIC or invite_code is not None:
             membership = await activate_membership(uow, circle, replace(membership, updated_at=now))
         await (uow.memberships.update if existing else uow.memberships.add)(membership)
+        if membership.is_active:
+            uow.record(Event(EventKind.MEMBER_JOINED, circle_id, subject_id=actor_id))
         await uow.commit()
     return JoinResult(membership, circle)
 

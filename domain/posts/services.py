@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 from domain.circles.model import Membership, Topic, can_moderate, can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
+from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
@@ -75,6 +76,7 @@ async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
         await _active_membership(uow, cmd.circle_id, cmd.actor_id)
         post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
         await uow.posts.add(post)
+        uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return post
 
@@ -106,6 +108,7 @@ async def edit_post(
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
         edited = replace(post, body=clean, content_warning=warning, edited_at=clock.now())
         await uow.posts.update(edited)
+        uow.record(Event(EventKind.POST_EDITED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return edited
 
@@ -122,6 +125,7 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
             post, body="", content_warning=None, removed_at=clock.now(), removed_by=actor_id
         )
         await uow.posts.update(removed)
+        uow.record(Event(EventKind.POST_REMOVED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return removed
 
@@ -136,6 +140,9 @@ async def reply_to_post(
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
         reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
         await uow.replies.add(reply)
+        uow.record(
+            Event(EventKind.REPLY_CREATED, post.circle_id, subject_id=reply.id, parent_id=post.id)
+        )
         await uow.commit()
     return reply, post
 
@@ -196,7 +203,8 @@ async def react(
     """Idempotent: reacting twice with the same kind keeps one reaction."""
     async with uow:
         circle_id = await _reaction_target(uow, target_id, actor_id)
-        await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now())
+        if await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now()):
+            uow.record(Event(EventKind.REACTIONS_CHANGED, circle_id, subject_id=target_id))
         await uow.commit()
     return circle_id
 
@@ -208,6 +216,7 @@ async def unreact(actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: Unit
         membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
         if target is None or not can_read(membership):
             raise NotFound("Post or reply", ("targetId",))
-        await uow.reactions.remove(target_id, actor_id, kind)
+        if await uow.reactions.remove(target_id, actor_id, kind):
+            uow.record(Event(EventKind.REACTIONS_CHANGED, target.circle_id, subject_id=target_id))
         await uow.commit()
     return target.circle_id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Self
 
@@ -9,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.events import Event, EventPublisher
 from infra.db.repositories.circles import (
     SqlCircleRepository,
     SqlInviteRepository,
@@ -16,6 +18,8 @@ from infra.db.repositories.circles import (
 )
 from infra.db.repositories.members import SqlMemberRepository
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
+
+log = logging.getLogger("hearth.uow")
 
 
 def _integrity_error(exc: IntegrityError) -> DomainError:
@@ -36,9 +40,15 @@ def _integrity_error(exc: IntegrityError) -> DomainError:
 class SqlUnitOfWork:
     """Implements ``domain.ports.UnitOfWork`` on an async SQLAlchemy session."""
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        publisher: EventPublisher | None = None,
+    ) -> None:
         self._session_factory = session_factory
         self._session: AsyncSession | None = None
+        self._publisher = publisher
+        self._events: list[Event] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -48,6 +58,7 @@ class SqlUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
+        self._events = []
         session = self._session
         self.members = SqlMemberRepository(session)
         self.circles = SqlCircleRepository(session)
@@ -71,12 +82,23 @@ class SqlUnitOfWork:
             await session.close()
             self._session = None
 
+    def record(self, event: Event) -> None:
+        self._events.append(event)
+
     async def commit(self) -> None:
         try:
             await self.session.commit()
         except IntegrityError as exc:
             await self.session.rollback()
+            self._events = []
             raise _integrity_error(exc) from exc
+        events, self._events = self._events, []
+        if events and self._publisher is not None:
+            try:
+                await self._publisher.publish(events)
+            except Exception:  # a committed write must not fail because fan-out did
+                log.exception("could not publish %d events", len(events))
 
     async def rollback(self) -> None:
+        self._events = []
         await self.session.rollback()

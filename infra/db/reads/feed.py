@@ -146,3 +146,26 @@ async def replies_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence
     r = reply_table
     query = select(r, *_AUTHOR_COLUMNS).join(member_table, member_table.c.id == r.c.author_id)
     return (await conn.execute(query.where(r.c.id.in_(list(set(ids)))))).mappings().all()
+
+
+async def reaction_rows(
+    conn: AsyncConnection, target_ids: Sequence[UUID]
+) -> list[tuple[UUID, UUID, str]]:
+    """Every (target, member, kind) of these targets: one read serves many viewers."""
+    t = reaction_table
+    query = select(t.c.target_id, t.c.member_id, t.c.kind).where(
+        t.c.target_id.in_(list(set(target_ids)))
+    )
+    return [(row[0], row[1], row[2]) for row in (await conn.execute(query)).all()]
+
+
+def tally_for(
+    rows: Sequence[tuple[UUID, UUID, str]], target_id: UUID, viewer_id: UUID
+) -> ReactionTally:
+    tally = ReactionTally({}, [])
+    for target, member, kind in rows:
+        if target == target_id:
+            tally.counts[kind] = tally.counts.get(kind, 0) + 1
+            if member == viewer_id:
+                tally.mine.append(kind)
+    return tally

@@ -1,0 +1,168 @@
+"""Live circle activity over GraphQL subscriptions.
+
+Events are published only after their transaction commits. Each event is turned
+into the same ``Post``/``Reply`` objects queries return, for this viewer, so
+every visibility rule holds: anonymous authors stay null, removed content stays
+removed, and notes never appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.errors import HearthError, TopLevelCode, forbidden
+from api.members.types import MemberType
+from api.node import parse_id, to_global_id
+from api.posts.assemble import build_post, build_reply, reaction_counts
+from api.realtime import snapshots
+from api.realtime import types as t
+from domain.circles.model import can_read
+from domain.events import Event, EventKind, circle_channel
+from domain.posts.model import ReactionKind
+from infra.db.reads import feed
+from infra.events.bus import Gap
+
+QUEUE_SIZE = 100
+
+
+def _cache(info: strawberry.Info) -> snapshots.SnapshotCache:
+    extras = info.context.services.extras
+    cache = extras.get("snapshots")
+    if cache is None:
+        cache = extras["snapshots"] = snapshots.SnapshotCache()
+    return cache  # type: ignore[no-any-return]
+
+
+async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent | None:
+    services, subject = info.context.services, event.subject_id
+    assert subject is not None
+    row, reactions = await _cache(info).get(
+        (event.id, "post"), lambda: snapshots.post_snapshot(services, subject)
+    )
+    if row is None:
+        return None
+    post = build_post(row, viewer_id, feed.tally_for(reactions, subject, viewer_id), None)
+    kind = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}.get(
+        event.kind, t.PostRemoved
+    )
+    return kind(circle_id=to_global_id("Circle", row["circle_id"]), post=post)
+
+
+async def _reply_event(
+    info: strawberry.Info, event: Event, viewer_id: UUID
+) -> t.CircleEvent | None:
+    services, subject = info.context.services, event.subject_id
+    assert subject is not None
+    row, reactions = await _cache(info).get(
+        (event.id, "reply"), lambda: snapshots.reply_snapshot(services, subject)
+    )
+    if row is None:
+        return None
+    reply = build_reply(row, viewer_id, feed.tally_for(reactions, subject, viewer_id))
+    return t.ReplyCreated(
+        circle_id=to_global_id("Circle", row["circle_id"]),
+        post_id=to_global_id("Post", row["post_id"]),
+        reply=reply,
+    )
+
+
+async def _reactions_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent:
+    services, subject = info.context.services, event.subject_id
+    assert subject is not None
+    assert event.circle_id is not None
+    is_post, rows = await _cache(info).get(
+        (event.id, "reactions"), lambda: snapshots.reactions_snapshot(services, subject)
+    )
+    tally = feed.tally_for(rows, subject, viewer_id)
+    return t.ReactionsChanged(
+        circle_id=to_global_id("Circle", event.circle_id),
+        target_id=to_global_id("Post" if is_post else "Reply", subject),
+        reaction_counts=reaction_counts(tally),
+        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+    )
+
+
+async def _member_event(
+    info: strawberry.Info, event: Event, viewer_id: UUID
+) -> t.CircleEvent | None:
+    services, circle_id, member_id = info.context.services, event.circle_id, event.subject_id
+    assert circle_id is not None
+    assert member_id is not None
+    member, count = await _cache(info).get(
+        (event.id, "member"), lambda: snapshots.member_snapshot(services, circle_id, member_id)
+    )
+    circle = to_global_id("Circle", circle_id)
+    if event.kind is EventKind.MEMBER_LEFT:
+        return t.MemberLeft(
+            circle_id=circle, member_id=to_global_id("Member", member_id), member_count=count
+        )
+    if member is None:
+        return None
+    profile = MemberType.public(
+        member["id"],
+        member["display_name"],
+        member["pronouns"],
+        member["bio"],
+        member["created_at"],
+        viewer_id,
+    )
+    return t.MemberJoined(circle_id=circle, member=profile, member_count=count)
+
+
+RENDERERS = {
+    EventKind.POST_CREATED: _post_event,
+    EventKind.POST_EDITED: _post_event,
+    EventKind.POST_REMOVED: _post_event,
+    EventKind.REPLY_CREATED: _reply_event,
+    EventKind.REACTIONS_CHANGED: _reactions_event,
+    EventKind.MEMBER_JOINED: _member_event,
+    EventKind.MEMBER_LEFT: _member_event,
+}
+
+
+def overflow_error() -> HearthError:
+    return HearthError(
+        "You fell behind on this circle's activity. Refetch and subscribe again.",
+        TopLevelCode.SUBSCRIPTION_OVERFLOW,
+    )
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
+class Subscription:
+    @strawberry.subscription(
+        description="Live activity of a circle: posts, replies, reactions, members coming and "
+        "going. Active members only; the stream ends when the viewer leaves or is banned."
+    )
+    async def circle_activity(
+        self,
+        info: strawberry.Info,
+        circle_id: Annotated[strawberry.ID, strawberry.argument(description="The circle.")],
+    ) -> AsyncGenerator[t.CircleEvent, None]:
+        ctx = info.context
+        viewer = await ctx.member()
+        raw_id = parse_id(circle_id, "Circle", "circleId")
+        pair = await ctx.loaders.circle_by_id.load(raw_id) if raw_id else None
+        if raw_id is None or pair is None or not can_read(pair[1]):
+            raise forbidden("Only the circle's active members can follow its activity.")
+        subscription = ctx.services.bus.subscribe(circle_channel(raw_id), QUEUE_SIZE)
+        try:
+            async for item in subscription:
+                if isinstance(item, Gap):
+                    yield t.EventsMayHaveBeenMissed(
+                        circle_id=circle_id, reason="event stream interrupted"
+                    )
+                    continue
+                if item.kind is EventKind.MEMBER_LEFT and item.subject_id == viewer.id:
+                    return
+                render = RENDERERS.get(item.kind)
+                rendered = await render(info, item, viewer.id) if render else None
+                if rendered is not None:
+                    yield rendered
+            if subscription.overflowed:
+                raise overflow_error()
+        finally:
+            subscription.close()

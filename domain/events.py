@@ -1,0 +1,66 @@
+"""Domain events: facts that happened, published only after their transaction commits.
+
+Events are thin: they carry IDs, never bodies, notes or authorship. Subscribers
+re-read what they may see through the same visibility rules as queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+from uuid import UUID, uuid4
+
+
+class EventKind(StrEnum):
+    POST_CREATED = "PostCreated"
+    POST_EDITED = "PostEdited"
+    POST_REMOVED = "PostRemoved"
+    REPLY_CREATED = "ReplyCreated"
+    REACTIONS_CHANGED = "ReactionsChanged"
+    MEMBER_JOINED = "MemberJoined"
+    MEMBER_LEFT = "MemberLeft"
+    CHECK_IN_SHARED = "CheckInShared"
+    CIRCLE_CLOSED = "CircleClosed"
+    NOTIFICATION_CREATED = "NotificationCreated"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happened in a circle (``circle_id``) or to one member
+    (``member_id``, for the viewer's own activity stream)."""
+
+    kind: EventKind
+    circle_id: UUID | None = None
+    member_id: UUID | None = None
+    subject_id: UUID | None = None  # the post, reply, check-in or notification
+    parent_id: UUID | None = None  # the post of a reply
+    id: UUID = field(default_factory=uuid4)
+
+    def channel(self) -> str:
+        if self.circle_id is not None:
+            return circle_channel(self.circle_id)
+        if self.member_id is not None:
+            return member_channel(self.member_id)
+        raise ValueError("an event needs a circle or a member")
+
+
+def circle_channel(circle_id: UUID) -> str:
+    return f"circle:{circle_id}"
+
+
+def member_channel(member_id: UUID) -> str:
+    return f"member:{member_id}"
+
+
+class EventPublisher(Protocol):
+    """Delivers committed events to subscribers (in-process or across instances)."""
+
+    async def publish(self, events: list[Event]) -> None: ...
+
+
+class NullPublisher:
+    """Publishes nothing (used where no subscriber can exist)."""
+
+    async def publish(self, events: list[Event]) -> None:
+        return None

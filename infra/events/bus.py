@@ -1,0 +1,209 @@
+"""Event fan-out: an in-process bus by default, Redis pub/sub across instances.
+
+Each subscriber has a bounded queue, so a slow client never delays the others:
+when its queue is full the subscription is marked overflowed and ends, telling
+the client to refetch. Redis pub/sub has no replay, so after a Redis outage
+every local subscriber is told that events may have been missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+from collections.abc import AsyncIterator
+from typing import Any
+from uuid import UUID
+
+from domain.events import Event, EventKind
+
+log = logging.getLogger("hearth.events")
+REDIS_CHANNEL = "hearth:events"
+DEFAULT_QUEUE = 100
+
+
+class Gap:
+    """Marker: events may have been missed (the Redis link was down)."""
+
+
+class Subscription:
+    """One subscriber's bounded queue of events for one channel."""
+
+    def __init__(self, fanout: LocalFanout, channel: str, maxsize: int) -> None:
+        self._fanout = fanout
+        self.channel = channel
+        self.queue: asyncio.Queue[Event | Gap | None] = asyncio.Queue(maxsize)
+        self.overflowed = False
+
+    def offer(self, item: Event | Gap) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self._drain_and_stop()
+
+    def _drain_and_stop(self) -> None:
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+    def close(self) -> None:
+        self._fanout.unsubscribe(self)
+
+    def __aiter__(self) -> AsyncIterator[Event | Gap]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[Event | Gap]:
+        while True:
+            item = await self.queue.get()
+            if item is None:
+                return
+            yield item
+
+
+class LocalFanout:
+    """Delivers events to this process's subscribers, by channel."""
+
+    def __init__(self) -> None:
+        self._channels: dict[str, set[Subscription]] = {}
+
+    def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
+        subscription = Subscription(self, channel, maxsize)
+        self._channels.setdefault(channel, set()).add(subscription)
+        return subscription
+
+    def unsubscribe(self, subscription: Subscription) -> None:
+        subscribers = self._channels.get(subscription.channel)
+        if subscribers is not None:
+            subscribers.discard(subscription)
+            if not subscribers:
+                del self._channels[subscription.channel]
+
+    def deliver(self, event: Event) -> None:
+        for subscription in tuple(self._channels.get(event.channel(), ())):
+            subscription.offer(event)
+
+    def gap(self) -> None:
+        for subscribers in tuple(self._channels.values()):
+            for subscription in tuple(subscribers):
+                subscription.offer(Gap())
+
+    @property
+    def subscriber_count(self) -> int:
+        return sum(len(s) for s in self._channels.values())
+
+
+class InProcessBus:
+    """The embedded default: publish straight to this process's subscribers."""
+
+    def __init__(self) -> None:
+        self.fanout = LocalFanout()
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            self.fanout.deliver(event)
+
+    def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
+        return self.fanout.subscribe(channel, maxsize)
+
+    def status(self) -> str:
+        return "ok"
+
+    async def start(self) -> None:
+        return None
+
+    async def stop(self) -> None:
+        return None
+
+
+def encode(event: Event) -> str:
+    return json.dumps(
+        {
+            "kind": event.kind.value,
+            "id": str(event.id),
+            **{
+                name: str(value)
+                for name in ("circle_id", "member_id", "subject_id", "parent_id")
+                if (value := getattr(event, name)) is not None
+            },
+        }
+    )
+
+
+def decode(raw: str | bytes) -> Event:
+    data: dict[str, Any] = json.loads(raw)
+    ids = {k: UUID(v) for k, v in data.items() if k not in ("kind",)}
+    return Event(kind=EventKind(data["kind"]), **ids)
+
+
+class RedisBus:
+    """Publishes to Redis; one reader per process fans events out locally.
+
+    The reader reconnects with exponential backoff and jitter; while it is down,
+    ``status()`` is not "ok" (``/readyz`` reports it) and, once back, local
+    subscribers get a Gap so clients refetch.
+    """
+
+    def __init__(self, redis: Any, *, max_backoff: float = 5.0) -> None:
+        self.redis = redis
+        self.fanout = LocalFanout()
+        self.max_backoff = max_backoff
+        self._state = "starting"
+        self._task: asyncio.Task[None] | None = None
+        self._ready = asyncio.Event()
+
+    async def publish(self, events: list[Event]) -> None:
+        for event in events:
+            await self.redis.publish(REDIS_CHANNEL, encode(event))
+
+    def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
+        return self.fanout.subscribe(channel, maxsize)
+
+    def status(self) -> str:
+        return "ok" if self._state == "ok" else self._state
+
+    async def start(self, wait: float = 2.0) -> None:
+        self._task = asyncio.create_task(self._run(), name="hearth-redis-events")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._ready.wait(), wait)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _run(self) -> None:
+        backoff, had_connection = 0.1, False
+        while True:
+            try:
+                async with self.redis.pubsub(ignore_subscribe_messages=True) as pubsub:
+                    await pubsub.subscribe(REDIS_CHANNEL)
+                    if had_connection:
+                        self.fanout.gap()
+                    self._state, backoff, had_connection = "ok", 0.1, True
+                    self._ready.set()
+                    await self._read(pubsub)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._state = f"reconnecting: {type(exc).__name__}"
+                log.warning(
+                    "Redis event stream lost (%s); retrying in %.1fs", type(exc).__name__, backoff
+                )
+                await asyncio.sleep(backoff * (0.5 + random.random()))
+                backoff = min(backoff * 2, self.max_backoff)
+
+    async def _read(self, pubsub: Any) -> None:
+        while True:
+            message = await pubsub.get_message(timeout=1.0)
+            if message is None:
+                continue
+            try:
+                self.fanout.deliver(decode(message["data"]))
+            except (ValueError, KeyError):
+                log.warning("ignored a malformed event")

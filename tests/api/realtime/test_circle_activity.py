@@ -1,0 +1,175 @@
+"""circleActivity: live events with the same visibility rules as queries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import websockets
+
+from tests.support.circles import REACT, create_circle, join, post, reply
+from tests.support.graphql import GraphQLClient
+from tests.support.live import ws_client
+
+ACTIVITY = """
+subscription($id: ID!) {
+  circleActivity(circleId: $id) {
+    __typename circleId
+    ... on PostCreated { post { id body isAnonymous isMine author { displayName } } }
+    ... on PostRemoved { post { id body isRemoved } }
+    ... on ReplyCreated { postId reply { body isMine author { displayName } } }
+    ... on ReactionsChanged { targetId reactionCounts { kind count } viewerReactions }
+    ... on MemberJoined { member { displayName } memberCount }
+    ... on MemberLeft { memberId memberCount }
+  }
+}
+"""
+LEAVE = "mutation($id: ID!) { leaveCircle(input: {circleId: $id}) { userErrors { code } } }"
+
+
+async def _circle_with(gql: GraphQLClient, *uids: str) -> str:
+    for uid in ("owner", *uids):
+        await gql.onboard(uid, f"Name {uid}")
+    circle_id = await create_circle(gql, "owner")
+    for uid in uids:
+        await join(gql, uid, circle_id)
+    return circle_id
+
+
+async def test_a_member_sees_posts_replies_and_reactions_live(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob", "cara")
+    async with ws_client(base, "dev:bob") as ws:
+        await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)  # the subscription is registered before the write
+        # when cara posts, owner replies and bob hugs
+        created = await post(gql, "cara", circle_id, "Hard day today")
+        event = (await ws.next_data())["data"]["circleActivity"]
+        assert event["__typename"] == "PostCreated"
+        assert event["post"] == {
+            "id": created["id"],
+            "body": "Hard day today",
+            "isAnonymous": False,
+            "isMine": False,
+            "author": {"displayName": "Name cara"},
+        }
+        await reply(gql, "owner", created["id"], "Sending warmth")
+        event = (await ws.next_data())["data"]["circleActivity"]
+        assert (event["__typename"], event["postId"], event["reply"]["body"]) == (
+            "ReplyCreated",
+            created["id"],
+            "Sending warmth",
+        )
+        await gql.data(REACT, {"input": {"targetId": created["id"], "kind": "HUG"}}, as_="bob")
+        event = (await ws.next_data())["data"]["circleActivity"]
+        assert event["__typename"] == "ReactionsChanged"
+        assert {"kind": "HUG", "count": 1} in event["reactionCounts"]
+        assert event["viewerReactions"] == ["HUG"]
+
+
+async def test_anonymous_posts_stay_anonymous_live_even_for_the_owner(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    async with ws_client(base, "dev:owner") as owner_ws, ws_client(base, "dev:bob") as bob_ws:
+        await owner_ws.subscribe(ACTIVITY, {"id": circle_id})
+        await bob_ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        await post(gql, "bob", circle_id, "Something I can't say with my name", anonymous=True)
+        seen_by_owner = await owner_ws.next_data()
+        seen_by_bob = await bob_ws.next_data()
+    owner_post = seen_by_owner["data"]["circleActivity"]["post"]
+    assert (owner_post["author"], owner_post["isAnonymous"], owner_post["isMine"]) == (
+        None,
+        True,
+        False,
+    )
+    assert seen_by_bob["data"]["circleActivity"]["post"]["isMine"] is True
+    assert "Name bob" not in json.dumps(seen_by_owner)
+
+
+async def test_non_members_cannot_subscribe(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql)
+    await gql.onboard("stranger", "Stranger")
+    async with ws_client(base, "dev:stranger") as ws:
+        await ws.subscribe(ACTIVITY, {"id": circle_id})
+        message = await ws.receive()
+        completed = await ws.receive()
+    assert message["type"] == "next"
+    assert message["payload"]["data"] is None
+    assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["FORBIDDEN"]
+    assert completed["type"] == "complete"
+
+
+async def test_leaving_ends_the_subscription_at_once(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    async with ws_client(base, "dev:bob") as ws:
+        op = await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        await gql.data(LEAVE, {"id": circle_id}, as_="bob")
+        message = await ws.receive()
+        assert message == {"id": op, "type": "complete"}
+        # and later posts never reach bob
+        await post(gql, "owner", circle_id, "After bob left")
+        with pytest.raises(TimeoutError):
+            await ws.receive(timeout=0.5)
+
+
+async def test_a_ban_ends_the_banned_members_subscription(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    bob_id = (await gql.data("{ me { id } }", as_="bob"))["me"]["id"]
+    ban = "mutation($c: ID!, $m: ID!) { banMember(input: {circleId: $c, memberId: $m}) { userErrors { code } } }"
+    async with ws_client(base, "dev:bob") as ws:
+        op = await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        await gql.data(ban, {"c": circle_id, "m": bob_id}, as_="owner")
+        assert await ws.receive() == {"id": op, "type": "complete"}
+
+
+@pytest.mark.parametrize("payload", [{}, {"authToken": "dev:not valid!"}, {"authToken": 42}])
+async def test_a_missing_or_bad_token_is_refused_with_4403(
+    live: tuple[str, GraphQLClient], payload: dict[str, object]
+) -> None:
+    base, _ = live
+    async with websockets.connect(
+        f"ws://{base}/graphql", subprotocols=["graphql-transport-ws"]
+    ) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_the_legacy_graphql_ws_protocol_works_too(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    async with ws_client(base, "dev:bob", protocol="graphql-ws") as ws:
+        await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        await post(gql, "owner", circle_id, "Hello, legacy")
+        event = (await ws.next_data())["data"]["circleActivity"]
+    assert event["post"]["body"] == "Hello, legacy"
+
+
+async def test_a_failed_write_publishes_nothing(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    async with ws_client(base, "dev:bob") as ws:
+        await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        bad = await gql.data(
+            'mutation($c: ID!) { createPost(input: {circleId: $c, body: "   "}) { userErrors { code } } }',
+            {"c": circle_id},
+            as_="owner",
+        )
+        assert bad["createPost"]["userErrors"] == [{"code": "TOO_SHORT"}]
+        with pytest.raises(TimeoutError):
+            await ws.receive(timeout=0.5)

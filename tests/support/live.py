@@ -1,0 +1,82 @@
+"""A real uvicorn server on a loopback port, and a graphql-transport-ws client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import uvicorn
+import websockets
+
+from api.app import create_app
+from infra.settings import Settings
+
+
+@asynccontextmanager
+async def live_server(settings: Settings) -> AsyncIterator[str]:
+    """Serve the app with uvicorn (real sockets, real websockets); yields the base URL."""
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
+class WsClient:
+    """Speaks graphql-transport-ws (or legacy graphql-ws) to the server."""
+
+    def __init__(self, connection: Any, protocol: str) -> None:
+        self.connection = connection
+        self.protocol = protocol
+        self._next_id = 0
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, timeout: float = 5.0) -> dict[str, Any]:
+        while True:
+            raw = await asyncio.wait_for(self.connection.recv(), timeout)
+            message: dict[str, Any] = json.loads(raw)
+            if message.get("type") not in ("ping", "pong", "ka"):
+                return message
+
+    async def subscribe(self, query: str, variables: dict[str, Any] | None = None) -> str:
+        self._next_id += 1
+        op_id = str(self._next_id)
+        kind = "subscribe" if self.protocol == "graphql-transport-ws" else "start"
+        await self.send(
+            {"id": op_id, "type": kind, "payload": {"query": query, "variables": variables or {}}}
+        )
+        return op_id
+
+    async def next_data(self, timeout: float = 5.0) -> dict[str, Any]:
+        message = await self.receive(timeout)
+        assert message["type"] in ("next", "data"), message
+        payload: dict[str, Any] = message["payload"]
+        return payload
+
+
+@asynccontextmanager
+async def ws_client(
+    base: str, token: str | None, protocol: str = "graphql-transport-ws"
+) -> AsyncIterator[WsClient]:
+    async with websockets.connect(f"ws://{base}/graphql", subprotocols=[protocol]) as connection:
+        client = WsClient(connection, protocol)
+        payload = {"authToken": token} if token is not None else {}
+        await client.send({"type": "connection_init", "payload": payload})
+        ack = await client.receive()
+        assert ack["type"] == "connection_ack", ack
+        yield client
