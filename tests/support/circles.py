@@ -84,21 +84,29 @@ async def create_circle(gql: GraphQLClient, owner: str, **overrides: Any) -> str
     return circle_id
 
 
-async def join(gql: GraphQLClient, uid: str, circle_id: str, code: str | None = None) -> dict[str, Any]:
+async def join(
+    gql: GraphQLClient, uid: str, circle_id: str, code: str | None = None
+) -> dict[str, Any]:
     data = await gql.data(JOIN, {"input": {"circleId": circle_id, "inviteCode": code}}, as_=uid)
     result: dict[str, Any] = data["joinCircle"]
     return result
 
 
-async def post(gql: GraphQLClient, uid: str, circle_id: str, body: str, **extra: Any) -> dict[str, Any]:
-    data = await gql.data(CREATE_POST, {"input": {"circleId": circle_id, "body": body, **extra}}, as_=uid)
+async def post(
+    gql: GraphQLClient, uid: str, circle_id: str, body: str, **extra: Any
+) -> dict[str, Any]:
+    data = await gql.data(
+        CREATE_POST, {"input": {"circleId": circle_id, "body": body, **extra}}, as_=uid
+    )
     payload = data["createPost"]
     assert payload["userErrors"] == [], payload["userErrors"]
     result: dict[str, Any] = payload["post"]
     return result
 
 
-async def reply(gql: GraphQLClient, uid: str, post_id: str, body: str, **extra: Any) -> dict[str, Any]:
+async def reply(
+    gql: GraphQLClient, uid: str, post_id: str, body: str, **extra: Any
+) -> dict[str, Any]:
     data = await gql.data(REPLY, {"input": {"postId": post_id, "body": body, **extra}}, as_=uid)
     payload = data["replyToPost"]
     assert payload["userErrors"] == [], payload["userErrors"]

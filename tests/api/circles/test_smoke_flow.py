@@ -18,7 +18,9 @@ async def test_members_post_reply_react_and_read_the_feed(gql: GraphQLClient) ->
     bob_post = await post(gql, "bob", circle_id, "  Rough night.\x07 Can't sleep 🌙  ")
     assert bob_post["body"] == "Rough night. Can't sleep 🌙"
     await reply(gql, "alice", bob_post["id"], "I'm here with you.")
-    reacted = await gql.data(REACT, {"input": {"targetId": bob_post["id"], "kind": "HUG"}}, as_="alice")
+    reacted = await gql.data(
+        REACT, {"input": {"targetId": bob_post["id"], "kind": "HUG"}}, as_="alice"
+    )
     assert reacted["react"]["target"]["viewerReactions"] == ["HUG"]
     # then the feed shows it all
     feed = await gql.data(FEED, {"id": circle_id}, as_="bob")

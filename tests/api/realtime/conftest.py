@@ -14,6 +14,8 @@ from tests.support.live import live_server
 
 @pytest.fixture
 async def live(clean_database: str) -> AsyncIterator[tuple[str, GraphQLClient]]:
-    async with live_server(test_settings()) as base:
-        async with httpx.AsyncClient(base_url=f"http://{base}") as http:
-            yield base, GraphQLClient(http)
+    async with (
+        live_server(test_settings()) as base,
+        httpx.AsyncClient(base_url=f"http://{base}") as http,
+    ):
+        yield base, GraphQLClient(http)
