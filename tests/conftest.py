@@ -35,6 +35,9 @@ def test_settings(**overrides: object) -> Settings:
     return Settings(_env_file=None, **values)  # type: ignore[arg-type]
 
 
+test_settings.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
+
+
 async def _reset_postgres() -> None:
     engine = create_async_engine(DATABASE_URL)
     async with engine.begin() as conn:
