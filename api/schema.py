@@ -25,6 +25,8 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from api.checkins.mutations import CheckInMutations
+from api.checkins.types import CheckInType
 from api.circles.mutations import CircleMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
@@ -58,7 +60,7 @@ class Query(NodeQueries, MemberQueries, CircleQueries):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(MemberMutations, CircleMutations, PostMutations):
+class Mutation(MemberMutations, CircleMutations, PostMutations, CheckInMutations):
     pass
 
 
@@ -125,6 +127,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             CircleType,
             PostType,
             ReplyType,
+            CheckInType,
             PostCreated,
             PostEdited,
             PostRemoved,

@@ -36,6 +36,7 @@ class Event:
     subject_id: UUID | None = None  # the post, reply, check-in or notification
     parent_id: UUID | None = None  # the post of a reply
     id: UUID = field(default_factory=uuid4)
+    committed_at: float | None = None  # epoch seconds, set when the transaction committed
 
     def channel(self) -> str:
         if self.circle_id is not None:

@@ -49,6 +49,10 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
             "loggers": {
                 "uvicorn.access": {"level": "WARNING"},
                 "strawberry.execution": {"level": "CRITICAL"},
+                # Both log statements with their parameters (bodies, private notes)
+                # at DEBUG / INFO: never let them, whatever HEARTH_LOG_LEVEL says.
+                "aiosqlite": {"level": "WARNING"},
+                "sqlalchemy.engine": {"level": "WARNING"},
             },
         }
     )

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     hearth_secret_key: SecretStr = SecretStr(DEFAULT_SECRET)
     hearth_introspection: bool | None = None
     hearth_graphiql: bool | None = None
+    hearth_mask_errors: bool | None = None
     hearth_max_body_bytes: int = 256 * 1024
     hearth_max_query_depth: int = 12
     hearth_max_query_tokens: int = 2_000
@@ -56,6 +57,7 @@ class Settings(BaseSettings):
     hearth_log_level: str = "INFO"
     hearth_log_json: bool | None = None
     hearth_db_pool_size: int = 10
+    hearth_ws_max_connections_per_member: int = 5
     hearth_embedded_worker: bool | None = None
 
     @property
@@ -100,6 +102,9 @@ class Settings(BaseSettings):
 
     @property
     def mask_errors(self) -> bool:
+        """Hide unexpected errors' messages from clients (on in production)."""
+        if self.hearth_mask_errors is not None:
+            return self.hearth_mask_errors
         return self.is_production
 
     @property

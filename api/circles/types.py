@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.checkins.types import SharedCheckInType
 from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
 from api.errors import forbidden
 from api.members.types import MemberType
@@ -108,6 +109,24 @@ class CircleType(Node):
         posts = await assemble_posts(info, page)
         keys = [(r["created_at"], r["id"]) for r in page]
         return connection("post", posts, keys, len(rows) > size)
+
+    @strawberry.field(
+        description="Mood check-ins members shared with the circle, newest share first: "
+        "mood and emotions, never notes. Active members only."
+    )
+    async def shared_check_ins(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[SharedCheckInType]:
+        if not can_read(self.membership):
+            raise forbidden("Only the circle's active members can see its shared check-ins.")
+        from api.checkins.queries import shared_check_ins
+
+        return await shared_check_ins(info, self.raw_id, first, after)
 
     @strawberry.field(description="Active members, longest-standing first. Active members only.")
     async def members(

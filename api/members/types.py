@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from api.checkins.types import (
+    CheckInInsightsType,
+    CheckInReminderType,
+    CheckInType,
+    InsightsPeriod,
+)
 from api.errors import UserError
 from api.node import Node, register_node, to_global_id
+from api.pagination import Connection
 from domain.members.model import Member as MemberModel
 
 
@@ -33,6 +41,59 @@ class MemberType(Node):
     @strawberry.field(description="ISO 3166 region. Only for the member themself; null otherwise.")
     def region(self) -> str | None:
         return self.private_region if self.is_viewer else None
+
+    @strawberry.field(
+        description="Your check-ins, newest first, optionally made in [from, to). Only for "
+        "the member themself; null for anyone else."
+    )
+    async def check_ins(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        from_: Annotated[
+            datetime | None,
+            strawberry.argument(name="from", description="Only check-ins made at or after this."),
+        ] = None,
+        to: Annotated[
+            datetime | None, strawberry.argument(description="Only check-ins made before this.")
+        ] = None,
+    ) -> Connection[CheckInType] | None:
+        if not self.is_viewer:
+            return None
+        from api.checkins.queries import own_check_ins
+
+        return await own_check_ins(info, first, after, from_, to)
+
+    @strawberry.field(
+        description="A summary of your check-ins by local day in your timezone. Only for the "
+        "member themself; null for anyone else."
+    )
+    async def check_in_insights(
+        self,
+        info: strawberry.Info,
+        period: Annotated[
+            InsightsPeriod, strawberry.argument(description="How far back to look.")
+        ] = InsightsPeriod.LAST_7_DAYS,
+    ) -> CheckInInsightsType | None:
+        if not self.is_viewer:
+            return None
+        from api.checkins.queries import own_insights
+
+        return await own_insights(info, period)
+
+    @strawberry.field(
+        description="Your check-in reminder settings; null when never set. Only for the "
+        "member themself; null for anyone else."
+    )
+    async def check_in_reminder(self, info: strawberry.Info) -> CheckInReminderType | None:
+        if not self.is_viewer:
+            return None
+        from api.checkins.queries import own_reminder
+
+        return await own_reminder(info)
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

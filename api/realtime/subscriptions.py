@@ -9,6 +9,7 @@ removed, and notes never appear.
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import UTC, datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -161,6 +162,8 @@ class Subscription:
                 render = RENDERERS.get(item.kind)
                 rendered = await render(info, item, viewer.id) if render else None
                 if rendered is not None:
+                    if item.committed_at is not None:
+                        rendered.committed_at = datetime.fromtimestamp(item.committed_at, UTC)
                     yield rendered
             if subscription.overflowed:
                 raise overflow_error()

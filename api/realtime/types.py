@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 
 from api.members.types import MemberType
@@ -12,6 +14,9 @@ from domain.posts.model import ReactionKind
 @strawberry.interface(description="Something that happened in a circle, delivered live.")
 class CircleEvent:
     circle_id: strawberry.ID = strawberry.field(description="The circle it happened in.")
+    committed_at: datetime | None = strawberry.field(
+        default=None, description="When the change was committed (null for notices)."
+    )
 
 
 @strawberry.type(description="A new post.")

@@ -2,8 +2,8 @@
 
 * The client sends ``{"authToken": "<Firebase ID token>"}`` as the
   ``connection_init`` payload. A missing or bad token closes with 4403.
-* At most ``MAX_CONNECTIONS_PER_MEMBER`` sockets per member per server
-  instance; one more closes with 4403 too.
+* At most ``HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER`` (5) sockets per member per
+  server instance; one more closes with 4403 too.
 * When the token expires the server closes with ``4401`` ("token expired"):
   the client should get a fresh token and reconnect, then refetch.
 """
@@ -22,7 +22,6 @@ from strawberry.exceptions import ConnectionRejectionError
 
 from api.context import Context
 
-MAX_CONNECTIONS_PER_MEMBER = 5
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 TOKEN_EXPIRED = 4401
 
@@ -52,7 +51,7 @@ async def connect(context: Context) -> dict[str, Any]:
     except GraphQLError as exc:
         raise ConnectionRejectionError({"reason": exc.message}) from exc
     counts = _counts(context)
-    if counts[identity.uid] >= MAX_CONNECTIONS_PER_MEMBER:
+    if counts[identity.uid] >= context.services.settings.hearth_ws_max_connections_per_member:
         raise ConnectionRejectionError({"reason": "too many connections"})
     counts[identity.uid] += 1
     websocket: WebSocket = context.request

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from uuid import uuid4
 
+from domain.checkins.services import follow_timezone
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
@@ -127,5 +128,7 @@ async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, clock: Clock) -> M
             )
         updated = replace(member, **changes, updated_at=clock.now())  # type: ignore[arg-type]
         await uow.members.update(updated)
+        if updated.timezone != member.timezone:
+            await follow_timezone(uow, member.id, updated.timezone, updated.updated_at)
         await uow.commit()
     return updated

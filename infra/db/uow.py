@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import replace
 from types import TracebackType
 from typing import Self
 
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventPublisher
+from infra.db.repositories.checkins import SqlCheckInReminderRepository, SqlCheckInRepository
 from infra.db.repositories.circles import (
     SqlCircleRepository,
     SqlInviteRepository,
@@ -67,6 +70,8 @@ class SqlUnitOfWork:
         self.posts = SqlPostRepository(session)
         self.replies = SqlReplyRepository(session)
         self.reactions = SqlReactionRepository(session)
+        self.check_ins = SqlCheckInRepository(session)
+        self.reminders = SqlCheckInReminderRepository(session)
         return self
 
     async def __aexit__(
@@ -92,7 +97,9 @@ class SqlUnitOfWork:
             await self.session.rollback()
             self._events = []
             raise _integrity_error(exc) from exc
-        events, self._events = self._events, []
+        committed_at = time.time()
+        events = [replace(e, committed_at=committed_at) for e in self._events]
+        self._events = []
         if events and self._publisher is not None:
             try:
                 await self._publisher.publish(events)

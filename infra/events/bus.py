@@ -130,14 +130,15 @@ def encode(event: Event) -> str:
                 for name in ("circle_id", "member_id", "subject_id", "parent_id")
                 if (value := getattr(event, name)) is not None
             },
+            "committed_at": event.committed_at,
         }
     )
 
 
 def decode(raw: str | bytes) -> Event:
     data: dict[str, Any] = json.loads(raw)
-    ids = {k: UUID(v) for k, v in data.items() if k not in ("kind",)}
-    return Event(kind=EventKind(data["kind"]), **ids)
+    ids = {k: UUID(v) for k, v in data.items() if k not in ("kind", "committed_at")}
+    return Event(kind=EventKind(data["kind"]), committed_at=data.get("committed_at"), **ids)
 
 
 class RedisBus:

@@ -1,11 +1,15 @@
 """SQLModel tables. They never leave ``infra/``: repositories map them to domain
 dataclasses. Import every table module here so ``SQLModel.metadata`` is complete."""
 
+from infra.db.tables.checkins import CheckInReminderRow, CheckInRow, CheckInShareRow
 from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
 
 __all__ = [
+    "CheckInReminderRow",
+    "CheckInRow",
+    "CheckInShareRow",
     "CircleRow",
     "InviteRow",
     "MemberRow",

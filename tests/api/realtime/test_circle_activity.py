@@ -15,7 +15,7 @@ from tests.support.live import ws_client
 ACTIVITY = """
 subscription($id: ID!) {
   circleActivity(circleId: $id) {
-    __typename circleId
+    __typename circleId committedAt
     ... on PostCreated { post { id body isAnonymous isMine author { displayName } } }
     ... on PostRemoved { post { id body isRemoved } }
     ... on ReplyCreated { postId reply { body isMine author { displayName } } }
@@ -49,6 +49,7 @@ async def test_a_member_sees_posts_replies_and_reactions_live(
         created = await post(gql, "cara", circle_id, "Hard day today")
         event = (await ws.next_data())["data"]["circleActivity"]
         assert event["__typename"] == "PostCreated"
+        assert event["committedAt"] is not None
         assert event["post"] == {
             "id": created["id"],
             "body": "Hard day today",

@@ -1,0 +1,116 @@
+"""Check-in mutations: check in, edit, delete, and reminder settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.checkins.types import (
+    CheckInInput,
+    CheckInPayload,
+    CheckInReminderType,
+    CheckInType,
+    DeleteCheckInInput,
+    DeleteCheckInPayload,
+    EditCheckInInput,
+    SetCheckInReminderInput,
+    SetCheckInReminderPayload,
+)
+from api.mutation_support import attempt, global_id
+from api.node import to_global_id
+from domain.checkins import services as checkins
+
+_ARG = strawberry.argument(description="The input.")
+
+
+def _circle_ids(values: Sequence[str]) -> list[UUID]:
+    return [global_id(v, "Circle", "shareWithCircleIds") for v in values]
+
+
+@strawberry.type
+class CheckInMutations:
+    @strawberry.mutation(
+        description="Check in: how you feel now. The note stays private; mood and emotions "
+        "can be shared with circles you are an active member of."
+    )
+    async def check_in(
+        self, info: strawberry.Info, input: Annotated[CheckInInput, _ARG]
+    ) -> CheckInPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> CheckInType:
+            command = checkins.CheckInCommand(
+                member_id=viewer.id,
+                mood=input.mood,
+                emotions=input.emotions,
+                note=input.note,
+                share_with_circle_ids=_circle_ids(input.share_with_circle_ids),
+            )
+            made = await checkins.check_in(command, ctx.services.uow(), ctx.services.clock)
+            return CheckInType.build(made)
+
+        check_in, errors = await attempt(run)
+        return CheckInPayload(check_in=check_in, user_errors=errors)
+
+    @strawberry.mutation(description="Change one of your check-ins within 24 hours of making it.")
+    async def edit_check_in(
+        self, info: strawberry.Info, input: Annotated[EditCheckInInput, _ARG]
+    ) -> CheckInPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> CheckInType:
+            shares = input.share_with_circle_ids
+            command = checkins.EditCheckIn(
+                member_id=viewer.id,
+                check_in_id=global_id(input.check_in_id, "CheckIn", "checkInId"),
+                mood=input.mood,
+                emotions=input.emotions,
+                note=input.note,
+                share_with_circle_ids=_circle_ids(shares) if shares is not None else None,
+            )
+            edited = await checkins.edit_check_in(command, ctx.services.uow(), ctx.services.clock)
+            return CheckInType.build(edited)
+
+        check_in, errors = await attempt(run)
+        return CheckInPayload(check_in=check_in, user_errors=errors)
+
+    @strawberry.mutation(description="Delete one of your check-ins, and every share of it.")
+    async def delete_check_in(
+        self, info: strawberry.Info, input: Annotated[DeleteCheckInInput, _ARG]
+    ) -> DeleteCheckInPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            check_in_id = global_id(input.check_in_id, "CheckIn", "checkInId")
+            return await checkins.delete_check_in(viewer.id, check_in_id, ctx.services.uow())
+
+        deleted, errors = await attempt(run)
+        return DeleteCheckInPayload(
+            deleted_check_in_id=to_global_id("CheckIn", deleted) if deleted else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Choose when to be reminded to check in, in your profile's timezone. "
+        "A day you already checked in on gets no reminder."
+    )
+    async def set_check_in_reminder(
+        self, info: strawberry.Info, input: Annotated[SetCheckInReminderInput, _ARG]
+    ) -> SetCheckInReminderPayload:
+        ctx, viewer = info.context, await info.context.member()
+        command = checkins.SetCheckInReminder(
+            member_id=viewer.id,
+            enabled=input.enabled,
+            local_times=input.local_times,
+            weekdays=input.weekdays,
+        )
+        reminder, errors = await attempt(
+            lambda: checkins.set_check_in_reminder(command, ctx.services.uow(), ctx.services.clock)
+        )
+        return SetCheckInReminderPayload(
+            reminder=CheckInReminderType.build(reminder) if reminder else None,
+            user_errors=errors,
+        )

@@ -1,0 +1,104 @@
+"""Reads behind ``Member.checkIns``, ``Member.checkInInsights``,
+``Member.checkInReminder`` and ``Circle.sharedCheckIns``.
+
+The member fields are only resolved for the viewer themself (the callers check
+``Member.isViewer``); the circle field only for its active members.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import strawberry
+
+from api.checkins.types import (
+    CheckInInsightsType,
+    CheckInReminderType,
+    CheckInType,
+    InsightsPeriod,
+    SharedCheckInType,
+)
+from api.errors import HearthError, TopLevelCode
+from api.members.types import MemberType
+from api.pagination import Connection, connection, decode_cursor, page_size
+from domain.checkins import services as checkins
+from domain.checkins.model import MOOD_LABELS
+from infra.db.reads import checkins as reads
+from infra.db.repositories.checkins import emotions_from_text
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise HearthError(
+            f"`{name}` needs a timezone offset, e.g. 2026-11-01T00:00:00Z.",
+            TopLevelCode.BAD_USER_INPUT,
+        )
+    return value
+
+
+async def own_check_ins(
+    info: strawberry.Info,
+    first: int | None,
+    after: str | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> Connection[CheckInType]:
+    size = page_size(first)
+    viewer = await info.context.member()
+    start, end = _aware(start, "from"), _aware(end, "to")
+    async with info.context.services.engine.connect() as conn:
+        found = await reads.own_page(
+            conn, viewer.id, size, decode_cursor("check-in", after), start, end
+        )
+    page = found[:size]
+    items = [CheckInType.build(c) for c in page]
+    return connection("check-in", items, [(c.created_at, c.id) for c in page], len(found) > size)
+
+
+async def own_insights(info: strawberry.Info, period: InsightsPeriod) -> CheckInInsightsType:
+    ctx = info.context
+    viewer = await ctx.member()
+    insights = await checkins.check_in_insights(
+        viewer, int(period.value), ctx.services.uow(), ctx.services.clock
+    )
+    return CheckInInsightsType.build(insights)
+
+
+async def own_reminder(info: strawberry.Info) -> CheckInReminderType | None:
+    viewer = await info.context.member()
+    async with info.context.services.uow() as uow:
+        reminder = await uow.reminders.get(viewer.id)
+    return CheckInReminderType.build(reminder) if reminder else None
+
+
+async def shared_check_ins(
+    info: strawberry.Info, circle_id: UUID, first: int | None, after: str | None
+) -> Connection[SharedCheckInType]:
+    size = page_size(first)
+    viewer = await info.context.member()
+    async with info.context.services.engine.connect() as conn:
+        rows = await reads.shared_page(
+            conn, circle_id, size, decode_cursor("shared-check-in", after)
+        )
+    page = rows[:size]
+    items = [
+        SharedCheckInType(
+            sharer=MemberType.public(
+                r["member_id"],
+                r["display_name"],
+                r["pronouns"],
+                r["bio"],
+                r["member_since"],
+                viewer.id,
+            ),
+            mood=r["mood"],
+            mood_label=MOOD_LABELS[r["mood"]],
+            emotions=list(emotions_from_text(r["emotions"])),
+            checked_in_at=r["created_at"],
+            shared_at=r["shared_at"],
+        )
+        for r in page
+    ]
+    keys = [(r["shared_at"], r["id"]) for r in page]
+    return connection("shared-check-in", items, keys, len(rows) > size)

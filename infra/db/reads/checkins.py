@@ -1,0 +1,101 @@
+"""Set-based reads of check-ins.
+
+Only ``own_*`` reads select a check-in's note, and only for its owner. The
+circle read selects named columns, never the note, so a circle's shared
+check-ins cannot leak one whatever the API layer does with the rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.checkins.model import CheckIn
+from domain.circles.model import MembershipStatus
+from infra.db.repositories.checkins import shares_of, to_check_in
+from infra.db.tables.checkins import check_in_share_table, check_in_table
+from infra.db.tables.circles import membership_table
+from infra.db.tables.members import member_table
+
+Keyset = tuple[datetime, UUID]
+
+
+async def own_page(
+    conn: AsyncConnection,
+    member_id: UUID,
+    first: int,
+    after: Keyset | None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+) -> list[CheckIn]:
+    """Up to ``first + 1`` of the member's check-ins, newest first, made in
+    ``[start, end)`` when given, with the circles each is shared with."""
+    t = check_in_table
+    query = select(t).where(t.c.member_id == member_id)
+    if start is not None:
+        query = query.where(t.c.created_at >= start)
+    if end is not None:
+        query = query.where(t.c.created_at < end)
+    if after is not None:
+        query = query.where(tuple_(t.c.created_at, t.c.id) < tuple_(*after))
+    query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(first + 1)
+    rows = (await conn.execute(query)).mappings().all()
+    shares = await shares_of(conn, [r["id"] for r in rows]) if rows else {}
+    return [to_check_in(r, shares.get(r["id"], ())) for r in rows]
+
+
+async def own_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], owner_id: UUID
+) -> dict[UUID, CheckIn]:
+    """The check-ins among ``ids`` that belong to ``owner_id``."""
+    t = check_in_table
+    query = select(t).where(t.c.id.in_(list(set(ids))), t.c.member_id == owner_id)
+    rows = (await conn.execute(query)).mappings().all()
+    shares = await shares_of(conn, [r["id"] for r in rows]) if rows else {}
+    return {r["id"]: to_check_in(r, shares.get(r["id"], ())) for r in rows}
+
+
+SHARED_COLUMNS = (
+    check_in_table.c.id,
+    check_in_table.c.mood,
+    check_in_table.c.emotions,
+    check_in_table.c.created_at,
+    check_in_share_table.c.shared_at,
+    member_table.c.id.label("member_id"),
+    member_table.c.display_name,
+    member_table.c.pronouns,
+    member_table.c.bio,
+    member_table.c.created_at.label("member_since"),
+)
+"""What a circle sees of a shared check-in. Deliberately without ``note``."""
+
+
+async def shared_page(
+    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None
+) -> Sequence[Any]:
+    """Up to ``first + 1`` check-ins shared with the circle, newest share first, by
+    sharers who are still active members of it."""
+    t, s, m = check_in_table, check_in_share_table, membership_table
+    sharer_active = and_(
+        m.c.circle_id == s.c.circle_id,
+        m.c.member_id == t.c.member_id,
+        m.c.status == MembershipStatus.ACTIVE.value,
+    )
+    query = (
+        select(*SHARED_COLUMNS)
+        .select_from(
+            s.join(t, t.c.id == s.c.check_in_id)
+            .join(member_table, member_table.c.id == t.c.member_id)
+            .join(m, sharer_active)
+        )
+        .where(s.c.circle_id == circle_id)
+    )
+    if after is not None:
+        query = query.where(tuple_(s.c.shared_at, s.c.check_in_id) < tuple_(*after))
+    query = query.order_by(s.c.shared_at.desc(), s.c.check_in_id.desc()).limit(first + 1)
+    return (await conn.execute(query)).mappings().all()
