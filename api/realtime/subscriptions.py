@@ -26,6 +26,7 @@ from domain.events import Event, EventKind, circle_channel
 from domain.posts.model import ReactionKind
 from infra.db.reads import feed
 from infra.events.bus import Gap
+from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 
 QUEUE_SIZE = 100
 
@@ -150,6 +151,7 @@ class Subscription:
         if raw_id is None or pair is None or not can_read(pair[1]):
             raise forbidden("Only the circle's active members can follow its activity.")
         subscription = ctx.services.bus.subscribe(circle_channel(raw_id), QUEUE_SIZE)
+        SUBSCRIPTIONS_ACTIVE.inc()
         try:
             async for item in subscription:
                 if isinstance(item, Gap):
@@ -166,6 +168,8 @@ class Subscription:
                         rendered.committed_at = datetime.fromtimestamp(item.committed_at, UTC)
                     yield rendered
             if subscription.overflowed:
+                SUBSCRIPTION_OVERFLOWS.inc()
                 raise overflow_error()
         finally:
+            SUBSCRIPTIONS_ACTIVE.dec()
             subscription.close()

@@ -1,0 +1,263 @@
+"""Realtime benchmark: 1,000 websocket subscribers on one circle, one instance.
+
+Measures, for posts created through HTTP, the delay from the database commit
+(the event's ``committedAt``) to each subscriber's receipt, and the server's
+memory per websocket connection.
+
+    uv run python -m bench.realtime [--subscribers 1000] [--posts 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIVITY = (
+    "subscription($id: ID!) { circleActivity(circleId: $id) { __typename committedAt "
+    "... on PostCreated { post { id body isMine author { displayName } } } } }"
+)
+MEMBERS = 100  # a circle holds at most 100 members; each opens several sockets
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _start_server(port: int, db_url: str, per_member: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "HEARTH_ENV": "development",
+        "DATABASE_URL": db_url,
+        "HEARTH_SIGN_IN": "dev",
+        "HEARTH_LOG_LEVEL": "WARNING",
+        "HEARTH_EMBEDDED_WORKER": "false",
+        "HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER": str(per_member),
+    }
+    env.pop("REDIS_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "api.app:create_app",
+        "--factory",
+        "--port",
+        str(port),
+        "--loop",
+        "uvloop",
+        "--http",
+        "httptools",
+        "--ws",
+        "websockets",
+        "--no-access-log",
+        "--ws-max-queue",
+        "64",
+        "--log-level",
+        "warning",
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+async def _gql(http: httpx.AsyncClient, query: str, variables: dict, uid: str) -> dict:
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer dev:{uid}"},
+    )
+    body = response.json()
+    assert not body.get("errors"), body
+    return body["data"]
+
+
+async def _setup(http: httpx.AsyncClient) -> str:
+    onboard = "mutation($i: CompleteOnboardingInput!) { completeOnboarding(input: $i) { userErrors { code } } }"
+    for n in range(MEMBERS):
+        await _gql(
+            http,
+            onboard,
+            {
+                "i": {
+                    "displayName": f"Bench member {n}",
+                    "timezone": "Europe/London",
+                    "region": "GB",
+                    "confirmsAdult": True,
+                    "acceptedGuidelinesVersion": "2026-11",
+                }
+            },
+            f"rt-{n}",
+        )
+    created = await _gql(
+        http,
+        ("mutation($i: CreateCircleInput!) { createCircle(input: $i) { circle { id } } }"),
+        {
+            "i": {
+                "name": "Realtime bench",
+                "description": "",
+                "topics": ["OTHER"],
+                "visibility": "PUBLIC",
+                "capacity": 100,
+            }
+        },
+        "rt-0",
+    )
+    circle_id = created["createCircle"]["circle"]["id"]
+    join = "mutation($i: JoinCircleInput!) { joinCircle(input: $i) { userErrors { code } } }"
+    for n in range(1, MEMBERS):
+        await _gql(http, join, {"i": {"circleId": circle_id}}, f"rt-{n}")
+    return circle_id
+
+
+async def _subscriber(
+    base: str,
+    uid: str,
+    circle_id: str,
+    ready: asyncio.Event,
+    expected: int,
+    delays: list[float],
+    opened: list[int],
+) -> None:
+    async with websockets.connect(
+        f"ws://{base}/graphql",
+        subprotocols=["graphql-transport-ws"],
+        max_queue=None,
+        open_timeout=60,
+    ) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authToken": f"dev:{uid}"}})
+        )
+        await ws.recv()
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": ACTIVITY, "variables": {"id": circle_id}},
+                }
+            )
+        )
+        opened.append(1)
+        await ready.wait()
+        got = 0
+        while got < expected:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            if message.get("type") in ("error", "complete"):
+                raise RuntimeError(f"subscription ended: {message}")
+            if message.get("type") != "next":
+                continue
+            if message["payload"].get("errors"):
+                raise RuntimeError(f"subscription error: {message['payload']['errors']}")
+            received = time.time()
+            event = message["payload"]["data"]["circleActivity"]
+            committed = datetime.fromisoformat(event["committedAt"]).timestamp()
+            delays.append((received - committed) * 1000)
+            got += 1
+
+
+async def _active(http: httpx.AsyncClient) -> int:
+    for line in (await http.get("/metrics")).text.splitlines():
+        if line.startswith("hearth_subscriptions_active "):
+            return int(float(line.split()[1]))
+    return 0
+
+
+def _pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+
+
+async def run(subscribers: int, posts: int) -> dict:
+    port = _free_port()
+    db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
+    db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_dir}/rt.sqlite3"
+    per_member = -(-subscribers // MEMBERS)
+    server = _start_server(port, db_url, per_member)
+    base = f"127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
+            for _ in range(300):
+                try:
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            circle_id = await _setup(http)
+            rss_before = _rss_kib(server.pid)
+            ready, delays, opened = asyncio.Event(), [], []
+            tasks = [
+                asyncio.create_task(
+                    _subscriber(base, f"rt-{n % MEMBERS}", circle_id, ready, posts, delays, opened)
+                )
+                for n in range(subscribers)
+            ]
+            while await _active(http) < subscribers:
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(0.5)
+            rss_after = _rss_kib(server.pid)
+            ready.set()
+            create = (
+                "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
+            )
+            for n in range(posts):
+                await _gql(
+                    http, create, {"i": {"circleId": circle_id, "body": f"Post {n}"}}, "rt-0"
+                )
+                await asyncio.sleep(0.5)
+            await asyncio.wait_for(asyncio.gather(*tasks), 300)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return {
+        "subscribers": subscribers,
+        "posts": posts,
+        "deliveries": len(delays),
+        "p50_ms": round(statistics.median(delays), 1),
+        "p99_ms": round(_pct(delays, 99), 1),
+        "max_ms": round(max(delays), 1),
+        "rss_per_connection_kib": round((rss_after - rss_before) / subscribers, 1),
+        "rss_before_mib": round(rss_before / 1024, 1),
+        "rss_after_mib": round(rss_after / 1024, 1),
+        "database": "postgresql" if db_url.startswith("postgresql") else "sqlite",
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--subscribers", type=int, default=1000)
+    parser.add_argument("--posts", type=int, default=20)
+    args = parser.parse_args()
+    result = asyncio.run(run(args.subscribers, args.posts))
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
