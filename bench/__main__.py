@@ -1,0 +1,175 @@
+"""``make bench``: the circle-feed benchmark (see docs/performance.md).
+
+1. database ``hearth_bench`` (migrations + deterministic seed; kept when unchanged);
+2. equivalence check: bench/raw_app.py and the real app return the same JSON;
+3. wrk load, interleaved rounds (raw, app, raw, app, ...), each server started fresh;
+4. pyinstrument profile of the app in-process.
+
+Results go to bench/results/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import check, database, load, servers
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def machine() -> str:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return (
+        f"{os.cpu_count()} x {cpu}, {mem_kb / 1024 / 1024:.0f} GiB, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def table(runs: list[load.Run]) -> str:
+    head = (
+        "| round | server | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU ms/req "
+        "| PG CPU ms/req | RSS MiB | calib ms | busy % | steal % |"
+    )
+    lines = [head, "|" + "---|" * 13]
+    for r in runs:
+        lines.append(
+            f"| {r.round} | {r.server} | {r.req_s:.1f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} "
+            f"| {r.p99_ms:.1f} | {r.errors} | {r.server_cpu_ms_per_req:.2f} "
+            f"| {r.pg_cpu_ms_per_req:.2f} | {r.rss_mib:.0f} | {r.calib_ms:.1f} "
+            f"| {r.busy_pct:.0f} | {r.steal_pct:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(runs: list[load.Run]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for name in ("raw", "app"):
+        mine = [r for r in runs if r.server == name]
+        out[name] = {
+            key: round(statistics.median(getattr(r, key) for r in mine), 2)
+            for key in (
+                "req_s",
+                "p50_ms",
+                "p99_ms",
+                "server_cpu_ms_per_req",
+                "pg_cpu_ms_per_req",
+                "rss_mib",
+            )
+        } | {"errors": sum(r.errors for r in mine)}
+    per_round = []
+    for round_ in sorted({r.round for r in runs}):
+        pair = {r.server: r for r in runs if r.round == round_}
+        if "raw" in pair and "app" in pair:
+            per_round.append(round(pair["app"].req_s / pair["raw"].req_s, 3))
+    out["ratio_app_over_raw_per_round"] = per_round
+    out["ratio_app_over_raw_median"] = round(statistics.median(per_round), 3) if per_round else None
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=15, help="measured seconds per run")
+    parser.add_argument("--warmup", type=int, default=5, help="wrk warm-up seconds per run")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--no-profile", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    print(f"hearth bench {stamp} on {machine()}")
+
+    db = asyncio.run(database.prepare())
+
+    app, raw = servers.start("app", RESULTS), servers.start("raw", RESULTS)
+    try:
+        checked = asyncio.run(check.check(app.url, raw.url))
+    finally:
+        app.stop()
+        raw.stop()
+    print(f"equivalence: OK {checked}")
+
+    script = load.write_script(RESULTS / "feed.lua")
+    runs: list[load.Run] = []
+    for round_ in range(1, args.rounds + 1):
+        for name in ("raw", "app"):
+            server = servers.start(name, RESULTS)
+            try:
+                run = load.measure(
+                    server,
+                    script,
+                    round_,
+                    warmup=args.warmup,
+                    seconds=args.duration,
+                    connections=args.connections,
+                )
+            finally:
+                server.stop()
+            runs.append(run)
+            print(
+                f"round {round_} {name}: {run.req_s:.1f} req/s, p50 {run.p50_ms:.1f} ms, "
+                f"p99 {run.p99_ms:.1f} ms, errors {run.errors}, "
+                f"server CPU {run.server_cpu_ms_per_req:.2f} ms/req, "
+                f"PG CPU {run.pg_cpu_ms_per_req:.2f} ms/req, RSS {run.rss_mib:.0f} MiB",
+                flush=True,
+            )
+
+    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s (after {args.warmup} s warm-up)")
+    print(table(runs))
+    result = summary(runs)
+    print(f"\nmedians: raw {result['raw']}\n         app {result['app']}")
+    print(
+        f"ratio app/raw req/s: {result['ratio_app_over_raw_median']} "
+        f"(per round {result['ratio_app_over_raw_per_round']}; "
+        "perf-anchors STRAWBERRY/RAW 0.060, target for issue 3: 0.25)"
+    )
+
+    profile: dict[str, object] = {}
+    if not args.no_profile:
+        output = subprocess.run(
+            [sys.executable, "-m", "bench.profile_feed", str(RESULTS)],
+            cwd=database.ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        line = next(x for x in output.splitlines() if x.startswith("PROFILEJSON "))
+        profile = json.loads(line.removeprefix("PROFILEJSON "))
+        print(f"\nprofile (in-process, sequential): {profile}")
+        print("top of bench/results/profile-app-flat.txt:")
+        flat = (RESULTS / "profile-app-flat.txt").read_text().splitlines()
+        print("\n".join(flat[:32]))
+
+    record = {
+        "stamp": stamp,
+        "machine": machine(),
+        "database": db,
+        "equivalence": checked,
+        "settings": vars(args),
+        "runs": [load.as_dict(r) for r in runs],
+        "summary": result,
+        "profile": profile,
+    }
+    (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(record, indent=1))
+    print(f"\nwrote bench/results/bench-{stamp}.json in {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""Equivalence check: the raw endpoint and the GraphQL app give the same parsed JSON."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+
+from bench import feed
+from bench.database import member_of, outsider_of
+
+
+def first_difference(a: Any, b: Any, path: str = "$") -> str | None:
+    if type(a) is not type(b):
+        return f"{path}: {a!r} != {b!r}"
+    if isinstance(a, dict):
+        for key in sorted(set(a) | set(b)):
+            if key not in a or key not in b:
+                return f"{path}.{key}: present on one side only"
+            if (found := first_difference(a[key], b[key], f"{path}.{key}")) is not None:
+                return found
+        return None
+    if isinstance(a, list):
+        if len(a) != len(b):
+            return f"{path}: {len(a)} items != {len(b)}"
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if (found := first_difference(x, y, f"{path}[{i}]")) is not None:
+                return found
+        return None
+    return None if a == b else f"{path}: {a!r} != {b!r}"
+
+
+async def _post(client: httpx.AsyncClient, url: str, auth: str, body: str) -> Any:
+    response = await client.post(
+        url, content=body, headers={"Authorization": auth, "Content-Type": "application/json"}
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+async def check(app_url: str, raw_url: str) -> dict[str, Any]:
+    """Compares feeds of several circles and viewers (and a second page); checks
+    that a non-member is refused by both; then 64 concurrent app requests."""
+    try:
+        from tests.support.circles import FEED
+    except ImportError:  # pragma: no cover - tests not importable
+        FEED = feed.FEED
+    if FEED != feed.FEED:
+        raise AssertionError("bench/feed.py FEED differs from tests/support/circles.py FEED")
+    compared = 0
+    async with httpx.AsyncClient(timeout=30) as client:
+        cases = [(c, member_of(c, slot)) for c, slot in [(1, 0), (2, 5), (17, 42), (50, 99)]]
+        for circle, member in cases:
+            auth = feed.auth(member)
+            after = None
+            for _page in range(2):
+                body = feed.body(circle, 20, after)
+                app, raw = (
+                    await _post(client, app_url, auth, body),
+                    await _post(client, raw_url, auth, body),
+                )
+                if "errors" in app:
+                    raise AssertionError(f"app errors for circle {circle}: {app['errors']}")
+                if (diff := first_difference(app, raw)) is not None:
+                    raise AssertionError(f"circle {circle}, member {member}: {diff}")
+                compared += 1
+                after = app["data"]["node"]["posts"]["pageInfo"]["endCursor"]
+        stats = _shape_stats(app)
+        outsider = feed.auth(outsider_of(1))
+        app = await _post(client, app_url, outsider, feed.body(1))
+        raw = await _post(client, raw_url, outsider, feed.body(1))
+        if not app.get("errors") or not raw.get("errors"):
+            raise AssertionError(f"a non-member read the feed: app={app!r:.200} raw={raw!r:.200}")
+        rotation = feed.rotation()
+        answers = await asyncio.gather(
+            *(_post(client, app_url, a, b) for a, b in rotation[:64]),
+            *(_post(client, raw_url, a, b) for a, b in rotation[:64]),
+        )
+        if any("errors" in answer for answer in answers):
+            raise AssertionError("errors under concurrency")
+    return {"compared_pages": compared, "concurrent_ok": len(answers), **stats}
+
+
+def _shape_stats(answer: Any) -> dict[str, Any]:
+    import orjson
+
+    edges = answer["data"]["node"]["posts"]["edges"]
+    return {
+        "response_bytes_app_json": len(orjson.dumps(answer)),
+        "posts": len(edges),
+        "replies": sum(len(e["node"]["latestReplies"]) for e in edges),
+    }

@@ -1,0 +1,195 @@
+"""The "physical limit" reference: the circle feed from hand-written SQL, no GraphQL.
+
+Plain Starlette + an asyncpg pool. ONE statement checks the viewer's membership
+and builds the whole response with ``json_build_object``/``json_agg`` (like
+perf-anchors' RAW); Python only copies the text into the response. The JSON is
+the GraphQL app's answer to ``tests/support/circles.py`` FEED, with IDs and cursors
+encoded as ``api.node.to_global_id`` and ``api.pagination.encode_cursor`` do.
+
+Serve: ``BENCH_DSN=postgresql://... uvicorn bench.raw_app:create_app --factory``.
+It answers ``POST /graphql`` with the FEED's variables (``id``, ``first``, ``after``);
+the query text is not parsed.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from uuid import UUID
+
+import asyncpg
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "10"))  # the app's HEARTH_DB_POOL_SIZE default
+
+
+def _global_id(type_name: str, column: str) -> str:
+    """SQL for ``to_global_id``: base64url of 'Type:uuid', padding kept."""
+    return (
+        f"translate(encode(convert_to('{type_name}:' || {column}::text, 'UTF8'), 'base64'),"
+        " E'+/\\n', '-_')"
+    )
+
+
+def _iso(column: str) -> str:
+    """SQL for ``datetime.isoformat()`` of an aware UTC datetime."""
+    return (
+        f"(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN extract(microseconds FROM {column})::bigint % 1000000 <> 0"
+        f" THEN to_char({column} AT TIME ZONE 'UTC', '.US') ELSE '' END || '+00:00')"
+    )
+
+
+def _cursor(kind: str, at: str, column: str) -> str:
+    """SQL for ``encode_cursor``: base64url of 'kind|iso|uuid', padding stripped."""
+    return (
+        f"rtrim(translate(encode(convert_to('{kind}|' || {_iso(at)} || '|' || {column}::text,"
+        " 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
+    )
+
+
+FEED_SQL = f"""
+WITH viewer AS (
+    SELECT m.id FROM member m
+    JOIN membership ms ON ms.member_id = m.id AND ms.circle_id = $2 AND ms.status = 'ACTIVE'
+    WHERE m.firebase_uid = $1
+), page AS (
+    SELECT p.*, row_number() OVER (ORDER BY p.created_at DESC, p.id DESC) AS rn
+    FROM (
+        SELECT * FROM post
+        WHERE circle_id = $2 AND EXISTS (SELECT 1 FROM viewer)
+          AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+        ORDER BY created_at DESC, id DESC
+        LIMIT $3 + 1
+    ) p
+), edges AS (
+    SELECT pg.rn, {_cursor("post", "pg.created_at", "pg.id")} AS cursor,
+        json_build_object(
+            'id', {_global_id("Post", "pg.id")},
+            'body', CASE WHEN pg.removed_at IS NULL THEN pg.body END,
+            'createdAt', {_iso("pg.created_at")},
+            'isAnonymous', pg.anonymous,
+            'isMine', pg.author_id = (SELECT id FROM viewer),
+            'isRemoved', pg.removed_at IS NOT NULL,
+            'contentWarning', CASE WHEN pg.removed_at IS NULL
+                AND (pg.cw_topics IS NOT NULL OR pg.cw_note IS NOT NULL) THEN json_build_object(
+                    'topics', (SELECT coalesce(json_agg(t ORDER BY o), '[]')
+                               FROM unnest(string_to_array(pg.cw_topics, ','))
+                                    WITH ORDINALITY AS u(t, o) WHERE t <> ''),
+                    'note', pg.cw_note) END,
+            'author', CASE WHEN NOT pg.anonymous AND pg.removed_at IS NULL THEN json_build_object(
+                'id', {_global_id("Member", "a.id")}, 'displayName', a.display_name) END,
+            'replyCount', (SELECT count(*) FROM reply r
+                           WHERE r.post_id = pg.id AND r.removed_at IS NULL),
+            'reactionCounts', (
+                SELECT json_agg(json_build_object('kind', k.kind, 'count', coalesce(c.n, 0))
+                                ORDER BY k.ord)
+                FROM (VALUES ('HUG', 1), ('ME_TOO', 2), ('STRENGTH', 3), ('THANK_YOU', 4))
+                     AS k(kind, ord)
+                LEFT JOIN (SELECT kind, count(*) AS n FROM reaction WHERE target_id = pg.id
+                           GROUP BY kind) c ON c.kind = k.kind),
+            'viewerReactions', (SELECT coalesce(json_agg(x.kind ORDER BY x.kind), '[]')
+                                FROM reaction x
+                                WHERE x.target_id = pg.id
+                                  AND x.member_id = (SELECT id FROM viewer)),
+            'latestReplies', (
+                SELECT coalesce(json_agg(json_build_object(
+                    'id', {_global_id("Reply", "lr.id")},
+                    'body', lr.body,
+                    'createdAt', {_iso("lr.created_at")},
+                    'isMine', lr.author_id = (SELECT id FROM viewer),
+                    'author', CASE WHEN NOT lr.anonymous THEN json_build_object(
+                        'id', {_global_id("Member", "ra.id")}, 'displayName', ra.display_name)
+                        END
+                ) ORDER BY lr.created_at DESC, lr.id DESC), '[]')
+                FROM (SELECT * FROM reply r WHERE r.post_id = pg.id AND r.removed_at IS NULL
+                      ORDER BY r.created_at DESC, r.id DESC LIMIT 3) lr
+                JOIN member ra ON ra.id = lr.author_id)
+        ) AS node
+    FROM page pg JOIN member a ON a.id = pg.author_id
+    WHERE pg.rn <= $3
+)
+SELECT EXISTS (SELECT 1 FROM viewer) AS allowed,
+    json_build_object('data', json_build_object('node', json_build_object('posts',
+        json_build_object(
+            'pageInfo', json_build_object(
+                'hasNextPage', (SELECT count(*) FROM page) > $3,
+                'endCursor', (SELECT cursor FROM edges ORDER BY rn DESC LIMIT 1)),
+            'edges', (SELECT coalesce(json_agg(json_build_object('cursor', cursor, 'node', node)
+                                               ORDER BY rn), '[]') FROM edges)
+        ))))::text AS body
+"""
+
+FORBIDDEN = orjson.dumps(
+    {
+        "data": {"node": None},
+        "errors": [{"message": "Only the circle's active members can read its posts."}],
+    }
+)
+BAD_REQUEST = orjson.dumps({"errors": [{"message": "Bad request."}]})
+UNAUTHENTICATED = orjson.dumps({"errors": [{"message": "Sign in first."}]})
+
+
+def _circle_id(global_id: str) -> UUID | None:
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+        return UUID(raw) if type_name == "Circle" else None
+    except ValueError:
+        return None
+
+
+def _after(cursor: str | None) -> tuple[datetime | None, UUID | None]:
+    if cursor is None:
+        return None, None
+    padded = cursor + "=" * (-len(cursor) % 4)
+    kind, at, raw = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+    if kind != "post":
+        raise ValueError(kind)
+    return datetime.fromisoformat(at), UUID(raw)
+
+
+def _json(body: bytes | str, status: int = 200) -> Response:
+    return Response(body, status_code=status, media_type="application/json")
+
+
+async def graphql(request: Request) -> Response:
+    header = request.headers.get("authorization", "")
+    if not header.startswith("Bearer dev:"):
+        return _json(UNAUTHENTICATED)
+    uid = header[len("Bearer dev:") :]
+    try:
+        variables = orjson.loads(await request.body()).get("variables") or {}
+        circle_id = _circle_id(variables["id"])
+        first = variables.get("first")
+        first = 20 if first is None else int(first)
+        after_at, after_id = _after(variables.get("after"))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return _json(BAD_REQUEST, 400)
+    if circle_id is None or not 0 < first <= 50:
+        return _json(BAD_REQUEST, 400)
+    pool: asyncpg.Pool = request.app.state.pool
+    row = await pool.fetchrow(FEED_SQL, uid, circle_id, first, after_at, after_id)
+    if not row["allowed"]:
+        return _json(FORBIDDEN)
+    return _json(row["body"])
+
+
+def create_app() -> Starlette:
+    dsn = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/hearth_bench")
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.pool = await asyncpg.create_pool(dsn, min_size=POOL_SIZE, max_size=POOL_SIZE)
+        try:
+            yield
+        finally:
+            await app.state.pool.close()
+
+    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])], lifespan=lifespan)
