@@ -1,0 +1,39 @@
+"""Request guards as schema extensions: token, depth and alias limits, caches.
+
+Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` build a new
+validation-rule class every time they are instantiated; since extensions are
+built per request, ``ValidationCache`` (whose key includes the rules) would
+never hit. Here the rule classes are built once per schema and reused, so the
+cache works: validation is skipped for documents seen before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+
+from infra.settings import Settings
+
+CACHE_SIZE = 512
+
+
+def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    depth_rule = QueryDepthLimiter(max_depth=settings.hearth_max_query_depth).validation_rules[0]
+    alias_rule = MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases).validation_rules[0]
+    rules: list[Any] = [depth_rule, alias_rule]
+    return [
+        lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),
+        lambda: AddValidationRules(rules),
+        lambda: ParserCache(maxsize=CACHE_SIZE),
+        lambda: ValidationCache(maxsize=CACHE_SIZE),
+    ]
