@@ -50,6 +50,18 @@ def is_request_error(result: ExecutionResult) -> bool:
     )
 
 
+def _is_operation(item: object) -> bool:
+    """One operation of a batch: strawberry checks these types only for single
+    operations, and an int ``query`` would otherwise fail deep in the parser."""
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("query"), str | None)
+        and isinstance(item.get("variables"), dict | None)
+        and isinstance(item.get("extensions"), dict | None)
+        and isinstance(item.get("operationName"), str | None)
+    )
+
+
 class HearthGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         services = request.app.state.services
@@ -85,6 +97,21 @@ class HearthGraphQL(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> str:
         return orjson.dumps(data).decode()
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson.JSONDecodeError subclasses json.JSONDecodeError, so malformed JSON
+        # (and invalid UTF-8) is answered 400 by strawberry's parse_json.
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A request body (or GET ``variables``/``extensions``) must be a JSON object,
+        or a list of objects for a batch: anything else is a 400, never a 500."""
+        parsed = super().parse_json(data)
+        if isinstance(parsed, dict) or (
+            isinstance(parsed, list) and all(_is_operation(item) for item in parsed)
+        ):
+            return parsed
+        raise HTTPException(400, "The request must be a JSON object (or a list of operations).")
 
     def create_response(
         self,

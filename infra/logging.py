@@ -33,7 +33,8 @@ def configure_logging(level: str = "INFO", json: bool = False) -> None:
             "filters": {
                 "correlation_id": {
                     "()": "asgi_correlation_id.CorrelationIdFilter",
-                    "uuid_length": 32,
+                    # Not truncated: the logged id must equal the X-Request-ID header
+                    # (a client-supplied UUID has 36 characters).
                     "default_value": "-",
                 }
             },

@@ -32,8 +32,14 @@ _URL = re.compile(
 )
 
 
+_KEPT_FORMAT = frozenset("\n\u200c\u200d")  # newline, zero-width non-joiner and joiner
+
+
 def _strip_controls(text: str) -> str:
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in "\n")
+    """Drop control and format characters, but keep newlines and the joiners that
+    emoji sequences and scripts such as Persian need; tabs become spaces."""
+    text = text.replace("\t", " ")
+    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in _KEPT_FORMAT)
 
 
 def normalize_display_name(raw: str) -> str:

@@ -34,7 +34,7 @@ def _sqlite_begin(conn: Any) -> None:
 def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     url = settings.database_url
-    kwargs: dict[str, Any] = {"pool_pre_ping": False}
+    kwargs: dict[str, Any] = {"pool_pre_ping": False, "hide_parameters": True}
     if settings.is_sqlite:
         if settings.sqlite_path is not None:
             settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)

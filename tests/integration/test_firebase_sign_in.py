@@ -2,21 +2,17 @@
 
 Tokens are real RS256 JWTs signed with a throwaway key; Google's certificate fetch
 (``google.oauth2.id_token._fetch_certs``) is replaced by a stand-in that serves the
-matching self-signed certificate, so firebase-admin and google-auth run their own
-verification code end to end.
+matching self-signed certificate (``tests/support/firebase_tokens.py``), so
+firebase-admin and google-auth run their own verification code end to end.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime
-import json
 import socket
-import time
 import traceback
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 import firebase_admin
 import firebase_admin._token_gen
@@ -26,10 +22,7 @@ import google.auth.exceptions
 import google.oauth2.id_token
 import jwt
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from domain.clock import FixedClock
 from domain.errors import AuthUnavailable, Unauthenticated
@@ -40,77 +33,27 @@ from infra.auth import (
     Identity,
     parse_bearer,
 )
+from tests.support import firebase_tokens
+from tests.support.firebase_tokens import (
+    KID,
+    CertEndpoint,
+    certificates,
+    new_rsa_key,
+    sign,
+    unsigned,
+)
 
 PROJECT = "demo-hearth"
-KID = "kid-1"
 
 
 def claims(uid: str = "u1", aud: str = PROJECT, ttl: int = 600, now: int | None = None) -> dict:
-    now = int(time.time()) if now is None else now
-    return {
-        "iss": f"https://securetoken.google.com/{aud}",
-        "aud": aud,
-        "sub": uid,
-        "user_id": uid,
-        "iat": now,
-        "auth_time": now,
-        "exp": now + ttl,
-        "email": f"{uid}@example.com",
-        "firebase": {"sign_in_provider": "password", "identities": {}},
-    }
-
-
-def new_rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def sign(key: rsa.RSAPrivateKey, payload: dict, kid: str | None = KID) -> str:
-    headers = {"kid": kid} if kid is not None else {}
-    return jwt.encode(payload, key, algorithm="RS256", headers=headers)
-
-
-def unsigned(payload: dict) -> str:
-    def b64(part: dict) -> str:
-        return base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
-
-    return f"{b64({'alg': 'none', 'typ': 'JWT', 'kid': KID})}.{b64(payload)}."
-
-
-class CertEndpoint:
-    """Stands in for Google's x509 certificate endpoint."""
-
-    def __init__(self, certs: dict[str, str]) -> None:
-        self.certs = certs
-        self.calls = 0
-        self.failing = False
-
-    def fetch(self, request: Any, certs_url: str) -> dict[str, str]:
-        self.calls += 1
-        if self.failing:
-            # What the real _fetch_certs raises on a non-200 answer (and what
-            # google-auth's requests transport raises when the connection fails).
-            raise google.auth.exceptions.TransportError(
-                f"Could not fetch certificates at {certs_url}"
-            )
-        return self.certs
+    return firebase_tokens.claims(uid=uid, aud=aud, ttl=ttl, now=now)
 
 
 @pytest.fixture(scope="session")
 def signing_key() -> tuple[rsa.RSAPrivateKey, dict[str, str]]:
     key = new_rsa_key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "securetoken-test")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    return key, {KID: cert.public_bytes(serialization.Encoding.PEM).decode()}
+    return key, certificates(key)
 
 
 @pytest.fixture

@@ -88,12 +88,16 @@ class FakeUoW:
         self.reminders = FakeReminders()
         self.memberships = FakeMemberships()
         self.committed = 0
+        self.events: list[object] = []
 
     async def __aenter__(self) -> FakeUoW:
         return self
 
     async def __aexit__(self, *args: object) -> None:
         return None
+
+    def record(self, event: object) -> None:
+        self.events.append(event)
 
     async def commit(self) -> None:
         self.committed += 1

@@ -1,0 +1,296 @@
+"""Hand-made in-memory adapters for the ports in ``domain/ports.py``.
+
+:class:`FakeStore` is the "database"; each :class:`FakeUnitOfWork` works on a copy
+of it and writes the copy back only on ``commit``, so a test can check both what a
+use case kept and that a failed one kept nothing.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+from uuid import UUID
+
+from domain.checkins.model import CheckIn, CheckInReminder
+from domain.circles.model import Circle, Invite, Membership
+from domain.errors import DomainError, ErrorCode
+from domain.events import Event
+from domain.members.model import Member
+from domain.members.rules import display_name_key
+from domain.posts.model import Post, ReactionKind, Reply
+
+
+@dataclass
+class FakeStore:
+    members: dict[UUID, Member] = field(default_factory=dict)
+    circles: dict[UUID, Circle] = field(default_factory=dict)
+    memberships: dict[tuple[UUID, UUID], Membership] = field(default_factory=dict)
+    invites: dict[UUID, Invite] = field(default_factory=dict)
+    posts: dict[UUID, Post] = field(default_factory=dict)
+    replies: dict[UUID, Reply] = field(default_factory=dict)
+    reactions: dict[tuple[UUID, UUID, ReactionKind], tuple[UUID, datetime]] = field(
+        default_factory=dict
+    )
+    check_ins: dict[UUID, CheckIn] = field(default_factory=dict)
+    reminders: dict[UUID, CheckInReminder] = field(default_factory=dict)
+    published: list[Event] = field(default_factory=list)
+
+    def copy(self) -> FakeStore:
+        return copy.deepcopy(self)
+
+
+class FakeMembers:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, member_id: UUID) -> Member | None:
+        return copy.copy(self._store.members.get(member_id))
+
+    async def get_by_uid(self, firebase_uid: str) -> Member | None:
+        found = [m for m in self._store.members.values() if m.firebase_uid == firebase_uid]
+        return copy.copy(found[0]) if found else None
+
+    async def name_taken(self, display_name: str, except_id: UUID | None = None) -> bool:
+        key = display_name_key(display_name)
+        return any(
+            display_name_key(m.display_name) == key and m.id != except_id
+            for m in self._store.members.values()
+        )
+
+    async def add(self, member: Member) -> None:
+        self._store.members[member.id] = copy.copy(member)
+
+    async def update(self, member: Member) -> None:
+        if member.id not in self._store.members:
+            raise LookupError("member vanished during update")
+        self._store.members[member.id] = copy.copy(member)
+
+
+class FakeCircles:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, circle_id: UUID) -> Circle | None:
+        return copy.copy(self._store.circles.get(circle_id))
+
+    async def add(self, circle: Circle) -> None:
+        self._store.circles[circle.id] = copy.copy(circle)
+
+    async def update(self, circle: Circle) -> None:
+        self._store.circles[circle.id] = copy.copy(circle)
+
+    async def reserve_seat(self, circle_id: UUID) -> bool:
+        circle = self._store.circles[circle_id]
+        if circle.active_count >= circle.capacity:
+            return False
+        circle.active_count += 1
+        return True
+
+    async def release_seat(self, circle_id: UUID) -> None:
+        circle = self._store.circles[circle_id]
+        circle.active_count = max(0, circle.active_count - 1)
+
+
+class FakeMemberships:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, circle_id: UUID, member_id: UUID) -> Membership | None:
+        return copy.copy(self._store.memberships.get((circle_id, member_id)))
+
+    async def add(self, membership: Membership) -> None:
+        key = (membership.circle_id, membership.member_id)
+        self._store.memberships[key] = copy.copy(membership)
+
+    async def update(self, membership: Membership) -> None:
+        await self.add(membership)
+
+    async def delete(self, circle_id: UUID, member_id: UUID) -> None:
+        self._store.memberships.pop((circle_id, member_id), None)
+
+
+class FakeInvites:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, invite: Invite) -> None:
+        self._store.invites[invite.id] = copy.copy(invite)
+
+    async def find(self, circle_id: UUID, code_hash: str) -> Invite | None:
+        for invite in self._store.invites.values():
+            if invite.circle_id == circle_id and invite.code_hash == code_hash:
+                return copy.copy(invite)
+        return None
+
+    async def use(self, invite_id: UUID, now: datetime) -> bool:
+        invite = self._store.invites.get(invite_id)
+        if invite is None or invite.expires_at <= now or invite.uses >= invite.max_uses:
+            return False
+        invite.uses += 1
+        return True
+
+
+class FakePosts:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, post_id: UUID) -> Post | None:
+        return copy.copy(self._store.posts.get(post_id))
+
+    async def add(self, post: Post) -> None:
+        self._store.posts[post.id] = copy.copy(post)
+
+    async def update(self, post: Post) -> None:
+        self._store.posts[post.id] = copy.copy(post)
+
+
+class FakeReplies:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, reply_id: UUID) -> Reply | None:
+        return copy.copy(self._store.replies.get(reply_id))
+
+    async def add(self, reply: Reply) -> None:
+        self._store.replies[reply.id] = copy.copy(reply)
+
+    async def update(self, reply: Reply) -> None:
+        self._store.replies[reply.id] = copy.copy(reply)
+
+
+class FakeReactions:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(
+        self, target_id: UUID, circle_id: UUID, member_id: UUID, kind: ReactionKind, at: datetime
+    ) -> bool:
+        key = (target_id, member_id, kind)
+        if key in self._store.reactions:
+            return False
+        self._store.reactions[key] = (circle_id, at)
+        return True
+
+    async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool:
+        return self._store.reactions.pop((target_id, member_id, kind), None) is not None
+
+
+class FakeCheckIns:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, check_in_id: UUID) -> CheckIn | None:
+        return self._store.check_ins.get(check_in_id)
+
+    async def add(self, check_in: CheckIn) -> None:
+        self._store.check_ins[check_in.id] = check_in
+
+    async def update(self, check_in: CheckIn) -> None:
+        self._store.check_ins[check_in.id] = check_in
+
+    async def delete(self, check_in_id: UUID) -> None:
+        self._store.check_ins.pop(check_in_id, None)
+
+    async def created_between(
+        self, member_id: UUID, start: datetime, end: datetime
+    ) -> list[CheckIn]:
+        found = [
+            c
+            for c in self._store.check_ins.values()
+            if c.member_id == member_id and start <= c.created_at < end
+        ]
+        return sorted(found, key=lambda c: c.created_at)
+
+    async def latest_times(self, member_ids: Sequence[UUID]) -> dict[UUID, datetime]:
+        wanted = set(member_ids)
+        latest: dict[UUID, datetime] = {}
+        for c in self._store.check_ins.values():
+            if c.member_id in wanted and c.created_at > latest.get(c.member_id, c.created_at):
+                latest[c.member_id] = c.created_at
+            elif c.member_id in wanted:
+                latest.setdefault(c.member_id, c.created_at)
+        return latest
+
+
+class FakeReminders:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, member_id: UUID) -> CheckInReminder | None:
+        return self._store.reminders.get(member_id)
+
+    async def save(self, reminder: CheckInReminder) -> None:
+        self._store.reminders[reminder.member_id] = reminder
+
+    async def due(self, window_start: datetime, window_end: datetime) -> list[CheckInReminder]:
+        found = [
+            r
+            for r in self._store.reminders.values()
+            if r.schedule.enabled
+            and not r.paused
+            and r.next_fire_at is not None
+            and window_start <= r.next_fire_at < window_end
+        ]
+        return sorted(found, key=lambda r: r.next_fire_at or window_end)
+
+
+class FakeUnitOfWork:
+    """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
+
+    def __init__(self, store: FakeStore | None = None) -> None:
+        self.store = store if store is not None else FakeStore()
+        self.committed = False
+        self.rolled_back = False
+        self._pending: list[Event] = []
+        self._bind(self.store)
+
+    def _bind(self, store: FakeStore) -> None:
+        self._work = store
+        self.members = FakeMembers(store)
+        self.circles = FakeCircles(store)
+        self.memberships = FakeMemberships(store)
+        self.invites = FakeInvites(store)
+        self.posts = FakePosts(store)
+        self.replies = FakeReplies(store)
+        self.reactions = FakeReactions(store)
+        self.check_ins = FakeCheckIns(store)
+        self.reminders = FakeReminders(store)
+
+    async def __aenter__(self) -> Self:
+        self._bind(self.store.copy())
+        self._pending = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._work is not self.store:
+            await self.rollback()
+
+    def record(self, event: Event) -> None:
+        self._pending.append(event)
+
+    async def commit(self) -> None:
+        keys = [display_name_key(m.display_name) for m in self._work.members.values()]
+        uids = [m.firebase_uid for m in self._work.members.values()]
+        if len(set(keys)) != len(keys) or len(set(uids)) != len(uids):
+            raise DomainError(ErrorCode.TAKEN, "unique constraint", ("input", "displayName"))
+        published = [*self.store.published, *self._pending]
+        for name in vars(self.store):
+            setattr(self.store, name, getattr(self._work, name))
+        self.store.published = published
+        self._pending = []
+        self.committed = True
+        self._bind(self.store)
+
+    async def rollback(self) -> None:
+        self._pending = []
+        self.rolled_back = True
+        self._bind(self.store)

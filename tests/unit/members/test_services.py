@@ -1,0 +1,335 @@
+"""Member use cases against an in-memory unit of work and a fixed clock."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from uuid import uuid4
+
+import pytest
+
+from domain.checkins.model import CheckInReminder
+from domain.checkins.reminders import ReminderSchedule
+from domain.clock import FixedClock
+from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
+from domain.members.services import (
+    CompleteOnboarding,
+    UpdateProfile,
+    complete_onboarding,
+    update_profile,
+)
+from tests.unit.fakes import FakeStore, FakeUnitOfWork
+
+T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def store() -> FakeStore:
+    return FakeStore()
+
+
+def onboarding(uid: str = "alice", **overrides: object) -> CompleteOnboarding:
+    values: dict[str, object] = {
+        "firebase_uid": uid,
+        "display_name": "Quiet Fox",
+        "timezone": "Europe/London",
+        "region": "GB",
+        "confirms_adult": True,
+        "accepted_guidelines_version": CURRENT_GUIDELINES_VERSION,
+    }
+    values.update(overrides)
+    return CompleteOnboarding(**values)  # type: ignore[arg-type]
+
+
+async def onboarded(
+    store: FakeStore, clock: FixedClock, uid: str = "alice", **kw: object
+) -> Member:
+    return await complete_onboarding(onboarding(uid, **kw), FakeUnitOfWork(store), clock)
+
+
+# --- complete_onboarding ------------------------------------------------------------------
+
+
+async def test_onboarding_creates_the_profile_and_records_consent(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    # given
+    uow = FakeUnitOfWork(store)
+
+    # when
+    member = await complete_onboarding(
+        onboarding(display_name="  Quiet   Fox ", region="gb"), uow, clock
+    )
+
+    # then
+    assert uow.committed
+    assert store.members == {member.id: member}
+    assert (member.firebase_uid, member.display_name, member.timezone, member.region) == (
+        "alice",
+        "Quiet Fox",
+        "Europe/London",
+        "GB",
+    )
+    assert member.guidelines_version == CURRENT_GUIDELINES_VERSION
+    assert member.guidelines_accepted_at == T0
+    assert member.adult_confirmed_at == T0
+    assert member.created_at == member.updated_at == T0
+    assert (member.pronouns, member.bio) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"display_name": "A"}, ErrorCode.TOO_SHORT, "displayName"),
+        ({"display_name": "find me at a@b.com"}, ErrorCode.CONTAINS_CONTACT_INFO, "displayName"),
+        ({"timezone": "Mars/Olympus"}, ErrorCode.UNKNOWN_TIMEZONE, "timezone"),
+        ({"region": "XX"}, ErrorCode.UNKNOWN_REGION, "region"),
+        ({"confirms_adult": False}, ErrorCode.MUST_BE_ADULT, "confirmsAdult"),
+        (
+            {"accepted_guidelines_version": "2020-01"},
+            ErrorCode.GUIDELINES_NOT_ACCEPTED,
+            "acceptedGuidelinesVersion",
+        ),
+    ],
+)
+async def test_any_invalid_input_refuses_onboarding_and_adds_nothing(
+    store: FakeStore, clock: FixedClock, overrides: dict[str, object], code: ErrorCode, field: str
+) -> None:
+    # given
+    uow = FakeUnitOfWork(store)
+
+    # when
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(onboarding(**overrides), uow, clock)
+
+    # then
+    assert [(e.code, e.field) for e in refused.value.errors] == [(code, ("input", field))]
+    assert not uow.committed
+    assert store.members == {}
+
+
+async def test_every_invalid_input_is_reported_at_once(store: FakeStore, clock: FixedClock) -> None:
+    uow = FakeUnitOfWork(store)
+    bad = onboarding(
+        display_name="A",
+        timezone="Nowhere",
+        region="ZZ",
+        confirms_adult=False,
+        accepted_guidelines_version="old",
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(bad, uow, clock)
+
+    assert {e.code for e in refused.value.errors} == {
+        ErrorCode.TOO_SHORT,
+        ErrorCode.UNKNOWN_TIMEZONE,
+        ErrorCode.UNKNOWN_REGION,
+        ErrorCode.MUST_BE_ADULT,
+        ErrorCode.GUIDELINES_NOT_ACCEPTED,
+    }
+    assert not uow.committed
+
+
+async def test_a_display_name_in_use_regardless_of_case_is_taken(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    # given
+    await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    uow = FakeUnitOfWork(store)
+
+    # when
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(onboarding("bob", display_name="QUIET fox"), uow, clock)
+
+    # then
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.TAKEN, ("input", "displayName"))
+    ]
+    assert not uow.committed
+    assert len(store.members) == 1
+
+
+async def test_onboarding_twice_is_refused_and_the_first_profile_is_kept(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    first = await onboarded(store, clock, "alice")
+    uow = FakeUnitOfWork(store)
+
+    with pytest.raises(DomainError) as refused:
+        await complete_onboarding(onboarding("alice", display_name="Other Name"), uow, clock)
+
+    assert refused.value.code is ErrorCode.ALREADY_ONBOARDED
+    assert not uow.committed
+    assert store.members == {first.id: first}
+
+
+# --- update_profile -----------------------------------------------------------------------
+
+
+async def test_update_changes_only_the_given_fields(store: FakeStore, clock: FixedClock) -> None:
+    # given
+    member = await onboarded(store, clock)
+    clock.set(T0 + timedelta(days=3))
+    uow = FakeUnitOfWork(store)
+
+    # when
+    updated = await update_profile(
+        UpdateProfile(firebase_uid="alice", pronouns=" she/her ", bio="Gardening helps 🌱"),
+        uow,
+        clock,
+    )
+
+    # then
+    assert uow.committed
+    assert (updated.pronouns, updated.bio) == ("she/her", "Gardening helps 🌱")
+    assert (updated.display_name, updated.timezone, updated.region) == (
+        "Quiet Fox",
+        "Europe/London",
+        "GB",
+    )
+    assert updated.updated_at == T0 + timedelta(days=3)
+    assert updated.created_at == T0
+    assert updated.guidelines_accepted_at == member.guidelines_accepted_at
+    assert store.members[member.id] == updated
+
+
+async def test_an_empty_text_clears_pronouns_and_bio(store: FakeStore, clock: FixedClock) -> None:
+    await onboarded(store, clock)
+    await update_profile(
+        UpdateProfile(firebase_uid="alice", pronouns="they/them", bio="hello"),
+        FakeUnitOfWork(store),
+        clock,
+    )
+
+    cleared = await update_profile(
+        UpdateProfile(firebase_uid="alice", pronouns="", bio="   "), FakeUnitOfWork(store), clock
+    )
+
+    assert (cleared.pronouns, cleared.bio) == (None, None)
+
+
+async def test_an_update_with_nothing_in_it_keeps_everything(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock)
+
+    same = await update_profile(UpdateProfile(firebase_uid="alice"), FakeUnitOfWork(store), clock)
+
+    assert replace(same, updated_at=member.updated_at) == member
+
+
+async def test_an_invalid_update_changes_nothing(store: FakeStore, clock: FixedClock) -> None:
+    # given
+    member = await onboarded(store, clock)
+    uow = FakeUnitOfWork(store)
+
+    # when: one good change and two bad ones
+    with pytest.raises(ValidationError) as refused:
+        await update_profile(
+            UpdateProfile(
+                firebase_uid="alice",
+                pronouns="she/her",
+                bio="text me on +44 7700 900123",
+                region="Q1",
+            ),
+            uow,
+            clock,
+        )
+
+    # then
+    assert {(e.code, e.field) for e in refused.value.errors} == {
+        (ErrorCode.CONTAINS_CONTACT_INFO, ("input", "bio")),
+        (ErrorCode.UNKNOWN_REGION, ("input", "region")),
+    }
+    assert not uow.committed
+    assert store.members[member.id] == member
+
+
+async def test_a_member_cannot_take_someone_elses_name_but_may_recase_their_own(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    await onboarded(store, clock, "bob", display_name="Brave Owl")
+
+    with pytest.raises(ValidationError) as refused:
+        await update_profile(
+            UpdateProfile(firebase_uid="bob", display_name="quiet FOX"),
+            FakeUnitOfWork(store),
+            clock,
+        )
+    assert [e.code for e in refused.value.errors] == [ErrorCode.TAKEN]
+
+    recased = await update_profile(
+        UpdateProfile(firebase_uid="bob", display_name="brave owl"), FakeUnitOfWork(store), clock
+    )
+    assert recased.display_name == "brave owl"
+
+
+async def test_updating_without_a_profile_is_not_onboarded(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    uow = FakeUnitOfWork(store)
+
+    with pytest.raises(DomainError) as refused:
+        await update_profile(UpdateProfile(firebase_uid="nobody", bio="hi"), uow, clock)
+
+    assert refused.value.code is ErrorCode.NOT_ONBOARDED
+    assert not uow.committed
+
+
+async def test_a_new_timezone_moves_the_members_reminders_along(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    # given: reminders at 20:00 London time
+    member = await onboarded(store, clock)
+    schedule = ReminderSchedule(
+        timezone="Europe/London", local_times=(time(20, 0),), weekdays=frozenset(range(7))
+    )
+    store.reminders[member.id] = CheckInReminder(
+        member_id=member.id, schedule=schedule, next_fire_at=T0, updated_at=T0
+    )
+    clock.set(T0 + timedelta(hours=1))
+
+    # when
+    await update_profile(
+        UpdateProfile(firebase_uid="alice", timezone="Asia/Tokyo"), FakeUnitOfWork(store), clock
+    )
+
+    # then: still 20:00, now in Tokyo (11:00 UTC on 2 November 2026)
+    reminder = store.reminders[member.id]
+    assert reminder.schedule.timezone == "Asia/Tokyo"
+    assert reminder.schedule.local_times == (time(20, 0),)
+    assert reminder.next_fire_at == datetime(2026, 11, 2, 11, 0, tzinfo=UTC)
+    assert reminder.updated_at == T0 + timedelta(hours=1)
+
+
+async def test_the_fake_unit_of_work_keeps_nothing_without_commit() -> None:
+    """The fake itself: work done inside ``async with`` is dropped unless committed."""
+    store = FakeStore()
+    uow = FakeUnitOfWork(store)
+    member = Member(
+        id=uuid4(),
+        firebase_uid="x",
+        display_name="Some One",
+        timezone="UTC",
+        region="GB",
+        created_at=T0,
+        updated_at=T0,
+        guidelines_version=CURRENT_GUIDELINES_VERSION,
+        guidelines_accepted_at=T0,
+        adult_confirmed_at=T0,
+    )
+
+    async with uow:
+        await uow.members.add(member)
+        assert await uow.members.get(member.id) == member
+
+    assert not uow.committed
+    assert store.members == {}
