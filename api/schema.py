@@ -39,6 +39,7 @@ from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.realtime.subscriptions import Subscription
 from api.realtime.types import (
+    CheckInShared,
     EventsMayHaveBeenMissed,
     MemberJoined,
     MemberLeft,
@@ -136,6 +137,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MemberJoined,
             MemberLeft,
             EventsMayHaveBeenMissed,
+            CheckInShared,
         ],
         extensions=_extensions(settings),
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]

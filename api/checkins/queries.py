@@ -8,6 +8,7 @@ The member fields are only resolved for the viewer themself (the callers check
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -72,6 +73,20 @@ async def own_reminder(info: strawberry.Info) -> CheckInReminderType | None:
     return CheckInReminderType.build(reminder) if reminder else None
 
 
+def build_shared_check_in(r: Any, viewer_id: UUID) -> SharedCheckInType:
+    """What a circle sees of a shared check-in: never the note."""
+    return SharedCheckInType(
+        sharer=MemberType.public(
+            r["member_id"], r["display_name"], r["pronouns"], r["bio"], r["member_since"], viewer_id
+        ),
+        mood=r["mood"],
+        mood_label=MOOD_LABELS[r["mood"]],
+        emotions=list(emotions_from_text(r["emotions"])),
+        checked_in_at=r["created_at"],
+        shared_at=r["shared_at"],
+    )
+
+
 async def shared_check_ins(
     info: strawberry.Info, circle_id: UUID, first: int | None, after: str | None
 ) -> Connection[SharedCheckInType]:
@@ -82,23 +97,6 @@ async def shared_check_ins(
             conn, circle_id, size, decode_cursor("shared-check-in", after)
         )
     page = rows[:size]
-    items = [
-        SharedCheckInType(
-            sharer=MemberType.public(
-                r["member_id"],
-                r["display_name"],
-                r["pronouns"],
-                r["bio"],
-                r["member_since"],
-                viewer.id,
-            ),
-            mood=r["mood"],
-            mood_label=MOOD_LABELS[r["mood"]],
-            emotions=list(emotions_from_text(r["emotions"])),
-            checked_in_at=r["created_at"],
-            shared_at=r["shared_at"],
-        )
-        for r in page
-    ]
+    items = [build_shared_check_in(r, viewer.id) for r in page]
     keys = [(r["shared_at"], r["id"]) for r in page]
     return connection("shared-check-in", items, keys, len(rows) > size)

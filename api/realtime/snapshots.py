@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from api.container import Services
+from infra.db.reads import checkins as check_in_reads
 from infra.db.reads import feed
 from infra.db.tables.circles import circle_table
 from infra.db.tables.members import member_table
@@ -77,3 +78,8 @@ async def member_snapshot(services: Services, circle_id: UUID, member_id: UUID) 
             )
         ).scalar()
     return member, int(count or 0)
+
+
+async def shared_check_in_snapshot(services: Services, circle_id: UUID, check_in_id: UUID) -> Any:
+    async with services.engine.connect() as conn:
+        return await check_in_reads.shared_one(conn, circle_id, check_in_id)

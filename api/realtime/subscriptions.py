@@ -15,6 +15,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.checkins.queries import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id
@@ -115,6 +116,23 @@ async def _member_event(
     return t.MemberJoined(circle_id=circle, member=profile, member_count=count)
 
 
+async def _check_in_event(
+    info: strawberry.Info, event: Event, viewer_id: UUID
+) -> t.CircleEvent | None:
+    services, circle_id, subject = info.context.services, event.circle_id, event.subject_id
+    assert circle_id is not None
+    assert subject is not None
+    row = await _cache(info).get(
+        (event.id, "check-in"),
+        lambda: snapshots.shared_check_in_snapshot(services, circle_id, subject),
+    )
+    if row is None:
+        return None
+    return t.CheckInShared(
+        circle_id=to_global_id("Circle", circle_id), check_in=build_shared_check_in(row, viewer_id)
+    )
+
+
 RENDERERS = {
     EventKind.POST_CREATED: _post_event,
     EventKind.POST_EDITED: _post_event,
@@ -123,6 +141,7 @@ RENDERERS = {
     EventKind.REACTIONS_CHANGED: _reactions_event,
     EventKind.MEMBER_JOINED: _member_event,
     EventKind.MEMBER_LEFT: _member_event,
+    EventKind.CHECK_IN_SHARED: _check_in_event,
 }
 
 

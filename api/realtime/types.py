@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from api.members.types import MemberType
+
+if TYPE_CHECKING:
+    from api.checkins.types import SharedCheckInType
 from api.posts.types import PostType, ReactionCount, ReplyType
 from domain.posts.model import ReactionKind
 
@@ -65,3 +69,10 @@ class MemberLeft(CircleEvent):
 )
 class EventsMayHaveBeenMissed(CircleEvent):
     reason: str = strawberry.field(description="Why, for logs.")
+
+
+@strawberry.type(description="A member shared a check-in with the circle (mood and emotions only).")
+class CheckInShared(CircleEvent):
+    check_in: Annotated[SharedCheckInType, strawberry.lazy("api.checkins.types")] = (
+        strawberry.field(description="What the circle sees of it: never the private note.")
+    )

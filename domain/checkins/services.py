@@ -29,6 +29,7 @@ from domain.checkins.reminders import local_day, make_schedule, next_fire_after
 from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
+from domain.events import Event, EventKind
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
@@ -119,6 +120,12 @@ async def _check_circles(
     return unique
 
 
+def _record_shares(uow: UnitOfWork, check_in_id: UUID, circle_ids: Sequence[UUID]) -> None:
+    """A share is news for the circle (mood and emotions only; never the note)."""
+    for circle_id in circle_ids:
+        uow.record(Event(EventKind.CHECK_IN_SHARED, circle_id, subject_id=check_in_id))
+
+
 async def check_in(cmd: CheckInCommand, uow: UnitOfWork, clock: Clock) -> CheckIn:
     emotions, errors = _clean_emotions(cmd.emotions)
     note, note_errors = _clean_note(cmd.note)
@@ -131,6 +138,7 @@ async def check_in(cmd: CheckInCommand, uow: UnitOfWork, clock: Clock) -> CheckI
         made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
         await uow.check_ins.add(made)
+        _record_shares(uow, made.id, circles)
         await uow.commit()
     return made
 
@@ -174,6 +182,8 @@ async def edit_check_in(cmd: EditCheckIn, uow: UnitOfWork, clock: Clock) -> Chec
             )
         edited = replace(current, **changes, edited_at=now)  # type: ignore[arg-type]
         await uow.check_ins.update(edited)
+        added = [c for c in edited.shared_circle_ids if c not in current.shared_circle_ids]
+        _record_shares(uow, edited.id, added)
         await uow.commit()
     return edited
 

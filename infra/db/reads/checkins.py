@@ -99,3 +99,18 @@ async def shared_page(
         query = query.where(tuple_(s.c.shared_at, s.c.check_in_id) < tuple_(*after))
     query = query.order_by(s.c.shared_at.desc(), s.c.check_in_id.desc()).limit(first + 1)
     return (await conn.execute(query)).mappings().all()
+
+
+async def shared_one(conn: AsyncConnection, circle_id: UUID, check_in_id: UUID) -> Any | None:
+    """One share, as the circle sees it (no note)."""
+    t, s = check_in_table, check_in_share_table
+    query = (
+        select(*SHARED_COLUMNS)
+        .select_from(
+            s.join(t, t.c.id == s.c.check_in_id).join(
+                member_table, member_table.c.id == t.c.member_id
+            )
+        )
+        .where(s.c.circle_id == circle_id, s.c.check_in_id == check_in_id)
+    )
+    return (await conn.execute(query)).mappings().first()
