@@ -91,16 +91,18 @@ class PostType(Node):
         description="The newest replies (not removed), newest first: a preview for feeds. "
         "At most 10."
     )
-    async def latest_replies(
+    def latest_replies(
         self,
         info: strawberry.Info,
         first: Annotated[int, strawberry.argument(description="How many, 1 to 10.")] = 3,
     ) -> list[ReplyType]:
+        # Synchronous on the hot path (a feed page prefetched them); otherwise the
+        # returned coroutine is awaited by the executor.
         if self.prefetched_replies is not None:
             return self.prefetched_replies[:first]
         from api.posts.assemble import latest_replies_for
 
-        return await latest_replies_for(info, self, min(max(first, 1), 10))
+        return latest_replies_for(info, self, min(max(first, 1), 10))  # type: ignore[return-value]
 
     @strawberry.field(description="All replies, oldest first, removed ones as tombstones.")
     async def replies(

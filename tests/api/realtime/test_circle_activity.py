@@ -16,7 +16,7 @@ ACTIVITY = """
 subscription($id: ID!) {
   circleActivity(circleId: $id) {
     __typename circleId committedAt
-    ... on PostCreated { post { id body isAnonymous isMine author { displayName } } }
+    ... on PostCreated { post { id body isAnonymous isMine author { displayName } latestReplies { body } } }
     ... on PostRemoved { post { id body isRemoved } }
     ... on ReplyCreated { postId reply { body isMine author { displayName } } }
     ... on ReactionsChanged { targetId reactionCounts { kind count } viewerReactions }
@@ -50,6 +50,7 @@ async def test_a_member_sees_posts_replies_and_reactions_live(
         event = (await ws.next_data())["data"]["circleActivity"]
         assert event["__typename"] == "PostCreated"
         assert event["committedAt"] is not None
+        assert event["post"].pop("latestReplies") == []  # read on demand: not prefetched here
         assert event["post"] == {
             "id": created["id"],
             "body": "Hard day today",
