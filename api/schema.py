@@ -35,6 +35,8 @@ from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
 from api.node import NodeQueries
+from api.notifications.mutations import NotificationMutations
+from api.notifications.types import NotificationType
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.realtime.subscriptions import Subscription
@@ -61,7 +63,9 @@ class Query(NodeQueries, MemberQueries, CircleQueries):
 
 
 @strawberry.type(description="Everything a client can change.")
-class Mutation(MemberMutations, CircleMutations, PostMutations, CheckInMutations):
+class Mutation(
+    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+):
     pass
 
 
@@ -129,6 +133,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             PostType,
             ReplyType,
             CheckInType,
+            NotificationType,
             PostCreated,
             PostEdited,
             PostRemoved,

@@ -5,6 +5,7 @@ Called only from the app's lifespan (and the worker command).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import itertools
 from pathlib import Path
@@ -55,7 +56,9 @@ def build_verifier(settings: Settings, app: Any) -> CompositeVerifier:
 
 
 async def build_services(settings: Settings) -> Services:
-    engine = create_engine(settings)
+    # Statement errors would otherwise quote their parameters (post bodies, private
+    # notes, profile text) into logged tracebacks.
+    engine = create_engine(settings, hide_parameters=True)
     app = firebase_app(settings)
     redis = None
     if settings.redis_url:
@@ -78,10 +81,30 @@ async def build_services(settings: Settings) -> Services:
         bus=bus,
     )
     services.extras["readiness"] = {"events": bus.status}
+    if settings.embedded_worker:
+        _start_embedded_worker(services)
     return services
 
 
+def _start_embedded_worker(services: Services) -> None:
+    """The embedded default: the notification worker as a task of the web process."""
+    from infra.worker import build_worker, make_push_sender
+
+    sender = make_push_sender(services.settings, services.firebase_app)
+    worker = build_worker(
+        services.settings, services.engine, services.session_factory, sender, services.clock
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run_forever(stop), name="notification-worker")
+    services.extras["worker"] = (stop, task)
+
+
 async def close_services(services: Services) -> None:
+    if "worker" in services.extras:
+        stop, task = services.extras.pop("worker")
+        stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(task, timeout=10)
     if services.bus is not None:
         await services.bus.stop()
     if services.redis is not None:

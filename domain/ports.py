@@ -15,6 +15,11 @@ from domain.checkins.model import CheckIn, CheckInReminder
 from domain.circles.model import Circle, Invite, Membership
 from domain.events import Event
 from domain.members.model import Member
+from domain.notifications.ports import (
+    DeviceRepository,
+    NotificationPreferencesRepository,
+    NotificationRepository,
+)
 from domain.posts.model import Post, ReactionKind, Reply
 
 
@@ -147,6 +152,9 @@ class UnitOfWork(Protocol):
     reactions: ReactionRepository
     check_ins: CheckInRepository
     reminders: CheckInReminderRepository
+    devices: DeviceRepository
+    notification_preferences: NotificationPreferencesRepository
+    notifications: NotificationRepository
 
     async def __aenter__(self) -> Self: ...
 

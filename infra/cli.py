@@ -1,6 +1,7 @@
 """The ``hearth`` command: operational entry points.
 
 hearth check-config   validate settings and exit (non-zero when unsafe)
+hearth worker         deliver notifications until SIGTERM/SIGINT
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="hearth", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-config", help="validate settings and exit")
+    sub.add_parser("worker", help="deliver notifications until SIGTERM/SIGINT")
     args = parser.parse_args(argv)
     if args.command == "check-config":
         try:
@@ -23,6 +25,33 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(exc.sentence + "\n")
             return 2
         sys.stdout.write(f"Settings are fine for {settings.hearth_env.value}.\n")
+    if args.command == "worker":
+        return _worker()
+    return 0
+
+
+def _worker() -> int:
+    import asyncio
+    import signal
+
+    from infra.logging import configure_logging
+    from infra.worker import serve
+
+    try:
+        settings = load_settings()
+    except UnsafeSettings as exc:
+        sys.stderr.write(exc.sentence + "\n")
+        return 2
+    configure_logging(settings.hearth_log_level, json=settings.log_json)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(settings, stop)
+
+    asyncio.run(run())
     return 0
 
 

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     hearth_db_pool_size: int = 10
     hearth_ws_max_connections_per_member: int = 5
     hearth_embedded_worker: bool | None = None
+    hearth_worker_lease_seconds: float = 60.0
+    hearth_worker_batch_size: int = 500
+    hearth_worker_poll_seconds: float = 1.0
 
     @property
     def is_production(self) -> bool:
@@ -109,10 +112,11 @@ class Settings(BaseSettings):
 
     @property
     def embedded_worker(self) -> bool:
-        """Run the notification worker inside the web process (the embedded default)."""
+        """Run the notification worker inside the web process (on in development only:
+        tests start their own workers, production runs ``hearth worker``)."""
         if self.hearth_embedded_worker is not None:
             return self.hearth_embedded_worker
-        return not self.is_production
+        return self.hearth_env is Environment.DEVELOPMENT
 
     @cached_property
     def sqlite_path(self) -> Path | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import strawberry
@@ -18,6 +18,9 @@ from api.errors import UserError
 from api.node import Node, register_node, to_global_id
 from api.pagination import Connection
 from domain.members.model import Member as MemberModel
+
+if TYPE_CHECKING:
+    from api.notifications.types import NotificationPreferencesType, NotificationType
 
 
 @strawberry.type(
@@ -94,6 +97,48 @@ class MemberType(Node):
         from api.checkins.queries import own_reminder
 
         return await own_reminder(info)
+
+    @strawberry.field(
+        description="Your notification preferences. Only for the member themself; null for "
+        "anyone else."
+    )
+    async def notification_preferences(
+        self, info: strawberry.Info
+    ) -> Annotated[NotificationPreferencesType, strawberry.lazy("api.notifications.types")] | None:
+        if not self.is_viewer:
+            return None
+        from api.notifications.queries import own_preferences
+
+        return await own_preferences(info)
+
+    @strawberry.field(
+        description="Your in-app inbox, newest first. Only for the member themself; null for "
+        "anyone else."
+    )
+    async def notifications(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[Annotated[NotificationType, strawberry.lazy("api.notifications.types")]] | None:
+        if not self.is_viewer:
+            return None
+        from api.notifications.queries import own_notifications
+
+        return await own_notifications(info, first, after)
+
+    @strawberry.field(
+        description="How many of your notifications are unread. Only for the member "
+        "themself; null for anyone else."
+    )
+    async def unread_notification_count(self, info: strawberry.Info) -> int | None:
+        if not self.is_viewer:
+            return None
+        from api.notifications.queries import own_unread_count
+
+        return await own_unread_count(info)
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

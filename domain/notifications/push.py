@@ -93,6 +93,10 @@ class PushMessage:
     thread_id: str | None = None
     ttl_seconds: int = 86400
     badge: int | None = None
+    tag: str | None = None
+    """Replaces an already *shown* notification with the same tag (Android notification
+    ``tag``, APNs ``apns-collapse-id``); unlike ``collapse_key`` it may be per object
+    (for example one per post). Defaults to ``collapse_key``."""
 
     def __post_init__(self) -> None:
         if not self.device_token:
@@ -103,13 +107,13 @@ class PushMessage:
             raise ValueError("PushMessage.ttl_seconds must not be negative")
         if self.badge is not None and self.badge < 0:
             raise ValueError("PushMessage.badge must not be negative")
-        if self.collapse_key is not None and (
-            not self.collapse_key
-            or len(self.collapse_key.encode("utf-8")) > APNS_COLLAPSE_ID_MAX_BYTES
-        ):
-            raise ValueError(
-                f"PushMessage.collapse_key must be 1 to {APNS_COLLAPSE_ID_MAX_BYTES} bytes"
-            )
+        for name, value in (("collapse_key", self.collapse_key), ("tag", self.tag)):
+            if value is not None and (
+                not value or len(value.encode("utf-8")) > APNS_COLLAPSE_ID_MAX_BYTES
+            ):
+                raise ValueError(
+                    f"PushMessage.{name} must be 1 to {APNS_COLLAPSE_ID_MAX_BYTES} bytes"
+                )
 
 
 class PushOutcome(StrEnum):

@@ -11,6 +11,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
+from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 
@@ -140,6 +141,7 @@ async def reply_to_post(
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
         reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
         await uow.replies.add(reply)
+        await notify_reply(uow, post, reply, reply.created_at)
         uow.record(
             Event(EventKind.REPLY_CREATED, post.circle_id, subject_id=reply.id, parent_id=post.id)
         )

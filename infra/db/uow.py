@@ -20,6 +20,11 @@ from infra.db.repositories.circles import (
     SqlMembershipRepository,
 )
 from infra.db.repositories.members import SqlMemberRepository
+from infra.db.repositories.notifications import (
+    SqlDeviceRepository,
+    SqlNotificationPreferencesRepository,
+    SqlNotificationRepository,
+)
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
 
 log = logging.getLogger("hearth.uow")
@@ -72,6 +77,9 @@ class SqlUnitOfWork:
         self.reactions = SqlReactionRepository(session)
         self.check_ins = SqlCheckInRepository(session)
         self.reminders = SqlCheckInReminderRepository(session)
+        self.devices = SqlDeviceRepository(session)
+        self.notification_preferences = SqlNotificationPreferencesRepository(session)
+        self.notifications = SqlNotificationRepository(session)
         return self
 
     async def __aexit__(

@@ -158,8 +158,9 @@ class FcmPushSender:
                 else str(int(self._wall_clock()) + message.ttl_seconds)
             ),
         }
-        if message.collapse_key is not None:
-            apns_headers["apns-collapse-id"] = message.collapse_key
+        tag = message.tag or message.collapse_key
+        if tag is not None:
+            apns_headers["apns-collapse-id"] = tag
         fcm_message = messaging.Message(
             fid=message.device_token,
             data=dict(message.data),
@@ -170,7 +171,7 @@ class FcmPushSender:
                 collapse_key=message.collapse_key,
                 notification=messaging.AndroidNotification(
                     channel_id=message.channel_id,
-                    tag=message.collapse_key,
+                    tag=tag,
                 ),
             ),
             apns=messaging.APNSConfig(

@@ -4,6 +4,7 @@ dataclasses. Import every table module here so ``SQLModel.metadata`` is complete
 from infra.db.tables.checkins import CheckInReminderRow, CheckInRow, CheckInShareRow
 from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
+from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
 
 __all__ = [
@@ -11,9 +12,12 @@ __all__ = [
     "CheckInRow",
     "CheckInShareRow",
     "CircleRow",
+    "DeviceRow",
     "InviteRow",
     "MemberRow",
     "MembershipRow",
+    "NotificationPreferencesRow",
+    "NotificationRow",
     "PostRow",
     "ReactionRow",
     "ReplyRow",

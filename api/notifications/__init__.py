@@ -1,0 +1,1 @@
+"""Devices, notification preferences and the in-app inbox."""

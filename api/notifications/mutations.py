@@ -1,0 +1,122 @@
+"""Mutations: register/unregister devices, preferences, mark notifications read."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.mutation_support import attempt
+from api.node import MAX_NODES, parse_id
+from api.notifications.types import (
+    DeviceType,
+    MarkNotificationsReadInput,
+    MarkNotificationsReadPayload,
+    NotificationPreferencesType,
+    RegisterDeviceInput,
+    RegisterDevicePayload,
+    UnregisterDeviceInput,
+    UnregisterDevicePayload,
+    UpdateNotificationPreferencesInput,
+    UpdateNotificationPreferencesPayload,
+)
+from domain.errors import DomainError, ErrorCode
+from domain.notifications import services as notifications
+from domain.notifications.push import Platform
+from infra.db.reads import notifications as reads
+
+_ARG = strawberry.argument(description="The input.")
+
+
+@strawberry.type
+class NotificationMutations:
+    @strawberry.mutation(
+        description="Register this device for push notifications (call on every app start "
+        "and whenever the FCM SDK reports a new FID). At most 10 devices per member: the "
+        "least recently seen one is dropped."
+    )
+    async def register_device(
+        self, info: strawberry.Info, input: Annotated[RegisterDeviceInput, _ARG]
+    ) -> RegisterDevicePayload:
+        ctx, viewer = info.context, await info.context.member()
+        command = notifications.RegisterDevice(
+            member_id=viewer.id,
+            token=input.token,
+            platform=Platform(input.platform),
+            app_version=input.app_version,
+            locale=input.locale,
+        )
+        device, errors = await attempt(
+            lambda: notifications.register_device(command, ctx.services.uow(), ctx.services.clock)
+        )
+        return RegisterDevicePayload(
+            device=DeviceType.build(device) if device else None, user_errors=errors
+        )
+
+    @strawberry.mutation(description="Stop push notifications to a device (call on sign-out).")
+    async def unregister_device(
+        self, info: strawberry.Info, input: Annotated[UnregisterDeviceInput, _ARG]
+    ) -> UnregisterDevicePayload:
+        ctx, viewer = info.context, await info.context.member()
+        removed, errors = await attempt(
+            lambda: notifications.unregister_device(viewer.id, input.token, ctx.services.uow())
+        )
+        return UnregisterDevicePayload(removed=bool(removed), user_errors=errors)
+
+    @strawberry.mutation(description="Choose what is pushed to you, and quiet hours.")
+    async def update_notification_preferences(
+        self, info: strawberry.Info, input: Annotated[UpdateNotificationPreferencesInput, _ARG]
+    ) -> UpdateNotificationPreferencesPayload:
+        ctx, viewer = info.context, await info.context.member()
+        quiet = input.quiet_hours
+        command = notifications.UpdatePreferences(
+            member_id=viewer.id,
+            replies=input.replies,
+            reactions=input.reactions,
+            circle_activity=input.circle_activity,
+            check_in_reminders=input.check_in_reminders,
+            quiet_start=quiet.start if quiet else None,
+            quiet_end=quiet.end if quiet else None,
+            clear_quiet_hours=quiet is None,
+            show_previews=input.show_previews,
+        )
+        prefs, errors = await attempt(
+            lambda: notifications.update_preferences(
+                command, ctx.services.uow(), ctx.services.clock
+            )
+        )
+        return UpdateNotificationPreferencesPayload(
+            preferences=NotificationPreferencesType.build(prefs) if prefs else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Mark some (`ids`) or all (`all: true`) of your notifications read."
+    )
+    async def mark_notifications_read(
+        self, info: strawberry.Info, input: Annotated[MarkNotificationsReadInput, _ARG]
+    ) -> MarkNotificationsReadPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> int:
+            if not input.all and input.ids is None:
+                raise DomainError(ErrorCode.INVALID, "Pass `ids` or `all: true`.", ("ids",))
+            if input.ids is not None and len(input.ids) > MAX_NODES:
+                raise DomainError(
+                    ErrorCode.TOO_LONG, f"Mark at most {MAX_NODES} at once.", ("ids",)
+                )
+            ids: list[UUID] | None = None
+            if not input.all:
+                parsed = (parse_id(i, "Notification", "ids") for i in input.ids or [])
+                ids = [i for i in parsed if i is not None]
+            return await notifications.mark_read(
+                viewer.id, ids, ctx.services.uow(), ctx.services.clock
+            )
+
+        marked, errors = await attempt(run)
+        async with ctx.services.engine.connect() as conn:
+            unread = await reads.unread_count(conn, viewer.id)
+        return MarkNotificationsReadPayload(
+            marked_count=marked or 0, unread_notification_count=unread, user_errors=errors
+        )

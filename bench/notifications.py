@@ -1,0 +1,198 @@
+"""How fast 10,000 pending notifications drain to the FCM stand-in on PostgreSQL.
+
+    uv run python -m bench.notifications [--rows 10000] [--workers 1 2]
+
+For each worker count: a fresh database ``hearth_bench_notify`` (the project's
+migrations), 1,000 members with one Android device each and 10 due REPLY
+notifications per member (under the daily cap of 20), the loopback FCM v1 stand-in
+(tests/support/fcm_stub.py) in this process, and N ``tests.support.worker_process``
+processes (the real worker, real firebase-admin client, batches of 500). The clock
+starts when the workers report READY and stops when no row is PENDING or SENDING.
+Results go to stdout; docs/performance.md records them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import asyncpg
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgresql://postgres@127.0.0.1:5432"
+DB_NAME = "hearth_bench_notify"
+URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DB_NAME}"
+
+
+async def _fresh_database(rows: int) -> None:
+    admin = await asyncpg.connect(f"{PG}/postgres")
+    await admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+    await admin.execute(f"CREATE DATABASE {DB_NAME}")
+    await admin.close()
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["url"] = URL
+    config.attributes["configure_logger"] = False
+    await asyncio.to_thread(command.upgrade, config, "head")
+
+    conn = await asyncpg.connect(f"{PG}/{DB_NAME}")
+    now = datetime.now(UTC)
+    per_member = 10
+    members = [uuid4() for _ in range(max(rows // per_member, 1))]
+    await conn.copy_records_to_table(
+        "member",
+        columns=[
+            "id",
+            "firebase_uid",
+            "display_name",
+            "display_name_key",
+            "timezone",
+            "region",
+            "created_at",
+            "updated_at",
+            "guidelines_version",
+            "guidelines_accepted_at",
+            "adult_confirmed_at",
+        ],
+        records=[
+            (m, f"uid-{n}", f"m{n}", f"m{n}", "Europe/London", "GB", now, now, "2026-11", now, now)
+            for n, m in enumerate(members)
+        ],
+    )
+    await conn.copy_records_to_table(
+        "device",
+        columns=[
+            "token",
+            "member_id",
+            "platform",
+            "app_version",
+            "locale",
+            "created_at",
+            "last_seen_at",
+        ],
+        records=[(f"fid-{m}", m, "android", "1.0", "en-GB", now, now) for m in members],
+    )
+    await conn.copy_records_to_table(
+        "notification",
+        columns=[
+            "id",
+            "member_id",
+            "kind",
+            "title",
+            "body",
+            "data",
+            "dedupe_key",
+            "collapse_key",
+            "count",
+            "urgent",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "created_at",
+        ],
+        records=[
+            (
+                uuid4(),
+                m,
+                "REPLY",
+                "New reply in Evening Calm",
+                "Open Hearth to read it.",
+                "{}",
+                f"bench:{m}:{n}",
+                f"post-{n}",
+                1,
+                False,
+                "PENDING",
+                0,
+                now,
+                now,
+            )
+            for m in members
+            for n in range(per_member)
+        ][:rows],
+    )
+    await conn.close()
+
+
+async def _remaining() -> Counter[str]:
+    conn = await asyncpg.connect(f"{PG}/{DB_NAME}")
+    try:
+        found = await conn.fetch("SELECT status, count(*) FROM notification GROUP BY status")
+    finally:
+        await conn.close()
+    return Counter({r["status"]: r["count"] for r in found})
+
+
+async def run(rows: int, workers: int) -> dict[str, float]:
+    from tests.support.fcm_stub import fcm_standin
+
+    await _fresh_database(rows)
+    with fcm_standin() as fcm:
+        env = {
+            **os.environ,
+            "DATABASE_URL": URL,
+            "HEARTH_ENV": "test",
+            "HEARTH_LOG_LEVEL": "WARNING",
+            "FCM_URL": fcm.url_template,
+            "FCM_PROJECT": fcm.project_id,
+            "HOLD": "",
+        }
+        procs = [
+            subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
+                [sys.executable, "-m", "tests.support.worker_process"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(workers)
+        ]
+        try:
+            for proc in procs:
+                assert proc.stdout is not None
+                assert proc.stdout.readline().startswith("READY")
+            started = time.perf_counter()
+            while True:
+                counts = await _remaining()
+                if counts["PENDING"] + counts["SENDING"] == 0:
+                    break
+                await asyncio.sleep(0.05)
+            elapsed = time.perf_counter() - started
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                proc.wait(timeout=20)
+        per_row = Counter(r.message["data"]["notificationId"] for r in fcm.received)
+    return {
+        "workers": workers,
+        "rows": rows,
+        "seconds": round(elapsed, 2),
+        "per_second": round(rows / elapsed),
+        "sent": counts["SENT"],
+        "received": len(fcm.received),
+        "duplicates": sum(n - 1 for n in per_row.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    args = parser.parse_args()
+    for workers in args.workers:
+        print(asyncio.run(run(args.rows, workers)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

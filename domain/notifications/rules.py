@@ -1,0 +1,149 @@
+"""Pure rules: lock-screen text, collapsing, quiet hours, daily windows, backoff.
+
+Privacy: lock-screen text never contains a post body, a check-in note or a mood.
+A reply is previewed only when the recipient turned ``show_previews`` on AND the
+reply is not anonymous AND the post carries no content warning; an anonymous
+replier's name is never used anywhere in a push.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from domain.errors import DomainError, ErrorCode
+from domain.notifications.model import (
+    COLLAPSE_WINDOW,
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+    QuietHours,
+)
+from domain.posts.model import Post, Reply
+
+PREVIEW_MAX = 80
+"""The longest reply preview, in characters."""
+RETRY_BASE = timedelta(seconds=30)
+RETRY_CAP = timedelta(hours=1)
+_HH_MM = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+def reply_collapse_key(post_id: UUID) -> str:
+    """One collapse key per post (41 bytes, under APNs' 64-byte limit)."""
+    return f"post-{post_id}"
+
+
+def _reply_title(circle_name: str, count: int) -> str:
+    if count == 1:
+        return f"New reply in {circle_name}"
+    return f"{count} new replies in {circle_name}"
+
+
+def may_preview(prefs: NotificationPreferences, post: Post, reply: Reply) -> bool:
+    """Whether the reply's text may appear on the lock screen."""
+    return prefs.show_previews and not reply.anonymous and post.content_warning is None
+
+
+def reply_notification(
+    recipient: NotificationPreferences,
+    post: Post,
+    reply: Reply,
+    circle_name: str,
+    replier_name: str | None,
+    now: datetime,
+) -> Notification | None:
+    """The notification for the post's author about ``reply``, or None when they
+    should not get one (their own reply, or replies turned off)."""
+    if reply.author_id == post.author_id or not recipient.replies:
+        return None
+    body = "Open Hearth to read it."
+    if may_preview(recipient, post, reply):
+        snippet = " ".join(reply.body.split())
+        if len(snippet) > PREVIEW_MAX:
+            snippet = snippet[: PREVIEW_MAX - 1].rstrip() + "…"
+        body = f"{replier_name}: {snippet}" if replier_name else snippet
+    return Notification(
+        id=uuid4(),
+        member_id=post.author_id,
+        kind=NotificationKind.REPLY,
+        title=_reply_title(circle_name, 1),
+        body=body,
+        data={"circleId": str(post.circle_id), "postId": str(post.id), "replyId": str(reply.id)},
+        dedupe_key=f"reply:{reply.id}:{post.author_id}",
+        created_at=now,
+        next_attempt_at=now,
+        collapse_key=reply_collapse_key(post.id),
+    )
+
+
+def can_collapse_into(pending: Notification, now: datetime) -> bool:
+    """Whether a still-pending notification is young enough to absorb another reply."""
+    return now - pending.created_at <= COLLAPSE_WINDOW
+
+
+def collapse(pending: Notification, newer: Notification, circle_name: str) -> Notification:
+    """``pending`` now also stands for ``newer``: counted, text without any preview,
+    deep link to the post (and the newest reply)."""
+    count = pending.count + 1
+    data = dict(pending.data)
+    data.update(newer.data)
+    return replace(
+        pending,
+        title=_reply_title(circle_name, count),
+        body="Open Hearth to read them.",
+        data=data,
+        count=count,
+    )
+
+
+def parse_local_time(value: str, field: tuple[str, ...]) -> time:
+    """A 24-hour "HH:MM" text as a time; INVALID on ``field`` otherwise."""
+    match = _HH_MM.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        message = 'Use 24-hour "HH:MM" local times, e.g. "22:00".'
+        raise DomainError(ErrorCode.INVALID, message, field)
+    return time(int(match[1]), int(match[2]))
+
+
+def _in_quiet(quiet: QuietHours, wall: time) -> bool:
+    if quiet.start == quiet.end:
+        return False
+    if quiet.start < quiet.end:
+        return quiet.start <= wall < quiet.end
+    return wall >= quiet.start or wall < quiet.end  # wraps midnight
+
+
+def quiet_hours_end(quiet: QuietHours | None, timezone: str, now: datetime) -> datetime | None:
+    """When the member's quiet hours end, if ``now`` is inside them (UTC), else None."""
+    if quiet is None:
+        return None
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    if not _in_quiet(quiet, local.time().replace(tzinfo=None)):
+        return None
+    day = local.date()
+    if quiet.end <= local.time().replace(tzinfo=None):
+        day += timedelta(days=1)
+    end = datetime.combine(day, quiet.end, tzinfo=zone).astimezone(UTC)
+    return max(end, now + timedelta(seconds=1))
+
+
+def local_day_bounds(timezone: str, now: datetime) -> tuple[date, datetime, datetime]:
+    """The member's local date at ``now`` and its [start, end) in UTC."""
+    zone = ZoneInfo(timezone)
+    day = now.astimezone(zone).date()
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    return day, start, end
+
+
+def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with jitter: 30 s, 1 min, 2 min, ... capped at 1 h, each
+    multiplied by a random factor in [0.5, 1.0) so failing rows spread out."""
+    base: timedelta = min(RETRY_BASE * int(2 ** max(attempts - 1, 0)), RETRY_CAP)
+    factor: float = 0.5 + (rng or random).random() * 0.5
+    return base * factor

@@ -1,0 +1,262 @@
+"""Use cases: devices, preferences, the reply notification, reminders, the inbox."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from uuid import UUID, uuid4
+
+from domain.checkins.reminders import local_day, next_fire_after
+from domain.circles.model import can_read
+from domain.clock import Clock
+from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.notifications.model import (
+    MAX_DEVICES,
+    Device,
+    Notification,
+    NotificationKind,
+    NotificationPreferences,
+    NotificationStatus,
+    QuietHours,
+)
+from domain.notifications.push import Platform
+from domain.notifications.rules import (
+    can_collapse_into,
+    collapse,
+    parse_local_time,
+    reply_notification,
+)
+from domain.ports import UnitOfWork
+from domain.posts.model import Post, Reply
+
+TOKEN_MAX = 255
+UNANSWERED_BEFORE_PAUSE = 5
+"""Reminders in a row without a check-in; the next one pauses reminders instead."""
+STALE_REMINDER = timedelta(hours=6)
+"""A reminder found this late (the worker was down) is skipped, not sent."""
+
+
+def _input(name: str) -> tuple[str, ...]:
+    return ("input", name)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterDevice:
+    member_id: UUID
+    token: str
+    platform: Platform
+    app_version: str
+    locale: str
+
+
+async def register_device(cmd: RegisterDevice, uow: UnitOfWork, clock: Clock) -> Device:
+    """Register (or refresh) a device. A FID belongs to one member: registering it
+    again from another account moves it. Past MAX_DEVICES the least recently seen
+    devices are dropped."""
+    token = cmd.token.strip()
+    errors = []
+    if not token or len(token) > TOKEN_MAX:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "That device identifier is not valid.", _input("token"))
+        )
+    if len(cmd.app_version) > 40:
+        errors.append(
+            DomainError(ErrorCode.TOO_LONG, "At most 40 characters.", _input("appVersion"))
+        )
+    if len(cmd.locale) > 35:
+        errors.append(DomainError(ErrorCode.TOO_LONG, "At most 35 characters.", _input("locale")))
+    if errors:
+        raise ValidationError(errors)
+    now = clock.now()
+    device = Device(token, cmd.member_id, cmd.platform, cmd.app_version, cmd.locale, now, now)
+    async with uow:
+        await uow.devices.save(device)
+        await uow.devices.trim(cmd.member_id, MAX_DEVICES)
+        await uow.commit()
+    return device
+
+
+async def unregister_device(member_id: UUID, token: str, uow: UnitOfWork) -> bool:
+    """Forget the member's device (on sign-out). Idempotent."""
+    async with uow:
+        removed = await uow.devices.remove(token.strip(), member_id)
+        await uow.commit()
+    return removed
+
+
+@dataclass(frozen=True, slots=True)
+class UpdatePreferences:
+    """Omitted (None) fields keep their value; ``clear_quiet_hours`` turns them off."""
+
+    member_id: UUID
+    replies: bool | None = None
+    reactions: bool | None = None
+    circle_activity: bool | None = None
+    check_in_reminders: bool | None = None
+    quiet_start: str | None = None
+    quiet_end: str | None = None
+    clear_quiet_hours: bool = False
+    show_previews: bool | None = None
+
+
+async def preferences_of(uow: UnitOfWork, member_id: UUID) -> NotificationPreferences:
+    """The member's preferences, or the defaults (inside the caller's unit of work)."""
+    return await uow.notification_preferences.get(member_id) or NotificationPreferences(member_id)
+
+
+async def update_preferences(
+    cmd: UpdatePreferences, uow: UnitOfWork, clock: Clock
+) -> NotificationPreferences:
+    quiet: QuietHours | None = None
+    if not cmd.clear_quiet_hours and (cmd.quiet_start is not None or cmd.quiet_end is not None):
+        errors: list[DomainError] = []
+        times = []
+        for name, value in (("start", cmd.quiet_start), ("end", cmd.quiet_end)):
+            try:
+                times.append(parse_local_time(value or "", ("input", "quietHours", name)))
+            except DomainError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        quiet = QuietHours(times[0], times[1])
+    async with uow:
+        current = await preferences_of(uow, cmd.member_id)
+        updated = replace(
+            current,
+            replies=current.replies if cmd.replies is None else cmd.replies,
+            reactions=current.reactions if cmd.reactions is None else cmd.reactions,
+            circle_activity=(
+                current.circle_activity if cmd.circle_activity is None else cmd.circle_activity
+            ),
+            check_in_reminders=(
+                current.check_in_reminders
+                if cmd.check_in_reminders is None
+                else cmd.check_in_reminders
+            ),
+            quiet_hours=None if cmd.clear_quiet_hours else (quiet or current.quiet_hours),
+            show_previews=(
+                current.show_previews if cmd.show_previews is None else cmd.show_previews
+            ),
+            updated_at=clock.now(),
+        )
+        await uow.notification_preferences.save(updated)
+        await uow.commit()
+    return updated
+
+
+async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime) -> None:
+    """Write (or collapse into) the post author's reply notification, inside the
+    reply's own transaction: the notification exists exactly when the reply does."""
+    if reply.author_id == post.author_id:
+        return
+    if not can_read(await uow.memberships.get(post.circle_id, post.author_id)):
+        return  # the author left the circle (or was banned)
+    prefs = await preferences_of(uow, post.author_id)
+    circle = await uow.circles.get(post.circle_id)
+    if circle is None:
+        return
+    replier_name = None
+    if prefs.show_previews and not reply.anonymous:
+        replier = await uow.members.get(reply.author_id)
+        replier_name = replier.display_name if replier else None
+    notification = reply_notification(prefs, post, reply, circle.name, replier_name, now)
+    if notification is None or notification.collapse_key is None:
+        return
+    pending = await uow.notifications.pending_to_collapse(
+        notification.member_id, notification.collapse_key, now - timedelta(minutes=5)
+    )
+    if (
+        pending is not None
+        and can_collapse_into(pending, now)
+        and await uow.notifications.update_pending(collapse(pending, notification, circle.name))
+    ):
+        return
+    await uow.notifications.add(notification)
+
+
+async def mark_read(
+    member_id: UUID, ids: Sequence[UUID] | None, uow: UnitOfWork, clock: Clock
+) -> int:
+    """Mark the member's own notifications read; others' ids are ignored."""
+    async with uow:
+        changed = await uow.notifications.mark_read(member_id, ids, clock.now())
+        await uow.commit()
+    return changed
+
+
+REMINDER_TITLE = "Time for a check-in"
+REMINDER_BODY = "How are you feeling? Take a moment to check in."
+PAUSED_TITLE = "Check-in reminders paused"
+PAUSED_BODY = (
+    "You haven't checked in after the last few reminders, so we paused them. "
+    "Turn them back on any time in your reminder settings."
+)
+
+
+async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) -> int:
+    """Turn reminders due by now into CHECKIN_REMINDER notifications (one per
+    member, local date and slot: the dedupe key), and move each reminder on.
+
+    A member who already checked in on the reminder's local day gets none. After
+    UNANSWERED_BEFORE_PAUSE reminders in a row without a check-in, the next due
+    reminder pauses reminders instead and leaves a REMINDERS_PAUSED inbox item.
+    Returns how many notifications were written.
+    """
+    now = clock.now()
+    written = 0
+    async with uow:
+        due = await uow.reminders.due(since, now + timedelta(microseconds=1))
+        latest = await uow.check_ins.latest_times([r.member_id for r in due])
+        for reminder in due:
+            fire_at = reminder.next_fire_at
+            if fire_at is None:
+                continue
+            tz = reminder.schedule.timezone
+            day = local_day(fire_at, tz)
+            last = latest.get(reminder.member_id)
+            unanswered = reminder.consecutive_unanswered
+            if last is not None and last >= reminder.updated_at:
+                unanswered = 0  # checked in since the last reminder (or the settings)
+            moved = replace(
+                reminder, next_fire_at=next_fire_after(reminder.schedule, now), updated_at=now
+            )
+            checked_in_today = last is not None and local_day(last, tz) >= day
+            if checked_in_today or now - fire_at > STALE_REMINDER:
+                moved.consecutive_unanswered = unanswered
+            elif unanswered >= UNANSWERED_BEFORE_PAUSE:
+                moved.paused = True
+                moved.consecutive_unanswered = 0
+                written += await uow.notifications.add(
+                    _reminder_item(reminder.member_id, day, fire_at, now, paused=True)
+                )
+            else:
+                prefs = await preferences_of(uow, reminder.member_id)
+                if prefs.check_in_reminders:
+                    moved.consecutive_unanswered = unanswered + 1
+                    written += await uow.notifications.add(
+                        _reminder_item(reminder.member_id, day, fire_at, now, paused=False)
+                    )
+            await uow.reminders.save(moved)
+        await uow.commit()
+    return written
+
+
+def _reminder_item(
+    member_id: UUID, day: object, fire_at: datetime, now: datetime, *, paused: bool
+) -> Notification:
+    slot = fire_at.strftime("%H%M")
+    kind = NotificationKind.REMINDERS_PAUSED if paused else NotificationKind.CHECKIN_REMINDER
+    return Notification(
+        id=uuid4(),
+        member_id=member_id,
+        kind=kind,
+        title=PAUSED_TITLE if paused else REMINDER_TITLE,
+        body=PAUSED_BODY if paused else REMINDER_BODY,
+        data={},
+        dedupe_key=f"{kind.value.lower()}:{member_id}:{day}:{slot}",
+        created_at=now,
+        next_attempt_at=now,
+        collapse_key=None if paused else "checkin",
+        status=NotificationStatus.INBOX_ONLY if paused else NotificationStatus.PENDING,
+    )

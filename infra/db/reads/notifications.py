@@ -1,0 +1,43 @@
+"""Set-based reads of a member's inbox (their own notifications only)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.notifications.model import Notification
+from infra.db.repositories.notifications import to_notification
+from infra.db.tables.notifications import notification_table
+
+Keyset = tuple[datetime, UUID]
+
+
+async def inbox_page(
+    conn: AsyncConnection, member_id: UUID, first: int, after: Keyset | None
+) -> list[Notification]:
+    """Up to ``first + 1`` of the member's notifications, newest first (every status:
+    the inbox shows what was pushed and what was kept in-app only)."""
+    t = notification_table
+    query = select(t).where(t.c.member_id == member_id)
+    if after is not None:
+        query = query.where(tuple_(t.c.created_at, t.c.id) < tuple_(*after))
+    query = query.order_by(t.c.created_at.desc(), t.c.id.desc()).limit(first + 1)
+    return [to_notification(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def unread_count(conn: AsyncConnection, member_id: UUID) -> int:
+    t = notification_table
+    query = select(func.count()).where(t.c.member_id == member_id, t.c.read_at.is_(None))
+    return int(await conn.scalar(query) or 0)
+
+
+async def own_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], member_id: UUID
+) -> dict[UUID, Notification]:
+    t = notification_table
+    query = select(t).where(t.c.id.in_(list(set(ids))), t.c.member_id == member_id)
+    return {r["id"]: to_notification(r) for r in (await conn.execute(query)).mappings()}

@@ -1,0 +1,81 @@
+"""The embedded worker (development default) and the ``hearth worker`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import select
+
+from api.container import Services
+from infra.db.tables.notifications import notification_table
+from infra.push import LogPushSender
+from tests.api.conftest import running_app
+from tests.api.notifications.conftest import register, thread
+from tests.conftest import DATABASE_URL, test_settings
+from tests.support.circles import reply
+from tests.support.graphql import GraphQLClient
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+async def test_the_embedded_worker_delivers_to_the_log_without_credentials(
+    clean_database: str,
+) -> None:
+    settings = test_settings(hearth_embedded_worker=True, hearth_worker_poll_seconds=0.05)
+    async with running_app(settings) as (app, http):
+        services: Services = app.state.services
+        _stop, task = services.extras["worker"]
+        assert not task.done()
+        gql = GraphQLClient(http)
+        t = await thread(gql)
+        await register(gql, "alice", "fid-a")
+        await reply(gql, "bob", t.post_id, "hi")
+        deadline = time.monotonic() + 10
+        while True:
+            async with services.engine.connect() as conn:
+                status = await conn.scalar(select(notification_table.c.status))
+            if status == "SENT" or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+        assert status == "SENT"
+    assert task.done()  # stopped with the app
+
+
+def test_the_embedded_worker_is_off_outside_development() -> None:
+    assert test_settings().embedded_worker is False
+    assert test_settings(hearth_env="development").embedded_worker is True
+    assert test_settings(hearth_env="production").embedded_worker is False
+
+
+def test_hearth_worker_runs_until_sigterm(migrated_database: str) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": DATABASE_URL,
+        "HEARTH_ENV": "development",
+        "HEARTH_LOG_JSON": "false",
+    }
+    env.pop("FIREBASE_PROJECT_ID", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=15)
+    assert proc.returncode == 0, stderr
+    assert "notification worker" in stderr
+
+
+def test_development_without_credentials_uses_the_log_sender() -> None:
+    from infra.worker import make_push_sender
+
+    assert isinstance(make_push_sender(test_settings(), None), LogPushSender)

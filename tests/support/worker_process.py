@@ -1,0 +1,65 @@
+"""A notification worker process for crash tests: ``python -m tests.support.worker_process``.
+
+It sends with the real firebase-admin client to the FCM stand-in at ``FCM_URL`` (an
+``FCM_URL`` template as in :mod:`tests.support.fcm_stub`) and reads the database from
+``DATABASE_URL``. ``HOLD=after_claim`` (or ``before_finish``) prints ``HELD`` and
+sleeps forever at that point, so a test can SIGKILL it there. The lease comes from
+``HEARTH_WORKER_LEASE_SECONDS`` as for ``hearth worker``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from unittest import mock
+from uuid import UUID
+
+import firebase_admin
+import google.oauth2.credentials
+from firebase_admin import messaging
+
+from domain.clock import SystemClock
+from infra.db.engine import create_engine, create_session_factory
+from infra.push import FcmPushSender, disable_http_retries
+from infra.settings import Settings
+from infra.worker import build_worker
+
+
+async def _hold(ids: Sequence[UUID]) -> None:
+    sys.stdout.write(f"HELD {len(ids)}\n")
+    sys.stdout.flush()
+    await asyncio.sleep(3600)
+
+
+async def main() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    credential = google.oauth2.credentials.Credentials(token="test-token")
+    app = firebase_admin.initialize_app(
+        credential,  # type: ignore[arg-type]
+        {"projectId": os.environ.get("FCM_PROJECT", "hearth-test")},
+        name="crash-test",
+    )
+    with mock.patch.object(messaging._MessagingService, "FCM_URL", os.environ["FCM_URL"]):
+        messaging._get_messaging_service(app)
+    disable_http_retries(app)
+    engine = create_engine(settings)
+    hold = os.environ.get("HOLD", "")
+    worker = build_worker(
+        settings,
+        engine,
+        create_session_factory(engine),
+        FcmPushSender(app),
+        SystemClock(),
+        poll_interval=0.1,
+        after_claim=_hold if hold == "after_claim" else None,
+        before_finish=_hold if hold == "before_finish" else None,
+    )
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    await worker.run_forever()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
