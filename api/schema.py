@@ -39,7 +39,8 @@ from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
-from api.realtime.subscriptions import Subscription
+from api.realtime.activity import ActivitySubscription
+from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
     CheckInShared,
     EventsMayHaveBeenMissed,
@@ -59,6 +60,11 @@ log = logging.getLogger("hearth.graphql")
 
 @strawberry.type(description="Everything a client can read.")
 class Query(NodeQueries, MemberQueries, CircleQueries):
+    pass
+
+
+@strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
+class Subscription(CircleSubscription, ActivitySubscription):
     pass
 
 

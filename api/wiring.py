@@ -92,7 +92,12 @@ def _start_embedded_worker(services: Services) -> None:
 
     sender = make_push_sender(services.settings, services.firebase_app)
     worker = build_worker(
-        services.settings, services.engine, services.session_factory, sender, services.clock
+        services.settings,
+        services.engine,
+        services.session_factory,
+        sender,
+        services.clock,
+        services.bus,
     )
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run_forever(stop), name="notification-worker")

@@ -23,6 +23,7 @@ class EventKind(StrEnum):
     CHECK_IN_SHARED = "CheckInShared"
     CIRCLE_CLOSED = "CircleClosed"
     NOTIFICATION_CREATED = "NotificationCreated"
+    NOTIFICATIONS_READ = "NotificationsRead"
 
 
 @dataclass(frozen=True, slots=True)

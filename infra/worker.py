@@ -50,6 +50,7 @@ from sqlalchemy import and_, delete, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.events import EventPublisher
 from domain.notifications.model import (
     CHANNELS,
     DAILY_PUSH_CAP,
@@ -510,10 +511,11 @@ def build_worker(
     session_factory: async_sessionmaker[AsyncSession],
     sender: PushSender,
     clock: Clock,
+    publisher: EventPublisher | None = None,
     **overrides: Any,
 ) -> NotificationWorker:
     options: dict[str, Any] = {
-        "uow_factory": lambda: SqlUnitOfWork(session_factory),
+        "uow_factory": lambda: SqlUnitOfWork(session_factory, publisher=publisher),
         "lease": timedelta(seconds=settings.hearth_worker_lease_seconds),
         "batch_size": settings.hearth_worker_batch_size,
         "poll_interval": settings.hearth_worker_poll_seconds,
@@ -556,13 +558,24 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
                 f"Refusing to start the worker: no Firebase credentials ({type(exc).__name__})."
             ) from exc
     engine = create_engine(settings)
+    redis = None
     try:
         sender = make_push_sender(settings, app)
+        publisher: EventPublisher | None = None
+        if settings.redis_url:  # so members' live activity streams hear of new items
+            import redis.asyncio as aioredis
+
+            from infra.events.bus import RedisBus
+
+            redis = aioredis.from_url(settings.redis_url, socket_connect_timeout=2)
+            publisher = RedisBus(redis)
         worker = build_worker(
-            settings, engine, create_session_factory(engine), sender, SystemClock()
+            settings, engine, create_session_factory(engine), sender, SystemClock(), publisher
         )
         await worker.run_forever(stop)
     finally:
+        if redis is not None:
+            await redis.aclose()
         if app is not None:
             import firebase_admin
 

@@ -22,6 +22,11 @@ KINDS = tuple(ReactionKind)
 EMPTY = feed.ReactionTally({}, [])
 
 
+def viewer_kinds(tally: feed.ReactionTally) -> list[ReactionKind]:
+    """The viewer's own reactions, in the fixed kind order."""
+    return [k for k in KINDS if k.value in tally.mine]
+
+
 def reaction_counts(tally: feed.ReactionTally) -> list[ReactionCount]:
     return [ReactionCount(kind=k, count=tally.counts.get(k.value, 0)) for k in KINDS]
 
@@ -51,7 +56,7 @@ def build_reply(row: Mapping[str, Any], viewer_id: UUID, tally: feed.ReactionTal
         is_mine=row["author_id"] == viewer_id,
         author=_author(row, viewer_id),
         reaction_counts=reaction_counts(tally),
-        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+        viewer_reactions=viewer_kinds(tally),
         post_id=row["post_id"],
         circle_id=row["circle_id"],
     )
@@ -81,7 +86,7 @@ def build_post(
         author=_author(row, viewer_id),
         reply_count=row.get("reply_count", 0),
         reaction_counts=reaction_counts(tally),
-        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+        viewer_reactions=viewer_kinds(tally),
         prefetched_replies=replies,
         raw_id=row["id"],
         circle_id=row["circle_id"],

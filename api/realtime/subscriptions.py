@@ -19,12 +19,11 @@ from api.checkins.queries import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id
-from api.posts.assemble import build_post, build_reply, reaction_counts
+from api.posts.assemble import build_post, build_reply, reaction_counts, viewer_kinds
 from api.realtime import snapshots
 from api.realtime import types as t
 from domain.circles.model import can_read
 from domain.events import Event, EventKind, circle_channel
-from domain.posts.model import ReactionKind
 from infra.db.reads import feed
 from infra.events.bus import Gap
 from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
@@ -85,7 +84,7 @@ async def _reactions_event(info: strawberry.Info, event: Event, viewer_id: UUID)
         circle_id=to_global_id("Circle", event.circle_id),
         target_id=to_global_id("Post" if is_post else "Reply", subject),
         reaction_counts=reaction_counts(tally),
-        viewer_reactions=[ReactionKind(k) for k in tally.mine],
+        viewer_reactions=viewer_kinds(tally),
     )
 
 
@@ -152,8 +151,8 @@ def overflow_error() -> HearthError:
     )
 
 
-@strawberry.type(description="Live updates over websockets (graphql-transport-ws or graphql-ws).")
-class Subscription:
+@strawberry.type
+class CircleSubscription:
     @strawberry.subscription(
         description="Live activity of a circle: posts, replies, reactions, members coming and "
         "going. Active members only; the stream ends when the viewer leaves or is banned."

@@ -115,10 +115,10 @@ async def ban_member(
             raise Forbidden("Only the owner can ban a moderator.")
         if target.is_active:
             await uow.circles.release_seat(circle_id)
+            uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))
         banned = replace(
             target, status=MembershipStatus.BANNED, role=Role.MEMBER, updated_at=clock.now()
         )
         await uow.memberships.update(banned)
-        uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))
         await uow.commit()
     return banned

@@ -158,13 +158,15 @@ async def join_circle(
     actor_id: UUID, circle_id: UUID, invite_code: str | None, uow: UnitOfWork, clock: Clock
 ) -> JoinResult:
     """Public circles join at once; private ones need a valid invite code or
-    create a PENDING request. Capacity is enforced; banned members can't rejoin."""
+    create a PENDING request. Capacity is enforced; banned members can't rejoin.
+
+    A private circle's ID (shared by its members, like an invite code) is enough
+    to ask to join it, so joining does not require seeing the circle first."""
     async with uow:
         circle = await uow.circles.get(circle_id)
-        existing = await uow.memberships.get(circle_id, actor_id) if circle else None
-        invited = circle is not None and invite_code is not None
-        if circle is None or not (invited or can_see_circle(circle, existing)):
+        if circle is None:
             raise NotFound("Circle", ("circleId",))
+        existing = await uow.memberships.get(circle_id, actor_id)
         if existing is not None and existing.status is MembershipStatus.BANNED:
             raise DomainError(ErrorCode.BANNED, "You can't rejoin this circle.", ("circleId",))
         if existing is not None and existing.is_active:
@@ -195,20 +197,19 @@ async def create_invite(
     clock: Clock,
 ) -> tuple[Invite, str]:
     """A new invite code (returned once, stored hashed). Moderators only."""
+    errors: list[DomainError] = []
     if not 1 <= max_uses <= 100:
-        raise ValidationError(
-            [DomainError(ErrorCode.INVALID, "Uses must be 1 to 100.", ("input", "maxUses"))]
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Uses must be 1 to 100.", ("input", "maxUses"))
         )
     if not timedelta(hours=1) <= valid_for <= timedelta(days=30):
-        raise ValidationError(
-            [
-                DomainError(
-                    ErrorCode.INVALID,
-                    "Validity must be 1 hour to 30 days.",
-                    ("input", "validForHours"),
-                )
-            ]
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID, "Validity must be 1 hour to 30 days.", ("input", "validForHours")
+            )
         )
+    if errors:
+        raise ValidationError(errors)
     async with uow:
         _, membership = await load_circle(uow, circle_id, actor_id)
         if not can_moderate(membership):

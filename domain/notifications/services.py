@@ -11,6 +11,7 @@ from domain.checkins.reminders import local_day, next_fire_after
 from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.events import Event, EventKind
 from domain.notifications.model import (
     MAX_DEVICES,
     Device,
@@ -171,8 +172,28 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
         and can_collapse_into(pending, now)
         and await uow.notifications.update_pending(collapse(pending, notification, circle.name))
     ):
+        _announce(uow, pending)
         return
-    await uow.notifications.add(notification)
+    await _add(uow, notification)
+
+
+def _announce(uow: UnitOfWork, notification: Notification) -> None:
+    """The recipient's live activity stream (myActivity) hears of it after commit."""
+    uow.record(
+        Event(
+            EventKind.NOTIFICATION_CREATED,
+            member_id=notification.member_id,
+            subject_id=notification.id,
+        )
+    )
+
+
+async def _add(uow: UnitOfWork, notification: Notification) -> int:
+    """Write a notification (a duplicate dedupe key writes nothing); 1 if written."""
+    if not await uow.notifications.add(notification):
+        return 0
+    _announce(uow, notification)
+    return 1
 
 
 async def mark_read(
@@ -181,6 +202,8 @@ async def mark_read(
     """Mark the member's own notifications read; others' ids are ignored."""
     async with uow:
         changed = await uow.notifications.mark_read(member_id, ids, clock.now())
+        if changed:
+            uow.record(Event(EventKind.NOTIFICATIONS_READ, member_id=member_id))
         await uow.commit()
     return changed
 
@@ -227,15 +250,15 @@ async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) ->
             elif unanswered >= UNANSWERED_BEFORE_PAUSE:
                 moved.paused = True
                 moved.consecutive_unanswered = 0
-                written += await uow.notifications.add(
-                    _reminder_item(reminder.member_id, day, fire_at, now, paused=True)
+                written += await _add(
+                    uow, _reminder_item(reminder.member_id, day, fire_at, now, paused=True)
                 )
             else:
                 prefs = await preferences_of(uow, reminder.member_id)
                 if prefs.check_in_reminders:
                     moved.consecutive_unanswered = unanswered + 1
-                    written += await uow.notifications.add(
-                        _reminder_item(reminder.member_id, day, fire_at, now, paused=False)
+                    written += await _add(
+                        uow, _reminder_item(reminder.member_id, day, fire_at, now, paused=False)
                     )
             await uow.reminders.save(moved)
         await uow.commit()

@@ -1,0 +1,57 @@
+"""``myActivity``: the viewer's own in-app notifications, live, so the badge stays right."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from uuid import UUID
+
+import strawberry
+
+from api.notifications.types import NotificationType
+from api.realtime.subscriptions import QUEUE_SIZE, overflow_error
+from domain.events import Event, EventKind, member_channel
+from infra.db.reads import notifications as reads
+from infra.events.bus import Gap
+from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
+
+
+@strawberry.type(description="A change to the viewer's in-app notifications.")
+class ActivityUpdate:
+    notification: NotificationType | None = strawberry.field(
+        description="The new (or newly collapsed) notification; null for a count-only update "
+        "(on subscribe, after marking read, or after a gap)."
+    )
+    unread_count: int = strawberry.field(description="Unread notifications now: the badge.")
+
+
+async def _update(info: strawberry.Info, viewer_id: UUID, event: Event | None) -> ActivityUpdate:
+    async with info.context.services.engine.connect() as conn:
+        notification = None
+        if event is not None and event.kind is EventKind.NOTIFICATION_CREATED and event.subject_id:
+            found = await reads.own_by_ids(conn, [event.subject_id], viewer_id)
+            notification = found.get(event.subject_id)
+        count = await reads.unread_count(conn, viewer_id)
+    built = NotificationType.build(notification) if notification is not None else None
+    return ActivityUpdate(notification=built, unread_count=count)
+
+
+@strawberry.type
+class ActivitySubscription:
+    @strawberry.subscription(
+        description="The viewer's new in-app notifications and unread count, live. The first "
+        "update carries the current count."
+    )
+    async def my_activity(self, info: strawberry.Info) -> AsyncGenerator[ActivityUpdate, None]:
+        viewer = await info.context.member()
+        subscription = info.context.services.bus.subscribe(member_channel(viewer.id), QUEUE_SIZE)
+        SUBSCRIPTIONS_ACTIVE.inc()
+        try:
+            yield await _update(info, viewer.id, None)
+            async for item in subscription:
+                yield await _update(info, viewer.id, None if isinstance(item, Gap) else item)
+            if subscription.overflowed:
+                SUBSCRIPTION_OVERFLOWS.inc()
+                raise overflow_error()
+        finally:
+            SUBSCRIPTIONS_ACTIVE.dec()
+            subscription.close()

@@ -1,0 +1,101 @@
+"""The feed costs a fixed number of SQL statements, whatever the page size (no N+1)."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpx
+from sqlalchemy import event
+from starlette.applications import Starlette
+
+from tests.support.circles import FEED, create_circle, feed_of, join, post, react, reply
+from tests.support.graphql import GraphQLClient
+
+MAX_STATEMENTS = 8
+_TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+_counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "counting", default=None
+)
+
+
+@contextmanager
+def statements(app: Starlette) -> Iterator[list[str]]:
+    """SQL statements run on the app's engine by this task (background work such as
+    the embedded worker runs in other tasks and is not counted)."""
+    engine = app.state.services.engine.sync_engine
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        bucket = _counting.get()
+        if bucket is not None and not statement.lstrip().upper().startswith(_TRANSACTION):
+            bucket.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    token = _counting.set(seen)
+    try:
+        yield seen
+    finally:
+        _counting.reset(token)
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def _add_posts(gql: GraphQLClient, circle_id: str, how_many: int) -> None:
+    """Each post with 4 replies (by two members), reactions on the post and a reply."""
+    for n in range(how_many):
+        created = await post(gql, "bob", circle_id, f"Post {n}", anonymous=n % 3 == 0)
+        replies = [
+            await reply(gql, uid, created["id"], f"Reply {k}", anonymous=k == 3)
+            for k, uid in enumerate(("alice", "carol", "alice", "carol"))
+        ]
+        await react(gql, "alice", created["id"], "HUG")
+        await react(gql, "carol", created["id"], "HUG")
+        await react(gql, "carol", created["id"], "ME_TOO")
+        await react(gql, "bob", replies[-1]["id"], "THANK_YOU")
+
+
+async def test_the_feed_costs_the_same_few_statements_for_5_20_and_50_posts(
+    gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
+) -> None:
+    # given a circle of three
+    app = app_and_http[0]
+    await gql.onboard("alice")
+    await gql.onboard("bob")
+    await gql.onboard("carol")
+    circle_id = await create_circle(gql, "alice")
+    await join(gql, "bob", circle_id)
+    await join(gql, "carol", circle_id)
+    counts: dict[int, int] = {}
+    total = 0
+    for size in (5, 20, 50):
+        await _add_posts(gql, circle_id, size - total)
+        total = size
+        # when the feed is read
+        with statements(app) as seen:
+            data = await gql.data(FEED, {"id": circle_id, "first": 50}, as_="carol")
+        counts[size] = len(seen)
+        # then the page is complete
+        edges = data["node"]["posts"]["edges"]
+        assert len(edges) == size
+        assert all(e["node"]["replyCount"] == 4 for e in edges)
+        assert all(len(e["node"]["latestReplies"]) == 3 for e in edges)
+        assert all(sorted(e["node"]["viewerReactions"]) == ["HUG", "ME_TOO"] for e in edges)
+    # then the count does not grow with the page
+    print(f"feed statements for 5/20/50 posts: {counts}")
+    assert counts[5] == counts[20] == counts[50], counts
+    assert counts[50] <= MAX_STATEMENTS, counts
+
+
+async def test_statements_are_counted(
+    gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
+) -> None:
+    # given
+    await gql.onboard("alice")
+    circle_id = await create_circle(gql, "alice")
+    # when
+    with statements(app_and_http[0]) as seen:
+        await feed_of(gql, "alice", circle_id)
+    # then the counter sees the feed's reads (it is not vacuously zero)
+    assert any("FROM post" in s for s in seen), seen
