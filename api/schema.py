@@ -15,12 +15,7 @@ from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
@@ -31,6 +26,7 @@ from api.circles.mutations import CircleMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error
+from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
@@ -108,13 +104,7 @@ class HearthSchema(strawberry.Schema):
 
 
 def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type[Any]]:
-    extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
-        lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),
-        lambda: QueryDepthLimiter(max_depth=settings.hearth_max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases),
-        lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
-    ]
+    extensions: list[Callable[[], SchemaExtension] | type[Any]] = [*guard_extensions(settings)]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     if settings.mask_errors:
