@@ -175,3 +175,56 @@ async def test_a_failed_write_publishes_nothing(live: tuple[str, GraphQLClient])
         assert bad["createPost"]["userErrors"] == [{"code": "TOO_SHORT"}]
         with pytest.raises(TimeoutError):
             await ws.receive(timeout=0.5)
+
+
+EDIT = """mutation($id: ID!) { editPost(input: {postId: $id, body: "Edited words"}) { userErrors { code } } }"""
+REMOVE = """mutation($id: ID!) { deletePost(input: {postId: $id}) { userErrors { code } } }"""
+LIFECYCLE = """
+subscription($id: ID!) {
+  circleActivity(circleId: $id) {
+    __typename
+    ... on PostEdited { post { body } }
+    ... on PostRemoved { post { body isRemoved contentWarning { note } } }
+    ... on MemberJoined { member { displayName } memberCount }
+    ... on MemberLeft { memberCount }
+  }
+}
+"""
+
+
+async def test_edits_removals_joins_and_leaves_arrive_as_they_happen(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    await gql.onboard("cara", "Name cara")
+    async with ws_client(base, "dev:owner") as ws:
+        await ws.subscribe(LIFECYCLE, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        created = await post(
+            gql,
+            "bob",
+            circle_id,
+            "First words",
+            contentWarning={"topics": ["GRIEF"], "note": "loss"},
+        )
+        assert (await ws.next_data())["data"]["circleActivity"] == {"__typename": "PostCreated"}
+        await gql.data(EDIT, {"id": created["id"]}, as_="bob")
+        edited = (await ws.next_data())["data"]["circleActivity"]
+        await gql.data(REMOVE, {"id": created["id"]}, as_="owner")
+        removed = (await ws.next_data())["data"]["circleActivity"]
+        await join(gql, "cara", circle_id)
+        joined = (await ws.next_data())["data"]["circleActivity"]
+        await gql.data(LEAVE, {"id": circle_id}, as_="cara")
+        left = (await ws.next_data())["data"]["circleActivity"]
+    assert edited == {"__typename": "PostEdited", "post": {"body": "Edited words"}}
+    assert removed == {
+        "__typename": "PostRemoved",
+        "post": {"body": None, "isRemoved": True, "contentWarning": None},
+    }
+    assert joined == {
+        "__typename": "MemberJoined",
+        "member": {"displayName": "Name cara"},
+        "memberCount": 3,
+    }
+    assert left == {"__typename": "MemberLeft", "memberCount": 2}
