@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated
 from uuid import UUID
@@ -151,11 +152,7 @@ class CircleMutations:
                 viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
             )
 
-        membership, errors = await attempt(run)
-        return i.MembershipPayload(
-            membership=await _circle_member(info, membership) if membership else None,
-            user_errors=errors,
-        )
+        return await _membership_payload(info, run)
 
     @strawberry.mutation(description="Turn down a join request. Owner or moderators.")
     async def decline_join_request(
@@ -201,11 +198,7 @@ class CircleMutations:
                 viewer.id, circle_id, member_id, input.role, ctx.services.uow(), ctx.services.clock
             )
 
-        membership, errors = await attempt(run)
-        return i.MembershipPayload(
-            membership=await _circle_member(info, membership) if membership else None,
-            user_errors=errors,
-        )
+        return await _membership_payload(info, run)
 
     @strawberry.mutation(description="Ban a member from a circle for good. Owner or moderators.")
     async def ban_member(
@@ -219,11 +212,15 @@ class CircleMutations:
                 viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
             )
 
-        membership, errors = await attempt(run)
-        return i.MembershipPayload(
-            membership=await _circle_member(info, membership) if membership else None,
-            user_errors=errors,
-        )
+        return await _membership_payload(info, run)
+
+
+async def _membership_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
+) -> i.MembershipPayload:
+    membership, errors = await attempt(run)
+    member = await _circle_member(info, membership) if membership else None
+    return i.MembershipPayload(membership=member, user_errors=errors)
 
 
 def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:
