@@ -52,6 +52,11 @@ class CircleRepository(Protocol):
 
     async def release_seat(self, circle_id: UUID) -> None: ...
 
+    async def delete(self, circle_id: UUID) -> None:
+        """Remove the circle with its memberships, invites, posts, replies,
+        reactions and shares."""
+        ...
+
 
 class MembershipRepository(Protocol):
     async def get(self, circle_id: UUID, member_id: UUID) -> Membership | None: ...

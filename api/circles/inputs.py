@@ -106,6 +106,14 @@ class MembershipPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
+@strawberry.type(description="The result of `deleteCircle`.")
+class DeleteCirclePayload:
+    deleted_circle_id: strawberry.ID | None = strawberry.field(
+        description="The circle deleted; null on user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
 @strawberry.type(description="The result of `leaveCircle`.")
 class LeaveCirclePayload:
     circle_id: strawberry.ID | None = strawberry.field(

@@ -186,6 +186,24 @@ class CircleMutations:
         left = to_global_id("Circle", circle_id) if circle_id else None
         return i.LeaveCirclePayload(circle_id=left, user_errors=errors)
 
+    @strawberry.mutation(
+        description="Delete a circle for good, with its posts, replies, reactions and shared "
+        "check-ins. Owner only. Live activity streams for it end."
+    )
+    async def delete_circle(
+        self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
+    ) -> i.DeleteCirclePayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> UUID:
+            circle_id = global_id(input.circle_id, "Circle", "circleId")
+            await circles.delete_circle(viewer.id, circle_id, ctx.services.uow())
+            return circle_id
+
+        circle_id, errors = await attempt(run)
+        deleted = to_global_id("Circle", circle_id) if circle_id else None
+        return i.DeleteCirclePayload(deleted_circle_id=deleted, user_errors=errors)
+
     @strawberry.mutation(description="Set a member's role. Owner only; OWNER hands ownership on.")
     async def set_member_role(
         self, info: strawberry.Info, input: Annotated[i.SetMemberRoleInput, _input("Who and what.")]

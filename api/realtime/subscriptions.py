@@ -177,7 +177,9 @@ class CircleSubscription:
                         circle_id=circle_id, reason="event stream interrupted"
                     )
                     continue
-                if item.kind is EventKind.MEMBER_LEFT and item.subject_id == viewer.id:
+                if item.kind is EventKind.CIRCLE_CLOSED or (
+                    item.kind is EventKind.MEMBER_LEFT and item.subject_id == viewer.id
+                ):
                     return
                 render = RENDERERS.get(item.kind)
                 rendered = await render(info, item, viewer.id) if render else None

@@ -222,3 +222,15 @@ async def create_invite(
         await uow.invites.add(invite)
         await uow.commit()
     return invite, code
+
+
+async def delete_circle(actor_id: UUID, circle_id: UUID, uow: UnitOfWork) -> None:
+    """The owner closes the circle for good: its posts, replies, reactions and
+    shares go with it, and everyone's live activity stream for it ends."""
+    async with uow:
+        _, membership = await load_circle(uow, circle_id, actor_id)
+        if membership is None or not membership.is_active or membership.role is not Role.OWNER:
+            raise Forbidden("Only the circle's owner can delete it.")
+        await uow.circles.delete(circle_id)
+        uow.record(Event(EventKind.CIRCLE_CLOSED, circle_id))
+        await uow.commit()

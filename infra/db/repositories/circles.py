@@ -54,6 +54,9 @@ class SqlCircleRepository:
             .values(active_count=t.c.active_count - 1)
         )
 
+    async def delete(self, circle_id: UUID) -> None:
+        await self._session.execute(delete(circle_table).where(circle_table.c.id == circle_id))
+
 
 class SqlMembershipRepository:
     def __init__(self, session: AsyncSession) -> None:

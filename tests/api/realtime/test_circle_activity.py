@@ -228,3 +228,30 @@ async def test_edits_removals_joins_and_leaves_arrive_as_they_happen(
         "memberCount": 3,
     }
     assert left == {"__typename": "MemberLeft", "memberCount": 2}
+
+
+DELETE_CIRCLE = """mutation($id: ID!) { deleteCircle(input: {circleId: $id}) {
+  deletedCircleId userErrors { code } } }"""
+
+
+async def test_deleting_a_circle_ends_every_stream_and_removes_its_content(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    bob_post = await post(gql, "bob", circle_id, "Something that goes with the circle")
+    async with ws_client(base, "dev:bob") as ws:
+        op = await ws.subscribe(ACTIVITY, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        # a member other than the owner may not delete it
+        refused = await gql(DELETE_CIRCLE, {"id": circle_id}, as_="bob")
+        assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+        # when the owner deletes it
+        deleted = await gql.data(DELETE_CIRCLE, {"id": circle_id}, as_="owner")
+        assert deleted["deleteCircle"] == {"deletedCircleId": circle_id, "userErrors": []}
+        # then bob's stream completes at once
+        assert await ws.receive() == {"id": op, "type": "complete"}
+    gone = await gql.data(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": bob_post["id"]}, as_="bob"
+    )
+    assert gone["node"] is None
