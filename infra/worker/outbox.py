@@ -1,0 +1,173 @@
+"""The outbox in SQL: claim due rows, count today's pushes, record outcomes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from domain.notifications.model import (
+    Device,
+    NotificationKind,
+    NotificationStatus,
+)
+from domain.notifications.rules import local_day_bounds
+from infra.db.repositories.notifications import to_device
+from infra.db.tables.members import member_table
+from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.worker.messages import _PENDING, _SENDING, Claimed, _quiet
+
+
+async def claim_rows(
+    engine: AsyncEngine,
+    postgres: bool,
+    worker_id: str,
+    now: datetime,
+    lease: timedelta,
+    batch_size: int,
+) -> list[Claimed]:
+    """Claim due rows (PENDING and due, or SENDING with an expired lease) for this worker."""
+    t = notification_table
+    due = or_(
+        and_(t.c.status == _PENDING, t.c.next_attempt_at <= now),
+        and_(t.c.status == _SENDING, t.c.claimed_until < now),
+    )
+    pick = select(t.c.id).where(due).order_by(t.c.next_attempt_at).limit(batch_size)
+    if postgres:
+        pick = pick.with_for_update(skip_locked=True)
+    async with engine.begin() as conn:
+        ids = list((await conn.execute(pick)).scalars())
+        if not ids:
+            return []
+        await conn.execute(
+            update(t)
+            .where(t.c.id.in_(ids))
+            .values(
+                status=_SENDING,
+                claimed_by=worker_id,
+                claimed_until=now + lease,
+                attempts=t.c.attempts + 1,
+            )
+        )
+        m, p = member_table, preferences_table
+        query = (
+            select(t, m.c.timezone, p.c.quiet_start, p.c.quiet_end)
+            .join(m, m.c.id == t.c.member_id)
+            .outerjoin(p, p.c.member_id == t.c.member_id)
+            .where(t.c.id.in_(ids))
+            .order_by(t.c.next_attempt_at)
+        )
+        rows = [
+            Claimed(
+                id=r["id"],
+                member_id=r["member_id"],
+                kind=NotificationKind(r["kind"]),
+                title=r["title"],
+                body=r["body"],
+                data=dict(r["data"] or {}),
+                collapse_key=r["collapse_key"],
+                count=r["count"],
+                urgent=r["urgent"],
+                attempts=r["attempts"],
+                created_at=r["created_at"],
+                timezone=r["timezone"],
+                quiet=_quiet(r["quiet_start"], r["quiet_end"]),
+            )
+            for r in (await conn.execute(query)).mappings()
+        ]
+        d = device_table
+        member_ids = list({r.member_id for r in rows})
+        devices: dict[UUID, list[Device]] = defaultdict(list)
+        for dev in (await conn.execute(select(d).where(d.c.member_id.in_(member_ids)))).mappings():
+            devices[dev["member_id"]].append(to_device(dev))
+    for row in rows:
+        row.devices = devices.get(row.member_id, [])
+    return rows
+
+
+async def sent_today(
+    engine: AsyncEngine, timezones: dict[UUID, str], now: datetime
+) -> defaultdict[UUID, int]:
+    """Pushes already sent to each member on their local day so far."""
+    t = notification_table
+    counts: defaultdict[UUID, int] = defaultdict(int)
+    bounds = {member: local_day_bounds(tz, now) for member, tz in timezones.items()}
+    earliest = min(start for _, start, _ in bounds.values())
+    query = select(t.c.member_id, t.c.sent_at).where(
+        t.c.member_id.in_(list(timezones)),
+        t.c.status == NotificationStatus.SENT.value,
+        t.c.sent_at >= earliest,
+    )
+    async with engine.connect() as conn:
+        for member_id, sent_at in (await conn.execute(query)).all():
+            _, start, end = bounds[member_id]
+            if start <= sent_at < end:
+                counts[member_id] += 1
+    return counts
+
+
+async def finish_rows(
+    engine: AsyncEngine,
+    worker_id: str,
+    now: datetime,
+    sent: list[UUID],
+    inbox_only: list[UUID],
+    failed: list[tuple[UUID, str | None]],
+    retry: dict[UUID, tuple[datetime, str | None]],
+    deferred: dict[UUID, datetime],
+    prune: list[str],
+) -> int:
+    """Record the outcomes; returns how many rows this worker still owned."""
+    t = notification_table
+    mine = and_(t.c.status == _SENDING, t.c.claimed_by == worker_id)
+    released = {"claimed_by": None, "claimed_until": None}
+    changed = 0
+    async with engine.begin() as conn:
+        if sent:
+            r: Any = await conn.execute(
+                update(t)
+                .where(mine, t.c.id.in_(sent))
+                .values(status=NotificationStatus.SENT.value, sent_at=now, **released)
+            )
+            changed += r.rowcount
+        if inbox_only:
+            r = await conn.execute(
+                update(t)
+                .where(mine, t.c.id.in_(inbox_only))
+                .values(status=NotificationStatus.INBOX_ONLY.value, **released)
+            )
+            changed += r.rowcount
+        for row_id, error in failed:
+            r = await conn.execute(
+                update(t)
+                .where(mine, t.c.id == row_id)
+                .values(status=NotificationStatus.FAILED.value, last_error=error, **released)
+            )
+            changed += r.rowcount
+        for row_id, (at, error) in retry.items():
+            r = await conn.execute(
+                update(t)
+                .where(mine, t.c.id == row_id)
+                .values(status=_PENDING, next_attempt_at=at, last_error=error, **released)
+            )
+            changed += r.rowcount
+        for row_id, at in deferred.items():
+            r = await conn.execute(
+                update(t)
+                .where(mine, t.c.id == row_id)
+                .values(
+                    status=_PENDING,
+                    next_attempt_at=at,
+                    attempts=t.c.attempts - 1,  # waiting for morning is not an attempt
+                    **released,
+                )
+            )
+            changed += r.rowcount
+        if prune:
+            d = device_table
+            await conn.execute(delete(d).where(d.c.token.in_(list(set(prune)))))
+    return changed
