@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import queue
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -68,11 +71,24 @@ def test_hearth_worker_runs_until_sigterm(migrated_database: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(2)
+    # given: the worker says it started (its SIGTERM handler is installed by then)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(x) for x in proc.stderr or []], daemon=True).start()
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while not any("notification worker" in x and "started" in x for x in seen):
+        assert time.monotonic() < deadline, "".join(seen)
+        with contextlib.suppress(queue.Empty):
+            seen.append(lines.get(timeout=0.5))
+    # when
     proc.send_signal(signal.SIGTERM)
-    _, stderr = proc.communicate(timeout=15)
-    assert proc.returncode == 0, stderr
-    assert "notification worker" in stderr
+    # then: it stops cleanly and says so
+    assert proc.wait(timeout=15) == 0, "".join(seen)
+    deadline = time.monotonic() + 5
+    while not any("stopped" in x for x in seen) and time.monotonic() < deadline:
+        with contextlib.suppress(queue.Empty):
+            seen.append(lines.get(timeout=0.5))
+    assert any("notification worker" in x and "stopped" in x for x in seen), "".join(seen)
 
 
 def test_development_without_credentials_uses_the_log_sender() -> None:
