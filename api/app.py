@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         finally:
             await close_services(services)
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
@@ -64,3 +64,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.state.graphql_schema = schema  # for benchmarks and tests that inspect it
+    return app

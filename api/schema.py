@@ -26,6 +26,7 @@ from api.circles.mutations import CircleMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error
+from api.execution import FastExecutionContext
 from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
@@ -141,5 +142,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             CheckInShared,
         ],
         extensions=_extensions(settings),
+        execution_context_class=FastExecutionContext,
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -70,46 +69,26 @@ def buckets(session: Any) -> dict[str, float]:
 
 
 async def main(out_dir: Path) -> None:
-    from bench.servers import app_env
-
-    os.environ.clear()
-    os.environ.update(app_env())
-
-    import httpx
-    from asgi_lifespan import LifespanManager
     from pyinstrument import Profiler
     from pyinstrument.renderers import ConsoleRenderer
 
-    from api.app import create_app
-    from bench import feed
+    from bench.inprocess import feed_client
 
-    rotation = feed.rotation()
-    app = create_app()
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+    async with feed_client() as (_app, one):
+        for i in range(WARMUP):
+            await one(i)
+        gc.collect()
+        started, cpu = time.perf_counter(), time.process_time()
+        for i in range(TIMED):
+            await one(i)
+        wall_ms = (time.perf_counter() - started) * 1000 / TIMED
+        cpu_ms = (time.process_time() - cpu) * 1000 / TIMED
 
-            async def one(i: int) -> None:
-                auth, body = rotation[i % len(rotation)]
-                headers = {"Authorization": auth, "Content-Type": "application/json"}
-                response = await client.post("/graphql", content=body, headers=headers)
-                if response.status_code != 200 or "errors" in response.json():
-                    raise RuntimeError(response.text[:300])
-
-            for i in range(WARMUP):
-                await one(i)
-            gc.collect()
-            started, cpu = time.perf_counter(), time.process_time()
-            for i in range(TIMED):
-                await one(i)
-            wall_ms = (time.perf_counter() - started) * 1000 / TIMED
-            cpu_ms = (time.process_time() - cpu) * 1000 / TIMED
-
-            profiler = Profiler(interval=0.0005, async_mode="enabled")
-            profiler.start()
-            for i in range(PROFILED):
-                await one(i)
-            profiler.stop()
+        profiler = Profiler(interval=0.0005, async_mode="enabled")
+        profiler.start()
+        for i in range(PROFILED):
+            await one(i)
+        profiler.stop()
 
     tree = profiler.output_text(unicode=False, color=False, show_all=False)
     flat = profiler.output(
