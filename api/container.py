@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
 from infra.auth.verifier import TokenVerifier
+from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
 from infra.settings import Settings
 
@@ -28,6 +29,15 @@ class Services:
     firebase_app: Any = None
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
+    read_engine: AsyncEngine = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.read_engine = reads_engine(self.engine)
+
+    def reads(self) -> AsyncConnection:
+        """A pooled connection for reads (``async with services.reads() as conn``):
+        no transaction of its own, see ``infra.db.engine.reads_engine``."""
+        return self.read_engine.connect()
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, publisher=self.bus)

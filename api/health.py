@@ -31,7 +31,7 @@ async def _timed(check: Awaitable[str]) -> str:
 
 
 async def _database(services: Services) -> tuple[str, str]:
-    async with services.engine.connect() as conn:
+    async with services.reads() as conn:
         await conn.execute(text("SELECT 1"))
         try:
             result = await conn.execute(text("SELECT version_num FROM alembic_version"))

@@ -28,8 +28,8 @@ def forget(loader: DataLoader[Any, Any], key: Any) -> None:
 class MemberByIdLoader(DataLoader[UUID, Member | None]):
     def __init__(self, services: Services) -> None:
         async def load(ids: Sequence[UUID]) -> list[Member | None]:
-            async with services.session_factory() as session:
-                found = await member_reads.by_ids(session, ids)
+            async with services.reads() as conn:
+                found = await member_reads.by_ids(conn, ids)
             return [found.get(i) for i in ids]
 
         super().__init__(load_fn=load)
@@ -38,8 +38,8 @@ class MemberByIdLoader(DataLoader[UUID, Member | None]):
 class MemberByUidLoader(DataLoader[str, Member | None]):
     def __init__(self, services: Services) -> None:
         async def load(uids: Sequence[str]) -> list[Member | None]:
-            async with services.session_factory() as session:
-                found = await member_reads.by_uids(session, uids)
+            async with services.reads() as conn:
+                found = await member_reads.by_uids(conn, uids)
             return [found.get(u) for u in uids]
 
         super().__init__(load_fn=load)
@@ -54,7 +54,7 @@ class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
     def __init__(self, context: Context) -> None:
         async def load(ids: Sequence[UUID]) -> list[CirclePair | None]:
             viewer = await context.member_or_none()
-            async with context.services.engine.connect() as conn:
+            async with context.services.reads() as conn:
                 found = await circle_reads.circles_with_viewer(
                     conn, ids, viewer.id if viewer else None
                 )

@@ -48,7 +48,7 @@ async def own_check_ins(
     size = page_size(first)
     viewer = await info.context.member()
     start, end = _aware(start, "from"), _aware(end, "to")
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         found = await reads.own_page(
             conn, viewer.id, size, decode_cursor("check-in", after), start, end
         )
@@ -92,7 +92,7 @@ async def shared_check_ins(
 ) -> Connection[SharedCheckInType]:
     size = page_size(first)
     viewer = await info.context.member()
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         rows = await reads.shared_page(
             conn, circle_id, size, decode_cursor("shared-check-in", after)
         )

@@ -124,7 +124,7 @@ async def resolve_check_ins(info: strawberry.Info, ids: list[UUID]) -> list[Chec
     viewer = await info.context.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         found = await reads.own_by_ids(conn, ids, viewer.id)
     return [CheckInType.build(found[i]) if i in found else None for i in ids]
 

@@ -40,7 +40,7 @@ class CircleQueries:
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)
-        async with info.context.services.engine.connect() as conn:
+        async with info.context.services.reads() as conn:
             pairs = await circle_reads.discover(
                 conn,
                 viewer.id,
@@ -60,7 +60,7 @@ class CircleQueries:
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)
-        async with info.context.services.engine.connect() as conn:
+        async with info.context.services.reads() as conn:
             pairs = await circle_reads.mine(
                 conn, viewer.id, size, decode_cursor("my-circle", after)
             )

@@ -101,12 +101,11 @@ class CircleType(Node):
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can read its posts.")
         size = page_size(first)
-        async with info.context.services.engine.connect() as conn:
-            rows = await feed.posts_page(
-                conn, self.raw_id, size, decode_cursor("post", after), with_counts=True
-            )
-        page = rows[:size]
-        posts = await assemble_posts(info, page)
+        viewer = await info.context.member()
+        async with info.context.services.reads() as conn:
+            rows = await feed.posts_page(conn, self.raw_id, size, decode_cursor("post", after))
+            page = rows[:size]
+            posts = await assemble_posts(info, conn, viewer.id, page)
         keys = [(r["created_at"], r["id"]) for r in page]
         return connection("post", posts, keys, len(rows) > size)
 
@@ -165,7 +164,7 @@ async def _memberships(
     size = page_size(first)
     viewer = await info.context.member()
     kind = f"membership-{status.value.lower()}"
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         rows = await circle_reads.memberships_page(
             conn, circle_id, status, size, decode_cursor(kind, after)
         )

@@ -115,7 +115,7 @@ class NotificationMutations:
             )
 
         marked, errors = await attempt(run)
-        async with ctx.services.engine.connect() as conn:
+        async with ctx.services.reads() as conn:
             unread = await reads.unread_count(conn, viewer.id)
         return MarkNotificationsReadPayload(
             marked_count=marked or 0, unread_notification_count=unread, user_errors=errors

@@ -16,7 +16,7 @@ async def own_notifications(
 ) -> Connection[NotificationType]:
     size = page_size(first)
     viewer = await info.context.member()
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         found = await reads.inbox_page(conn, viewer.id, size, decode_cursor("notification", after))
     page = found[:size]
     items = [NotificationType.build(n) for n in page]
@@ -26,7 +26,7 @@ async def own_notifications(
 
 async def own_unread_count(info: strawberry.Info) -> int:
     viewer = await info.context.member()
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         return await reads.unread_count(conn, viewer.id)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
 from api.members.types import MemberType
@@ -107,24 +108,24 @@ def latest_replies_wanted(info: strawberry.Info) -> int:
 
 
 async def assemble_posts(
-    info: strawberry.Info, rows: Sequence[Mapping[str, Any]]
+    info: strawberry.Info,
+    conn: AsyncConnection,
+    viewer_id: UUID,
+    rows: Sequence[Mapping[str, Any]],
 ) -> list[PostType]:
     """Posts with reactions and (when asked for) latest replies: 1 + 1 statements."""
-    ctx = info.context
-    viewer = await ctx.member()
     n = latest_replies_wanted(info)
-    async with ctx.services.engine.connect() as conn:
-        post_ids = [row["id"] for row in rows]
-        replies = await feed.latest_replies(conn, post_ids, n) if n and post_ids else {}
-        reply_ids = [r["id"] for rs in replies.values() for r in rs]
-        tallies = await feed.reactions(conn, post_ids + reply_ids, viewer.id) if rows else {}
+    post_ids = [row["id"] for row in rows]
+    replies = await feed.latest_replies(conn, post_ids, n) if n and post_ids else {}
+    reply_ids = [r["id"] for rs in replies.values() for r in rs]
+    tallies = await feed.reactions(conn, post_ids + reply_ids, viewer_id) if rows else {}
     return [
         build_post(
             row,
-            viewer.id,
+            viewer_id,
             tallies.get(row["id"], EMPTY),
             [
-                build_reply(r, viewer.id, tallies.get(r["id"], EMPTY))
+                build_reply(r, viewer_id, tallies.get(r["id"], EMPTY))
                 for r in replies.get(row["id"], [])
             ]
             if n
@@ -134,27 +135,25 @@ async def assemble_posts(
     ]
 
 
-async def readable_circles(info: strawberry.Info, circle_ids: Sequence[UUID]) -> set[UUID]:
+async def _readable(
+    conn: AsyncConnection, viewer_id: UUID, circle_ids: Sequence[UUID]
+) -> set[UUID]:
     """The circles among these where the viewer is an ACTIVE member."""
-    ctx = info.context
-    viewer = await ctx.member()
-    async with ctx.services.engine.connect() as conn:
-        memberships = await memberships_of(conn, viewer.id, circle_ids)
+    memberships = await memberships_of(conn, viewer_id, circle_ids)
     return {cid for cid, m in memberships.items() if m.is_active}
 
 
 @register_node("Post")
 async def resolve_posts(info: strawberry.Info, ids: list[UUID]) -> list[PostType | None]:
     ctx = info.context
-    if await ctx.member_or_none() is None:
+    viewer = await ctx.member_or_none()
+    if viewer is None:
         return [None] * len(ids)
-    async with ctx.services.engine.connect() as conn:
-        rows = await feed.posts_by_ids(conn, ids, with_counts=True)
-    allowed = await readable_circles(info, [r["circle_id"] for r in rows])
-    posts = {
-        p.raw_id: p
-        for p in await assemble_posts(info, [r for r in rows if r["circle_id"] in allowed])
-    }
+    async with ctx.services.reads() as conn:
+        rows = await feed.posts_by_ids(conn, ids)
+        allowed = await _readable(conn, viewer.id, [r["circle_id"] for r in rows])
+        readable = [r for r in rows if r["circle_id"] in allowed]
+        posts = {p.raw_id: p for p in await assemble_posts(info, conn, viewer.id, readable)}
     return [posts.get(i) for i in ids]
 
 
@@ -164,22 +163,19 @@ async def resolve_replies(info: strawberry.Info, ids: list[UUID]) -> list[ReplyT
     viewer = await ctx.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    async with ctx.services.engine.connect() as conn:
-        rows = await feed.replies_by_ids(conn, ids)
+    async with ctx.services.reads() as conn:
+        found = await feed.replies_by_ids(conn, ids)
+        allowed = await _readable(conn, viewer.id, [r["circle_id"] for r in found])
+        rows = [r for r in found if r["circle_id"] in allowed]
         tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
-    allowed = await readable_circles(info, [r["circle_id"] for r in rows])
-    replies = {
-        r["id"]: build_reply(r, viewer.id, tallies.get(r["id"], EMPTY))
-        for r in rows
-        if r["circle_id"] in allowed
-    }
+    replies = {r["id"]: build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in rows}
     return [replies.get(i) for i in ids]
 
 
 async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> list[ReplyType]:
     ctx = info.context
     viewer = await ctx.member()
-    async with ctx.services.engine.connect() as conn:
+    async with ctx.services.reads() as conn:
         rows = (await feed.latest_replies(conn, [post.raw_id], n)).get(post.raw_id, [])
         tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
     return [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in rows]
@@ -191,7 +187,7 @@ async def replies_connection(
     ctx = info.context
     viewer = await ctx.member()
     size = page_size(first)
-    async with ctx.services.engine.connect() as conn:
+    async with ctx.services.reads() as conn:
         rows = await feed.replies_page(conn, post.raw_id, size, decode_cursor("reply", after))
         tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
     page = rows[:size]

@@ -25,7 +25,7 @@ class ActivityUpdate:
 
 
 async def _update(info: strawberry.Info, viewer_id: UUID, event: Event | None) -> ActivityUpdate:
-    async with info.context.services.engine.connect() as conn:
+    async with info.context.services.reads() as conn:
         notification = None
         if event is not None and event.kind is EventKind.NOTIFICATION_CREATED and event.subject_id:
             found = await reads.own_by_ids(conn, [event.subject_id], viewer_id)

@@ -43,14 +43,14 @@ class SnapshotCache:
 
 
 async def post_snapshot(services: Services, post_id: UUID) -> tuple[Any, list[Any]]:
-    async with services.engine.connect() as conn:
-        rows = await feed.posts_by_ids(conn, [post_id], with_counts=True)
+    async with services.reads() as conn:
+        rows = await feed.posts_by_ids(conn, [post_id])
         reactions = await feed.reaction_rows(conn, [post_id])
     return (rows[0] if rows else None), reactions
 
 
 async def reply_snapshot(services: Services, reply_id: UUID) -> tuple[Any, list[Any]]:
-    async with services.engine.connect() as conn:
+    async with services.reads() as conn:
         rows = await feed.replies_by_ids(conn, [reply_id])
         reactions = await feed.reaction_rows(conn, [reply_id])
     return (rows[0] if rows else None), reactions
@@ -58,7 +58,7 @@ async def reply_snapshot(services: Services, reply_id: UUID) -> tuple[Any, list[
 
 async def reactions_snapshot(services: Services, target_id: UUID) -> tuple[bool, list[Any]]:
     """Whether the target is a post (else a reply), and its reactions."""
-    async with services.engine.connect() as conn:
+    async with services.reads() as conn:
         is_post = (
             await conn.execute(select(post_table.c.id).where(post_table.c.id == target_id))
         ).first()
@@ -66,7 +66,7 @@ async def reactions_snapshot(services: Services, target_id: UUID) -> tuple[bool,
 
 
 async def member_snapshot(services: Services, circle_id: UUID, member_id: UUID) -> tuple[Any, int]:
-    async with services.engine.connect() as conn:
+    async with services.reads() as conn:
         member = (
             (await conn.execute(select(member_table).where(member_table.c.id == member_id)))
             .mappings()
@@ -81,5 +81,5 @@ async def member_snapshot(services: Services, circle_id: UUID, member_id: UUID) 
 
 
 async def shared_check_in_snapshot(services: Services, circle_id: UUID, check_in_id: UUID) -> Any:
-    async with services.engine.connect() as conn:
+    async with services.reads() as conn:
         return await check_in_reads.shared_one(conn, circle_id, check_in_id)

@@ -28,7 +28,25 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(READS):
+        return  # statement-level snapshots, and readers never take the write lock
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+READS = "hearth_reads"
+
+
+def reads_engine(engine: AsyncEngine) -> AsyncEngine:
+    """The same pool, for reads that need no transaction of their own.
+
+    Every statement still sees one consistent snapshot (as it does in a READ
+    COMMITTED transaction). On PostgreSQL this is autocommit, which saves the
+    BEGIN and ROLLBACK round trips of each checkout; on SQLite it skips
+    ``BEGIN IMMEDIATE``, so readers never wait for the write lock.
+    """
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT", **{READS: True})
+    return engine.execution_options(**{READS: True})
 
 
 def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.circles.model import Circle, Membership, MembershipStatus, Topic, Visibility
 from infra.db.mapping import to_circle, to_membership
+from infra.db.reads.statements import ids_in, param, per_dialect, unique
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
 
@@ -27,7 +28,7 @@ _VIEWER_COLUMNS = (
 )
 
 
-def _with_viewer(viewer_id: UUID | None) -> Any:
+def _with_viewer(viewer_id: Any) -> Any:
     on = and_(_M.c.circle_id == circle_table.c.id, _M.c.member_id == viewer_id)
     return select(circle_table, *_VIEWER_COLUMNS).select_from(circle_table.outerjoin(_M, on))
 
@@ -39,11 +40,19 @@ def _split(row: Any) -> tuple[Circle, Membership | None]:
     return to_circle(row), membership
 
 
+_CIRCLES_WITH_VIEWER = per_dialect(
+    lambda pg: _with_viewer(param("viewer_id", _M.c.member_id)).where(
+        ids_in(circle_table.c.id, "ids", pg)
+    )
+)
+
+
 async def circles_with_viewer(
     conn: AsyncConnection, ids: Sequence[UUID], viewer_id: UUID | None
 ) -> dict[UUID, tuple[Circle, Membership | None]]:
-    query = _with_viewer(viewer_id).where(circle_table.c.id.in_(list(set(ids))))
-    pairs = [_split(row) for row in (await conn.execute(query)).mappings().all()]
+    params = {"ids": unique(ids), "viewer_id": viewer_id}
+    rows = (await conn.execute(_CIRCLES_WITH_VIEWER(conn), params)).mappings()
+    pairs = [_split(row) for row in rows]
     return {circle.id: (circle, membership) for circle, membership in pairs}
 
 
@@ -115,9 +124,17 @@ async def memberships_page(
     return (await conn.execute(query)).mappings().all()
 
 
+_MEMBERSHIPS_OF = per_dialect(
+    lambda pg: select(membership_table).where(
+        membership_table.c.member_id == param("member_id", membership_table.c.member_id),
+        ids_in(membership_table.c.circle_id, "ids", pg),
+    )
+)
+
+
 async def memberships_of(
     conn: AsyncConnection, member_id: UUID, circle_ids: Sequence[UUID]
 ) -> dict[UUID, Membership]:
-    m = membership_table
-    query = select(m).where(m.c.member_id == member_id, m.c.circle_id.in_(list(set(circle_ids))))
-    return {row["circle_id"]: to_membership(row) for row in (await conn.execute(query)).mappings()}
+    params = {"member_id": member_id, "ids": unique(circle_ids)}
+    rows = (await conn.execute(_MEMBERSHIPS_OF(conn), params)).mappings()
+    return {row["circle_id"]: to_membership(row) for row in rows}

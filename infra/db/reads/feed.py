@@ -8,15 +8,16 @@ the latest replies of every post with their authors.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import case, func, select, tuple_
+from sqlalchemy import bindparam, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.db.reads.statements import ids_in, param, per_dialect, unique
 from infra.db.tables.members import member_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
@@ -46,56 +47,90 @@ def _reply_count() -> Any:
     )
 
 
-async def posts_page(
-    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None, *, with_counts: bool
-) -> Sequence[Any]:
-    """Up to ``first + 1`` posts, newest first, joined with their authors."""
+def _keyset(table: Any) -> Any:
+    """The ``after`` cursor's (created_at, id), typed like the columns."""
+    return tuple_(param("after_at", table.c.created_at), param("after_id", table.c.id))
+
+
+def _posts() -> Any:
     p = post_table
-    columns: list[Any] = [p, *_AUTHOR_COLUMNS]
-    if with_counts:
-        columns.append(_reply_count())
-    query = select(*columns).join(member_table, member_table.c.id == p.c.author_id)
-    query = query.where(p.c.circle_id == circle_id)
+    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count()]
+    return select(*columns).join(member_table, member_table.c.id == p.c.author_id)
+
+
+def _page_statements(
+    table: Any, parent: str, newest_first: bool, base: Callable[[], Any]
+) -> dict[bool, Callable[[AsyncConnection], Any]]:
+    """Keyset-paged children of one parent, without and with an ``after`` cursor."""
+
+    def build(after: bool) -> Callable[[bool], Any]:
+        def statement(_postgresql: bool) -> Any:
+            t = table
+            query = base().where(t.c[parent] == param(parent, t.c[parent]))
+            key = tuple_(t.c.created_at, t.c.id)
+            if after:
+                query = query.where(key < _keyset(t) if newest_first else key > _keyset(t))
+            order = (t.c.created_at, t.c.id)
+            if newest_first:
+                order = (t.c.created_at.desc(), t.c.id.desc())
+            return query.order_by(*order).limit(bindparam("limit"))
+
+        return statement
+
+    return {False: per_dialect(build(False)), True: per_dialect(build(True))}
+
+
+async def _page(
+    conn: AsyncConnection,
+    statements: dict[bool, Callable[[AsyncConnection], Any]],
+    params: dict[str, Any],
+    first: int,
+    after: Keyset | None,
+) -> Sequence[Any]:
+    params["limit"] = first + 1
     if after is not None:
-        query = query.where(tuple_(p.c.created_at, p.c.id) < tuple_(*after))
-    query = query.order_by(p.c.created_at.desc(), p.c.id.desc()).limit(first + 1)
-    return (await conn.execute(query)).mappings().all()
+        params["after_at"], params["after_id"] = after
+    return (await conn.execute(statements[after is not None](conn), params)).mappings().all()
 
 
-async def posts_by_ids(
-    conn: AsyncConnection, ids: Sequence[UUID], *, with_counts: bool
+_POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
+
+
+async def posts_page(
+    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None
 ) -> Sequence[Any]:
-    p = post_table
-    columns: list[Any] = [p, *_AUTHOR_COLUMNS]
-    if with_counts:
-        columns.append(_reply_count())
-    query = select(*columns).join(member_table, member_table.c.id == p.c.author_id)
-    return (await conn.execute(query.where(p.c.id.in_(list(set(ids)))))).mappings().all()
+    """Up to ``first + 1`` posts, newest first, with authors and reply counts."""
+    return await _page(conn, _POSTS_PAGE, {"circle_id": circle_id}, first, after)
 
 
-async def reply_counts(conn: AsyncConnection, post_ids: Sequence[UUID]) -> dict[UUID, int]:
-    r = reply_table
-    query = (
-        select(r.c.post_id, func.count())
-        .where(r.c.post_id.in_(list(set(post_ids))), r.c.removed_at.is_(None))
-        .group_by(r.c.post_id)
+_POSTS_BY_IDS = per_dialect(lambda pg: _posts().where(ids_in(post_table.c.id, "ids", pg)))
+
+
+async def posts_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
+    query = _POSTS_BY_IDS(conn)
+    return (await conn.execute(query, {"ids": unique(ids)})).mappings().all()
+
+
+def _reactions(pg: bool) -> Any:
+    t = reaction_table
+    mine: Any = func.sum(case((t.c.member_id == param("viewer_id", t.c.member_id), 1), else_=0))
+    return (
+        select(t.c.target_id, t.c.kind, func.count(), mine)
+        .where(ids_in(t.c.target_id, "ids", pg))
+        .group_by(t.c.target_id, t.c.kind)
     )
-    return {row[0]: row[1] for row in (await conn.execute(query)).all()}
+
+
+_REACTIONS = per_dialect(_reactions)
 
 
 async def reactions(
     conn: AsyncConnection, target_ids: Sequence[UUID], viewer_id: UUID | None
 ) -> dict[UUID, ReactionTally]:
     """Counts per kind for each target, and which kinds the viewer added."""
-    t = reaction_table
-    mine: Any = func.sum(case((t.c.member_id == viewer_id, 1), else_=0))
-    query = (
-        select(t.c.target_id, t.c.kind, func.count(), mine)
-        .where(t.c.target_id.in_(list(set(target_ids))))
-        .group_by(t.c.target_id, t.c.kind)
-    )
+    params = {"ids": unique(target_ids), "viewer_id": viewer_id}
     tallies: dict[UUID, ReactionTally] = defaultdict(lambda: ReactionTally({}, []))
-    for target_id, kind, count, viewer_count in (await conn.execute(query)).all():
+    for target_id, kind, count, viewer_count in await conn.execute(_REACTIONS(conn), params):
         tally = tallies[target_id]
         tally.counts[kind] = count
         if viewer_count:
@@ -103,10 +138,7 @@ async def reactions(
     return tallies
 
 
-async def latest_replies(
-    conn: AsyncConnection, post_ids: Sequence[UUID], n: int
-) -> dict[UUID, list[Any]]:
-    """The ``n`` newest visible replies of each post, newest first, with authors."""
+def _latest_replies(pg: bool) -> Any:
     r = reply_table
     rank: Any = (
         func.row_number()
@@ -116,47 +148,64 @@ async def latest_replies(
     inner = (
         select(r, *_AUTHOR_COLUMNS, rank)
         .join(member_table, member_table.c.id == r.c.author_id)
-        .where(r.c.post_id.in_(list(set(post_ids))), r.c.removed_at.is_(None))
+        .where(ids_in(r.c.post_id, "ids", pg), r.c.removed_at.is_(None))
         .subquery()
     )
-    query = select(inner).where(inner.c.rank <= n).order_by(inner.c.post_id, inner.c.rank)
+    return (
+        select(inner).where(inner.c.rank <= bindparam("n")).order_by(inner.c.post_id, inner.c.rank)
+    )
+
+
+_LATEST_REPLIES = per_dialect(_latest_replies)
+
+
+async def latest_replies(
+    conn: AsyncConnection, post_ids: Sequence[UUID], n: int
+) -> dict[UUID, list[Any]]:
+    """The ``n`` newest visible replies of each post, newest first, with authors."""
+    params = {"ids": unique(post_ids), "n": n}
     grouped: dict[UUID, list[Any]] = defaultdict(list)
-    for row in (await conn.execute(query)).mappings().all():
+    for row in (await conn.execute(_LATEST_REPLIES(conn), params)).mappings():
         grouped[row["post_id"]].append(row)
     return grouped
+
+
+def _replies() -> Any:
+    r = reply_table
+    return select(r, *_AUTHOR_COLUMNS).join(member_table, member_table.c.id == r.c.author_id)
+
+
+_REPLIES_PAGE = _page_statements(reply_table, "post_id", False, _replies)
 
 
 async def replies_page(
     conn: AsyncConnection, post_id: UUID, first: int, after: Keyset | None
 ) -> Sequence[Any]:
     """Up to ``first + 1`` replies of one post, oldest first (tombstones included)."""
-    r = reply_table
-    query = (
-        select(r, *_AUTHOR_COLUMNS)
-        .join(member_table, member_table.c.id == r.c.author_id)
-        .where(r.c.post_id == post_id)
-    )
-    if after is not None:
-        query = query.where(tuple_(r.c.created_at, r.c.id) > tuple_(*after))
-    query = query.order_by(r.c.created_at, r.c.id).limit(first + 1)
-    return (await conn.execute(query)).mappings().all()
+    return await _page(conn, _REPLIES_PAGE, {"post_id": post_id}, first, after)
+
+
+_REPLIES_BY_IDS = per_dialect(lambda pg: _replies().where(ids_in(reply_table.c.id, "ids", pg)))
 
 
 async def replies_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
-    r = reply_table
-    query = select(r, *_AUTHOR_COLUMNS).join(member_table, member_table.c.id == r.c.author_id)
-    return (await conn.execute(query.where(r.c.id.in_(list(set(ids)))))).mappings().all()
+    query = _REPLIES_BY_IDS(conn)
+    return (await conn.execute(query, {"ids": unique(ids)})).mappings().all()
+
+
+_REACTION_ROWS = per_dialect(
+    lambda pg: select(
+        reaction_table.c.target_id, reaction_table.c.member_id, reaction_table.c.kind
+    ).where(ids_in(reaction_table.c.target_id, "ids", pg))
+)
 
 
 async def reaction_rows(
     conn: AsyncConnection, target_ids: Sequence[UUID]
 ) -> list[tuple[UUID, UUID, str]]:
     """Every (target, member, kind) of these targets: one read serves many viewers."""
-    t = reaction_table
-    query = select(t.c.target_id, t.c.member_id, t.c.kind).where(
-        t.c.target_id.in_(list(set(target_ids)))
-    )
-    return [(row[0], row[1], row[2]) for row in (await conn.execute(query)).all()]
+    rows = await conn.execute(_REACTION_ROWS(conn), {"ids": unique(target_ids)})
+    return [(row[0], row[1], row[2]) for row in rows]
 
 
 def tally_for(

@@ -6,20 +6,24 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.members.model import Member
+from infra.db.reads.statements import ids_in, per_dialect, unique
 from infra.db.repositories.members import member_from_mapping
 from infra.db.tables.members import member_table
 
+_BY_IDS = per_dialect(lambda pg: select(member_table).where(ids_in(member_table.c.id, "ids", pg)))
+_BY_UIDS = per_dialect(
+    lambda pg: select(member_table).where(ids_in(member_table.c.firebase_uid, "uids", pg))
+)
 
-async def by_ids(session: AsyncSession, ids: Sequence[UUID]) -> dict[UUID, Member]:
-    query = select(member_table).where(member_table.c.id.in_(list(set(ids))))
-    rows = (await session.execute(query)).mappings().all()
+
+async def by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Member]:
+    rows = (await conn.execute(_BY_IDS(conn), {"ids": unique(ids)})).mappings()
     return {row["id"]: member_from_mapping(row) for row in rows}
 
 
-async def by_uids(session: AsyncSession, uids: Sequence[str]) -> dict[str, Member]:
-    query = select(member_table).where(member_table.c.firebase_uid.in_(list(set(uids))))
-    rows = (await session.execute(query)).mappings().all()
+async def by_uids(conn: AsyncConnection, uids: Sequence[str]) -> dict[str, Member]:
+    rows = (await conn.execute(_BY_UIDS(conn), {"uids": unique(uids)})).mappings()
     return {row["firebase_uid"]: member_from_mapping(row) for row in rows}
