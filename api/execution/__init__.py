@@ -35,10 +35,21 @@ from collections.abc import Awaitable
 from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLOutputType, Undefined
+from graphql.execution.executor import to_nodes
+from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, gather_with_cancel
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from api.execution.plans import SLOW, UNPLANNED, LeafPlan, ObjectPlan, plan_field, plans_of
+from api.execution.plans import (
+    SLOW,
+    UNPLANNED,
+    LeafPlan,
+    ObjectPlan,
+    Plan,
+    ResolverPlan,
+    plan_field,
+    plans_of,
+)
 
 __all__ = ["FastExecutionContext"]
 
@@ -49,8 +60,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
-        self._fast = manager is None or not manager.middlewares
-        if self._fast:
+        self._enabled = manager is None or not manager.middlewares
+        if self._enabled:
             # Strawberry always passes a manager; an empty one still wraps every
             # resolver lookup on graphql-core's own path.
             self.middleware_manager = None
@@ -64,7 +75,7 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         position_context: Any,
     ) -> Any:
         """graphql-core's ``execute_fields``, with plain fields completed in place."""
-        if not self._fast:
+        if not self._enabled:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -77,14 +88,11 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
                 plan = plans.get(node.name.value, UNPLANNED)
                 if plan is UNPLANNED:
                     plan = plans[node.name.value] = plan_field(parent_type, node.name.value)
-                result: Any = SLOW
-                if plan is not None and not node.arguments:
-                    if type(plan) is LeafPlan:
-                        result = plan.complete(source_value)
-                    else:
-                        result = self._object_field(
-                            plan, parent_type, source_value, path, response_name, details
-                        )
+                result = SLOW
+                if plan is not None:
+                    result = self._fast(
+                        plan, parent_type, source_value, path, response_name, details
+                    )
                 if result is SLOW:
                     field_path = Path(path, response_name, parent_type.name)
                     result = self.execute_field(
@@ -103,6 +111,25 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return results
         return self._gather_fields(results, pending)
 
+    def _fast(
+        self,
+        plan: Plan,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        path: Path | None,
+        response_name: str,
+        details: Any,
+    ) -> Any:
+        """The field completed by its plan, or ``SLOW`` for graphql-core's own path."""
+        if isinstance(plan, LeafPlan):
+            return plan.complete(source)
+        if isinstance(plan, ResolverPlan):
+            return self._resolved(plan, parent_type, source, path, response_name, details)
+        value = plan.prepare(source)
+        if value is None or value is SLOW:
+            return value
+        return self._objects(plan, parent_type, path, response_name, details, value)
+
     async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> Any:
         if len(pending) == 1:
             results[pending[0]] = await results[pending[0]]
@@ -111,19 +138,17 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             results.update(zip(pending, done, strict=True))
         return results
 
-    def _object_field(
+    def _objects(
         self,
         plan: ObjectPlan,
         parent_type: GraphQLObjectType,
-        source: Any,
         path: Path | None,
         response_name: str,
         details: Any,
+        value: Any,
     ) -> Any:
-        """An object (or list of objects) field completed like ``execute_field`` would."""
-        value = plan.prepare(source)
-        if value is None or value is SLOW:
-            return value
+        """An object (or list of objects) completed like ``execute_field`` would;
+        ``SLOW`` (before anything ran) when graphql-core must do it."""
         grouped, defers, _ = self.collect_subfields(plan.object_type, details)
         if defers:
             return SLOW
@@ -138,6 +163,73 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return None
         if self.is_awaitable(completed):
             return self._guarded(completed, plan.return_type, details, field_path)
+        return completed
+
+    def _resolved(
+        self,
+        plan: ResolverPlan,
+        parent_type: GraphQLObjectType,
+        source: Any,
+        path: Path | None,
+        response_name: str,
+        details: Any,
+    ) -> Any:
+        """A plain synchronous resolver's field: called with its arguments, then
+        completed by the fast path or, for anything unusual, by graphql-core."""
+        field_def = plan.field_def
+        try:
+            args = get_argument_values(
+                field_def,
+                details[0].node,
+                self.variable_values,
+                details[0].fragment_variable_values,
+                self.hide_suggestions,
+            )
+            value = plan.call(source, **{plan.python_names[k]: v for k, v in args.items()})
+        except Exception as raw_error:
+            self.handle_field_error(
+                raw_error, field_def.type, details, Path(path, response_name, parent_type.name)
+            )
+            return None
+        if not self.is_awaitable(value):
+            result = plan.result
+            if isinstance(result, LeafPlan):
+                completed = result.complete_value(value)
+            else:
+                checked = result.check(value)
+                completed = checked
+                if checked is not None and checked is not SLOW:
+                    completed = self._objects(
+                        result, parent_type, path, response_name, details, checked
+                    )
+            if completed is not SLOW:
+                return completed
+        return self._complete_regularly(plan, parent_type, path, response_name, details, value)
+
+    def _complete_regularly(
+        self,
+        plan: ResolverPlan,
+        parent_type: GraphQLObjectType,
+        path: Path | None,
+        response_name: str,
+        details: Any,
+        value: Any,
+    ) -> Any:
+        """graphql-core's completion of an already resolved value (as ``execute_field``)."""
+        field_def = plan.field_def
+        field_path = Path(path, response_name, parent_type.name)
+        info = self.build_resolve_info(field_def, to_nodes(details), parent_type, field_path)
+        if self.is_awaitable(value):
+            return self.complete_awaitable_value(
+                field_def.type, details, info, field_path, value, None
+            )
+        try:
+            completed = self.complete_value(field_def.type, details, info, field_path, value, None)
+        except Exception as raw_error:
+            self.handle_field_error(raw_error, field_def.type, details, field_path)
+            return None
+        if self.is_awaitable(completed):
+            return self._guarded(completed, field_def.type, details, field_path)
         return completed
 
     def _object_list(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLField,
     GraphQLObjectType,
     GraphQLOutputType,
     Undefined,
@@ -14,6 +15,8 @@ from graphql import (
     is_list_type,
     is_non_null_type,
     is_object_type,
+    is_scalar_type,
+    is_specified_scalar_type,
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
@@ -41,10 +44,14 @@ class LeafPlan:
     def complete(self, source: Any) -> Any:
         """The field's completed value, or ``SLOW``."""
         value = _read(source, self.attr)
+        return value if value is SLOW else self.complete_value(value)
+
+    def complete_value(self, value: Any) -> Any:
+        """A resolved value, completed; or ``SLOW``."""
         if value is None:
             return SLOW if self.non_null else None
-        if value is SLOW or not self.is_list:
-            return value if value is SLOW else self._coerce(value, self.non_null)
+        if not self.is_list:
+            return self._coerce(value, self.non_null)
         if not isinstance(value, list | tuple):
             return SLOW
         out = []
@@ -85,10 +92,12 @@ class ObjectPlan:
     def prepare(self, source: Any) -> Any:
         """The value to complete (None for a null), or ``SLOW``."""
         value = _read(source, self.attr)
+        return value if value is SLOW else self.check(value)
+
+    def check(self, value: Any) -> Any:
+        """A resolved value, when the fast path can complete it; else ``SLOW``."""
         if value is None:
             return SLOW if self.non_null else None
-        if value is SLOW:
-            return SLOW
         if not self.is_list:
             return value if self.accepts(value) else SLOW
         if not isinstance(value, list | tuple):
@@ -101,35 +110,77 @@ class ObjectPlan:
         return value
 
 
-Plan = LeafPlan | ObjectPlan
+@dataclass(frozen=True, slots=True)
+class ResolverPlan:
+    """A synchronous resolver that takes only ``self`` and built-in scalar arguments:
+    called directly (no ``Info``, no argument conversion), its value completed by
+    ``result`` (or by graphql-core when ``result`` cannot)."""
+
+    call: Callable[..., Any]
+    field_def: GraphQLField
+    python_names: dict[str, str]  # GraphQL argument name -> Python parameter
+    result: LeafPlan | ObjectPlan
 
 
-def _unwrap(type_: GraphQLOutputType) -> tuple[Any, bool]:
+Plan = LeafPlan | ObjectPlan | ResolverPlan
+
+
+def _unwrap(type_: Any) -> tuple[Any, bool]:
     if is_non_null_type(type_):
         return type_.of_type, True
     return type_, False
 
 
 def plan_field(parent_type: GraphQLObjectType, field_name: str) -> Plan | None:
-    """A plan when the field is a plain attribute the fast path can complete."""
+    """A plan when the fast path can complete the field (see ``api.execution``)."""
     field_def = parent_type.fields.get(field_name)
-    if field_def is None or field_def.args:
-        return None
-    if not getattr(field_def.resolve, "_is_default", False):
+    if field_def is None:
         return None
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if definition is None or getattr(definition, "default_resolver", None) is not getattr:
+    if definition is None or definition.extensions:
         return None
-    attr = definition.python_name
-    type_, non_null = _unwrap(field_def.type)
+    if definition.base_resolver is not None:
+        return _resolver_plan(field_def, definition.base_resolver)
+    if field_def.args or not getattr(field_def.resolve, "_is_default", False):
+        return None
+    if getattr(definition, "default_resolver", None) is not getattr:
+        return None
+    return _value_plan(field_def.type, definition.python_name)
+
+
+def _value_plan(declared: GraphQLOutputType, attr: str) -> LeafPlan | ObjectPlan | None:
+    type_, non_null = _unwrap(declared)
     item_type = type_.of_type if is_list_type(type_) else None
     named, item_non_null = _unwrap(item_type) if item_type is not None else (type_, False)
     is_list = item_type is not None
     if is_leaf_type(named):
         return LeafPlan(attr, named.coerce_output_value, non_null, is_list, item_non_null)
     if is_object_type(named):
-        return ObjectPlan(attr, named, field_def.type, item_type, non_null, is_list, item_non_null)
+        return ObjectPlan(attr, named, declared, item_type, non_null, is_list, item_non_null)
     return None
+
+
+def _resolver_plan(field_def: GraphQLField, resolver: Any) -> ResolverPlan | None:
+    reserved = (resolver.info_parameter, resolver.root_parameter, resolver.parent_parameter)
+    if resolver.is_async or resolver.self_parameter is None or any(reserved):
+        return None
+    names = {}
+    for name, argument in field_def.args.items():
+        strawberry_argument = (argument.extensions or {}).get(
+            GraphQLCoreConverter.DEFINITION_BACKREF
+        )
+        named, _ = _unwrap(argument.type)
+        if (
+            strawberry_argument is None
+            or getattr(strawberry_argument, "is_maybe", False)
+            or not (is_scalar_type(named) and is_specified_scalar_type(named))
+        ):
+            return None  # Strawberry would convert it; leave that to Strawberry
+        names[name] = strawberry_argument.python_name
+    result = _value_plan(field_def.type, "")
+    if result is None:
+        return None
+    return ResolverPlan(resolver.wrapped_func, field_def, names, result)
 
 
 def plans_of(parent_type: GraphQLObjectType) -> dict[str, Plan | None]:

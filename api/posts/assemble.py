@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -119,20 +120,19 @@ async def assemble_posts(
     replies = await feed.latest_replies(conn, post_ids, n) if n and post_ids else {}
     reply_ids = [r["id"] for rs in replies.values() for r in rs]
     tallies = await feed.reactions(conn, post_ids + reply_ids, viewer_id) if rows else {}
-    return [
-        build_post(
-            row,
-            viewer_id,
-            tallies.get(row["id"], EMPTY),
-            [
+    posts = []
+    for row in rows:
+        prefetched = None
+        if n:
+            prefetched = [
                 build_reply(r, viewer_id, tallies.get(r["id"], EMPTY))
                 for r in replies.get(row["id"], [])
             ]
-            if n
-            else None,
-        )
-        for row in rows
-    ]
+        post = build_post(row, viewer_id, tallies.get(row["id"], EMPTY), prefetched)
+        if prefetched is None:  # not asked for here; a fragment elsewhere could still ask
+            post.replies_loader = partial(latest_replies_for, info, post)
+        posts.append(post)
+    return posts
 
 
 async def _readable(

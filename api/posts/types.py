@@ -8,6 +8,7 @@ tells the author it is theirs.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
@@ -84,6 +85,8 @@ class PostType(Node):
     )
     viewer_reactions: list[ReactionKind] = strawberry.field(description="Kinds the viewer sent.")
     prefetched_replies: strawberry.Private[list[ReplyType] | None] = None
+    # Loads them when they were not prefetched (a post built outside a feed page).
+    replies_loader: strawberry.Private[Callable[[int], Awaitable[list[ReplyType]]] | None] = None
     raw_id: strawberry.Private[UUID]
     circle_id: strawberry.Private[UUID]
 
@@ -93,16 +96,16 @@ class PostType(Node):
     )
     def latest_replies(
         self,
-        info: strawberry.Info,
         first: Annotated[int, strawberry.argument(description="How many, 1 to 10.")] = 3,
     ) -> list[ReplyType]:
-        # Synchronous on the hot path (a feed page prefetched them); otherwise the
-        # returned coroutine is awaited by the executor.
+        # Synchronous and without Info, so the fast execution path calls it
+        # directly on a feed page, where the replies were prefetched.
+        n = min(max(first, 1), 10)
         if self.prefetched_replies is not None:
-            return self.prefetched_replies[:first]
-        from api.posts.assemble import latest_replies_for
-
-        return latest_replies_for(info, self, min(max(first, 1), 10))  # type: ignore[return-value]
+            return self.prefetched_replies[:n]
+        if self.replies_loader is None:
+            raise RuntimeError("a post was built without its replies or a way to load them")
+        return self.replies_loader(n)  # type: ignore[return-value]  # awaited by the executor
 
     @strawberry.field(description="All replies, oldest first, removed ones as tombstones.")
     async def replies(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
+from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -19,7 +20,13 @@ from api.checkins.queries import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id
-from api.posts.assemble import build_post, build_reply, reaction_counts, viewer_kinds
+from api.posts.assemble import (
+    build_post,
+    build_reply,
+    latest_replies_for,
+    reaction_counts,
+    viewer_kinds,
+)
 from api.realtime import snapshots
 from api.realtime import types as t
 from domain.circles.model import can_read
@@ -48,6 +55,7 @@ async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t
     if row is None:
         return None
     post = build_post(row, viewer_id, feed.tally_for(reactions, subject, viewer_id), None)
+    post.replies_loader = partial(latest_replies_for, info, post)
     kind = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}.get(
         event.kind, t.PostRemoved
     )
