@@ -81,11 +81,52 @@ def summary(runs: list[load.Run]) -> dict[str, object]:
     return out
 
 
+def run_configuration(workers: int, script: Path, args: argparse.Namespace) -> dict[str, object]:
+    """Both servers with ``workers`` uvicorn processes each, measured in alternation
+    (raw, app, app, raw, ...) while both stay up, so that the machine's speed,
+    which drifts on a shared VM, weighs on both alike."""
+    print(f"\n== {workers} uvicorn worker(s) per server ==", flush=True)
+    runs: list[load.Run] = []
+    running = {name: servers.start(name, RESULTS, workers) for name in ("raw", "app")}
+    try:
+        for round_ in range(1, args.rounds + 1):
+            for name in ("raw", "app") if round_ % 2 else ("app", "raw"):
+                run = load.measure(
+                    running[name],
+                    script,
+                    round_,
+                    warmup=args.warmup,
+                    seconds=args.duration,
+                    connections=args.connections,
+                )
+                runs.append(run)
+                print(f"round {round_} {name}: {load.describe(run)}", flush=True)
+    finally:
+        for server in running.values():
+            server.stop()
+    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s (after {args.warmup} s warm-up)")
+    print(table(runs))
+    result = summary(runs)
+    print(f"\nmedians: raw {result['raw']}\n         app {result['app']}")
+    print(
+        f"ratio app/raw req/s with {workers} worker(s): {result['ratio_app_over_raw_median']} "
+        f"(per round {result['ratio_app_over_raw_per_round']}; "
+        "perf-anchors STRAWBERRY/RAW 0.060, target for issue 3: 0.25)"
+    )
+    return {"runs": [load.as_dict(r) for r in runs], "summary": result}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--duration", type=int, default=15, help="measured seconds per run")
-    parser.add_argument("--warmup", type=int, default=5, help="wrk warm-up seconds per run")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10, help="measured seconds per run")
+    parser.add_argument("--warmup", type=int, default=3, help="wrk warm-up seconds per run")
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[1, 2],
+        help="uvicorn worker processes per server, one configuration each (default 1,2)",
+    )
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
@@ -97,7 +138,7 @@ def main() -> int:
 
     db = asyncio.run(database.prepare())
 
-    app, raw = servers.start("app", RESULTS), servers.start("raw", RESULTS)
+    app, raw = servers.start("app", RESULTS, 1), servers.start("raw", RESULTS, 1)
     try:
         checked = asyncio.run(check.check(app.url, raw.url))
     finally:
@@ -106,39 +147,7 @@ def main() -> int:
     print(f"equivalence: OK {checked}")
 
     script = load.write_script(RESULTS / "feed.lua")
-    runs: list[load.Run] = []
-    for round_ in range(1, args.rounds + 1):
-        for name in ("raw", "app"):
-            server = servers.start(name, RESULTS)
-            try:
-                run = load.measure(
-                    server,
-                    script,
-                    round_,
-                    warmup=args.warmup,
-                    seconds=args.duration,
-                    connections=args.connections,
-                )
-            finally:
-                server.stop()
-            runs.append(run)
-            print(
-                f"round {round_} {name}: {run.req_s:.1f} req/s, p50 {run.p50_ms:.1f} ms, "
-                f"p99 {run.p99_ms:.1f} ms, errors {run.errors}, "
-                f"server CPU {run.server_cpu_ms_per_req:.2f} ms/req, "
-                f"PG CPU {run.pg_cpu_ms_per_req:.2f} ms/req, RSS {run.rss_mib:.0f} MiB",
-                flush=True,
-            )
-
-    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s (after {args.warmup} s warm-up)")
-    print(table(runs))
-    result = summary(runs)
-    print(f"\nmedians: raw {result['raw']}\n         app {result['app']}")
-    print(
-        f"ratio app/raw req/s: {result['ratio_app_over_raw_median']} "
-        f"(per round {result['ratio_app_over_raw_per_round']}; "
-        "perf-anchors STRAWBERRY/RAW 0.060, target for issue 3: 0.25)"
-    )
+    configurations = {workers: run_configuration(workers, script, args) for workers in args.workers}
 
     profile: dict[str, object] = {}
     if not args.no_profile:
@@ -162,8 +171,7 @@ def main() -> int:
         "database": db,
         "equivalence": checked,
         "settings": vars(args),
-        "runs": [load.as_dict(r) for r in runs],
-        "summary": result,
+        "configurations": configurations,
         "profile": profile,
     }
     (RESULTS / f"bench-{stamp}.json").write_text(json.dumps(record, indent=1))

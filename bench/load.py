@@ -114,6 +114,7 @@ def measure(
     server: Server, script: Path, round_: int, *, warmup: int, seconds: int, connections: int
 ) -> Run:
     wrk(server, script, warmup, connections)
+    time.sleep(1)  # let the server finish the warm-up's last requests before measuring
     calib = calibrate()
     cpu_before, pg_before = cpu_seconds(server.process.pid)
     machine_before = cpu_times()
@@ -138,6 +139,15 @@ def measure(
         calib_ms=calib,
         busy_pct=round(100 * (total - machine[3] - machine[4]) / total, 1),
         steal_pct=round(100 * machine[7] / total, 1),
+    )
+
+
+def describe(run: Run) -> str:
+    return (
+        f"{run.req_s:.1f} req/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, "
+        f"errors {run.errors}, server CPU {run.server_cpu_ms_per_req:.2f} ms/req, "
+        f"PG CPU {run.pg_cpu_ms_per_req:.2f} ms/req, RSS {run.rss_mib:.0f} MiB, "
+        f"calib {run.calib_ms} ms"
     )
 
 

@@ -22,7 +22,7 @@ TIMED = 100
 
 # Outermost frame (function, path fragment) -> bucket: everything below it counts there.
 OUTER = [
-    ("validate", "graphql/validation/validate.py", "GraphQL validation (not cached, see docs)"),
+    ("validate", "graphql/validation/validate.py", "GraphQL validation (cache misses only)"),
     ("parse", "graphql/language/parser.py", "GraphQL parsing"),
     ("execute", "sqlalchemy/ext/asyncio/", "SQL: SQLAlchemy compile + asyncpg + waiting on PG"),
     ("connect", "sqlalchemy/ext/asyncio/", "SQL: pool checkout/checkin"),
@@ -32,8 +32,9 @@ OUTER = [
 ]
 # Otherwise a frame's own time goes by where its code lives.
 BY_PATH = [
-    ("graphql/", "GraphQL execution (graphql-core + Strawberry)"),
-    ("strawberry/", "GraphQL execution (graphql-core + Strawberry)"),
+    ("/api/execution/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
+    ("graphql/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
+    ("strawberry/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
     ("sqlalchemy/", "SQL: SQLAlchemy compile + asyncpg + waiting on PG"),
     ("asyncpg/", "SQL: SQLAlchemy compile + asyncpg + waiting on PG"),
     ("/api/", "app resolvers and builders (api/, infra/)"),

@@ -60,7 +60,7 @@ class Server:
                 self.process.wait()
 
 
-def start(name: str, log_dir: Path) -> Server:
+def start(name: str, log_dir: Path, workers: int = 1) -> Server:
     """``app``: the real Hearth app; ``raw``: bench/raw_app.py. Waits for a 200 feed."""
     port = free_port()
     if name == "app":
@@ -68,7 +68,7 @@ def start(name: str, log_dir: Path) -> Server:
     else:
         target, env = "bench.raw_app:create_app", {**os.environ, "BENCH_DSN": DSN}
     command = [sys.executable, "-m", "uvicorn", target, "--factory", *UVICORN]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers)]
     log = (log_dir / f"server-{name}.log").open("ab")
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
     server = Server(name, process, port)

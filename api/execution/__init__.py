@@ -61,6 +61,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         super().__init__(*args, **kwargs)
         manager = self.middleware_manager
         self._enabled = manager is None or not manager.middlewares
+        self._step_cache: dict[tuple[GraphQLObjectType, int], tuple[Any, list[Any]]] = {}
+        self._argument_cache: dict[int, dict[str, Any]] = {}
         if self._enabled:
             # Strawberry always passes a manager; an empty one still wraps every
             # resolver lookup on graphql-core's own path.
@@ -79,20 +81,28 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
-        plans = plans_of(parent_type)
         results: dict[str, Any] = {}
         pending: list[str] = []
         try:
-            for response_name, details in grouped_field_set.items():
-                node = details[0].node
-                plan = plans.get(node.name.value, UNPLANNED)
-                if plan is UNPLANNED:
-                    plan = plans[node.name.value] = plan_field(parent_type, node.name.value)
-                result = SLOW
-                if plan is not None:
+            for response_name, details, plan, leaf in self._steps(parent_type, grouped_field_set):
+                if leaf is not None:  # the commonest case, inlined: a plain scalar
+                    try:
+                        value = getattr(source_value, leaf.attr)
+                    except Exception:
+                        value = SLOW
+                    else:
+                        if type(value) is not leaf.as_is:
+                            value = leaf.complete_value(value)
+                    if value is not SLOW:
+                        results[response_name] = value
+                        continue
+                    result = SLOW
+                elif plan is not None:
                     result = self._fast(
                         plan, parent_type, source_value, path, response_name, details
                     )
+                else:
+                    result = SLOW
                 if result is SLOW:
                     field_path = Path(path, response_name, parent_type.name)
                     result = self.execute_field(
@@ -110,6 +120,26 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if not pending:
             return results
         return self._gather_fields(results, pending)
+
+    def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
+        """(response name, field details, plan) per field: worked out once per
+        selection set and request (the 20 posts of a page share one)."""
+        key = (parent_type, id(grouped_field_set))
+        cached = self._step_cache.get(key)
+        if cached is not None:
+            return cached[1]
+        plans = plans_of(parent_type)
+        steps = []
+        for response_name, details in grouped_field_set.items():
+            name = details[0].node.name.value
+            plan = plans.get(name, UNPLANNED)
+            if plan is UNPLANNED:
+                plan = plans[name] = plan_field(parent_type, name)
+            leaf = plan if isinstance(plan, LeafPlan) and not plan.is_list else None
+            steps.append((response_name, details, plan, leaf))
+        # The set itself is kept so its id cannot be reused while this lives.
+        self._step_cache[key] = (grouped_field_set, steps)
+        return steps
 
     def _fast(
         self,
@@ -178,14 +208,8 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         completed by the fast path or, for anything unusual, by graphql-core."""
         field_def = plan.field_def
         try:
-            args = get_argument_values(
-                field_def,
-                details[0].node,
-                self.variable_values,
-                details[0].fragment_variable_values,
-                self.hide_suggestions,
-            )
-            value = plan.call(source, **{plan.python_names[k]: v for k, v in args.items()})
+            kwargs = self._arguments(plan, details)
+            value = plan.call(source, **kwargs)
         except Exception as raw_error:
             self.handle_field_error(
                 raw_error, field_def.type, details, Path(path, response_name, parent_type.name)
@@ -205,6 +229,24 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             if completed is not SLOW:
                 return completed
         return self._complete_regularly(plan, parent_type, path, response_name, details, value)
+
+    def _arguments(self, plan: ResolverPlan, details: Any) -> dict[str, Any]:
+        """The resolver's keyword arguments: the same for every object that shares
+        this selection (the variables are fixed for the request), so worked out once."""
+        cached = self._argument_cache.get(id(details))
+        if cached is not None:
+            return cached
+        args = get_argument_values(
+            plan.field_def,
+            details[0].node,
+            self.variable_values,
+            details[0].fragment_variable_values,
+            self.hide_suggestions,
+        )
+        kwargs = {plan.python_names[k]: v for k, v in args.items()}
+        # ``details`` lives in the step cache as long as this context does.
+        self._argument_cache[id(details)] = kwargs
+        return kwargs
 
     def _complete_regularly(
         self,

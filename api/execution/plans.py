@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    GraphQLBoolean,
     GraphQLField,
+    GraphQLID,
     GraphQLObjectType,
     GraphQLOutputType,
+    GraphQLString,
     Undefined,
     is_leaf_type,
     is_list_type,
@@ -40,11 +43,19 @@ class LeafPlan:
     non_null: bool
     is_list: bool
     item_non_null: bool
+    # Values of exactly this type are their own output (a str for String and ID,
+    # a bool for Boolean: graphql-core's coercion returns them unchanged).
+    as_is: type | None = None
 
     def complete(self, source: Any) -> Any:
         """The field's completed value, or ``SLOW``."""
-        value = _read(source, self.attr)
-        return value if value is SLOW else self.complete_value(value)
+        try:
+            value = getattr(source, self.attr)
+        except Exception:
+            return SLOW
+        if type(value) is self.as_is and not self.is_list:
+            return value
+        return self.complete_value(value)
 
     def complete_value(self, value: Any) -> Any:
         """A resolved value, completed; or ``SLOW``."""
@@ -63,6 +74,8 @@ class LeafPlan:
         return out
 
     def _coerce(self, value: Any, required: bool) -> Any:
+        if type(value) is self.as_is:
+            return value
         try:
             coerced = self.coerce(value)
         except Exception:
@@ -70,6 +83,9 @@ class LeafPlan:
         if coerced is None or coerced is Undefined:
             return SLOW if required else None
         return coerced
+
+
+_AS_IS = {GraphQLString.name: str, GraphQLID.name: str, GraphQLBoolean.name: bool}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +170,8 @@ def _value_plan(declared: GraphQLOutputType, attr: str) -> LeafPlan | ObjectPlan
     named, item_non_null = _unwrap(item_type) if item_type is not None else (type_, False)
     is_list = item_type is not None
     if is_leaf_type(named):
-        return LeafPlan(attr, named.coerce_output_value, non_null, is_list, item_non_null)
+        as_is = _AS_IS.get(named.name) if is_specified_scalar_type(named) else None
+        return LeafPlan(attr, named.coerce_output_value, non_null, is_list, item_non_null, as_is)
     if is_object_type(named):
         return ObjectPlan(attr, named, declared, item_type, non_null, is_list, item_non_null)
     return None

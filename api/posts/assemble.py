@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 from uuid import UUID
 
@@ -29,8 +29,15 @@ def viewer_kinds(tally: feed.ReactionTally) -> list[ReactionKind]:
     return [k for k in KINDS if k.value in tally.mine]
 
 
+@lru_cache(maxsize=2048)
+def _count(kind: ReactionKind, count: int) -> ReactionCount:
+    # Read-only once built, so every post with 2 hugs can share one object.
+    return ReactionCount(kind=kind, count=count)
+
+
 def reaction_counts(tally: feed.ReactionTally) -> list[ReactionCount]:
-    return [ReactionCount(kind=k, count=tally.counts.get(k.value, 0)) for k in KINDS]
+    counts = tally.counts
+    return [_count(k, counts.get(k.value, 0)) for k in KINDS]
 
 
 def _author(row: Mapping[str, Any], viewer_id: UUID) -> MemberType | None:

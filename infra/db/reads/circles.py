@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.circles.model import Circle, Membership, MembershipStatus, Topic, Visibility
 from infra.db.mapping import to_circle, to_membership
-from infra.db.reads.statements import ids_in, param, per_dialect, unique
+from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
 
@@ -36,7 +36,9 @@ def _with_viewer(viewer_id: Any) -> Any:
 def _split(row: Any) -> tuple[Circle, Membership | None]:
     membership = None
     if row["vm_circle_id"] is not None:
-        membership = to_membership({k[3:]: row[k] for k in row if k.startswith("vm_")})
+        # keys(): iterating an asyncpg Record yields its values, not its keys
+        names = [k for k in row.keys() if k.startswith("vm_")]  # noqa: SIM118
+        membership = to_membership({k[3:]: row[k] for k in names})
     return to_circle(row), membership
 
 
@@ -51,7 +53,7 @@ async def circles_with_viewer(
     conn: AsyncConnection, ids: Sequence[UUID], viewer_id: UUID | None
 ) -> dict[UUID, tuple[Circle, Membership | None]]:
     params = {"ids": unique(ids), "viewer_id": viewer_id}
-    rows = (await conn.execute(_CIRCLES_WITH_VIEWER(conn), params)).mappings()
+    rows = await fetch(conn, _CIRCLES_WITH_VIEWER(conn), params)
     pairs = [_split(row) for row in rows]
     return {circle.id: (circle, membership) for circle, membership in pairs}
 
@@ -136,5 +138,5 @@ async def memberships_of(
     conn: AsyncConnection, member_id: UUID, circle_ids: Sequence[UUID]
 ) -> dict[UUID, Membership]:
     params = {"member_id": member_id, "ids": unique(circle_ids)}
-    rows = (await conn.execute(_MEMBERSHIPS_OF(conn), params)).mappings()
+    rows = await fetch(conn, _MEMBERSHIPS_OF(conn), params)
     return {row["circle_id"]: to_membership(row) for row in rows}

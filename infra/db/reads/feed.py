@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from infra.db.reads.statements import ids_in, param, per_dialect, unique
+from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
 from infra.db.tables.members import member_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
@@ -90,7 +90,7 @@ async def _page(
     params["limit"] = first + 1
     if after is not None:
         params["after_at"], params["after_id"] = after
-    return (await conn.execute(statements[after is not None](conn), params)).mappings().all()
+    return await fetch(conn, statements[after is not None](conn), params)
 
 
 _POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
@@ -107,8 +107,7 @@ _POSTS_BY_IDS = per_dialect(lambda pg: _posts().where(ids_in(post_table.c.id, "i
 
 
 async def posts_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
-    query = _POSTS_BY_IDS(conn)
-    return (await conn.execute(query, {"ids": unique(ids)})).mappings().all()
+    return await fetch(conn, _POSTS_BY_IDS(conn), {"ids": unique(ids)})
 
 
 def _reactions(pg: bool) -> Any:
@@ -130,7 +129,8 @@ async def reactions(
     """Counts per kind for each target, and which kinds the viewer added."""
     params = {"ids": unique(target_ids), "viewer_id": viewer_id}
     tallies: dict[UUID, ReactionTally] = defaultdict(lambda: ReactionTally({}, []))
-    for target_id, kind, count, viewer_count in await conn.execute(_REACTIONS(conn), params):
+    rows = await fetch(conn, _REACTIONS(conn), params, tuples=True)
+    for target_id, kind, count, viewer_count in rows:
         tally = tallies[target_id]
         tally.counts[kind] = count
         if viewer_count:
@@ -165,7 +165,7 @@ async def latest_replies(
     """The ``n`` newest visible replies of each post, newest first, with authors."""
     params = {"ids": unique(post_ids), "n": n}
     grouped: dict[UUID, list[Any]] = defaultdict(list)
-    for row in (await conn.execute(_LATEST_REPLIES(conn), params)).mappings():
+    for row in await fetch(conn, _LATEST_REPLIES(conn), params):
         grouped[row["post_id"]].append(row)
     return grouped
 
@@ -189,8 +189,7 @@ _REPLIES_BY_IDS = per_dialect(lambda pg: _replies().where(ids_in(reply_table.c.i
 
 
 async def replies_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
-    query = _REPLIES_BY_IDS(conn)
-    return (await conn.execute(query, {"ids": unique(ids)})).mappings().all()
+    return await fetch(conn, _REPLIES_BY_IDS(conn), {"ids": unique(ids)})
 
 
 _REACTION_ROWS = per_dialect(
@@ -204,7 +203,7 @@ async def reaction_rows(
     conn: AsyncConnection, target_ids: Sequence[UUID]
 ) -> list[tuple[UUID, UUID, str]]:
     """Every (target, member, kind) of these targets: one read serves many viewers."""
-    rows = await conn.execute(_REACTION_ROWS(conn), {"ids": unique(target_ids)})
+    rows = await fetch(conn, _REACTION_ROWS(conn), {"ids": unique(target_ids)}, tuples=True)
     return [(row[0], row[1], row[2]) for row in rows]
 
 

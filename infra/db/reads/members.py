@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.members.model import Member
-from infra.db.reads.statements import ids_in, per_dialect, unique
+from infra.db.reads.statements import fetch, ids_in, per_dialect, unique
 from infra.db.repositories.members import member_from_mapping
 from infra.db.tables.members import member_table
 
@@ -20,10 +20,10 @@ _BY_UIDS = per_dialect(
 
 
 async def by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Member]:
-    rows = (await conn.execute(_BY_IDS(conn), {"ids": unique(ids)})).mappings()
+    rows = await fetch(conn, _BY_IDS(conn), {"ids": unique(ids)})
     return {row["id"]: member_from_mapping(row) for row in rows}
 
 
 async def by_uids(conn: AsyncConnection, uids: Sequence[str]) -> dict[str, Member]:
-    rows = (await conn.execute(_BY_UIDS(conn), {"uids": unique(uids)})).mappings()
+    rows = await fetch(conn, _BY_UIDS(conn), {"uids": unique(uids)})
     return {row["firebase_uid"]: member_from_mapping(row) for row in rows}
