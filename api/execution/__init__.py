@@ -9,7 +9,7 @@ dispatch. A feed page has ~1,000 such fields, and they were half its CPU.
 ``FastExecutionContext`` keeps graphql-core's executor for everything except
 fields that Strawberry resolves with its default attribute getter (no resolver,
 no permission classes, no field extensions) and that take no arguments
-(``api.execution.plans``):
+(``api.execution.plans``; objects are completed by ``api.execution.objects``):
 
 - scalars, enums and lists of them are read with ``getattr`` and coerced with the
   type's own ``coerce_output_value``: the value graphql-core would produce;
@@ -31,20 +31,18 @@ graphql-core's own executor on the real schema.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLOutputType, Undefined
+from graphql import GraphQLObjectType, Undefined
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from api.execution.objects import ObjectCompletion
 from api.execution.plans import (
     SLOW,
     UNPLANNED,
     LeafPlan,
-    ObjectPlan,
     Plan,
     ResolverPlan,
     plan_field,
@@ -54,7 +52,7 @@ from api.execution.plans import (
 __all__ = ["FastExecutionContext"]
 
 
-class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
+class FastExecutionContext(ObjectCompletion):
     """Strawberry's execution context with the plain-field fast path."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,33 +166,6 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
             results.update(zip(pending, done, strict=True))
         return results
 
-    def _objects(
-        self,
-        plan: ObjectPlan,
-        parent_type: GraphQLObjectType,
-        path: Path | None,
-        response_name: str,
-        details: Any,
-        value: Any,
-    ) -> Any:
-        """An object (or list of objects) completed like ``execute_field`` would;
-        ``SLOW`` (before anything ran) when graphql-core must do it."""
-        grouped, defers, _ = self.collect_subfields(plan.object_type, details)
-        if defers:
-            return SLOW
-        field_path = Path(path, response_name, parent_type.name)
-        try:
-            if plan.is_list:
-                completed = self._object_list(plan, grouped, details, field_path, value)
-            else:
-                completed = self.execute_fields(plan.object_type, value, field_path, grouped, None)
-        except Exception as raw_error:
-            self.handle_field_error(raw_error, plan.return_type, details, field_path)
-            return None
-        if self.is_awaitable(completed):
-            return self._guarded(completed, plan.return_type, details, field_path)
-        return completed
-
     def _resolved(
         self,
         plan: ResolverPlan,
@@ -273,49 +244,3 @@ class FastExecutionContext(StrawberryGraphQLCoreExecutionContext):
         if self.is_awaitable(completed):
             return self._guarded(completed, field_def.type, details, field_path)
         return completed
-
-    def _object_list(
-        self, plan: ObjectPlan, grouped: Any, details: Any, path: Path, items: Any
-    ) -> Any:
-        """Each item's sub-selection; an item's error nulls the item (or the list)."""
-        item_type = plan.item_type
-        assert item_type is not None
-        out: list[Any] = []
-        pending: list[int] = []
-        for index, item in enumerate(items):
-            if item is None:
-                out.append(None)
-                continue
-            item_path = Path(path, index, None)
-            try:
-                completed = self.execute_fields(plan.object_type, item, item_path, grouped, None)
-            except Exception as raw_error:
-                try:
-                    self.handle_field_error(raw_error, item_type, details, item_path)
-                except Exception:
-                    if pending:
-                        self.settle_in_background([out[i] for i in pending])
-                    raise
-                completed = None
-            if self.is_awaitable(completed):
-                completed = self._guarded(completed, item_type, details, item_path)
-                pending.append(index)
-            out.append(completed)
-        if not pending:
-            return out
-        return self._gather_items(out, pending)
-
-    async def _gather_items(self, out: list[Any], pending: list[int]) -> list[Any]:
-        done = await gather_with_cancel(*(out[i] for i in pending))
-        for index, value in zip(pending, done, strict=True):
-            out[index] = value
-        return out
-
-    async def _guarded(
-        self, completed: Awaitable[Any], type_: GraphQLOutputType, details: Any, path: Path
-    ) -> Any:
-        try:
-            return await completed
-        except Exception as raw_error:
-            self.handle_field_error(raw_error, type_, details, path)
-            return None
