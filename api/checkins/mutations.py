@@ -8,17 +8,16 @@ from uuid import UUID
 
 import strawberry
 
-from api.checkins.types import (
+from api.checkins.inputs import (
     CheckInInput,
     CheckInPayload,
-    CheckInReminderType,
-    CheckInType,
     DeleteCheckInInput,
     DeleteCheckInPayload,
     EditCheckInInput,
     SetCheckInReminderInput,
     SetCheckInReminderPayload,
 )
+from api.checkins.types import CheckInReminderType, CheckInType
 from api.mutation_support import attempt, global_id
 from api.node import to_global_id
 from domain.checkins import services as checkins

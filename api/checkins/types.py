@@ -14,7 +14,6 @@ from uuid import UUID
 import strawberry
 
 from api.enums import described_enum
-from api.errors import UserError
 from api.node import Node, register_node, to_global_id
 from domain.checkins.insights import Insights
 from domain.checkins.model import MOOD_LABELS, CheckIn, CheckInReminder, Emotion
@@ -24,8 +23,7 @@ if TYPE_CHECKING:
     from api.circles.types import CircleType
     from api.members.types import MemberType
 
-_ERRORS = "Why the input was refused."
-_MOOD = "How the member felt, 1 to 5: 1 Very low, 2 Low, 3 Okay, 4 Good, 5 Very good."
+MOOD_DESCRIPTION = "How the member felt, 1 to 5: 1 Very low, 2 Low, 3 Okay, 4 Good, 5 Very good."
 _MOOD_LABEL = 'The mood in words: "Very low", "Low", "Okay", "Good" or "Very good".'
 
 EmotionEnum = described_enum(
@@ -79,7 +77,7 @@ InsightsPeriodEnum = described_enum(
     "gives null to anyone else); circles see only `SharedCheckIn`, without the note.",
 )
 class CheckInType(Node):
-    mood: int = strawberry.field(description=_MOOD)
+    mood: int = strawberry.field(description=MOOD_DESCRIPTION)
     mood_label: str = strawberry.field(description=_MOOD_LABEL)
     emotions: list[Emotion] = strawberry.field(description="The emotions named, in order chosen.")
     note: str | None = strawberry.field(
@@ -138,7 +136,7 @@ class SharedCheckInType:
     sharer: Annotated[MemberType, strawberry.lazy("api.members.types")] = strawberry.field(
         description="Who checked in (their public profile and pseudonym)."
     )
-    mood: int = strawberry.field(description=_MOOD)
+    mood: int = strawberry.field(description=MOOD_DESCRIPTION)
     mood_label: str = strawberry.field(description=_MOOD_LABEL)
     emotions: list[Emotion] = strawberry.field(description="The emotions they named.")
     checked_in_at: datetime = strawberry.field(description="When they checked in.")
@@ -233,78 +231,3 @@ class CheckInReminderType:
             timezone=schedule.timezone,
             next_reminder_at=reminder.next_fire_at if schedule.enabled else None,
         )
-
-
-@strawberry.input(description="How you feel right now.")
-class CheckInInput:
-    mood: int = strawberry.field(description=_MOOD)
-    emotions: list[Emotion] = strawberry.field(
-        default_factory=list, description="Up to 10 emotions; repeats are ignored."
-    )
-    note: str | None = strawberry.field(
-        default=None, description="A private note, at most 2,000 characters. Never shared."
-    )
-    share_with_circle_ids: list[strawberry.ID] = strawberry.field(
-        default_factory=list,
-        description="Circles (you are an active member of, at most 10) to share the mood and "
-        "emotions with. The note is never shared.",
-    )
-
-
-@strawberry.input(description="Changes to one of your check-ins, within 24 hours of making it.")
-class EditCheckInInput:
-    check_in_id: strawberry.ID = strawberry.field(description="The check-in.")
-    mood: int | None = strawberry.field(default=None, description="A new mood, 1 to 5.")
-    emotions: list[Emotion] | None = strawberry.field(
-        default=None, description="Replaces the emotions; omit to keep them."
-    )
-    note: str | None = strawberry.field(
-        default=None, description="Replaces the note; an empty string clears it."
-    )
-    share_with_circle_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None,
-        description="Replaces the circles it is shared with; an empty list stops sharing.",
-    )
-
-
-@strawberry.input(description="One of your check-ins.")
-class DeleteCheckInInput:
-    check_in_id: strawberry.ID = strawberry.field(description="The check-in.")
-
-
-@strawberry.input(description="Your check-in reminder settings, in your profile's timezone.")
-class SetCheckInReminderInput:
-    enabled: bool = strawberry.field(description="False turns reminders off.")
-    local_times: list[str] = strawberry.field(
-        default_factory=list,
-        description='Up to three 24-hour local times, "HH:MM" (e.g. "08:30"); at least one '
-        "when enabled.",
-    )
-    weekdays: list[int] = strawberry.field(
-        default_factory=list,
-        description="ISO weekdays, 1 Monday ... 7 Sunday; at least one when enabled.",
-    )
-
-
-@strawberry.type(description="The result of `checkIn` or `editCheckIn`.")
-class CheckInPayload:
-    check_in: CheckInType | None = strawberry.field(
-        description="The check-in after the change; null on user errors."
-    )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
-
-
-@strawberry.type(description="The result of `deleteCheckIn`.")
-class DeleteCheckInPayload:
-    deleted_check_in_id: strawberry.ID | None = strawberry.field(
-        description="The ID of the deleted check-in; null on user errors."
-    )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
-
-
-@strawberry.type(description="The result of `setCheckInReminder`.")
-class SetCheckInReminderPayload:
-    reminder: CheckInReminderType | None = strawberry.field(
-        description="The saved settings; null on user errors."
-    )
-    user_errors: list[UserError] = strawberry.field(description=_ERRORS)

@@ -43,11 +43,10 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import firebase_admin
 import requests
@@ -61,25 +60,9 @@ from domain.notifications.push import (
     PushResult,
     PushSender,
 )
+from infra.push.fcm_errors import to_result
 
 logger = logging.getLogger("hearth.push")
-
-_FCM_ERROR_TYPE = "type.googleapis.com/google.firebase.fcm.v1.FcmError"
-_BAD_REQUEST_TYPE = "type.googleapis.com/google.rpc.BadRequest"
-_TARGET_FIELDS = frozenset({"message.token", "message.fid"})
-_INVALID_TARGET_MESSAGE = re.compile(r"not a valid FCM registration token", re.IGNORECASE)
-
-_PRUNE_TYPES: tuple[type[Exception], ...] = (
-    messaging.UnregisteredError,
-    messaging.SenderIdMismatchError,
-)
-_RETRY_TYPES: tuple[type[Exception], ...] = (
-    messaging.QuotaExceededError,
-    exceptions.ResourceExhaustedError,
-    exceptions.UnavailableError,
-    exceptions.InternalError,
-    exceptions.DeadlineExceededError,
-)
 
 _ANDROID_PRIORITY = {PushPriority.HIGH: "high", PushPriority.NORMAL: "normal"}
 _APNS_PRIORITY = {PushPriority.HIGH: "10", PushPriority.NORMAL: "5"}
@@ -140,7 +123,7 @@ class FcmPushSender:
             )
             code = error.code if isinstance(error, exceptions.FirebaseError) else "SEND_FAILED"
             return [PushResult(PushOutcome.RETRY, error_code=code) for _ in chunk]
-        return [_to_result(response) for response in batch.responses]
+        return [to_result(response) for response in batch.responses]
 
     def _to_fcm_message(self, message: PushMessage) -> messaging.Message | None:
         """Build the firebase-admin message, or None if firebase-admin refuses to encode it.
@@ -197,76 +180,6 @@ class FcmPushSender:
             )
             return None
         return fcm_message
-
-
-def _to_result(response: messaging.SendResponse) -> PushResult:
-    if response.success:
-        return PushResult(PushOutcome.SENT, message_id=response.message_id)
-    error = response.exception
-    return PushResult(_classify(error), error_code=_error_code(error))
-
-
-def _classify(error: Exception | None) -> PushOutcome:
-    if isinstance(error, _PRUNE_TYPES):
-        return PushOutcome.PRUNE_DEVICE
-    if isinstance(error, exceptions.InvalidArgumentError):
-        return PushOutcome.PRUNE_DEVICE if _is_about_target(error) else PushOutcome.FAILED
-    if isinstance(error, _RETRY_TYPES):
-        return PushOutcome.RETRY
-    if isinstance(error, exceptions.UnknownError) and isinstance(
-        error.cause, requests.exceptions.RequestException
-    ):
-        return PushOutcome.RETRY  # a transport failure without an HTTP answer
-    return PushOutcome.FAILED
-
-
-def _is_about_target(error: exceptions.InvalidArgumentError) -> bool:
-    """True when a 400 INVALID_ARGUMENT is about the device identifier, not the payload."""
-    body = _error_body(error)
-    message = body.get("message")
-    if not isinstance(message, str):
-        message = str(error)
-    if _INVALID_TARGET_MESSAGE.search(message):
-        return True
-    for detail in _details(body):
-        if detail.get("@type") != _BAD_REQUEST_TYPE:
-            continue
-        violations = detail.get("fieldViolations")
-        if isinstance(violations, list) and any(
-            isinstance(v, dict) and v.get("field") in _TARGET_FIELDS for v in violations
-        ):
-            return True
-    return False
-
-
-def _error_code(error: Exception | None) -> str:
-    """FCM's own errorCode (UNREGISTERED, ...) if it sent one, else the platform code."""
-    if isinstance(error, exceptions.FirebaseError):
-        for detail in _details(_error_body(error)):
-            code = detail.get("errorCode")
-            if detail.get("@type") == _FCM_ERROR_TYPE and isinstance(code, str) and code:
-                return code
-        return str(error.code)
-    return "UNKNOWN"
-
-
-def _error_body(error: exceptions.FirebaseError) -> dict[str, Any]:
-    response = error.http_response
-    if response is None:
-        return {}
-    try:
-        parsed = response.json()
-    except ValueError:
-        return {}
-    body = parsed.get("error") if isinstance(parsed, dict) else None
-    return body if isinstance(body, dict) else {}
-
-
-def _details(body: dict[str, Any]) -> list[dict[str, Any]]:
-    details = body.get("details")
-    if not isinstance(details, list):
-        return []
-    return [d for d in details if isinstance(d, dict)]
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
