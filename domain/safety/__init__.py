@@ -1,0 +1,1 @@
+"""Safety: crisis signposting, risk detection on what members write, the safety team."""
