@@ -25,8 +25,8 @@ from api.checkins.types import CheckInType
 from api.circles.mutations import CircleMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
-from api.errors import TopLevelCode, should_mask_error
-from api.execution import FastExecutionContext
+from api.errors import TopLevelCode, should_mask_error, tag_unavailable
+from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
@@ -50,7 +50,7 @@ from api.realtime.types import (
     ReplyCreated,
 )
 from infra.metrics import GRAPHQL_ERRORS
-from infra.settings import Settings
+from infra.settings import ExecutorKind, Settings
 
 log = logging.getLogger("hearth.graphql")
 
@@ -89,6 +89,7 @@ class HearthSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         for error in errors:
+            tag_unavailable(error)  # logged once per outage by the database layer
             code = (error.extensions or {}).get("code") or (
                 "INTERNAL_SERVER_ERROR" if should_mask_error(error) else "BAD_REQUEST"
             )
@@ -142,6 +143,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             CheckInShared,
         ],
         extensions=_extensions(settings),
-        execution_context_class=FastExecutionContext,
+        execution_context_class=(
+            FastExecutionContext
+            if settings.hearth_executor is ExecutorKind.FAST
+            else HearthExecutionContext
+        ),
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
     )

@@ -31,6 +31,13 @@ class SignInMode(StrEnum):
     FIREBASE_AND_DEV = "firebase+dev"  # both; dev tokens never in production
 
 
+class ExecutorKind(StrEnum):
+    """Which GraphQL executor runs operations."""
+
+    FAST = "fast"  # graphql-core's, with the plain-field fast path (api/execution)
+    GRAPHQL_CORE = "graphql-core"  # graphql-core's own, unchanged
+
+
 class Settings(BaseSettings):
     """Hearth's configuration. Every field maps to an upper-case environment variable."""
 
@@ -62,6 +69,7 @@ class Settings(BaseSettings):
     hearth_worker_lease_seconds: float = 60.0
     hearth_worker_batch_size: int = 500
     hearth_worker_poll_seconds: float = 1.0
+    hearth_executor: ExecutorKind = ExecutorKind.FAST
 
     @property
     def is_production(self) -> bool:

@@ -38,6 +38,7 @@ from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
 from graphql.pyutils import Path, gather_with_cancel
 
+from api.execution.base import HearthExecutionContext
 from api.execution.objects import ObjectCompletion
 from api.execution.plans import (
     SLOW,
@@ -49,7 +50,7 @@ from api.execution.plans import (
     plans_of,
 )
 
-__all__ = ["FastExecutionContext"]
+__all__ = ["FastExecutionContext", "HearthExecutionContext"]
 
 
 class FastExecutionContext(ObjectCompletion):
@@ -65,6 +66,13 @@ class FastExecutionContext(ObjectCompletion):
             # Strawberry always passes a manager; an empty one still wraps every
             # resolver lookup on graphql-core's own path.
             self.middleware_manager = None
+
+    def forget_memos(self) -> None:
+        # Keyed by the identity of field lists that each event collects anew: shared
+        # with the subscription's executor they would grow with every event.
+        super().forget_memos()
+        self._step_cache = {}
+        self._argument_cache = {}
 
     def execute_fields(
         self,

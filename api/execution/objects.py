@@ -9,12 +9,12 @@ from typing import Any
 
 from graphql import GraphQLObjectType, GraphQLOutputType
 from graphql.pyutils import Path, gather_with_cancel
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from api.execution.base import HearthExecutionContext
 from api.execution.plans import SLOW, ObjectPlan
 
 
-class ObjectCompletion(StrawberryGraphQLCoreExecutionContext):
+class ObjectCompletion(HearthExecutionContext):
     """Sub-selections of objects a plan already read and checked."""
 
     def _objects(

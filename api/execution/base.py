@@ -1,0 +1,37 @@
+"""The execution context every Hearth schema uses, whichever executor is chosen.
+
+graphql-core 3.3 runs each subscription event on ``build_per_event_executor``: a
+*shallow copy* of the subscription's executor. The copy shares the executor's memo
+of collected sub-fields (``_relevant_sub_fields``), and each event collects its root
+fields anew, so every event added entries keyed by field lists that never recur:
+a long-lived subscription kept about 2 KiB per delivered event, forever (3.5 KiB
+with the fast path's own caches). Here each event's executor starts with empty
+memos, so what a subscription holds is bounded by its document, not by the number
+of events it has delivered (``tests/unit/test_subscription_memory.py``).
+
+This relies on one private attribute of graphql-core; ``pyproject.toml`` pins
+graphql-core exactly and ``tests/unit/test_library_pins.py`` fails loudly when the
+installed version or the attribute changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+GRAPHQL_CORE_VERSION = "3.3.2"  # the version these internals were checked against
+
+
+class HearthExecutionContext(StrawberryGraphQLCoreExecutionContext):
+    """graphql-core's executor, with per-event memos for subscriptions."""
+
+    def build_per_event_executor(self, payload: Any) -> Any:
+        executor = super().build_per_event_executor(payload)
+        assert isinstance(executor, HearthExecutionContext)  # a copy of self
+        executor.forget_memos()
+        return executor
+
+    def forget_memos(self) -> None:
+        """Start with empty per-operation caches (each event is its own execution)."""
+        self._relevant_sub_fields = {}
