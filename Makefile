@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema bench clean
+.PHONY: setup run worker test pytest lint format migrate schema bench soak clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -43,6 +43,11 @@ schema: setup
 
 bench: setup
 	$(UV) run python -m bench
+
+# A bounded run with live subscribers; fails when the server's RSS keeps growing
+# (SOAK_ARGS="--minutes 10 --subscribers 200" for the long one).
+soak: setup
+	$(UV) run python -m bench.soak $(SOAK_ARGS)
 
 clean:
 	rm -rf .tools .venv var .mypy_cache .ruff_cache

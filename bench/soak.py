@@ -1,0 +1,327 @@
+"""Soak: a bounded run of steady mixed load with live subscribers, watching the server's memory.
+
+Starts a real uvicorn server (SQLite in a temporary folder, or the PostgreSQL named by
+``DATABASE_URL``), onboards members into one circle, opens ``--subscribers``
+``circleActivity`` websockets, and sends a steady mix of feed reads, posts, replies
+and reactions at ``--rate`` requests per second for ``--minutes``. Every
+``--sample-seconds`` it prints the server's RSS; at the end it fits a line to the
+samples taken after ``--warm-up`` minutes and fails (exit 1) when RSS grows faster
+than ``--max-slope`` MiB per minute, when a request failed, or when a subscriber
+missed an event.
+
+    uv run python -m bench.soak [--minutes 5] [--subscribers 50] [--rate 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+from bench.realtime import _free_port, _rss_kib
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMBERS = 20
+ONBOARD = (
+    "mutation($name: String!) { completeOnboarding(input: {displayName: $name, "
+    'timezone: "Europe/London", region: "GB", confirmsAdult: true, '
+    'acceptedGuidelinesVersion: "2026-11"}) { userErrors { code } } }'
+)
+CREATE_CIRCLE = (
+    'mutation { createCircle(input: {name: "Soak circle", description: "A steady day", '
+    "topics: [LONELINESS], visibility: PUBLIC, capacity: 100}) { circle { id } userErrors { code } } }"
+)
+JOIN = "mutation($id: ID!) { joinCircle(input: {circleId: $id}) { userErrors { code } } }"
+FEED = (
+    "query($id: ID!) { node(id: $id) { ... on Circle { posts(first: 20) { edges { node { "
+    "id body isMine author { displayName } reactionCounts { kind count } "
+    "latestReplies { body } } } } } } }"
+)
+POST = (
+    "mutation($id: ID!, $body: String!) { createPost(input: {circleId: $id, body: $body}) "
+    "{ post { id } userErrors { code } } }"
+)
+REPLY = (
+    "mutation($id: ID!, $body: String!) { replyToPost(input: {postId: $id, body: $body}) "
+    "{ reply { id } userErrors { code } } }"
+)
+REACT = (
+    "mutation($id: ID!) { react(input: {targetId: $id, kind: HUG}) "
+    "{ target { id } userErrors { code } } }"
+)
+ACTIVITY = (
+    "subscription($id: ID!) { circleActivity(circleId: $id) { __typename committedAt "
+    "... on PostCreated { post { id body isMine author { displayName } } } "
+    "... on ReplyCreated { reply { id body } } "
+    "... on ReactionsChanged { targetId reactionCounts { kind count } viewerReactions } } }"
+)
+# Overrides that keep the soak about memory, not about the per-member limits.
+SERVER_ENV = {
+    "HEARTH_ENV": "development",
+    "HEARTH_SIGN_IN": "dev",
+    "HEARTH_LOG_LEVEL": "WARNING",
+    "HEARTH_EMBEDDED_WORKER": "true",
+    "HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER": "50",
+    "HEARTH_RATE_LIMITS": "off",
+}
+
+
+@dataclass
+class Figures:
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    events_expected: int = 0
+    received: list[int] = field(default_factory=list)
+    ended: list[str] = field(default_factory=list)  # subscriptions the server ended, and why
+
+    def record(self, kind: str, seconds: float, ok: bool) -> None:
+        self.latencies.setdefault(kind, []).append(seconds)
+        if not ok:
+            self.errors[kind] = self.errors.get(kind, 0) + 1
+
+
+def slope_mib_per_minute(samples: list[tuple[float, int]]) -> float:
+    """Least-squares slope of RSS (KiB) over time (s), in MiB per minute."""
+    if len(samples) < 2:
+        return 0.0
+    xs = [t for t, _ in samples]
+    ys = [kib / 1024 for _, kib in samples]
+    mx, my = statistics.fmean(xs), statistics.fmean(ys)
+    var = sum((x - mx) ** 2 for x in xs)
+    if var == 0:
+        return 0.0
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var * 60
+
+
+def _start_server(port: int, db_url: str, log: Path) -> subprocess.Popen[bytes]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
+    env.pop("REDIS_URL", None)
+    env.update(SERVER_ENV, DATABASE_URL=db_url)
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    out = log.open("ab")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+
+
+async def _gql(
+    http: httpx.AsyncClient, uid: str, query: str, variables: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    response = await http.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer dev:{uid}"},
+    )
+    body: dict[str, Any] = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{response.status_code}: {body}")
+    return body["data"]  # type: ignore[no-any-return]
+
+
+async def _subscriber(
+    base: str, uid: str, circle_id: str, index: int, figures: Figures, ready: asyncio.Event
+) -> None:
+    async with websockets.connect(
+        f"ws://{base}/graphql", subprotocols=["graphql-transport-ws"], max_queue=None
+    ) as ws:
+        await ws.send(
+            json.dumps({"type": "connection_init", "payload": {"authToken": f"dev:{uid}"}})
+        )
+        await ws.recv()
+        await ws.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": ACTIVITY, "variables": {"id": circle_id}},
+                }
+            )
+        )
+        ready.set()
+        async for raw in ws:
+            message = json.loads(raw)
+            if message.get("type") == "next" and not message["payload"].get("errors"):
+                figures.received[index] += 1
+            elif message.get("type") in ("next", "error", "complete"):
+                figures.ended.append(json.dumps(message.get("payload"))[:200])
+                return
+
+
+async def _load(
+    http: httpx.AsyncClient,
+    circle_id: str,
+    figures: Figures,
+    rate: float,
+    until: float,
+    rng: random.Random,
+) -> None:
+    posts: list[str] = []
+    reacted: set[tuple[str, str]] = set()  # a second identical hug changes nothing: no event
+    interval = 1 / rate
+    next_at = time.monotonic()
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def one(
+        kind: str, query: str, variables: dict[str, Any], events: int, uid: str | None = None
+    ) -> None:
+        uid = uid or f"soak{rng.randrange(MEMBERS)}"
+        started = time.perf_counter()
+        try:
+            data = await _gql(http, uid, query, variables)
+        except Exception:
+            figures.record(kind, time.perf_counter() - started, ok=False)
+            return
+        figures.record(kind, time.perf_counter() - started, ok=True)
+        figures.events_expected += events
+        if kind == "post":
+            posts.append(data["createPost"]["post"]["id"])
+            del posts[:-200]
+
+    while time.monotonic() < until:
+        roll = rng.random()
+        if roll < 0.5 and posts:
+            job = one("feed", FEED, {"id": circle_id}, 0)
+        elif roll < 0.75 or not posts:
+            job = one("post", POST, {"id": circle_id, "body": f"A steady day {rng.random()}"}, 1)
+        elif roll < 0.9:
+            target = rng.choice(posts)
+            job = one("reply", REPLY, {"id": target, "body": "Sending warmth"}, 1)
+        else:
+            uid, target = f"soak{rng.randrange(MEMBERS)}", rng.choice(posts)
+            if (uid, target) in reacted:
+                job = one("feed", FEED, {"id": circle_id}, 0)
+            else:
+                reacted.add((uid, target))
+                job = one("react", REACT, {"id": target}, 1, uid)
+        task = asyncio.create_task(job)
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
+        next_at += interval
+        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+    if tasks:
+        await asyncio.gather(*tasks)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
+
+
+async def soak(args: argparse.Namespace) -> int:
+    port = _free_port()
+    base = f"127.0.0.1:{port}"
+    tmp = Path(tempfile.mkdtemp(prefix="hearth-soak-"))
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/soak.sqlite3"
+    if db_url.startswith("postgresql"):
+        print("soak: PostgreSQL", db_url.rsplit("@", 1)[-1], "(its tables are replaced)")
+    server = _start_server(port, db_url, tmp / "server.log")
+    figures = Figures(received=[0] * args.subscribers)
+    rng = random.Random(20)
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{base}", timeout=30) as http:
+            for _ in range(300):
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                await asyncio.sleep(0.1)
+            for n in range(MEMBERS):
+                await _gql(http, f"soak{n}", ONBOARD, {"name": f"Soak member {n}"})
+            circle = await _gql(http, "soak0", CREATE_CIRCLE)
+            circle_id = circle["createCircle"]["circle"]["id"]
+            for n in range(1, MEMBERS):
+                await _gql(http, f"soak{n}", JOIN, {"id": circle_id})
+            readies = [asyncio.Event() for _ in range(args.subscribers)]
+            subscribers = [
+                asyncio.create_task(
+                    _subscriber(base, f"soak{i % MEMBERS}", circle_id, i, figures, readies[i])
+                )
+                for i in range(args.subscribers)
+            ]
+            await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), 30)
+            await asyncio.sleep(0.5)
+            started = time.monotonic()
+            until = started + args.minutes * 60
+            samples: list[tuple[float, int]] = []
+            load = asyncio.create_task(_load(http, circle_id, figures, args.rate, until, rng))
+            print(f"soak: {args.minutes} min, {args.subscribers} subscribers, {args.rate} req/s")
+            print(f"{'minute':>7} {'RSS MiB':>8} {'requests':>9} {'events/sub':>11}")
+            while not load.done():
+                await asyncio.sleep(min(args.sample_seconds, max(0.1, until - time.monotonic())))
+                elapsed = time.monotonic() - started
+                rss = _rss_kib(server.pid)
+                samples.append((elapsed, rss))
+                done = sum(len(v) for v in figures.latencies.values())
+                per_sub = statistics.fmean(figures.received) if figures.received else 0
+                print(f"{elapsed / 60:7.2f} {rss / 1024:8.1f} {done:9d} {per_sub:11.0f}")
+            await load
+            await asyncio.sleep(2)  # the last events reach every subscriber
+            for task in subscribers:
+                task.cancel()
+            await asyncio.gather(*subscribers, return_exceptions=True)
+            await asyncio.sleep(2)
+            after = _rss_kib(server.pid)
+    finally:
+        server.terminate()
+        server.wait(10)
+    steady = [(t, kib) for t, kib in samples if t >= args.warm_up * 60]
+    slope = slope_mib_per_minute(steady)
+    print("\nper operation: count, p50 ms, p99 ms, errors")
+    for kind, values in sorted(figures.latencies.items()):
+        p50, p99 = _percentile(values, 0.5), _percentile(values, 0.99)
+        print(f"  {kind:6} {len(values):7d} {p50:8.1f} {p99:8.1f} {figures.errors.get(kind, 0):6d}")
+    missed = [figures.events_expected - got for got in figures.received]
+    print(
+        f"events: {figures.events_expected} per subscriber expected, "
+        f"received min {min(figures.received)} max {max(figures.received)}"
+    )
+    print(f"RSS after the subscribers left: {after / 1024:.1f} MiB")
+    print(
+        f"RSS slope after {args.warm_up} min warm-up: {slope:.2f} MiB/min (limit {args.max_slope})"
+    )
+    failures = []
+    if slope > args.max_slope:
+        failures.append(f"RSS grows {slope:.2f} MiB/min")
+    if figures.errors:
+        failures.append(f"{sum(figures.errors.values())} failed requests")
+    if figures.ended:
+        failures.append(f"{len(figures.ended)} subscriptions ended early: {figures.ended[0]}")
+    if any(missed):
+        failures.append(f"subscribers missed up to {max(missed)} events")
+    print("soak: FAILED: " + "; ".join(failures) if failures else "soak: passed")
+    return 1 if failures else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--minutes", type=float, default=5.0)
+    parser.add_argument("--subscribers", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=30.0, help="requests per second")
+    parser.add_argument("--warm-up", type=float, default=1.0, help="minutes left out of the fit")
+    parser.add_argument("--sample-seconds", type=float, default=15.0)
+    parser.add_argument("--max-slope", type=float, default=1.0, help="MiB per minute")
+    sys.exit(asyncio.run(soak(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    main()
