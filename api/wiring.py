@@ -64,8 +64,11 @@ async def build_services(settings: Settings) -> Services:
     if settings.redis_url:
         import redis.asyncio as aioredis
 
+        # A bounded wait on every command (a stalled Redis must not hold up a write
+        # that has committed), and idle connections checked before reuse; publishes
+        # that still fail are retried on a fresh connection by the bus.
         redis = aioredis.from_url(
-            settings.redis_url, socket_connect_timeout=2, health_check_interval=15
+            settings.redis_url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=5
         )
     bus: InProcessBus | RedisBus = RedisBus(redis) if redis is not None else InProcessBus()
     await bus.start()

@@ -53,3 +53,8 @@ NOTIFICATION_DELIVERY_SECONDS = Histogram(
     "From the notification's creation to the push service accepting it",
     buckets=(0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 28800),
 )
+EVENTS_UNPUBLISHED = Counter(
+    "hearth_events_unpublished_total",
+    "Events that could not be published to Redis even after a retry on a fresh connection; "
+    "their subscribers were told that events may have been missed",
+)

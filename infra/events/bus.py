@@ -4,6 +4,13 @@ Each subscriber has a bounded queue, so a slow client never delays the others:
 when its queue is full the subscription is marked overflowed and ends, telling
 the client to refetch. Redis pub/sub has no replay, so after a Redis outage
 every local subscriber is told that events may have been missed.
+
+A publish that fails is retried once on a fresh connection (pooled connections go
+stale when Redis restarts). If it still fails, the event's subscribers on this
+instance are told at once, and the others as soon as Redis answers again, through a
+small "gap" message on the same channel. Either way, every event is delivered or
+covered by an ``EventsMayHaveBeenMissed`` notice. Outages are logged once when they
+start and once when they end, never per event.
 """
 
 from __future__ import annotations
@@ -15,9 +22,12 @@ import logging
 import random
 from collections.abc import AsyncIterator
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
+
+from redis.exceptions import RedisError
 
 from domain.events import Event, EventKind
+from infra.metrics import EVENTS_UNPUBLISHED
 
 log = logging.getLogger("hearth.events")
 REDIS_CHANNEL = "hearth:events"
@@ -87,8 +97,11 @@ class LocalFanout:
         for subscription in tuple(self._channels.get(event.channel(), ())):
             subscription.offer(event)
 
-    def gap(self) -> None:
-        for subscribers in tuple(self._channels.values()):
+    def gap(self, channel: str | None = None) -> None:
+        """Tell the subscribers of ``channel`` (of every channel when None) that events
+        may have been missed."""
+        groups = self._channels.values() if channel is None else [self._channels.get(channel, ())]
+        for subscribers in tuple(groups):
             for subscription in tuple(subscribers):
                 subscription.offer(Gap())
 
@@ -135,8 +148,15 @@ def encode(event: Event) -> str:
     )
 
 
+def encode_gap(channel: str, origin: str) -> str:
+    return json.dumps({"gap": channel, "origin": origin})
+
+
 def decode(raw: str | bytes) -> Event:
-    data: dict[str, Any] = json.loads(raw)
+    return _event(json.loads(raw))
+
+
+def _event(data: dict[str, Any]) -> Event:
     ids = {k: UUID(v) for k, v in data.items() if k not in ("kind", "committed_at")}
     return Event(kind=EventKind(data["kind"]), committed_at=data.get("committed_at"), **ids)
 
@@ -156,10 +176,54 @@ class RedisBus:
         self._state = "starting"
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
+        self.origin = uuid4().hex  # this instance, so that it skips its own gap messages
+        self._unsent_gaps: set[str] = set()  # channels whose other instances must be told
+        self._failing_since: int | None = None  # unpublished events in the current outage
 
     async def publish(self, events: list[Event]) -> None:
+        """Never raises: an event that cannot be published becomes a gap notice."""
+        if self._unsent_gaps:
+            await self._send_gaps()
         for event in events:
-            await self.redis.publish(REDIS_CHANNEL, encode(event))
+            if not await self._send(encode(event)):
+                EVENTS_UNPUBLISHED.inc()
+                self._failing_since = (self._failing_since or 0) + 1
+                self.fanout.gap(event.channel())
+                self._unsent_gaps.add(event.channel())
+
+    async def _send(self, message: str) -> bool:
+        for attempt in (1, 2):
+            try:
+                await self.redis.publish(REDIS_CHANNEL, message)
+            except (RedisError, OSError) as exc:
+                if attempt == 1:
+                    # After a Redis restart the pool's idle connections are all stale:
+                    # drop them so that the retry runs on a fresh one.
+                    with contextlib.suppress(Exception):
+                        await self.redis.connection_pool.disconnect(inuse_connections=False)
+                    continue
+                if self._failing_since is None:
+                    log.warning(
+                        "Redis publish failing (%s): subscribers of the affected circles are "
+                        "told that events may have been missed",
+                        type(exc).__name__,
+                    )
+                return False
+            else:
+                if self._failing_since is not None:
+                    log.warning(
+                        "Redis publish recovered; %d events were covered by gap notices",
+                        self._failing_since,
+                    )
+                    self._failing_since = None
+                return True
+        return False  # pragma: no cover - the loop always returns
+
+    async def _send_gaps(self) -> None:
+        for channel in tuple(self._unsent_gaps):
+            if not await self._send(encode_gap(channel, self.origin)):
+                return
+            self._unsent_gaps.discard(channel)
 
     def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
         return self.fanout.subscribe(channel, maxsize)
@@ -186,16 +250,21 @@ class RedisBus:
                     await pubsub.subscribe(REDIS_CHANNEL)
                     if had_connection:
                         self.fanout.gap()
+                        log.warning("Redis event stream restored")
                     self._state, backoff, had_connection = "ok", 0.1, True
+                    if self._unsent_gaps:
+                        await self._send_gaps()
                     self._ready.set()
                     await self._read(pubsub)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
+                if self._state == "ok" or self._state == "starting":
+                    log.warning(
+                        "Redis event stream lost (%s); reconnecting with backoff",
+                        type(exc).__name__,
+                    )
                 self._state = f"reconnecting: {type(exc).__name__}"
-                log.warning(
-                    "Redis event stream lost (%s); retrying in %.1fs", type(exc).__name__, backoff
-                )
                 await asyncio.sleep(backoff * (0.5 + random.random()))
                 backoff = min(backoff * 2, self.max_backoff)
 
@@ -205,6 +274,11 @@ class RedisBus:
             if message is None:
                 continue
             try:
-                self.fanout.deliver(decode(message["data"]))
-            except (ValueError, KeyError):
+                data: dict[str, Any] = json.loads(message["data"])
+                if "gap" in data:  # another instance could not publish to this channel
+                    if data.get("origin") != self.origin:
+                        self.fanout.gap(str(data["gap"]))
+                    continue
+                self.fanout.deliver(_event(data))
+            except (ValueError, KeyError, TypeError):
                 log.warning("ignored a malformed event")

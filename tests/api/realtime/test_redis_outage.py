@@ -4,10 +4,13 @@ with backoff, subscribers are told to refetch, and events flow again."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import socket
 import subprocess
+import time
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -15,7 +18,7 @@ import pytest
 from tests.conftest import test_settings
 from tests.support.circles import create_circle, join, post
 from tests.support.graphql import GraphQLClient
-from tests.support.live import live_server, ws_client
+from tests.support.live import WsClient, live_server, ws_client
 
 ACTIVITY = """subscription($id: ID!) { circleActivity(circleId: $id) {
   __typename ... on PostCreated { post { body } } } }"""
@@ -93,5 +96,78 @@ async def test_a_redis_outage_is_reported_and_recovered_from(
             gap = (await ws.next_data(timeout=10))["data"]["circleActivity"]
             assert gap["__typename"] == "EventsMayHaveBeenMissed"
             await post(gql, "owner", circle_id, "Written after Redis came back")
+            # (the post written during the outage and the reconnection each send a notice)
             event = (await ws.next_data(timeout=10))["data"]["circleActivity"]
+            while event["__typename"] == "EventsMayHaveBeenMissed":
+                event = (await ws.next_data(timeout=10))["data"]["circleActivity"]
     assert event == {"__typename": "PostCreated", "post": {"body": "Written after Redis came back"}}
+
+
+async def _collect(ws: WsClient, into: list[tuple[float, dict[str, Any]]]) -> None:
+    while True:
+        event = (await ws.next_data(timeout=60))["data"]["circleActivity"]
+        into.append((time.monotonic(), event))
+
+
+async def test_every_event_is_delivered_or_covered_by_a_notice_across_a_redis_restart(
+    clean_database: str,
+    private_redis: tuple[int, list[subprocess.Popen[bytes]]],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    port, processes = private_redis
+    await asyncio.sleep(0.3)
+    settings = test_settings(redis_url=f"redis://127.0.0.1:{port}/0")
+    hearth_log = logging.getLogger("hearth")  # the app's loggers do not propagate
+    hearth_log.addHandler(caplog.handler)
+    async with live_server(settings) as base, httpx.AsyncClient(base_url=f"http://{base}") as http:
+        gql = GraphQLClient(http)
+        await _readiness(http, 200)
+        await gql.onboard("owner", "Owner")
+        await gql.onboard("bob", "Bob")
+        circle_id = await create_circle(gql, "owner")
+        await join(gql, "bob", circle_id)
+        async with ws_client(base, "dev:bob") as ws:
+            await ws.subscribe(ACTIVITY, {"id": circle_id})
+            await _readiness(http, 200)
+            received: list[tuple[float, dict[str, Any]]] = []
+            collector = asyncio.create_task(_collect(ws, received))
+            sent: list[tuple[float, str]] = []
+
+            async def write(body: str) -> None:
+                sent.append((time.monotonic(), body))
+                await post(gql, "owner", circle_id, body)
+
+            # Events flow (and the pool holds connections that Redis will forget).
+            for n in range(3):
+                await write(f"before {n}")
+            # when Redis restarts, while members keep writing
+            processes[0].kill()
+            processes[0].wait(5)
+            for n in range(5):
+                await write(f"during {n}")
+            processes.append(_redis(port))
+            await _readiness(http, 200)
+            # then the writes right after it come back meet stale pooled connections
+            for n in range(10):
+                await write(f"after {n}")
+            await write("last")
+            for _ in range(100):
+                if any(e.get("post", {}).get("body") == "last" for _, e in received):
+                    break
+                await asyncio.sleep(0.05)
+            collector.cancel()
+    hearth_log.removeHandler(caplog.handler)
+    delivered = {e["post"]["body"] for _, e in received if e["__typename"] == "PostCreated"}
+    notices = [at for at, e in received if e["__typename"] == "EventsMayHaveBeenMissed"]
+    assert {f"before {n}" for n in range(3)} | {"last"} <= delivered
+    uncovered = [
+        body
+        for at, body in sent
+        if body not in delivered and not any(notice >= at for notice in notices)
+    ]
+    assert uncovered == [], f"lost without notice: {uncovered}"
+    assert {f"after {n}" for n in range(10)} <= delivered  # retried on a fresh connection
+    # One log line per transition, not a traceback per failed publish.
+    lines = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert len(lines) <= 6, [r.getMessage() for r in lines]
+    assert [r.getMessage() for r in lines if r.exc_info] == []
