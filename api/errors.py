@@ -14,7 +14,7 @@ from enum import StrEnum
 import strawberry
 from graphql import GraphQLError
 
-from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.errors import DomainError, ErrorCode, ServiceUnavailable, ValidationError
 
 
 class TopLevelCode(StrEnum):
@@ -25,6 +25,7 @@ class TopLevelCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     SUBSCRIPTION_OVERFLOW = "SUBSCRIPTION_OVERFLOW"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 class HearthError(GraphQLError):
@@ -58,7 +59,23 @@ def should_mask_error(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, GraphQLError):
         return False
-    return not isinstance(original, DomainError)
+    return not isinstance(original, DomainError | ServiceUnavailable | OSError)
+
+
+def tag_unavailable(error: GraphQLError) -> bool:
+    """Give an error caused by an unreachable dependency (the database layer's
+    ``ServiceUnavailable``, or a refused or reset connection while it opens one) its
+    code and a retry hint (``extensions.retryAfter``, in seconds). True when it was one."""
+    original = error.original_error
+    if isinstance(original, ServiceUnavailable):
+        retry_after = original.retry_after
+    elif isinstance(original, OSError):
+        retry_after = ServiceUnavailable().retry_after
+        error.message = str(ServiceUnavailable())
+    else:
+        return False
+    error.extensions = {"code": TopLevelCode.SERVICE_UNAVAILABLE.value, "retryAfter": retry_after}
+    return True
 
 
 _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {

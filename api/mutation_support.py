@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 from uuid import UUID
 
 from api.errors import UserError, forbidden, user_errors
 from api.node import parse_id
-from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ServiceUnavailable
 
 T = TypeVar("T")
+F = TypeVar("F")
+# Pauses before each try of a read after a committed write (about 2 s in all).
+READ_BACK_PAUSES = (0.0, 0.2, 0.5, 1.2)
 
 
 def _in_input(error: DomainError) -> DomainError:
@@ -40,3 +44,21 @@ def global_id(value: str, type_name: str, field: str) -> UUID:
     if raw is None:
         raise NotFound(type_name, ("input", field))
     return raw
+
+
+async def read_back(read: Callable[[], Awaitable[T]], fallback: F) -> T | F:
+    """What a mutation reads after its write has committed, to build its payload.
+
+    The write stands whatever happens here, so the answer must not say it failed: a
+    lost database connection is retried on a fresh one, and if the database stays out
+    of reach the payload goes without the object (``fallback``) and without errors,
+    which says "done; refetch to see it" (docs/api.md).
+    """
+    for pause in READ_BACK_PAUSES:
+        if pause:
+            await asyncio.sleep(pause)
+        try:
+            return await read()
+        except ServiceUnavailable:
+            continue
+    return fallback

@@ -87,3 +87,12 @@ class Unauthenticated(Exception):
 
 class AuthUnavailable(Exception):
     """Sign-in could not be checked right now (for example the key fetch failed)."""
+
+
+class ServiceUnavailable(Exception):
+    """A dependency (the database) cannot be reached right now. Nothing the member did
+    is wrong, and trying again in ``retry_after`` seconds is safe."""
+
+    def __init__(self, retry_after: int = 2) -> None:
+        super().__init__("Hearth can't reach its database right now. Please try again shortly.")
+        self.retry_after = retry_after

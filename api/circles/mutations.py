@@ -13,7 +13,7 @@ from api.circles import inputs as i
 from api.circles.types import CircleMember, CircleType, InviteType, viewer_membership
 from api.loaders import forget
 from api.members.types import MemberType
-from api.mutation_support import attempt, global_id
+from api.mutation_support import attempt, global_id, read_back
 from api.node import to_global_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
@@ -29,6 +29,7 @@ async def _circle(info: strawberry.Info, circle_id: UUID) -> CircleType:
 
 
 async def _circle_member(info: strawberry.Info, membership: Membership) -> CircleMember:
+    forget(info.context.loaders.member_by_id, membership.member_id)
     member = await info.context.loaders.member_by_id.load(membership.member_id)
     viewer = await info.context.member()
     return CircleMember(
@@ -69,9 +70,8 @@ class CircleMutations:
         circle, errors = await attempt(
             lambda: circles.create_circle(command, ctx.services.uow(), ctx.services.clock)
         )
-        return i.CirclePayload(
-            circle=await _circle(info, circle.id) if circle else None, user_errors=errors
-        )
+        created = await read_back(lambda: _circle(info, circle.id), None) if circle else None
+        return i.CirclePayload(circle=created, user_errors=errors)
 
     @strawberry.mutation(description="Change a circle. Owner or moderators.")
     async def update_circle(
@@ -93,9 +93,8 @@ class CircleMutations:
             return (await circles.update_circle(command, ctx.services.uow())).id
 
         circle_id, errors = await attempt(run)
-        return i.CirclePayload(
-            circle=await _circle(info, circle_id) if circle_id else None, user_errors=errors
-        )
+        circle = await read_back(lambda: _circle(info, circle_id), None) if circle_id else None
+        return i.CirclePayload(circle=circle, user_errors=errors)
 
     @strawberry.mutation(
         description="Join a public circle at once, a private one with an invite code, or ask "
@@ -115,7 +114,11 @@ class CircleMutations:
         joined, errors = await attempt(run)
         if joined is None:
             return i.JoinCirclePayload(circle=None, membership=None, user_errors=errors)
-        circle = await _circle(info, joined.circle.id) if joined.membership.is_active else None
+        circle = (
+            await read_back(lambda: _circle(info, joined.circle.id), None)
+            if joined.membership.is_active
+            else None
+        )
         return i.JoinCirclePayload(
             circle=circle, membership=viewer_membership(joined.membership), user_errors=[]
         )
@@ -237,7 +240,7 @@ async def _membership_payload(
     info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
 ) -> i.MembershipPayload:
     membership, errors = await attempt(run)
-    member = await _circle_member(info, membership) if membership else None
+    member = await read_back(lambda: _circle_member(info, membership), None) if membership else None
     return i.MembershipPayload(membership=member, user_errors=errors)
 
 

@@ -99,7 +99,7 @@ class NotificationMutations:
     ) -> MarkNotificationsReadPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> int:
+        async def run() -> notifications.MarkedRead:
             if not input.all and input.ids is None:
                 raise DomainError(ErrorCode.INVALID, "Pass `ids` or `all: true`.", ("ids",))
             if input.ids is not None and len(input.ids) > MAX_NODES:
@@ -115,8 +115,10 @@ class NotificationMutations:
             )
 
         marked, errors = await attempt(run)
-        async with ctx.services.reads() as conn:
-            unread = await reads.unread_count(conn, viewer.id)
+        if marked is None:
+            async with ctx.services.reads() as conn:
+                unread = await reads.unread_count(conn, viewer.id)
+            marked = notifications.MarkedRead(0, unread)
         return MarkNotificationsReadPayload(
-            marked_count=marked or 0, unread_notification_count=unread, user_errors=errors
+            marked_count=marked.changed, unread_notification_count=marked.unread, user_errors=errors
         )

@@ -8,7 +8,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.mutation_support import attempt, global_id
+from api.mutation_support import attempt, global_id, read_back
 from api.node import from_global_id
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
@@ -24,7 +24,7 @@ def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
 
 async def _post_payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> i.PostPayload:
     post_id, errors = await attempt(run)
-    post = (await resolve_posts(info, [post_id]))[0] if post_id else None
+    post = (await read_back(lambda: resolve_posts(info, [post_id]), [None]))[0] if post_id else None
     return i.PostPayload(post=post, user_errors=errors)
 
 
@@ -32,7 +32,11 @@ async def _reply_payload(
     info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
 ) -> i.ReplyPayload:
     reply_id, errors = await attempt(run)
-    reply = (await resolve_replies(info, [reply_id]))[0] if reply_id else None
+    reply = (
+        (await read_back(lambda: resolve_replies(info, [reply_id]), [None]))[0]
+        if reply_id
+        else None
+    )
     return i.ReplyPayload(reply=reply, user_errors=errors)
 
 
@@ -187,5 +191,5 @@ async def _reaction_payload(
     if done is not None:
         kind, target_id = done
         resolver = resolve_posts if kind == "Post" else resolve_replies
-        target = (await resolver(info, [target_id]))[0]
+        target = (await read_back(lambda: resolver(info, [target_id]), [None]))[0]
     return i.ReactionPayload(target=target, user_errors=errors)

@@ -59,3 +59,7 @@ class NotificationRepository(Protocol):
     async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
         """Mark the member's unread notifications read (all when ``ids`` is None)."""
         ...
+
+    async def unread_count(self, member_id: UUID) -> int:
+        """How many of the member's notifications are unread."""
+        ...

@@ -196,16 +196,25 @@ async def _add(uow: UnitOfWork, notification: Notification) -> int:
     return 1
 
 
+@dataclass(frozen=True, slots=True)
+class MarkedRead:
+    """How many notifications were marked read, and how many are still unread."""
+
+    changed: int
+    unread: int
+
+
 async def mark_read(
     member_id: UUID, ids: Sequence[UUID] | None, uow: UnitOfWork, clock: Clock
-) -> int:
+) -> MarkedRead:
     """Mark the member's own notifications read; others' ids are ignored."""
     async with uow:
         changed = await uow.notifications.mark_read(member_id, ids, clock.now())
+        unread = await uow.notifications.unread_count(member_id)
         if changed:
             uow.record(Event(EventKind.NOTIFICATIONS_READ, member_id=member_id))
         await uow.commit()
-    return changed
+    return MarkedRead(changed, unread)
 
 
 REMINDER_TITLE = "Time for a check-in"

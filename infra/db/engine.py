@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from infra.db.errors import translate_disconnects
 from infra.settings import Settings
 
 
@@ -61,6 +62,7 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         kwargs.update(pool_size=settings.hearth_db_pool_size, max_overflow=5, pool_recycle=1800)
     kwargs.update(overrides)
     engine = create_async_engine(url, **kwargs)
+    translate_disconnects(engine)
     if settings.is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)

@@ -15,6 +15,8 @@ from sqlalchemy import any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from infra.db.errors import lost_on_driver
+
 T = TypeVar("T")
 
 
@@ -107,4 +109,10 @@ async def fetch(
     raw = await conn.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None
-    return await driver.fetch(prepared.sql, *args)  # type: ignore[no-any-return]
+    try:
+        return await driver.fetch(prepared.sql, *args)  # type: ignore[no-any-return]
+    except Exception as exc:
+        unavailable = await lost_on_driver(conn, exc)
+        if unavailable is not None:
+            raise unavailable from exc
+        raise

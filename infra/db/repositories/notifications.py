@@ -8,7 +8,7 @@ from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -249,3 +249,8 @@ class SqlNotificationRepository:
             statement = statement.where(t.c.id.in_(list(set(ids))))
         result: Any = await self._session.execute(statement.values(read_at=at))
         return int(result.rowcount or 0)
+
+    async def unread_count(self, member_id: UUID) -> int:
+        t = notification_table
+        query = select(func.count()).where(t.c.member_id == member_id, t.c.read_at.is_(None))
+        return int(await self._session.scalar(query) or 0)
