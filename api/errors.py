@@ -63,6 +63,26 @@ def should_mask_error(error: GraphQLError) -> bool:
     return not isinstance(original, DomainError | ServiceUnavailable | OSError)
 
 
+# Refused requests (parse, validation and limit errors) get a code of their own.
+# graphql-core and Strawberry's limiters report these without one; their messages are
+# pinned by tests/api/test_request_limits.py.
+_REFUSALS = (
+    ("Document contains more than", "TOKEN_LIMIT_EXCEEDED"),
+    ("Syntax Error", "GRAPHQL_PARSE_FAILED"),
+    ("exceeds maximum operation depth", "DEPTH_LIMIT_EXCEEDED"),
+    ("aliases found. Allowed", "ALIAS_LIMIT_EXCEEDED"),
+)
+
+
+def tag_refusal(error: GraphQLError) -> None:
+    """Give a request error without a code one: a limit's own, or
+    GRAPHQL_VALIDATION_FAILED for any other document the schema refuses."""
+    if (error.extensions or {}).get("code") or error.original_error is not None or error.path:
+        return
+    code = next((c for text, c in _REFUSALS if text in error.message), None)
+    error.extensions = {**(error.extensions or {}), "code": code or "GRAPHQL_VALIDATION_FAILED"}
+
+
 def tag_unavailable(error: GraphQLError) -> bool:
     """Give an error caused by an unreachable dependency (the database layer's
     ``ServiceUnavailable``, or a refused or reset connection while it opens one) its

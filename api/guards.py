@@ -1,4 +1,4 @@
-"""Request guards as schema extensions: token, depth and alias limits, caches.
+"""Request guards as schema extensions: token, depth, alias and cost limits, caches.
 
 Strawberry's ``QueryDepthLimiter`` and ``MaxAliasesLimiter`` build a new
 validation-rule class every time they are instantiated; since extensions are
@@ -22,6 +22,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 
+from api.cost import cost_rule
 from infra.settings import Settings
 
 CACHE_SIZE = 512
@@ -30,7 +31,7 @@ CACHE_SIZE = 512
 def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     depth_rule = QueryDepthLimiter(max_depth=settings.hearth_max_query_depth).validation_rules[0]
     alias_rule = MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases).validation_rules[0]
-    rules: list[Any] = [depth_rule, alias_rule]
+    rules: list[Any] = [depth_rule, alias_rule, cost_rule(settings.hearth_max_query_cost)]
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),
         lambda: AddValidationRules(rules),

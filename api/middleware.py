@@ -57,7 +57,10 @@ class BodyLimitMiddleware:
 
 
 async def _send_413(send: Send) -> None:
-    body = b'{"errors":[{"message":"The request body is too large."}]}'
+    body = (
+        b'{"errors":[{"message":"The request body is too large.",'
+        b'"extensions":{"code":"REQUEST_TOO_LARGE"}}]}'
+    )
     await send(
         {
             "type": "http.response.start",

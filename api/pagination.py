@@ -18,9 +18,16 @@ MAX_PAGE = 50
 DEFAULT_PAGE = 20
 
 
-@strawberry.type(description="Where a page of a connection stands.")
+@strawberry.type(description="Where a page of a connection stands (Relay's PageInfo).")
 class PageInfo:
     has_next_page: bool = strawberry.field(description="True when more items follow.")
+    has_previous_page: bool = strawberry.field(
+        description="True when items come before this page: the page was asked for with "
+        "`after`. Lists page forwards only (`first`/`after`)."
+    )
+    start_cursor: str | None = strawberry.field(
+        description="The first item's cursor; null for an empty page."
+    )
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` to get the next page; null for an empty page."
     )
@@ -72,12 +79,22 @@ def page_size(first: int | None) -> int:
 
 
 def connection(
-    kind: str, items: Sequence[T], keys: Sequence[tuple[datetime, UUID]], has_next: bool
+    kind: str,
+    items: Sequence[T],
+    keys: Sequence[tuple[datetime, UUID]],
+    has_next: bool,
+    after: str | None = None,
 ) -> Connection[T]:
-    """A page of items, each with the keyset position its cursor encodes."""
+    """A page of items, each with the keyset position its cursor encodes; ``after`` is
+    the cursor the page was asked for with."""
     edges = [
         Edge(cursor=encode_cursor(kind, at, raw_id), node=item)
         for item, (at, raw_id) in zip(items, keys, strict=True)
     ]
-    end = edges[-1].cursor if edges else None
-    return Connection(edges=edges, page_info=PageInfo(has_next_page=has_next, end_cursor=end))
+    info = PageInfo(
+        has_next_page=has_next,
+        has_previous_page=after is not None,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info)

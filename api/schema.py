@@ -25,7 +25,7 @@ from api.checkins.types import CheckInType
 from api.circles.mutations import CircleMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
-from api.errors import TopLevelCode, should_mask_error, tag_unavailable
+from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
@@ -91,6 +91,7 @@ class HearthSchema(strawberry.Schema):
     ) -> None:
         for error in errors:
             tag_unavailable(error)  # logged once per outage by the database layer
+            tag_refusal(error)
             code = (error.extensions or {}).get("code") or (
                 "INTERNAL_SERVER_ERROR" if should_mask_error(error) else "BAD_REQUEST"
             )

@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     hearth_max_query_depth: int = 12
     hearth_max_query_tokens: int = 2_000
     hearth_max_aliases: int = 30
+    hearth_max_query_cost: int = 5_000
     hearth_max_batch: int = 0
     hearth_log_level: str = "INFO"
     hearth_log_json: bool | None = None

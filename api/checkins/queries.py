@@ -54,7 +54,8 @@ async def own_check_ins(
         )
     page = found[:size]
     items = [CheckInType.build(c) for c in page]
-    return connection("check-in", items, [(c.created_at, c.id) for c in page], len(found) > size)
+    keys = [(c.created_at, c.id) for c in page]
+    return connection("check-in", items, keys, len(found) > size, after)
 
 
 async def own_insights(info: strawberry.Info, period: InsightsPeriod) -> CheckInInsightsType:
@@ -99,4 +100,4 @@ async def shared_check_ins(
     page = rows[:size]
     items = [build_shared_check_in(r, viewer.id) for r in page]
     keys = [(r["shared_at"], r["id"]) for r in page]
-    return connection("shared-check-in", items, keys, len(rows) > size)
+    return connection("shared-check-in", items, keys, len(rows) > size, after)

@@ -15,10 +15,11 @@ _FIRST = strawberry.argument(description="Page size, 1 to 50.")
 _AFTER = strawberry.argument(description="Cursor to continue after.")
 
 
-def _page(kind: str, pairs: list, size: int) -> Connection[CircleType]:  # type: ignore[type-arg]
+def _page(kind: str, pairs: list, size: int, after: str | None) -> Connection[CircleType]:  # type: ignore[type-arg]
     page = pairs[:size]
     items = [CircleType.build(c, m) for c, m in page]
-    return connection(kind, items, [(c.created_at, c.id) for c, _ in page], len(pairs) > size)
+    keys = [(c.created_at, c.id) for c, _ in page]
+    return connection(kind, items, keys, len(pairs) > size, after)
 
 
 @strawberry.type
@@ -49,7 +50,7 @@ class CircleQueries:
                 size,
                 decode_cursor("circle", after),
             )
-        return _page("circle", pairs, size)
+        return _page("circle", pairs, size, after)
 
     @strawberry.field(description="Circles you are in or asked to join, newest first.")
     async def my_circles(
@@ -64,4 +65,4 @@ class CircleQueries:
             pairs = await circle_reads.mine(
                 conn, viewer.id, size, decode_cursor("my-circle", after)
             )
-        return _page("my-circle", pairs, size)
+        return _page("my-circle", pairs, size, after)

@@ -107,7 +107,7 @@ class CircleType(Node):
             page = rows[:size]
             posts = await assemble_posts(info, conn, viewer.id, page)
         keys = [(r["created_at"], r["id"]) for r in page]
-        return connection("post", posts, keys, len(rows) > size)
+        return connection("post", posts, keys, len(rows) > size, after)
 
     @strawberry.field(
         description="Mood check-ins members shared with the circle, newest share first: "
@@ -185,9 +185,8 @@ async def _memberships(
         )
         for r in page
     ]
-    return connection(
-        kind, items, [(r["created_at"], r["member_id"]) for r in page], len(rows) > size
-    )
+    keys = [(r["created_at"], r["member_id"]) for r in page]
+    return connection(kind, items, keys, len(rows) > size, after)
 
 
 async def load_circle_type(info: strawberry.Info, circle_id: UUID) -> CircleType | None:

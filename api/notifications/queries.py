@@ -21,7 +21,7 @@ async def own_notifications(
     page = found[:size]
     items = [NotificationType.build(n) for n in page]
     keys = [(n.created_at, n.id) for n in page]
-    return connection("notification", items, keys, len(found) > size)
+    return connection("notification", items, keys, len(found) > size, after)
 
 
 async def own_unread_count(info: strawberry.Info) -> int:

@@ -199,6 +199,5 @@ async def replies_connection(
         tallies = await feed.reactions(conn, [r["id"] for r in rows], viewer.id) if rows else {}
     page = rows[:size]
     replies = [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in page]
-    return connection(
-        "reply", replies, [(r["created_at"], r["id"]) for r in page], len(rows) > size
-    )
+    keys = [(r["created_at"], r["id"]) for r in page]
+    return connection("reply", replies, keys, len(rows) > size, after)

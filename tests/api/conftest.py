@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -43,3 +44,13 @@ async def http(
 @pytest.fixture
 async def gql(http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(http)
+
+
+@pytest.fixture
+async def app_with(clean_database: str) -> Any:
+    """Starts an app with the given settings overrides (for one test)."""
+
+    def start(**overrides: object) -> Any:
+        return running_app(test_settings(**overrides))
+
+    return start

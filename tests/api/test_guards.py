@@ -11,8 +11,6 @@ import pytest
 
 import infra.db.reads.members
 from infra.settings import Settings
-from tests.api.conftest import running_app
-from tests.conftest import test_settings
 
 SPEC = {"Accept": "application/graphql-response+json"}
 ME = "{ me { id } }"
@@ -43,16 +41,6 @@ async def me(http: httpx.AsyncClient, uid: str) -> Any:
     response = await http.post("/graphql", json={"query": ME}, headers=as_(uid))
     assert response.status_code == 200, response.text
     return response.json()["data"]["me"]
-
-
-@pytest.fixture
-async def app_with(clean_database: str) -> Any:
-    """Starts an app with the given settings overrides (for one test)."""
-
-    def start(**overrides: object) -> Any:
-        return running_app(test_settings(**overrides))
-
-    return start
 
 
 async def assert_refused(response: httpx.Response, *needles: str) -> None:
