@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema bench soak clean
+.PHONY: setup run worker test pytest lint format migrate schema contract bench soak clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -40,6 +40,10 @@ test: lint pytest
 
 schema: setup
 	$(UV) run python -m api.export_schema > schema.graphql
+
+# schema.graphql never breaks clients: removals need a deprecation in an earlier commit.
+contract: setup
+	$(UV) run python scripts/schema_contract.py
 
 bench: setup
 	$(UV) run python -m bench
