@@ -34,8 +34,8 @@ def _page_of(field: FieldNode, defaults: dict[str, Any]) -> int:
         if argument.name.value != "first":
             continue
         value = argument.value
-        if isinstance(value, IntValueNode):
-            return max(1, int(value.value))
+        if isinstance(value, IntValueNode):  # over 50 is refused when it runs anyway
+            return min(MAX_PAGE, max(1, int(value.value)))
         if isinstance(value, VariableNode):
             default = defaults.get(value.name.value)
             return max(1, int(default)) if isinstance(default, int) else MAX_PAGE
@@ -59,7 +59,9 @@ def operation_cost(
             if isinstance(selection, FieldNode):
                 total += times
                 if selection.selection_set is not None:
-                    inner = times * _page_of(selection, defaults)
+                    # past the limit the exact figure does not matter (nor may it grow
+                    # beyond what JSON numbers hold)
+                    inner = min(times * _page_of(selection, defaults), give_up_above + 1)
                     total += cost(selection.selection_set, inner, seen)
             elif isinstance(selection, InlineFragmentNode):
                 total += cost(selection.selection_set, times, seen)

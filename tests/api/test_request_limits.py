@@ -95,3 +95,12 @@ async def test_page_info_follows_the_relay_connection_spec(gql: GraphQLClient) -
     assert second["pageInfo"]["hasPreviousPage"] is True
     assert [e["node"]["body"] for e in second["edges"]] == ["post 0"]
     assert second["pageInfo"]["startCursor"] == second["pageInfo"]["endCursor"]
+
+
+async def test_a_page_size_beyond_any_integer_is_a_request_error_not_a_crash(
+    app_with: Any,
+) -> None:
+    # found by the schema fuzzer: the cost estimate once grew past what JSON can hold
+    async with app_with() as (_, http):
+        error = await _refusal(http, "{ circles(first: 9223372036854775808) { edges { cursor } } }")
+    assert error["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
