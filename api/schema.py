@@ -28,6 +28,7 @@ from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
+from api.scalars import SCALAR_OVERRIDES
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
@@ -151,4 +152,5 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             else HearthExecutionContext
         ),
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
+        scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )

@@ -38,19 +38,19 @@ def _global_id(type_name: str, column: str) -> str:
     )
 
 
-def _iso(column: str) -> str:
-    """SQL for ``datetime.isoformat()`` of an aware UTC datetime."""
+def _iso(column: str, utc: str = "Z") -> str:
+    """SQL for the API's DateTime wire format (RFC 3339, UTC, ``Z``: api/scalars.py)."""
     return (
         f"(to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
         f" || CASE WHEN extract(microseconds FROM {column})::bigint % 1000000 <> 0"
-        f" THEN to_char({column} AT TIME ZONE 'UTC', '.US') ELSE '' END || '+00:00')"
+        f" THEN to_char({column} AT TIME ZONE 'UTC', '.US') ELSE '' END || '{utc}')"
     )
 
 
 def _cursor(kind: str, at: str, column: str) -> str:
     """SQL for ``encode_cursor``: base64url of 'kind|iso|uuid', padding stripped."""
     return (
-        f"rtrim(translate(encode(convert_to('{kind}|' || {_iso(at)} || '|' || {column}::text,"
+        f"rtrim(translate(encode(convert_to('{kind}|' || {_iso(at, '+00:00')} || '|' || {column}::text,"
         " 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')"
     )
 
