@@ -28,7 +28,6 @@ from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
-from api.scalars import SCALAR_OVERRIDES
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
@@ -51,6 +50,7 @@ from api.realtime.types import (
     ReplyCreated,
 )
 from api.safety.queries import SafetyQueries
+from api.scalars import SCALAR_OVERRIDES
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import ExecutorKind, Settings
 
