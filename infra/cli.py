@@ -2,6 +2,8 @@
 
 hearth check-config   validate settings and exit (non-zero when unsafe)
 hearth worker         deliver notifications until SIGTERM/SIGINT
+hearth seed --demo    fill the development database with a few members, circles,
+                      posts, replies and check-ins (refused in production)
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check-config", help="validate settings and exit")
     sub.add_parser("worker", help="deliver notifications until SIGTERM/SIGINT")
+    seed = sub.add_parser("seed", help="fill the development database with demo data")
+    seed.add_argument("--demo", action="store_true", required=True, help="the demo data set")
     args = parser.parse_args(argv)
     if args.command == "check-config":
         try:
@@ -27,6 +31,27 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(f"Settings are fine for {settings.hearth_env.value}.\n")
     if args.command == "worker":
         return _worker()
+    if args.command == "seed":
+        return _seed()
+    return 0
+
+
+def _seed() -> int:
+    import asyncio
+
+    from infra.demo import DemoRefused, seed_demo
+
+    settings = load_settings()
+    try:
+        created = asyncio.run(seed_demo(settings))
+    except DemoRefused as exc:
+        sys.stderr.write(f"Not seeding: {exc}.\n")
+        return 2
+    if not any(created.values()):
+        sys.stdout.write("The demo data is there already.\n")
+    else:
+        done = ", ".join(f"{n} {what}" for what, n in created.items())
+        sys.stdout.write(f"Seeded {done}. Sign in as dev:demo-ada (or -ben, -chi, -dev).\n")
     return 0
 
 
