@@ -18,6 +18,10 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
@@ -62,7 +66,34 @@ def _is_operation(item: object) -> bool:
     )
 
 
+class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, closing a refused ``connection_init`` with its own code
+    (Strawberry's rejection is always 4403)."""
+
+    async def handle_connection_init(self, message: Any) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except realtime.SocketRejected as rejected:
+            await self.websocket.close(code=rejected.code, reason=rejected.reason)
+
+
+class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
+    """The legacy graphql-ws protocol: a ``connection_error`` with the reason and the
+    code, then the close."""
+
+    async def handle_connection_init(self, message: Any) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except realtime.SocketRejected as rejected:
+            payload = {"reason": rejected.reason, "code": int(rejected.code)}
+            await self.send_message({"type": "connection_error", "payload": payload})
+            await self.websocket.close(code=rejected.code, reason=rejected.reason)
+
+
 class HearthGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+    graphql_ws_handler_class = LegacyWSHandler
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         services = request.app.state.services
         header = request.headers.get("authorization")

@@ -1,11 +1,9 @@
 """Websocket sessions: sign-in in ``connection_init``, limits, and token expiry.
 
-* The client sends ``{"authToken": "<Firebase ID token>"}`` as the
-  ``connection_init`` payload. A missing or bad token closes with 4403.
-* At most ``HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER`` (5) sockets per member per
-  server instance; one more closes with 4403 too.
-* When the token expires the server closes with ``4401`` ("token expired"):
-  the client should get a fresh token and reconnect, then refetch.
+The client sends ``{"authToken": "<Firebase ID token>"}`` as the ``connection_init``
+payload. Close codes (docs/realtime.md says what the app should do with each) are
+chosen so that the standard ``graphql-ws`` client does the right thing by itself: it
+gives up on 4401 and retries, calling ``connectionParams`` again, on the others.
 """
 
 from __future__ import annotations
@@ -14,16 +12,34 @@ import asyncio
 import contextlib
 import time
 from collections import Counter
+from enum import IntEnum
 from typing import Any
 
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
-from strawberry.exceptions import ConnectionRejectionError
 
 from api.context import Context
+from api.errors import TopLevelCode
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
-TOKEN_EXPIRED = 4401
+
+
+class CloseCode(IntEnum):
+    """Why the server closed a websocket."""
+
+    UNAUTHORIZED = 4401  # no valid token: sign in again (graphql-ws does not retry)
+    TOKEN_EXPIRED = 4419  # reconnect with a fresh token (graphql-ws retries)
+    TOO_MANY_CONNECTIONS = 4430  # this member has HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER open
+    SIGN_IN_UNAVAILABLE = 4503  # the token could not be checked now (key fetch failed)
+
+
+class SocketRejected(Exception):
+    """``connection_init`` refused: the socket closes with ``code``."""
+
+    def __init__(self, code: CloseCode, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
 
 
 def _counts(context: Context) -> Counter[str]:
@@ -36,7 +52,7 @@ def _counts(context: Context) -> Counter[str]:
 async def _close_when_expired(websocket: WebSocket, expires_at: float) -> None:
     await asyncio.sleep(max(0.0, expires_at - time.time()))
     with contextlib.suppress(Exception):
-        await websocket.close(code=TOKEN_EXPIRED, reason="Token expired")
+        await websocket.close(code=CloseCode.TOKEN_EXPIRED, reason="Token expired")
 
 
 async def connect(context: Context) -> dict[str, Any]:
@@ -44,15 +60,17 @@ async def connect(context: Context) -> dict[str, Any]:
     params = context.connection_params or {}
     token = params.get("authToken")
     if not isinstance(token, str) or not token.strip():
-        raise ConnectionRejectionError({"reason": "authToken is missing"})
+        raise SocketRejected(CloseCode.UNAUTHORIZED, "authToken is missing")
     context.token = token.strip()
     try:
         identity = await context.identity()
     except GraphQLError as exc:
-        raise ConnectionRejectionError({"reason": exc.message}) from exc
+        unavailable = (exc.extensions or {}).get("code") == TopLevelCode.AUTH_UNAVAILABLE
+        code = CloseCode.SIGN_IN_UNAVAILABLE if unavailable else CloseCode.UNAUTHORIZED
+        raise SocketRejected(code, exc.message) from exc
     counts = _counts(context)
     if counts[identity.uid] >= context.services.settings.hearth_ws_max_connections_per_member:
-        raise ConnectionRejectionError({"reason": "too many connections"})
+        raise SocketRejected(CloseCode.TOO_MANY_CONNECTIONS, "too many connections")
     counts[identity.uid] += 1
     websocket: WebSocket = context.request
     websocket.state.hearth_uid = identity.uid

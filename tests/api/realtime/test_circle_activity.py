@@ -136,7 +136,7 @@ async def test_a_ban_ends_the_banned_members_subscription(live: tuple[str, Graph
 
 
 @pytest.mark.parametrize("payload", [{}, {"authToken": "dev:not valid!"}, {"authToken": 42}])
-async def test_a_missing_or_bad_token_is_refused_with_4403(
+async def test_a_missing_or_bad_token_is_refused_with_4401(
     live: tuple[str, GraphQLClient], payload: dict[str, object]
 ) -> None:
     base, _ = live
@@ -147,7 +147,7 @@ async def test_a_missing_or_bad_token_is_refused_with_4403(
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 5)
     assert closed.value.rcvd is not None
-    assert closed.value.rcvd.code == 4403
+    assert closed.value.rcvd.code == 4401
 
 
 async def test_the_legacy_graphql_ws_protocol_works_too(live: tuple[str, GraphQLClient]) -> None:

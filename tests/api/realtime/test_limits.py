@@ -37,7 +37,7 @@ async def test_a_sixth_connection_for_one_member_is_refused(
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.recv(), 5)
     assert closed.value.rcvd is not None
-    assert closed.value.rcvd.code == 4403
+    assert closed.value.rcvd.code == 4430
     # and once the others are closed, alice can connect again
     async with ws_client(base, "dev:alice"):
         pass
