@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.safety.resources import ResourceCatalog
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
+from infra.safety.resources import default_catalog
 from infra.settings import Settings
 
 
@@ -30,6 +32,7 @@ class Services:
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
     read_engine: AsyncEngine = field(init=False)
+    resources: ResourceCatalog = field(default_factory=default_catalog)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)

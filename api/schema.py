@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 from api.checkins.mutations import CheckInMutations
 from api.checkins.types import CheckInType
 from api.circles.mutations import CircleMutations
+from api.circles.pins import PinMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error
@@ -49,6 +50,7 @@ from api.realtime.types import (
     ReactionsChanged,
     ReplyCreated,
 )
+from api.safety.resources import ResourceQueries, ResourceType
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import Settings
 
@@ -56,7 +58,7 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries, ResourceQueries):
     pass
 
 
@@ -67,7 +69,12 @@ class Subscription(CircleSubscription, ActivitySubscription):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+    MemberMutations,
+    CircleMutations,
+    PostMutations,
+    CheckInMutations,
+    NotificationMutations,
+    PinMutations,
 ):
     pass
 
@@ -140,6 +147,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MemberLeft,
             EventsMayHaveBeenMissed,
             CheckInShared,
+            ResourceType,
         ],
         extensions=_extensions(settings),
         execution_context_class=FastExecutionContext,

@@ -1,0 +1,1 @@
+"""Safety: GraphQL types and fields."""

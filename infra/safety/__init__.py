@@ -1,0 +1,1 @@
+"""Safety adapters: data files and their loaders."""
