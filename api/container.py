@@ -12,10 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from domain.clock import Clock
 from domain.safety.crisis import CrisisDirectory
+from domain.safety.resources import ResourceCatalog
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
 from infra.safety.crisis_data import load_crisis_directory
+from infra.safety.resources import default_catalog
 from infra.settings import Settings
 
 
@@ -33,6 +35,7 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
     crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
     read_engine: AsyncEngine = field(init=False)
+    resources: ResourceCatalog = field(default_factory=default_catalog)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)

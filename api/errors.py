@@ -121,6 +121,8 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
+    ErrorCode.ALREADY_PINNED: "It is already pinned in this circle.",
+    ErrorCode.TOO_MANY_PINS: "The circle already has as many pins as it may.",
 }
 
 UserErrorCode = strawberry.enum(

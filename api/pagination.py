@@ -91,6 +91,11 @@ def connection(
         Edge(cursor=encode_cursor(kind, at, raw_id), node=item)
         for item, (at, raw_id) in zip(items, keys, strict=True)
     ]
+    return connection_of(edges, has_next, after)
+
+
+def connection_of(edges: list[Edge[T]], has_next: bool, after: str | None) -> Connection[T]:
+    """A page of edges whose cursors are already made."""
     info = PageInfo(
         has_next_page=has_next,
         has_previous_page=after is not None,

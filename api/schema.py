@@ -23,6 +23,7 @@ from strawberry.types import ExecutionContext
 from api.checkins.mutations import CheckInMutations
 from api.checkins.types import CheckInType
 from api.circles.mutations import CircleMutations
+from api.circles.pins import PinMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
@@ -50,6 +51,7 @@ from api.realtime.types import (
     ReplyCreated,
 )
 from api.safety.queries import SafetyQueries
+from api.safety.resources import ResourceQueries, ResourceType
 from api.scalars import SCALAR_OVERRIDES
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import ExecutorKind, Settings
@@ -58,7 +60,7 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries, ResourceQueries):
     pass
 
 
@@ -69,7 +71,12 @@ class Subscription(CircleSubscription, ActivitySubscription):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+    MemberMutations,
+    CircleMutations,
+    PostMutations,
+    CheckInMutations,
+    NotificationMutations,
+    PinMutations,
 ):
     pass
 
@@ -144,6 +151,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MemberLeft,
             EventsMayHaveBeenMissed,
             CheckInShared,
+            ResourceType,
         ],
         extensions=_extensions(settings),
         execution_context_class=(

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 
 from api.checkins.types import SharedCheckInType
+from api.circles.pinned import PinnedItem, load_pinned
 from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
 from api.errors import forbidden
 from api.members.types import MemberType
@@ -16,6 +17,7 @@ from api.node import Node, register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.assemble import assemble_posts
 from api.posts.types import PostType
+from api.safety.resources import AFTER, FIRST, ResourceType, resources_connection
 from domain.circles.model import (
     Circle,
     Membership,
@@ -139,6 +141,27 @@ class CircleType(Node):
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see who is in it.")
         return await _memberships(info, self.raw_id, MembershipStatus.ACTIVE, first, after)
+
+    @strawberry.field(
+        description="What the owner and moderators pinned on top (at most 3), oldest pin "
+        "first: Resources and Posts. A pinned post that is removed disappears from here. "
+        "Active members only."
+    )
+    async def pinned(self, info: strawberry.Info) -> list[PinnedItem]:
+        if not can_read(self.membership):
+            raise forbidden("Only the circle's active members can see its pins.")
+        return await load_pinned(info, self.raw_id)
+
+    @strawberry.field(
+        description="Trusted information for the circle's topics (see `resources`), by title."
+    )
+    def resources(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, FIRST] = None,
+        after: Annotated[str | None, AFTER] = None,
+    ) -> Connection[ResourceType]:
+        return resources_connection(info.context.services.resources, self.topics, first, after)
 
     @strawberry.field(description="People asking to join. Owner and moderators only.")
     async def join_requests(

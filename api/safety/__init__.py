@@ -1,1 +1,1 @@
-"""GraphQL for safety: crisis signposting ("get help now")."""
+"""GraphQL for safety: crisis signposting ("get help now") and trusted information."""

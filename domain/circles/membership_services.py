@@ -20,7 +20,7 @@ async def _target(uow: UnitOfWork, circle_id: UUID, member_id: UUID) -> Membersh
     return target
 
 
-async def _as_moderator(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -> Membership:
+async def require_moderator(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -> Membership:
     _, membership = await load_circle(uow, circle_id, actor_id)
     if membership is None or not can_moderate(membership):
         raise Forbidden("Only the circle's owner and moderators can do this.")
@@ -31,7 +31,7 @@ async def approve_join_request(
     actor_id: UUID, circle_id: UUID, member_id: UUID, uow: UnitOfWork, clock: Clock
 ) -> Membership:
     async with uow:
-        await _as_moderator(uow, circle_id, actor_id)
+        await require_moderator(uow, circle_id, actor_id)
         circle, _ = await load_circle(uow, circle_id, actor_id)
         target = await _target(uow, circle_id, member_id)
         if target.status is not MembershipStatus.PENDING:
@@ -47,7 +47,7 @@ async def decline_join_request(
     actor_id: UUID, circle_id: UUID, member_id: UUID, uow: UnitOfWork
 ) -> None:
     async with uow:
-        await _as_moderator(uow, circle_id, actor_id)
+        await require_moderator(uow, circle_id, actor_id)
         target = await _target(uow, circle_id, member_id)
         if target.status is not MembershipStatus.PENDING:
             raise DomainError(ErrorCode.CONFLICT, "There is no pending request.", ("memberId",))
@@ -80,7 +80,7 @@ async def set_member_role(
 ) -> Membership:
     """The owner names moderators, or hands ownership on (becoming a moderator)."""
     async with uow:
-        actor = await _as_moderator(uow, circle_id, actor_id)
+        actor = await require_moderator(uow, circle_id, actor_id)
         if actor.role is not Role.OWNER:
             raise Forbidden("Only the circle's owner can change roles.")
         target = await _target(uow, circle_id, member_id)
@@ -107,7 +107,7 @@ async def ban_member(
     """Remove a member for good. Moderators can ban members; only the owner can ban
     a moderator; nobody can ban the owner."""
     async with uow:
-        actor = await _as_moderator(uow, circle_id, actor_id)
+        actor = await require_moderator(uow, circle_id, actor_id)
         target = await _target(uow, circle_id, member_id)
         if target.role is Role.OWNER or member_id == actor_id:
             raise Forbidden("The owner can't be banned.")

@@ -25,6 +25,7 @@ from infra.db.repositories.notifications import (
     SqlNotificationPreferencesRepository,
     SqlNotificationRepository,
 )
+from infra.db.repositories.pins import SqlPinRepository
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
 
 log = logging.getLogger("hearth.uow")
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
         self.devices = SqlDeviceRepository(session)
         self.notification_preferences = SqlNotificationPreferencesRepository(session)
         self.notifications = SqlNotificationRepository(session)
+        self.pins = SqlPinRepository(session)
         return self
 
     async def __aexit__(

@@ -1,1 +1,1 @@
-"""Safety adapters: the crisis directory data."""
+"""Safety adapters: the crisis directory and trusted-information data, and their loaders."""

@@ -5,12 +5,14 @@ from infra.db.tables.checkins import CheckInReminderRow, CheckInRow, CheckInShar
 from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
+from infra.db.tables.pins import CirclePinRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
 
 __all__ = [
     "CheckInReminderRow",
     "CheckInRow",
     "CheckInShareRow",
+    "CirclePinRow",
     "CircleRow",
     "DeviceRow",
     "InviteRow",
