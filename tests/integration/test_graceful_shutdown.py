@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import websockets
 
 from tests.conftest import run_migrations
@@ -70,7 +71,7 @@ async def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_10
         HEARTH_EMBEDDED_WORKER="false",
         HEARTH_LOG_LEVEL="WARNING",
     )
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # noqa: ASYNC220 - started once, then only signalled
         [
             sys.executable,
             "-m",
@@ -141,12 +142,11 @@ async def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_10
                 started = time.monotonic()
                 server.send_signal(signal.SIGTERM)
                 # then websockets close at once with 1012 (service restart: reconnect)
-                try:
+                with pytest.raises(websockets.ConnectionClosed) as closed:
                     while True:
                         await asyncio.wait_for(ws.recv(), 5)
-                except websockets.ConnectionClosed as closed:
-                    assert closed.rcvd is not None
-                    assert closed.rcvd.code == 1012
+                assert closed.value.rcvd is not None
+                assert closed.value.rcvd.code == 1012
                 assert time.monotonic() - started < 3
             # and new connections are no longer accepted
             await asyncio.sleep(0.3)
