@@ -45,6 +45,11 @@ async def _gql(http: httpx.AsyncClient, uid: str, query: str, variables: dict) -
     return body["data"]  # type: ignore[no-any-return]
 
 
+async def _read_until_closed(ws: websockets.ClientConnection) -> None:
+    while True:
+        await asyncio.wait_for(ws.recv(), 5)
+
+
 def _onboarding(name: str) -> dict[str, object]:
     return {
         "input": {
@@ -143,8 +148,7 @@ async def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_10
                 server.send_signal(signal.SIGTERM)
                 # then websockets close at once with 1012 (service restart: reconnect)
                 with pytest.raises(websockets.ConnectionClosed) as closed:
-                    while True:
-                        await asyncio.wait_for(ws.recv(), 5)
+                    await _read_until_closed(ws)
                 assert closed.value.rcvd is not None
                 assert closed.value.rcvd.code == 1012
                 assert time.monotonic() - started < 3
