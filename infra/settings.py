@@ -65,6 +65,7 @@ class Settings(BaseSettings):
     hearth_log_level: str = "INFO"
     hearth_log_json: bool | None = None
     hearth_db_pool_size: int = 10
+    hearth_db_statement_cache: int = 100
     hearth_ws_max_connections_per_member: int = 5
     hearth_embedded_worker: bool | None = None
     hearth_worker_lease_seconds: float = 60.0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
@@ -50,6 +51,21 @@ def reads_engine(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{READS: True})
 
 
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid4().hex}__"
+
+
+# PgBouncer in transaction pooling mode hands each transaction to any server
+# connection, so no prepared statement may outlive its statement: asyncpg's cache off
+# (it then uses unnamed statements), SQLAlchemy's cache off, and unique names for the
+# statements SQLAlchemy still prepares.
+PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
+    "statement_cache_size": 0,
+    "prepared_statement_cache_size": 0,
+    "prepared_statement_name_func": _unique_statement_name,
+}
+
+
 def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
     url = settings.database_url
@@ -60,6 +76,10 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         kwargs["connect_args"] = {"timeout": 10}
     else:
         kwargs.update(pool_size=settings.hearth_db_pool_size, max_overflow=5, pool_recycle=1800)
+        if settings.hearth_db_statement_cache == 0:
+            kwargs["connect_args"] = PGBOUNCER_CONNECT_ARGS
+        else:
+            kwargs["connect_args"] = {"statement_cache_size": settings.hearth_db_statement_cache}
     kwargs.update(overrides)
     engine = create_async_engine(url, **kwargs)
     translate_disconnects(engine)
