@@ -5,6 +5,7 @@ Built once by the app's lifespan (``api.app``); nothing here is created at impor
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,10 @@ from infra.db.uow import SqlUnitOfWork
 from infra.safety.crisis_data import load_crisis_directory
 from infra.safety.resources import default_catalog
 from infra.settings import Settings
+
+# True while a mutation runs: its reads (and its payload's) go to the primary, which
+# has its own write; a replica may not have it yet.
+READ_PRIMARY: ContextVar[bool] = ContextVar("hearth_read_primary", default=False)
 
 
 @dataclass
@@ -36,13 +41,18 @@ class Services:
     crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
+    replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
+        self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):
-        no transaction of its own, see ``infra.db.engine.reads_engine``."""
+        no transaction of its own, see ``infra.db.engine.reads_engine``. On the read
+        replica when ``DATABASE_READ_URL`` is set, except inside a mutation."""
+        if self.replica_reads is not None and not READ_PRIMARY.get():
+            return self.replica_reads.connect()
         return self.read_engine.connect()
 
     def uow(self) -> SqlUnitOfWork:

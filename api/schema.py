@@ -6,8 +6,9 @@ is built at import time.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import strawberry
@@ -19,6 +20,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from api.checkins.mutations import CheckInMutations
 from api.checkins.types import CheckInType
@@ -26,6 +28,7 @@ from api.circles.mutations import CircleMutations
 from api.circles.pins import PinMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
+from api.container import READ_PRIMARY
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
@@ -115,8 +118,27 @@ class HearthSchema(strawberry.Schema):
                 )
 
 
+class MutationsReadThePrimary(SchemaExtension):
+    """A mutation's reads, its payload's included, go to the primary database: a read
+    replica (``DATABASE_READ_URL``) may not have the write yet."""
+
+    def on_execute(self) -> Iterator[None]:
+        if self.execution_context.operation_type is not OperationType.MUTATION:
+            yield
+            return
+        token = READ_PRIMARY.set(True)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(ValueError):  # finished in another context
+                READ_PRIMARY.reset(token)
+
+
 def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type[Any]]:
-    extensions: list[Callable[[], SchemaExtension] | type[Any]] = [*guard_extensions(settings)]
+    extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
+        *guard_extensions(settings),
+        MutationsReadThePrimary,
+    ]
     if not settings.introspection:
         extensions.append(DisableIntrospection)
     if settings.mask_errors:

@@ -59,6 +59,11 @@ async def build_services(settings: Settings) -> Services:
     # Statement errors would otherwise quote their parameters (post bodies, private
     # notes, profile text) into logged tracebacks.
     engine = create_engine(settings, hide_parameters=True)
+    replica = (
+        create_engine(settings, url=settings.database_read_url, hide_parameters=True)
+        if settings.database_read_url
+        else None
+    )
     app = firebase_app(settings)
     redis = None
     if settings.redis_url:
@@ -82,6 +87,7 @@ async def build_services(settings: Settings) -> Services:
         redis=redis,
         firebase_app=app,
         bus=bus,
+        replica=replica,
     )
     services.extras["readiness"] = {"events": bus.status}
     if settings.embedded_worker:
@@ -123,3 +129,5 @@ async def close_services(services: Services) -> None:
 
         firebase_admin.delete_app(services.firebase_app)
     await services.engine.dispose()
+    if services.replica is not None:
+        await services.replica.dispose()

@@ -45,6 +45,7 @@ class Settings(BaseSettings):
 
     hearth_env: Environment = Environment.DEVELOPMENT
     database_url: str = DEFAULT_SQLITE_URL
+    database_read_url: str | None = None
     redis_url: str | None = None
     firebase_project_id: str | None = None
     firebase_credentials: Path | None = Field(

@@ -68,7 +68,7 @@ PGBOUNCER_CONNECT_ARGS: dict[str, Any] = {
 
 def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
     """An async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
-    url = settings.database_url
+    url = overrides.pop("url", None) or settings.database_url
     kwargs: dict[str, Any] = {"pool_pre_ping": False, "hide_parameters": True}
     if settings.is_sqlite:
         if settings.sqlite_path is not None:
