@@ -9,6 +9,7 @@ from typing import Any
 from api.container import Services
 from api.errors import auth_unavailable, not_onboarded, unauthenticated
 from api.loaders import Loaders
+from api.observability import member_hash, note
 from domain.errors import AuthUnavailable, Unauthenticated
 from domain.members.model import Member
 from infra.auth.verifier import Identity, parse_bearer
@@ -61,6 +62,9 @@ class Context:
         if not self._member_loaded:
             self._member = await self.loaders.member_by_uid.load(identity.uid)
             self._member_loaded = True
+            if self._member is not None:
+                secret = self.services.settings.hearth_secret_key.get_secret_value()
+                note(member=member_hash(secret, self._member.id))
         return self._member
 
     async def member(self) -> Member:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable
 from typing import Any
 
@@ -12,6 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.container import Services
+from infra.db.reads.notifications import outbox_backlog
+from infra.metrics import (
+    DB_POOL_IN_USE,
+    DB_POOL_OVERFLOW,
+    DB_POOL_SIZE,
+    OUTBOX_BACKLOG,
+    OUTBOX_OLDEST_SECONDS,
+)
 
 CHECK_TIMEOUT_S = 2.0
 
@@ -70,6 +79,17 @@ async def readyz(request: Request) -> Response:
     )
 
 
-async def metrics(_request: Request) -> Response:
-    """Prometheus metrics in the text exposition format."""
+async def metrics(request: Request) -> Response:
+    """Prometheus metrics in the text exposition format. The outbox backlog and the
+    pool are read now, at scrape time (a failed read leaves the last values)."""
+    services: Services = request.app.state.services
+    pool: Any = services.engine.pool
+    if hasattr(pool, "checkedout"):
+        DB_POOL_IN_USE.set(pool.checkedout())
+        DB_POOL_SIZE.set(pool.size())
+        DB_POOL_OVERFLOW.set(pool.overflow())
+    with contextlib.suppress(Exception):
+        backlog, oldest = await asyncio.wait_for(outbox_backlog(services.engine), CHECK_TIMEOUT_S)
+        OUTBOX_BACKLOG.set(backlog)
+        OUTBOX_OLDEST_SECONDS.set(oldest)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.observability import REQUEST_LOG
 from infra.metrics import HTTP_LATENCY, HTTP_REQUESTS, path_label
 
 access_log = logging.getLogger("hearth.access")
@@ -86,6 +87,8 @@ class AccessLogMiddleware:
             return
         start = time.perf_counter()
         status: dict[str, Any] = {"code": 500}
+        fields: dict[str, str] = {}
+        token = REQUEST_LOG.set(fields)
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -110,5 +113,7 @@ class AccessLogMiddleware:
                     "path": scope["path"],
                     "status": status["code"],
                     "duration_ms": round(elapsed * 1000, 2),
+                    **fields,  # operation, member (a pseudonym): api/observability.py
                 },
             )
+            REQUEST_LOG.reset(token)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +39,7 @@ from api.members.types import MemberType
 from api.node import NodeQueries
 from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
+from api.observability import note
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.realtime.activity import ActivitySubscription
@@ -56,7 +58,7 @@ from api.realtime.types import (
 from api.safety.queries import SafetyQueries
 from api.safety.resources import ResourceQueries, ResourceType
 from api.scalars import SCALAR_OVERRIDES
-from infra.metrics import GRAPHQL_ERRORS
+from infra.metrics import GRAPHQL_ERRORS, GRAPHQL_OPERATIONS, operation_label
 from infra.settings import ExecutorKind, Settings
 
 log = logging.getLogger("hearth.graphql")
@@ -118,6 +120,22 @@ class HearthSchema(strawberry.Schema):
                 )
 
 
+class OperationMetrics(SchemaExtension):
+    """Each operation's duration by name (bounded) and type, and its name in the log."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        name = operation_label(context.operation_name)
+        try:
+            kind = context.operation_type.value
+        except Exception:  # the document did not parse: no operation type
+            kind = "invalid"
+        GRAPHQL_OPERATIONS.labels(name, kind).observe(time.perf_counter() - started)
+        note(operation=name)
+
+
 class MutationsReadThePrimary(SchemaExtension):
     """A mutation's reads, its payload's included, go to the primary database: a read
     replica (``DATABASE_READ_URL``) may not have the write yet."""
@@ -136,6 +154,7 @@ class MutationsReadThePrimary(SchemaExtension):
 
 def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type[Any]]:
     extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
+        OperationMetrics,
         *guard_extensions(settings),
         MutationsReadThePrimary,
     ]

@@ -58,3 +58,43 @@ EVENTS_UNPUBLISHED = Counter(
     "Events that could not be published to Redis even after a retry on a fresh connection; "
     "their subscribers were told that events may have been missed",
 )
+
+GRAPHQL_OPERATIONS = Histogram(
+    "hearth_graphql_operation_duration_seconds",
+    "GraphQL operations by name (a bounded set: names past it count as 'other') and type",
+    ["operation", "type"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+OUTBOX_BACKLOG = Gauge(
+    "hearth_outbox_backlog", "Notifications waiting to be sent (PENDING), read at each scrape"
+)
+OUTBOX_OLDEST_SECONDS = Gauge(
+    "hearth_outbox_oldest_pending_seconds",
+    "Age of the oldest PENDING notification that is due, read at each scrape (0 when none)",
+)
+DB_POOL_IN_USE = Gauge("hearth_db_pool_in_use", "Database connections checked out of the pool")
+DB_POOL_SIZE = Gauge("hearth_db_pool_size", "Database pool size (connections it keeps)")
+DB_POOL_OVERFLOW = Gauge(
+    "hearth_db_pool_overflow", "Connections open beyond the pool size (negative: room left)"
+)
+EVENT_LAG = Histogram(
+    "hearth_event_delivery_lag_seconds",
+    "From an event's commit to its delivery to this process's subscribers (bus lag)",
+    buckets=(0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+MAX_OPERATION_NAMES = 200
+_operation_names: set[str] = set()
+
+
+def operation_label(name: str | None) -> str:
+    """The operation's name as a metric label: the first ``MAX_OPERATION_NAMES`` distinct
+    well-formed names keep theirs, later or odd ones count as "other"."""
+    if not name:
+        return "anonymous"
+    if name in _operation_names:
+        return name
+    if len(_operation_names) >= MAX_OPERATION_NAMES or not name.isidentifier() or len(name) > 64:
+        return "other"
+    _operation_names.add(name)
+    return name

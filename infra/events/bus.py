@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import random
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,7 +28,7 @@ from uuid import UUID, uuid4
 from redis.exceptions import RedisError
 
 from domain.events import Event, EventKind
-from infra.metrics import EVENTS_UNPUBLISHED
+from infra.metrics import EVENT_LAG, EVENTS_UNPUBLISHED
 
 log = logging.getLogger("hearth.events")
 REDIS_CHANNEL = "hearth:events"
@@ -94,6 +95,8 @@ class LocalFanout:
                 del self._channels[subscription.channel]
 
     def deliver(self, event: Event) -> None:
+        if event.committed_at is not None:
+            EVENT_LAG.observe(max(0.0, time.time() - event.committed_at))
         for subscription in tuple(self._channels.get(event.channel(), ())):
             subscription.offer(event)
 

@@ -1,15 +1,16 @@
-"""Set-based reads of a member's inbox (their own notifications only)."""
+"""Set-based reads of a member's inbox (their own notifications only), and the outbox's
+backlog for the metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import case, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.notifications.model import Notification
+from domain.notifications.model import Notification, NotificationStatus
 from infra.db.repositories.notifications import to_notification
 from infra.db.tables.notifications import notification_table
 
@@ -41,3 +42,18 @@ async def own_by_ids(
     t = notification_table
     query = select(t).where(t.c.id.in_(list(set(ids))), t.c.member_id == member_id)
     return {r["id"]: to_notification(r) for r in (await conn.execute(query)).mappings()}
+
+
+async def outbox_backlog(engine: AsyncEngine) -> tuple[int, float]:
+    """(PENDING notifications, seconds the oldest due one has waited) for the metrics."""
+    t = notification_table
+    now = datetime.now(UTC)
+    due = case((t.c.next_attempt_at <= now, t.c.next_attempt_at))
+    query = select(func.count(), func.min(due)).where(
+        t.c.status == NotificationStatus.PENDING.value
+    )
+    async with engine.connect() as conn:
+        count, oldest = (await conn.execute(query)).one()
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    return int(count or 0), (now - oldest).total_seconds() if oldest is not None else 0.0
