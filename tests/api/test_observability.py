@@ -56,7 +56,7 @@ async def test_the_outbox_backlog_and_the_pool_are_read_at_scrape_time(
     await gql.onboard("bob", "Bob")
     circle_id = await create_circle(gql, "alice")
     await gql.data(
-        'mutation($id: ID!) { joinCircle(input: {circleId: $id}) { userErrors { code } } }',
+        "mutation($id: ID!) { joinCircle(input: {circleId: $id}) { userErrors { code } } }",
         {"id": circle_id},
         as_="bob",
     )
