@@ -272,7 +272,14 @@ async def test_a_body_over_the_limit_with_a_content_length_is_413(
     # then
     assert response.status_code == 413
     assert int(response.request.headers["content-length"]) > MAX_BODY
-    assert response.json() == {"errors": [{"message": "The request body is too large."}]}
+    assert response.json() == {
+        "errors": [
+            {
+                "message": "The request body is too large.",
+                "extensions": {"code": "REQUEST_TOO_LARGE"},
+            }
+        ]
+    }
 
 
 async def test_a_streamed_body_over_the_limit_without_a_content_length_is_413(
