@@ -140,6 +140,8 @@ class PushResult:
     outcome: PushOutcome
     message_id: str | None = None
     error_code: str | None = None
+    retry_after: float | None = None
+    """Seconds the push service asked us to wait (its ``Retry-After``), for RETRY."""
 
 
 class PushSender(Protocol):

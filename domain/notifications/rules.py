@@ -141,6 +141,17 @@ def local_day_bounds(timezone: str, now: datetime) -> tuple[date, datetime, date
     return day, start, end
 
 
+def next_try_after(
+    attempts: int, retry_after: float | None, rng: random.Random | None = None
+) -> timedelta:
+    """When to try again: our backoff, or longer when the push service asked for it
+    (``Retry-After``); never sooner than it asked."""
+    backoff = retry_delay(attempts, rng)
+    if retry_after is None or retry_after <= 0:
+        return backoff
+    return max(backoff, timedelta(seconds=min(retry_after, RETRY_CAP.total_seconds())))
+
+
 def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
     """Exponential backoff with jitter: 30 s, 1 min, 2 min, ... capped at 1 h, each
     multiplied by a random factor in [0.5, 1.0) so failing rows spread out."""

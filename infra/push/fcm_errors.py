@@ -4,6 +4,8 @@ device (its token or installation is gone). Used by ``infra.push.fcm``."""
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import requests
@@ -33,7 +35,28 @@ def to_result(response: messaging.SendResponse) -> PushResult:
     if response.success:
         return PushResult(PushOutcome.SENT, message_id=response.message_id)
     error = response.exception
-    return PushResult(_classify(error), error_code=_error_code(error))
+    outcome = _classify(error)
+    retry_after = _retry_after(error) if outcome is PushOutcome.RETRY else None
+    return PushResult(outcome, error_code=_error_code(error), retry_after=retry_after)
+
+
+def _retry_after(error: Exception | None) -> float | None:
+    """The answer's ``Retry-After`` in seconds (a number or an HTTP date), if any."""
+    response = getattr(error, "http_response", None)
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _classify(error: Exception | None) -> PushOutcome:

@@ -58,7 +58,7 @@ from domain.notifications.push import (
     PushResult,
     PushSender,
 )
-from domain.notifications.rules import quiet_hours_end, retry_delay
+from domain.notifications.rules import next_try_after, quiet_hours_end
 from domain.notifications.services import queue_due_reminders
 from domain.ports import UnitOfWork
 from infra.metrics import (
@@ -207,7 +207,9 @@ class NotificationWorker:
                 if row.attempts >= MAX_ATTEMPTS:
                     failed.append((row.id, error))
                 else:
-                    retry[row.id] = (now + retry_delay(row.attempts, self._rng), error)
+                    asked = max((r.retry_after or 0.0 for r in results), default=0.0)
+                    wait = next_try_after(row.attempts, asked, self._rng)
+                    retry[row.id] = (now + wait, error)
             elif kinds == {PushOutcome.PRUNE_DEVICE}:
                 inbox_only.append(row.id)  # every device was dead: the inbox still has it
             else:

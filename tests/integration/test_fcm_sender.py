@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 import firebase_admin
@@ -366,3 +369,23 @@ async def test_log_sender_reports_sent_and_logs_what_it_would_send(
     assert "channel=dm" in lines[1]
     assert "fid-dev" not in caplog.text
     assert "post-42" not in caplog.text
+
+
+async def test_a_retry_after_answer_says_how_long_to_wait(
+    fcm: FcmStandIn, sender: FcmPushSender
+) -> None:
+    # given FCM answers 503 and 429 with Retry-After (seconds, and an HTTP date)
+    soon = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
+    fcm.script("fid-busy", replace(UNAVAILABLE, headers={"Retry-After": "90"}))
+    fcm.script("fid-quota", replace(QUOTA_EXCEEDED, headers={"Retry-After": soon}))
+    fcm.script("fid-plain", UNAVAILABLE)
+
+    # when
+    results = await sender.send_batch([push("fid-busy"), push("fid-quota"), push("fid-plain")])
+
+    # then
+    assert [r.outcome for r in results] == [PushOutcome.RETRY] * 3
+    assert results[0].retry_after == 90
+    assert results[1].retry_after is not None
+    assert 100 < results[1].retry_after <= 120
+    assert results[2].retry_after is None

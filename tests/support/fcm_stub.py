@@ -76,6 +76,7 @@ class Answer:
     status: int
     body: Mapping[str, Any] | None = None
     label: str = ""
+    headers: Mapping[str, str] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"Answer({self.label or self.status})"
@@ -333,5 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         self.send_header("Content-Type", "application/json; charset=UTF-8")
         self.send_header("Content-Length", str(len(data)))
+        for name, value in answer.headers.items():
+            self.send_header(name, value)
         self.end_headers()
         self.wfile.write(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from infra.db.tables.notifications import device_table, notification_table
 from infra.worker import NotificationWorker
 from tests.api.notifications.conftest import register, set_prefs, thread
 from tests.support.circles import join, post, reply
-from tests.support.fcm_stub import UNAVAILABLE, UNREGISTERED, FcmStandIn
+from tests.support.fcm_stub import OK, UNAVAILABLE, UNREGISTERED, FcmStandIn
 from tests.support.graphql import GraphQLClient
 
 
@@ -256,6 +257,33 @@ async def test_transient_errors_back_off_then_fail_after_six_attempts(
     # exponential with jitter in [0.5, 1): 30 s, 60 s, 120 s, 240 s, 480 s bases
     for n, delay in enumerate(delays):
         assert 30 * 2**n * 0.5 <= delay < 30 * 2**n
+
+
+async def test_the_push_services_retry_after_is_honoured_then_it_is_delivered_once(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    # FCM is overloaded and asks for 5 minutes (our own first backoff would be 15-30 s)
+    fcm.script("fid-a", replace(UNAVAILABLE, headers={"Retry-After": "300"}), OK)
+    await reply(gql, "bob", t.post_id, "hi")
+    catch_up(clock)
+
+    assert (await worker.drain()).claimed == 1
+    [row] = await rows(services)
+    assert row["status"] == "PENDING"
+    assert row["next_attempt_at"] - clock.now() >= timedelta(seconds=300)
+    clock.set(clock.now() + timedelta(seconds=299))
+    assert (await worker.drain()).claimed == 0  # not before FCM said
+    clock.set(row["next_attempt_at"])
+    assert (await worker.drain()).claimed == 1
+    [row] = await rows(services)
+    assert row["status"] == "SENT"
+    assert len(fcm.received_for("fid-a")) == 2  # once refused, once delivered: never twice
 
 
 async def test_unregistered_devices_are_pruned_and_the_rest_still_get_it(
