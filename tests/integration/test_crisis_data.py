@@ -28,7 +28,7 @@ REQUIRED = {
 }  # fmt: skip
 NOT_YET_VERIFIED = {
     "IE", "IN", "BR", "MX",
-    "DE", "IT", "ES", "PL", "CZ", "GR", "RO",
+    "IT", "ES", "PL", "CZ", "GR", "RO",
     "DK",
 }  # fmt: skip
 # Re-verify every entry at least yearly: an older date fails here on purpose.
