@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema contract bench soak clean
+.PHONY: setup run worker test pytest lint format migrate schema contract bench soak faults clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -49,6 +49,15 @@ contract: setup
 
 bench: setup
 	$(UV) run python -m bench
+
+# Fault scenarios with private PostgreSQL/Redis/uvicorn processes (also in `make test`):
+# a PostgreSQL restart under load, a dead connection after commit, a Redis restart,
+# SIGTERM with a request in flight, workers killed mid-batch, FCM's Retry-After.
+faults: setup
+	$(UV) run pytest -q -s -p no:cacheprovider tests/integration/test_postgres_restart.py \
+		tests/api/faults tests/api/realtime/test_redis_outage.py \
+		tests/integration/test_graceful_shutdown.py tests/api/notifications/test_worker_processes.py \
+		tests/api/notifications/test_delivery.py -k "restart or read_back or lost or redis or sigterm or killed or window or two_workers or retry_after"
 
 # A bounded run with live subscribers; fails when the server's RSS keeps growing
 # (SOAK_ARGS="--minutes 10 --subscribers 200" for the long one).

@@ -93,6 +93,13 @@ async def test_a_postgres_restart_under_load_loses_no_acknowledged_post(
             rows = await conn.execute(text("SELECT body FROM post"))
             stored = {r[0] for r in rows}
         await engine.dispose()
+        downtime = first_ok_after - down_at
+        print(
+            f"\nfault postgres-restart: acknowledged {len(acknowledged)}, found "
+            f"{len(set(acknowledged) & stored)}, refused {len(refused)} (all SERVICE_UNAVAILABLE), "
+            f"writes failing for {downtime:.1f} s, recovered {first_ok_after - up_at:.2f} s after "
+            "the server was back"
+        )
         assert set(acknowledged) <= stored
         assert len(acknowledged) > 20
         # and the log says when it went and when it came back, without a traceback each
