@@ -21,6 +21,7 @@ from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from api.schema import build_schema
 from api.wiring import build_services, close_services
 from infra.logging import configure_logging
+from infra.persisted_queries import ManifestError
 from infra.settings import Settings, load_settings
 
 
@@ -28,7 +29,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """Build the app. Refuses unsafe production settings (exits non-zero)."""
     settings = settings or load_settings()
     configure_logging(settings.hearth_log_level, json=settings.log_json)
-    schema = build_schema(settings)
+    try:
+        schema = build_schema(settings)
+    except ManifestError as exc:
+        raise SystemExit(f"Refusing to start: {exc}.") from exc
     view = HearthGraphQL(
         schema,
         graphql_ide="graphiql" if settings.graphiql else None,

@@ -42,6 +42,7 @@ class Services:
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
+    persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)

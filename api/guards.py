@@ -28,10 +28,15 @@ from infra.settings import Settings
 CACHE_SIZE = 512
 
 
-def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def limit_rules(settings: Settings) -> list[Any]:
+    """The depth, alias and cost rules, built once (see the module's docstring)."""
     depth_rule = QueryDepthLimiter(max_depth=settings.hearth_max_query_depth).validation_rules[0]
     alias_rule = MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases).validation_rules[0]
-    rules: list[Any] = [depth_rule, alias_rule, cost_rule(settings.hearth_max_query_cost)]
+    return [depth_rule, alias_rule, cost_rule(settings.hearth_max_query_cost)]
+
+
+def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    rules = limit_rules(settings)
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),
         lambda: AddValidationRules(rules),

@@ -102,6 +102,13 @@ class HearthGraphQL(GraphQL[Context, None]):
             request.state.hearth_context = context
         return context
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL for a browser's GET without a query, but not for a persisted query
+        sent by GET (its hash is in ``extensions``, and there is no ``query``)."""
+        return super().should_render_graphql_ide(request) and not request.query_params.get(
+            "extensions"
+        )
+
     async def on_ws_connect(self, context: Context) -> dict[str, Any]:
         return await realtime.connect(context)
 
@@ -116,6 +123,8 @@ class HearthGraphQL(GraphQL[Context, None]):
         sub_response = await super().get_sub_response(request)
         accept = request.headers.get("accept", "")
         sub_response.graphql_response = wants_graphql_response(accept)  # type: ignore[attr-defined]
+        sub_response.method = request.scope.get("method")  # type: ignore[attr-defined]
+        sub_response.signed_in = "authorization" in request.headers  # type: ignore[attr-defined]
         return sub_response
 
     async def process_result(
@@ -150,6 +159,21 @@ class HearthGraphQL(GraphQL[Context, None]):
         sub_response: Response,
     ) -> Response:
         response = super().create_response(response_data, sub_response)
+        if (
+            getattr(sub_response, "persisted", False)
+            and getattr(sub_response, "method", "") == "GET"
+        ):
+            # A persisted query over GET can be cached by a CDN, but only a signed-out
+            # answer without errors may be shared; a member's answer is theirs alone.
+            response.headers["vary"] = "Authorization, Accept"
+            shared = (
+                not getattr(sub_response, "signed_in", True)
+                and isinstance(response_data, dict)
+                and not response_data.get("errors")
+            )
+            response.headers["cache-control"] = (
+                "public, max-age=60" if shared else "private, no-store"
+            )
         if getattr(sub_response, "graphql_response", False):
             response.headers["content-type"] = GRAPHQL_RESPONSE + "; charset=utf-8"
             single = response_data if isinstance(response_data, dict) else None

@@ -30,6 +30,7 @@ from api.circles.pins import PinMutations
 from api.circles.queries import CircleQueries
 from api.circles.types import CircleType
 from api.container import READ_PRIMARY
+from api.documents import check_manifest
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.guards import guard_extensions
@@ -40,6 +41,7 @@ from api.node import NodeQueries
 from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
 from api.observability import note
+from api.persisted import persisted_operations
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.realtime.activity import ActivitySubscription
@@ -59,6 +61,7 @@ from api.safety.queries import SafetyQueries
 from api.safety.resources import ResourceQueries, ResourceType
 from api.scalars import SCALAR_OVERRIDES
 from infra.metrics import GRAPHQL_ERRORS, GRAPHQL_OPERATIONS, operation_label
+from infra.persisted_queries import ManifestError, load_manifest
 from infra.settings import ExecutorKind, Settings
 
 log = logging.getLogger("hearth.graphql")
@@ -152,8 +155,11 @@ class MutationsReadThePrimary(SchemaExtension):
                 READ_PRIMARY.reset(token)
 
 
-def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type[Any]]:
+def _extensions(
+    settings: Settings, trusted: dict[str, str] | None
+) -> list[Callable[[], SchemaExtension] | type[Any]]:
     extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
+        persisted_operations(trusted),
         OperationMetrics,
         *guard_extensions(settings),
         MutationsReadThePrimary,
@@ -166,13 +172,20 @@ def _extensions(settings: Settings) -> list[Callable[[], SchemaExtension] | type
 
 
 def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema; with ``HEARTH_TRUSTED_DOCUMENTS`` only the manifest's documents run,
+    and every one of them must pass the schema and the limits (``ManifestError``)."""
     settings = settings or Settings()
+    trusted = (
+        load_manifest(settings.hearth_trusted_documents)
+        if settings.hearth_trusted_documents
+        else None
+    )
     batching = (
         {"batching_config": {"max_operations": settings.hearth_max_batch}}
         if settings.hearth_max_batch > 0
         else {}
     )
-    return HearthSchema(
+    schema = HearthSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -194,7 +207,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             CheckInShared,
             ResourceType,
         ],
-        extensions=_extensions(settings),
+        extensions=_extensions(settings, trusted),
         execution_context_class=(
             FastExecutionContext
             if settings.hearth_executor is ExecutorKind.FAST
@@ -203,3 +216,12 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
+    if trusted is not None:
+        refused = [r for r in check_manifest(schema._schema, trusted, settings) if r.problems]
+        if refused:
+            first = refused[0]
+            raise ManifestError(
+                f"{len(refused)} trusted document(s) fail the schema or the limits, e.g. "
+                f"{first.sha256[:12]} ({first.operation}): {first.problems[0]}"
+            )
+    return schema

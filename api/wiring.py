@@ -19,6 +19,7 @@ from domain.clock import SystemClock
 from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
 from infra.db.engine import create_engine, create_session_factory
 from infra.events.bus import InProcessBus, RedisBus
+from infra.persisted_queries import LruDocuments, RedisDocuments
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,7 @@ async def build_services(settings: Settings) -> Services:
         firebase_app=app,
         bus=bus,
         replica=replica,
+        persisted=RedisDocuments(redis) if redis is not None else LruDocuments(),
     )
     services.extras["readiness"] = {"events": bus.status}
     if settings.embedded_worker:

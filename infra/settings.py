@@ -73,6 +73,8 @@ class Settings(BaseSettings):
     hearth_worker_batch_size: int = 500
     hearth_worker_poll_seconds: float = 1.0
     hearth_executor: ExecutorKind = ExecutorKind.FAST
+    hearth_trusted_documents: Path | None = None
+    hearth_require_trusted_documents: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -151,6 +153,11 @@ class Settings(BaseSettings):
             problems.append("the database is SQLite (set DATABASE_URL to PostgreSQL)")
         if self.hearth_secret_key.get_secret_value() == DEFAULT_SECRET:
             problems.append("HEARTH_SECRET_KEY is the default")
+        if self.hearth_require_trusted_documents and not self.hearth_trusted_documents:
+            problems.append(
+                "HEARTH_REQUIRE_TRUSTED_DOCUMENTS is on but no manifest is set "
+                "(HEARTH_TRUSTED_DOCUMENTS)"
+            )
         return problems
 
 

@@ -3,7 +3,9 @@ payload loses its database connection; a lost database is a typed, retryable err
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack
 from typing import Any
 
 import pytest
@@ -11,9 +13,10 @@ from sqlalchemy import event, text
 from starlette.applications import Starlette
 
 from tests.api.conftest import running_app
-from tests.conftest import IS_POSTGRES, test_settings
+from tests.conftest import IS_POSTGRES, run_migrations, test_settings
 from tests.support.circles import REACT, REPLY, create_circle, join, post
 from tests.support.graphql import GraphQLClient
+from tests.support.private_postgres import private_postgres
 
 
 class ConnectionKiller:
@@ -56,9 +59,17 @@ class ConnectionKiller:
 
 @pytest.fixture
 async def faulty(clean_database: str) -> AsyncIterator[tuple[GraphQLClient, ConnectionKiller]]:
-    if not IS_POSTGRES:
-        pytest.skip("kills asyncpg connections: runs in CI's PostgreSQL pass")
-    async with running_app(test_settings()) as (app, http):
+    """The app on PostgreSQL: the suite's database in CI's PostgreSQL pass, a private
+    cluster otherwise (the fault kills asyncpg connections)."""
+    async with AsyncExitStack() as stack:
+        url = clean_database
+        if not IS_POSTGRES:
+            cluster = stack.enter_context(private_postgres())
+            await asyncio.to_thread(run_migrations, cluster.url)
+            url = cluster.url
+        app, http = await stack.enter_async_context(
+            running_app(test_settings(database_url=url, redis_url=None))
+        )
         killer = ConnectionKiller(app)
         gql = GraphQLClient(http)
         gql.engine = app.state.services.engine  # type: ignore[attr-defined]
