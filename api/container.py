@@ -14,6 +14,7 @@ from domain.clock import Clock
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
+from infra.ratelimits import LimitsRateLimiter
 from infra.settings import Settings
 
 
@@ -29,6 +30,7 @@ class Services:
     firebase_app: Any = None
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
+    rate_limiter: LimitsRateLimiter | None = None  # always set by api.wiring.build_services
     read_engine: AsyncEngine = field(init=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +40,12 @@ class Services:
         """A pooled connection for reads (``async with services.reads() as conn``):
         no transaction of its own, see ``infra.db.engine.reads_engine``."""
         return self.read_engine.connect()
+
+    @property
+    def limiter(self) -> LimitsRateLimiter:
+        """The per-member rate limiter (``domain.ratelimits.policy.RateLimiter``)."""
+        assert self.rate_limiter is not None, "services built without a rate limiter"
+        return self.rate_limiter
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, publisher=self.bus)

@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.ratelimits.policy import RateLimited
 
 
 class TopLevelCode(StrEnum):
@@ -25,13 +26,14 @@ class TopLevelCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     SUBSCRIPTION_OVERFLOW = "SUBSCRIPTION_OVERFLOW"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class HearthError(GraphQLError):
     """A top-level error with a stable ``extensions.code``; never masked."""
 
-    def __init__(self, message: str, code: TopLevelCode) -> None:
-        super().__init__(message, extensions={"code": code.value})
+    def __init__(self, message: str, code: TopLevelCode, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": code.value, **extensions})
 
 
 def unauthenticated(message: str = "Sign in to continue.") -> HearthError:
@@ -51,6 +53,12 @@ def forbidden(message: str = "You are not allowed to do this.") -> HearthError:
 
 def not_onboarded() -> HearthError:
     return HearthError("Set up your profile first.", TopLevelCode.NOT_ONBOARDED)
+
+
+def rate_limited(error: RateLimited) -> HearthError:
+    """For a mutation without a payload: the same as the ``RATE_LIMITED`` user error,
+    as a top-level error with ``extensions.code`` and ``extensions.retryAfter``."""
+    return HearthError(error.message, TopLevelCode.RATE_LIMITED, retryAfter=error.retry_after)
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -102,8 +110,21 @@ class UserError:
         "null when the problem is not about one field."
     )
     message: str = strawberry.field(description="A sentence to show to the member.")
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="With RATE_LIMITED: whole seconds until the action is allowed again. "
+        "Null for every other code.",
+    )
 
 
 def user_errors(error: DomainError) -> list[UserError]:
     errors: Sequence[DomainError] = error.errors if isinstance(error, ValidationError) else [error]
-    return [UserError(code=e.code, field=list(e.field) or None, message=e.message) for e in errors]
+    return [
+        UserError(
+            code=e.code,
+            field=list(e.field) or None,
+            message=e.message,
+            retry_after=e.retry_after if isinstance(e, RateLimited) else None,
+        )
+        for e in errors
+    ]

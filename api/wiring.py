@@ -19,6 +19,7 @@ from domain.clock import SystemClock
 from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
 from infra.db.engine import create_engine, create_session_factory
 from infra.events.bus import InProcessBus, RedisBus
+from infra.ratelimits import build_rate_limiter
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,7 @@ async def build_services(settings: Settings) -> Services:
         bus=bus,
     )
     services.extras["readiness"] = {"events": bus.status}
+    services.rate_limiter = build_rate_limiter(settings.rate_limits(), settings.redis_url, redis)
     if settings.embedded_worker:
         _start_embedded_worker(services)
     return services
@@ -112,6 +114,8 @@ async def close_services(services: Services) -> None:
             await asyncio.wait_for(task, timeout=10)
     if services.bus is not None:
         await services.bus.stop()
+    if services.rate_limiter is not None:
+        services.rate_limiter.close()
     if services.redis is not None:
         with contextlib.suppress(Exception):
             await services.redis.aclose()

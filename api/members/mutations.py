@@ -68,7 +68,9 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            lambda: members.update_profile(command, services.uow(), services.clock)
+            lambda: members.update_profile(
+                command, services.uow(), services.clock, services.limiter
+            )
         )
         ctx.forget_member()
         return UpdateProfilePayload(

@@ -62,7 +62,11 @@ class PostMutations:
                 warning.topics if warning else None,
                 warning.note if warning else None,
             )
-            return (await posts.create_post(command, ctx.services.uow(), ctx.services.clock)).id
+            services = ctx.services
+            created = await posts.create_post(
+                command, services.uow(), services.clock, services.limiter
+            )
+            return created.id
 
         return await _post_payload(info, run)
 
@@ -111,6 +115,7 @@ class PostMutations:
                 input.anonymous,
                 ctx.services.uow(),
                 ctx.services.clock,
+                ctx.services.limiter,
             )
             return reply.id
 
@@ -158,8 +163,9 @@ class PostMutations:
 
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
+            services = ctx.services
             await posts.react(
-                viewer.id, target_id, input.kind, ctx.services.uow(), ctx.services.clock
+                viewer.id, target_id, input.kind, services.uow(), services.clock, services.limiter
             )
             return kind, target_id
 

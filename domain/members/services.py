@@ -11,6 +11,7 @@ from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
 from domain.ports import UnitOfWork
+from domain.ratelimits.policy import Action, RateLimiter, take_slot
 
 _NAME_TAKEN = "That display name is taken. Try another one."
 
@@ -115,17 +116,23 @@ def _validated_changes(cmd: UpdateProfile) -> dict[str, str | None]:
     return changes
 
 
-async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, clock: Clock) -> Member:
+async def update_profile(
+    cmd: UpdateProfile, uow: UnitOfWork, clock: Clock, limiter: RateLimiter
+) -> Member:
+    """Edit a profile. A new display name (a change of case included) counts
+    towards the rename limit; setting the same name again does not."""
     changes = _validated_changes(cmd)
     async with uow:
         member = await uow.members.get_by_uid(cmd.firebase_uid)
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
         new_name = changes.get("display_name")
-        if new_name is not None and await uow.members.name_taken(new_name, except_id=member.id):
-            raise ValidationError(
-                [DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName"))]
-            )
+        if new_name is not None and new_name != member.display_name:
+            if await uow.members.name_taken(new_name, except_id=member.id):
+                raise ValidationError(
+                    [DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName"))]
+                )
+            await take_slot(limiter, member.id, Action.PROFILE_RENAME)
         updated = replace(member, **changes, updated_at=clock.now())  # type: ignore[arg-type]
         await uow.members.update(updated)
         if updated.timezone != member.timezone:

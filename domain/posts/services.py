@@ -14,6 +14,7 @@ from domain.members.rules import normalize_text
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
+from domain.ratelimits.policy import Action, RateLimiter, take_slot
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 
@@ -70,9 +71,10 @@ async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -
     return membership
 
 
-async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
+async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock, limiter: RateLimiter) -> Post:
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
+    await take_slot(limiter, cmd.actor_id, Action.POST)
     async with uow:
         await _active_membership(uow, cmd.circle_id, cmd.actor_id)
         post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
@@ -132,9 +134,16 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
 
 
 async def reply_to_post(
-    actor_id: UUID, post_id: UUID, body: str, anonymous: bool, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    post_id: UUID,
+    body: str,
+    anonymous: bool,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
 ) -> tuple[Reply, Post]:
     clean = check_body(body, REPLY_MAX)
+    await take_slot(limiter, actor_id, Action.REPLY)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
         if post.is_removed:
@@ -200,9 +209,16 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
 
 
 async def react(
-    actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    target_id: UUID,
+    kind: ReactionKind,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
 ) -> UUID:
-    """Idempotent: reacting twice with the same kind keeps one reaction."""
+    """Idempotent: reacting twice with the same kind keeps one reaction (each call
+    counts towards the reaction limit)."""
+    await take_slot(limiter, actor_id, Action.REACTION)
     async with uow:
         circle_id = await _reaction_target(uow, target_id, actor_id)
         if await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now()):

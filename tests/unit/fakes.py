@@ -22,6 +22,7 @@ from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.ratelimits.policy import Action
 
 
 @dataclass
@@ -294,3 +295,24 @@ class FakeUnitOfWork:
         self._pending = []
         self.rolled_back = True
         self._bind(self.store)
+
+
+class FakeRateLimiter:
+    """Implements ``domain.ratelimits.policy.RateLimiter`` with plain counters (no
+    window): ``limits`` caps given actions; the others are unlimited."""
+
+    def __init__(self, limits: dict[Action, int] | None = None, retry_after: int = 60) -> None:
+        self.limits = limits or {}
+        self.retry_after = retry_after
+        self.hits: dict[tuple[UUID, Action], int] = {}
+
+    async def hit(self, member_id: UUID, action: Action) -> int | None:
+        refused = await self.peek(member_id, action)
+        if refused is None:
+            self.hits[member_id, action] = self.hits.get((member_id, action), 0) + 1
+        return refused
+
+    async def peek(self, member_id: UUID, action: Action) -> int | None:
+        limit = self.limits.get(action)
+        used = self.hits.get((member_id, action), 0)
+        return self.retry_after if limit is not None and used >= limit else None

@@ -19,7 +19,9 @@ from domain.members.services import (
     complete_onboarding,
     update_profile,
 )
-from tests.unit.fakes import FakeStore, FakeUnitOfWork
+from tests.unit.fakes import FakeRateLimiter, FakeStore, FakeUnitOfWork
+
+NO_LIMITS = FakeRateLimiter()
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -184,6 +186,7 @@ async def test_update_changes_only_the_given_fields(store: FakeStore, clock: Fix
         UpdateProfile(firebase_uid="alice", pronouns=" she/her ", bio="Gardening helps 🌱"),
         uow,
         clock,
+        NO_LIMITS,
     )
 
     # then
@@ -206,10 +209,14 @@ async def test_an_empty_text_clears_pronouns_and_bio(store: FakeStore, clock: Fi
         UpdateProfile(firebase_uid="alice", pronouns="they/them", bio="hello"),
         FakeUnitOfWork(store),
         clock,
+        NO_LIMITS,
     )
 
     cleared = await update_profile(
-        UpdateProfile(firebase_uid="alice", pronouns="", bio="   "), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="alice", pronouns="", bio="   "),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
     )
 
     assert (cleared.pronouns, cleared.bio) == (None, None)
@@ -220,7 +227,9 @@ async def test_an_update_with_nothing_in_it_keeps_everything(
 ) -> None:
     member = await onboarded(store, clock)
 
-    same = await update_profile(UpdateProfile(firebase_uid="alice"), FakeUnitOfWork(store), clock)
+    same = await update_profile(
+        UpdateProfile(firebase_uid="alice"), FakeUnitOfWork(store), clock, NO_LIMITS
+    )
 
     assert replace(same, updated_at=member.updated_at) == member
 
@@ -241,6 +250,7 @@ async def test_an_invalid_update_changes_nothing(store: FakeStore, clock: FixedC
             ),
             uow,
             clock,
+            NO_LIMITS,
         )
 
     # then
@@ -263,11 +273,15 @@ async def test_a_member_cannot_take_someone_elses_name_but_may_recase_their_own(
             UpdateProfile(firebase_uid="bob", display_name="quiet FOX"),
             FakeUnitOfWork(store),
             clock,
+            NO_LIMITS,
         )
     assert [e.code for e in refused.value.errors] == [ErrorCode.TAKEN]
 
     recased = await update_profile(
-        UpdateProfile(firebase_uid="bob", display_name="brave owl"), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="bob", display_name="brave owl"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
     )
     assert recased.display_name == "brave owl"
 
@@ -278,7 +292,7 @@ async def test_updating_without_a_profile_is_not_onboarded(
     uow = FakeUnitOfWork(store)
 
     with pytest.raises(DomainError) as refused:
-        await update_profile(UpdateProfile(firebase_uid="nobody", bio="hi"), uow, clock)
+        await update_profile(UpdateProfile(firebase_uid="nobody", bio="hi"), uow, clock, NO_LIMITS)
 
     assert refused.value.code is ErrorCode.NOT_ONBOARDED
     assert not uow.committed
@@ -299,7 +313,10 @@ async def test_a_new_timezone_moves_the_members_reminders_along(
 
     # when
     await update_profile(
-        UpdateProfile(firebase_uid="alice", timezone="Asia/Tokyo"), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="alice", timezone="Asia/Tokyo"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
     )
 
     # then: still 20:00, now in Tokyo (11:00 UTC on 2 November 2026)
