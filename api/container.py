@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from domain.clock import Clock
 from infra.auth.verifier import TokenVerifier
+from infra.confusables import ConfusableSkeleton
+from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
 from infra.ratelimits import LimitsRateLimiter
@@ -31,6 +33,8 @@ class Services:
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
     rate_limiter: LimitsRateLimiter | None = None  # always set by api.wiring.build_services
+    contacts: ContactDetails = field(default_factory=ContactDetails)
+    skeletons: ConfusableSkeleton = field(default_factory=ConfusableSkeleton)
     read_engine: AsyncEngine = field(init=False)
 
     def __post_init__(self) -> None:

@@ -90,7 +90,8 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.INVITE_INVALID: "The invite code is wrong, used up or expired.",
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
-    ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
+    ErrorCode.RATE_LIMITED: "Too many attempts; wait a little (see retryAfter).",
+    ErrorCode.NAME_CONFUSABLE: "Looks like another member's display name.",
 }
 
 UserErrorCode = strawberry.enum(

@@ -42,7 +42,9 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            lambda: members.complete_onboarding(command, services.uow(), services.clock)
+            lambda: members.complete_onboarding(
+                command, services.uow(), services.clock, services.contacts, services.skeletons
+            )
         )
         ctx.forget_member()
         return CompleteOnboardingPayload(
@@ -69,7 +71,12 @@ class MemberMutations:
         services = ctx.services
         member, errors = await attempt(
             lambda: members.update_profile(
-                command, services.uow(), services.clock, services.limiter
+                command,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                services.contacts,
+                services.skeletons,
             )
         )
         ctx.forget_member()

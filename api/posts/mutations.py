@@ -8,12 +8,15 @@ from uuid import UUID
 
 import strawberry
 
+from api.errors import UserError
 from api.mutation_support import attempt, global_id
 from api.node import from_global_id
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
+from api.posts.notices import ContentNotice, contact_notices
 from domain.posts import services as posts
 from domain.posts.model import ContentWarning
+from domain.safety.contact_details import ContactKind
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -22,18 +25,37 @@ def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
     return posts.check_warning(raw.topics, raw.note) if raw else None
 
 
-async def _post_payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> i.PostPayload:
-    post_id, errors = await attempt(run)
-    post = (await resolve_posts(info, [post_id]))[0] if post_id else None
-    return i.PostPayload(post=post, user_errors=errors)
+Written = tuple[UUID, tuple[ContactKind, ...]]
+"""What a write returns: the post's or reply's id and the kinds of contact details
+masked in this write."""
+
+
+async def _written(
+    info: strawberry.Info,
+    run: Callable[[], Awaitable[Written]],
+    resolve: Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]],
+) -> tuple[Any, list[UserError], list[ContentNotice]]:
+    """Run a write; the post or reply it wrote (None on user errors), the errors and
+    the notices for the author."""
+    written, errors = await attempt(run)
+    if written is None:
+        return None, errors, []
+    item_id, masked = written
+    return (await resolve(info, [item_id]))[0], errors, contact_notices(masked)
+
+
+async def _post_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
+) -> i.PostPayload:
+    post, errors, notices = await _written(info, run, resolve_posts)
+    return i.PostPayload(post=post, user_errors=errors, notices=notices)
 
 
 async def _reply_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
 ) -> i.ReplyPayload:
-    reply_id, errors = await attempt(run)
-    reply = (await resolve_replies(info, [reply_id]))[0] if reply_id else None
-    return i.ReplyPayload(reply=reply, user_errors=errors)
+    reply, errors, notices = await _written(info, run, resolve_replies)
+    return i.ReplyPayload(reply=reply, user_errors=errors, notices=notices)
 
 
 def _target(value: str) -> tuple[str, UUID]:
@@ -52,7 +74,7 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             warning = input.content_warning
             command = posts.CreatePost(
                 viewer.id,
@@ -64,9 +86,9 @@ class PostMutations:
             )
             services = ctx.services
             created = await posts.create_post(
-                command, services.uow(), services.clock, services.limiter
+                command, services.uow(), services.clock, services.limiter, services.contacts
             )
-            return created.id
+            return created.id, created.contact_masked
 
         return await _post_payload(info, run)
 
@@ -76,13 +98,20 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
             warning = _warning(input.content_warning)
-            edited = await posts.edit_post(
-                viewer.id, post_id, input.body, warning, ctx.services.uow(), ctx.services.clock
+            services = ctx.services
+            edited, masked = await posts.edit_post(
+                viewer.id,
+                post_id,
+                input.body,
+                warning,
+                services.uow(),
+                services.clock,
+                services.contacts,
             )
-            return edited.id
+            return edited.id, masked
 
         return await _post_payload(info, run)
 
@@ -92,11 +121,11 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
-            return (
-                await posts.delete_post(viewer.id, post_id, ctx.services.uow(), ctx.services.clock)
-            ).id
+            services = ctx.services
+            removed = await posts.delete_post(viewer.id, post_id, services.uow(), services.clock)
+            return removed.id, ()
 
         return await _post_payload(info, run)
 
@@ -106,7 +135,7 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
             reply, _ = await posts.reply_to_post(
                 viewer.id,
@@ -116,8 +145,9 @@ class PostMutations:
                 ctx.services.uow(),
                 ctx.services.clock,
                 ctx.services.limiter,
+                ctx.services.contacts,
             )
-            return reply.id
+            return reply.id, reply.contact_masked
 
         return await _reply_payload(info, run)
 
@@ -127,13 +157,13 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.edit_reply(
-                    viewer.id, reply_id, input.body, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            services = ctx.services
+            edited, masked = await posts.edit_reply(
+                viewer.id, reply_id, input.body, services.uow(), services.clock, services.contacts
+            )
+            return edited.id, masked
 
         return await _reply_payload(info, run)
 
@@ -143,13 +173,11 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.delete_reply(
-                    viewer.id, reply_id, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            services = ctx.services
+            removed = await posts.delete_reply(viewer.id, reply_id, services.uow(), services.clock)
+            return removed.id, ()
 
         return await _reply_payload(info, run)
 

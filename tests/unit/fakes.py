@@ -23,6 +23,7 @@ from domain.members.model import Member
 from domain.members.rules import display_name_key
 from domain.posts.model import Post, ReactionKind, Reply
 from domain.ratelimits.policy import Action
+from domain.safety.contact_details import ContactSpan
 
 
 @dataclass
@@ -60,6 +61,11 @@ class FakeMembers:
         return any(
             display_name_key(m.display_name) == key and m.id != except_id
             for m in self._store.members.values()
+        )
+
+    async def skeleton_taken(self, skeleton: str, except_id: UUID | None = None) -> bool:
+        return any(
+            m.name_skeleton == skeleton and m.id != except_id for m in self._store.members.values()
         )
 
     async def add(self, member: Member) -> None:
@@ -316,3 +322,17 @@ class FakeRateLimiter:
         limit = self.limits.get(action)
         used = self.hits.get((member_id, action), 0)
         return self.retry_after if limit is not None and used >= limit else None
+
+
+class NoContactDetails:
+    """A ContactDetector that finds nothing (the profile rules' own checks still run)."""
+
+    def find(self, text: str, region: str) -> Sequence[ContactSpan]:
+        return ()
+
+
+class CaseFoldSkeleton:
+    """A NameSkeleton that only folds case and treats a digit zero as the letter o."""
+
+    def __call__(self, name: str) -> str:
+        return display_name_key(name).replace("0", "o")

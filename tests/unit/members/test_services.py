@@ -19,9 +19,17 @@ from domain.members.services import (
     complete_onboarding,
     update_profile,
 )
-from tests.unit.fakes import FakeRateLimiter, FakeStore, FakeUnitOfWork
+from tests.unit.fakes import (
+    CaseFoldSkeleton,
+    FakeRateLimiter,
+    FakeStore,
+    FakeUnitOfWork,
+    NoContactDetails,
+)
 
 NO_LIMITS = FakeRateLimiter()
+NO_CONTACTS = NoContactDetails()
+SKELETONS = CaseFoldSkeleton()
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -52,7 +60,9 @@ def onboarding(uid: str = "alice", **overrides: object) -> CompleteOnboarding:
 async def onboarded(
     store: FakeStore, clock: FixedClock, uid: str = "alice", **kw: object
 ) -> Member:
-    return await complete_onboarding(onboarding(uid, **kw), FakeUnitOfWork(store), clock)
+    return await complete_onboarding(
+        onboarding(uid, **kw), FakeUnitOfWork(store), clock, NO_CONTACTS, SKELETONS
+    )
 
 
 # --- complete_onboarding ------------------------------------------------------------------
@@ -66,7 +76,7 @@ async def test_onboarding_creates_the_profile_and_records_consent(
 
     # when
     member = await complete_onboarding(
-        onboarding(display_name="  Quiet   Fox ", region="gb"), uow, clock
+        onboarding(display_name="  Quiet   Fox ", region="gb"), uow, clock, NO_CONTACTS, SKELETONS
     )
 
     # then
@@ -108,7 +118,7 @@ async def test_any_invalid_input_refuses_onboarding_and_adds_nothing(
 
     # when
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(onboarding(**overrides), uow, clock)
+        await complete_onboarding(onboarding(**overrides), uow, clock, NO_CONTACTS, SKELETONS)
 
     # then
     assert [(e.code, e.field) for e in refused.value.errors] == [(code, ("input", field))]
@@ -127,7 +137,7 @@ async def test_every_invalid_input_is_reported_at_once(store: FakeStore, clock: 
     )
 
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(bad, uow, clock)
+        await complete_onboarding(bad, uow, clock, NO_CONTACTS, SKELETONS)
 
     assert {e.code for e in refused.value.errors} == {
         ErrorCode.TOO_SHORT,
@@ -148,7 +158,9 @@ async def test_a_display_name_in_use_regardless_of_case_is_taken(
 
     # when
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(onboarding("bob", display_name="QUIET fox"), uow, clock)
+        await complete_onboarding(
+            onboarding("bob", display_name="QUIET fox"), uow, clock, NO_CONTACTS, SKELETONS
+        )
 
     # then
     assert [(e.code, e.field) for e in refused.value.errors] == [
@@ -165,7 +177,9 @@ async def test_onboarding_twice_is_refused_and_the_first_profile_is_kept(
     uow = FakeUnitOfWork(store)
 
     with pytest.raises(DomainError) as refused:
-        await complete_onboarding(onboarding("alice", display_name="Other Name"), uow, clock)
+        await complete_onboarding(
+            onboarding("alice", display_name="Other Name"), uow, clock, NO_CONTACTS, SKELETONS
+        )
 
     assert refused.value.code is ErrorCode.ALREADY_ONBOARDED
     assert not uow.committed
@@ -187,6 +201,8 @@ async def test_update_changes_only_the_given_fields(store: FakeStore, clock: Fix
         uow,
         clock,
         NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     # then
@@ -210,6 +226,8 @@ async def test_an_empty_text_clears_pronouns_and_bio(store: FakeStore, clock: Fi
         FakeUnitOfWork(store),
         clock,
         NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     cleared = await update_profile(
@@ -217,6 +235,8 @@ async def test_an_empty_text_clears_pronouns_and_bio(store: FakeStore, clock: Fi
         FakeUnitOfWork(store),
         clock,
         NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     assert (cleared.pronouns, cleared.bio) == (None, None)
@@ -228,7 +248,12 @@ async def test_an_update_with_nothing_in_it_keeps_everything(
     member = await onboarded(store, clock)
 
     same = await update_profile(
-        UpdateProfile(firebase_uid="alice"), FakeUnitOfWork(store), clock, NO_LIMITS
+        UpdateProfile(firebase_uid="alice"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     assert replace(same, updated_at=member.updated_at) == member
@@ -251,6 +276,8 @@ async def test_an_invalid_update_changes_nothing(store: FakeStore, clock: FixedC
             uow,
             clock,
             NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
         )
 
     # then
@@ -274,6 +301,8 @@ async def test_a_member_cannot_take_someone_elses_name_but_may_recase_their_own(
             FakeUnitOfWork(store),
             clock,
             NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
         )
     assert [e.code for e in refused.value.errors] == [ErrorCode.TAKEN]
 
@@ -282,6 +311,8 @@ async def test_a_member_cannot_take_someone_elses_name_but_may_recase_their_own(
         FakeUnitOfWork(store),
         clock,
         NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
     assert recased.display_name == "brave owl"
 
@@ -292,7 +323,14 @@ async def test_updating_without_a_profile_is_not_onboarded(
     uow = FakeUnitOfWork(store)
 
     with pytest.raises(DomainError) as refused:
-        await update_profile(UpdateProfile(firebase_uid="nobody", bio="hi"), uow, clock, NO_LIMITS)
+        await update_profile(
+            UpdateProfile(firebase_uid="nobody", bio="hi"),
+            uow,
+            clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
+        )
 
     assert refused.value.code is ErrorCode.NOT_ONBOARDED
     assert not uow.committed
@@ -317,6 +355,8 @@ async def test_a_new_timezone_moves_the_members_reminders_along(
         FakeUnitOfWork(store),
         clock,
         NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     # then: still 20:00, now in Tokyo (11:00 UTC on 2 November 2026)
