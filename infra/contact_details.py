@@ -9,6 +9,7 @@ another app are plain patterns below.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -40,13 +41,17 @@ _NOT_A_HANDLE = (  # "my instagram is private"
     r"what|how|why|full|quiet|busy|dry)\b)"
 )
 
-_PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
+# Each pattern comes with lower-case cues of which the text must hold one for the
+# pattern to be tried at all: cheap tests that skip most texts.
+_PATTERNS: tuple[tuple[ContactKind, tuple[str, ...], re.Pattern[str]], ...] = (
     (
         ContactKind.EMAIL,
+        ("@",),
         re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}", re.IGNORECASE),
     ),
     (
         ContactKind.EMAIL,  # "sam at gmail dot com", "sam [at] mail (dot) co"
+        ("dot",),
         re.compile(
             r"\b[\w.+-]+\s*[\[(]?\s*\bat\b\s*[\])]?\s*[\w-]+\s*[\[(]?\s*\bdot\b\s*[\])]?\s*"
             r"(?:com|net|org|co|uk|de|fr|in|br|jp|io|me|info|edu|gov)\b",
@@ -55,6 +60,7 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.LINK,
+        ("/",),
         re.compile(
             r"(?:https?://)?(?:www\.)?(?:t\.me|telegram\.(?:me|dog)|wa\.me|chat\.whatsapp\.com|"
             r"instagram\.com|instagr\.am|snapchat\.com|discord\.gg|discord(?:app)?\.com/"
@@ -66,6 +72,7 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.INVITATION,  # "add me on snap", "message me on telegram: sam_1"
+        ("me",),
         re.compile(
             r"\b(?:add|message|msg|dm|pm|text|find|follow|hit|hmu|reach|contact|call|ping|"
             r"write|talk\s+to|chat\s+with|friend)\s+me\s+(?:up\s+)?(?:on|at|via|over|in|through)"
@@ -75,6 +82,7 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.INVITATION,  # "let's move to telegram", "switch over to discord"
+        ("to",),
         re.compile(
             r"\b(?:move|moving|switch|go|continue|take\s+(?:this|it)|talk|chat|come|"
             r"jump|head)\s+(?:over\s+)?to\s+(?:my\s+)?"
@@ -84,6 +92,7 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.HANDLE,  # "snap: sam_99", "discord = sam#1234", "ig - sam.x"
+        (":", "="),
         re.compile(
             rf"\b(?:{_APPS})\s*(?:id|name|handle|username|user)?\s*[:=]\s*{_HANDLE_TEXT}",
             re.IGNORECASE,
@@ -91,6 +100,7 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.HANDLE,  # "my snap is sam_99", "my telegram handle is @sam"
+        ("my",),
         re.compile(
             rf"\bmy\s+(?:{_APPS})\s*(?:id|name|handle|username|user|account|number|@)?\s*"
             rf"(?:is|'s)\s+{_NOT_A_HANDLE}{_HANDLE_TEXT}",
@@ -99,10 +109,12 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
     ),
     (
         ContactKind.HANDLE,  # "@sam_99"; not "meet @ 5" or "@5pm" (a handle starts with a letter)
+        ("@",),
         re.compile(r"(?<![\w@.])@[A-Za-z_][A-Za-z0-9_.]{1,29}(?<!\.)"),
     ),
     (
         ContactKind.HANDLE,  # "sam_99 on snap", "sam.x on insta" (a handle-looking word)
+        (" on ", " at "),
         re.compile(
             rf"(?<![\w@])(?=[\w.]*[\d_.])[A-Za-z][\w.]{{2,30}}\s+(?:on|at)\s+(?:{_STRONG_APPS})\b",
             re.IGNORECASE,
@@ -112,17 +124,30 @@ _PATTERNS: tuple[tuple[ContactKind, re.Pattern[str]], ...] = (
 
 
 class ContactDetails:
-    """Implements ``ContactDetector``."""
+    """Implements ``ContactDetector``. Texts longer than :attr:`INLINE_CHARS` are read
+    on a worker thread: a 5,000-character post full of numbers takes tens of
+    milliseconds (``bench/contact_details.py``), which must not stall the event loop."""
 
-    def find(self, text: str, region: str) -> Sequence[ContactSpan]:
-        folded = _fold(text)
-        spans = list(_phone_numbers(folded, region))
-        spans += [
-            ContactSpan(kind, m.start(), m.end())
-            for kind, pattern in _PATTERNS
-            for m in pattern.finditer(folded)
-        ]
-        return spans
+    INLINE_CHARS = 500
+
+    async def find(self, text: str, region: str) -> Sequence[ContactSpan]:
+        if len(text) <= self.INLINE_CHARS:
+            return find_contact_details(text, region)
+        return await asyncio.to_thread(find_contact_details, text, region)
+
+
+def find_contact_details(text: str, region: str) -> list[ContactSpan]:
+    """Every contact detail in ``text`` (overlapping spans are the caller's to merge)."""
+    folded = _fold(text)
+    lowered = folded.lower()
+    spans = list(_phone_numbers(folded, region)) if any(c.isdigit() for c in folded) else []
+    spans += [
+        ContactSpan(kind, m.start(), m.end())
+        for kind, cues, pattern in _PATTERNS
+        if any(cue in lowered for cue in cues)
+        for m in pattern.finditer(folded)
+    ]
+    return spans
 
 
 def _fold(text: str) -> str:

@@ -47,7 +47,7 @@ def _field(name: str) -> tuple[str, ...]:
     return ("input", name)
 
 
-def _contact_errors(
+async def _contact_errors(
     texts: dict[str, str | None], region: str, contacts: ContactDetector
 ) -> list[DomainError]:
     """CONTAINS_CONTACT_INFO for each profile text in which the contact-details
@@ -55,7 +55,7 @@ def _contact_errors(
     return [
         rules.contact_error(_PROFILE_TEXT[name], _field(_PROFILE_TEXT[name]))
         for name, text in texts.items()
-        if name in _PROFILE_TEXT and text and contacts.find(text, region)
+        if name in _PROFILE_TEXT and text and await contacts.find(text, region)
     ]
 
 
@@ -82,7 +82,7 @@ async def complete_onboarding(
     tz, tz_errors = rules.check_timezone(cmd.timezone, _field("timezone"))
     region, region_errors = rules.check_region(cmd.region, _field("region"))
     if not errors:
-        errors += _contact_errors({"display_name": name}, region, contacts)
+        errors += await _contact_errors({"display_name": name}, region, contacts)
     errors += tz_errors + region_errors
     if not cmd.confirms_adult:
         errors.append(
@@ -169,7 +169,7 @@ async def update_profile(
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
         region = changes.get("region") or member.region
-        errors = _contact_errors(changes, region, contacts)
+        errors = await _contact_errors(changes, region, contacts)
         if errors:
             raise ValidationError(errors)
         new_name = changes.get("display_name")

@@ -70,7 +70,7 @@ async def _masked(
     """The body with contact details masked (phone numbers read in the author's
     region's formats), and the kinds that were masked."""
     author = await uow.members.get(author_id)
-    masked = mask_contact_details(body, author.region if author else "", contacts)
+    masked = await mask_contact_details(body, author.region if author else "", contacts)
     return masked.text, masked.kinds
 
 

@@ -52,9 +52,10 @@ class ContactSpan:
 class ContactDetector(Protocol):
     """Finds contact details. ``region`` is the writer's ISO 3166 region, for phone
     numbers written in the local format. Must keep false positives low: times,
-    dates, prices, dosages, years and counts are not contact details."""
+    dates, prices, dosages, years and counts are not contact details. Asynchronous
+    so that an adapter can keep long texts off the event loop."""
 
-    def find(self, text: str, region: str) -> Sequence[ContactSpan]: ...
+    async def find(self, text: str, region: str) -> Sequence[ContactSpan]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,9 @@ class Masked:
         return bool(self.kinds)
 
 
-def mask_contact_details(text: str, region: str, detector: ContactDetector) -> Masked:
+async def mask_contact_details(text: str, region: str, detector: ContactDetector) -> Masked:
     """Replace every contact detail (overlapping ones merged) with :data:`MASK`."""
-    spans = sorted(detector.find(text, region), key=lambda s: (s.start, -s.end))
+    spans = sorted(await detector.find(text, region), key=lambda s: (s.start, -s.end))
     if not spans:
         return Masked(text, ())
     parts: list[str] = []

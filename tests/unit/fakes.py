@@ -327,7 +327,7 @@ class FakeRateLimiter:
 class NoContactDetails:
     """A ContactDetector that finds nothing (the profile rules' own checks still run)."""
 
-    def find(self, text: str, region: str) -> Sequence[ContactSpan]:
+    async def find(self, text: str, region: str) -> Sequence[ContactSpan]:
         return ()
 
 

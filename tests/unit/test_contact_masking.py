@@ -21,35 +21,35 @@ class FixedSpans:
         self.spans = spans
         self.regions: list[str] = []
 
-    def find(self, text: str, region: str) -> Sequence[ContactSpan]:
+    async def find(self, text: str, region: str) -> Sequence[ContactSpan]:
         self.regions.append(region)
         return self.spans
 
 
-def test_nothing_found_keeps_the_text() -> None:
-    masked = mask_contact_details("hello", "GB", FixedSpans())
+async def test_nothing_found_keeps_the_text() -> None:
+    masked = await mask_contact_details("hello", "GB", FixedSpans())
     assert (masked.text, masked.kinds, masked.changed) == ("hello", (), False)
 
 
-def test_each_span_becomes_one_mask_and_the_region_is_passed_on() -> None:
+async def test_each_span_becomes_one_mask_and_the_region_is_passed_on() -> None:
     text = "a 0123 b x@y.z c"
     detector = FixedSpans(
         ContactSpan(ContactKind.EMAIL, 9, 14), ContactSpan(ContactKind.PHONE, 2, 6)
     )
-    masked = mask_contact_details(text, "DE", detector)
+    masked = await mask_contact_details(text, "DE", detector)
     assert masked.text == f"a {MASK} b {MASK} c"
     assert masked.kinds == (ContactKind.EMAIL, ContactKind.PHONE)
     assert detector.regions == ["DE"]
 
 
-def test_overlapping_and_nested_spans_merge_into_one_mask() -> None:
+async def test_overlapping_and_nested_spans_merge_into_one_mask() -> None:
     text = "add me on snap: sam_99 ok"
     detector = FixedSpans(
         ContactSpan(ContactKind.INVITATION, 0, 14),
         ContactSpan(ContactKind.HANDLE, 10, 22),
         ContactSpan(ContactKind.HANDLE, 16, 22),
     )
-    masked = mask_contact_details(text, "GB", detector)
+    masked = await mask_contact_details(text, "GB", detector)
     assert masked.text == f"{MASK} ok"
     assert masked.kinds == (ContactKind.HANDLE, ContactKind.INVITATION)
 
