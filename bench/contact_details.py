@@ -11,7 +11,7 @@ import time
 
 from infra.contact_details import find_contact_details
 
-ROUNDS = 30
+ROUNDS = 15
 NUMBERS = "I woke at 3:30 and took 20 mg at 10.30pm. Since 2019 it has been like this. "
 WORDS = "Feeling tired but ok today, thank you all for being here with me. "
 TEXTS = {
@@ -19,6 +19,9 @@ TEXTS = {
     "reply with a phone number": "I'm here if you need someone: 07911 123456",
     "long post, words only (5,000 chars)": (WORDS * 80)[:5000],
     "long post, numbers throughout (5,000 chars)": (NUMBERS * 70)[:5000],
+    "worst case: a wall of 3-digit groups (5,000 chars)": " ".join(
+        f"{n * 7919 % 1000:03d}" for n in range(1250)
+    )[:5000],
 }
 
 

@@ -160,9 +160,78 @@ def _fold(text: str) -> str:
     return "".join(out)
 
 
+# A stretch of digits and the separators numbers are written with. Not a phone pattern:
+# it only cuts the text into stretches that phonenumbers then judges.
+_DIGIT_STRETCH = re.compile(r"\+?\(?\d[\d \t().\-/]*\d\)?")
+_GROUP = re.compile(r"\S+")
+_MIN_DIGITS = 6  # no region's phone numbers are shorter (emergency numbers aside)
+_MAX_GROUPS = 6  # "+44 (0) 7911 123 456" has 5
+_MAX_PARSES = 1_000  # runs looked at per text, beyond what the matcher read
+
+
 def _phone_numbers(text: str, region: str) -> Iterator[ContactSpan]:
+    """Phone numbers as phonenumbers' matcher finds them, plus those it misses when
+    other digits stand right before or after them ("at 10:30 07911 123456", "sam_99
+    07911 123456"): the matcher reads such a stretch as one invalid number, so runs of
+    up to :data:`_MAX_GROUPS` whole groups of a stretch are parsed on their own,
+    longest first (runs that read as counting are not), at most
+    :data:`_MAX_PARSES` per text so that a wall of digits costs little."""
     region = region.upper() if region else "ZZ"
     if region not in phonenumbers.SUPPORTED_REGIONS:
         region = "ZZ"  # then only numbers written with +country code are found
-    for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
-        yield ContactSpan(ContactKind.PHONE, match.start, match.end)
+    found = [(m.start, m.end) for m in PhoneNumberMatcher(text, region, leniency=Leniency.VALID)]
+    budget = [_MAX_PARSES]
+    for stretch in _DIGIT_STRETCH.finditer(text):
+        if sum(c.isdigit() for c in stretch.group()) < _MIN_DIGITS or any(
+            start <= stretch.start() and stretch.end() <= end for start, end in found
+        ):
+            continue
+        _numbers_in_stretch(stretch, region, found, budget)
+    for start, end in found:
+        yield ContactSpan(ContactKind.PHONE, start, end)
+
+
+def _reads_as_counting(piece: str) -> bool:
+    """Groups of one digit ("1 2 3 4 …"; a leading "+1" aside), or only of one or two
+    ("9 10 11 12 …", "20 30 40 50 60"), read as counting, not as a phone number."""
+    groups = piece.split()
+    sizes = [sum(c.isdigit() for c in group) for group in groups]
+    lone = any(size == 1 and not g.startswith("+") for size, g in zip(sizes, groups, strict=True))
+    return lone or max(sizes) < 3
+
+
+def _numbers_in_stretch(
+    stretch: re.Match[str], region: str, found: list[tuple[int, int]], budget: list[int]
+) -> None:
+    groups = list(_GROUP.finditer(stretch.group()))
+    offset = stretch.start()
+    for size in range(min(len(groups), _MAX_GROUPS), 0, -1):
+        for first in range(len(groups) - size + 1):
+            start = offset + groups[first].start()
+            end = offset + groups[first + size - 1].end()
+            if budget[0] <= 0:
+                return
+            budget[0] -= 1
+            piece = stretch.string[start:end]
+            if (
+                any(s < end and start < e for s, e in found)
+                or sum(c.isdigit() for c in piece) < _MIN_DIGITS
+                or _reads_as_counting(piece)
+            ):
+                continue
+            if _is_valid_number(piece, region):
+                found.append((start, end))
+
+
+def _is_valid_number(piece: str, region: str) -> bool:
+    """A cheap parse first, then the matcher, whose checks keep dates and times out."""
+    try:
+        number = phonenumbers.parse(piece, region)
+    except phonenumbers.NumberParseException:
+        return False
+    if not phonenumbers.is_valid_number(number):
+        return False
+    return any(
+        m.start == 0 and m.end == len(piece)
+        for m in PhoneNumberMatcher(piece, region, leniency=Leniency.VALID)
+    )
