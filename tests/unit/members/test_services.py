@@ -19,6 +19,7 @@ from domain.members.services import (
     complete_onboarding,
     update_profile,
 )
+from domain.ratelimits.policy import Action, RateLimited
 from tests.unit.fakes import (
     CaseFoldSkeleton,
     FakeRateLimiter,
@@ -390,3 +391,52 @@ async def test_the_fake_unit_of_work_keeps_nothing_without_commit() -> None:
 
     assert not uow.committed
     assert store.members == {}
+
+
+# --- lookalike names and renames ----------------------------------------------------------
+
+
+async def test_a_name_with_the_skeleton_of_another_is_refused_and_nothing_is_kept(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    alice = await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    uow = FakeUnitOfWork(store)
+
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(
+            onboarding("mallory", display_name="Quiet F0x"), uow, clock, NO_CONTACTS, SKELETONS
+        )
+
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.NAME_CONFUSABLE, ("input", "displayName"))
+    ]
+    assert list(store.members) == [alice.id]
+    assert alice.name_skeleton == "quiet fox"
+
+
+async def test_a_rename_takes_a_slot_and_the_limit_refuses_the_next(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    limiter = FakeRateLimiter({Action.PROFILE_RENAME: 1}, retry_after=3_000)
+
+    renamed = await update_profile(
+        UpdateProfile(firebase_uid="alice", display_name="Calm Fox"),
+        FakeUnitOfWork(store),
+        clock,
+        limiter,
+        NO_CONTACTS,
+        SKELETONS,
+    )
+    assert (renamed.display_name, renamed.name_skeleton) == ("Calm Fox", "calm fox")
+    with pytest.raises(RateLimited) as refused:
+        await update_profile(
+            UpdateProfile(firebase_uid="alice", display_name="Still Fox"),
+            FakeUnitOfWork(store),
+            clock,
+            limiter,
+            NO_CONTACTS,
+            SKELETONS,
+        )
+    assert refused.value.retry_after == 3_000
+    assert store.members[member.id].display_name == "Calm Fox"
