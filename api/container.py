@@ -15,8 +15,11 @@ from domain.clock import Clock
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.resources import ResourceCatalog
 from infra.auth.verifier import TokenVerifier
+from infra.confusables import ConfusableSkeleton
+from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
+from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
 from infra.safety.resources import default_catalog
 from infra.settings import Settings
@@ -39,6 +42,9 @@ class Services:
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
     crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
+    rate_limiter: LimitsRateLimiter | None = None  # always set by api.wiring.build_services
+    contacts: ContactDetails = field(default_factory=ContactDetails)
+    skeletons: ConfusableSkeleton = field(default_factory=ConfusableSkeleton)
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
@@ -55,6 +61,12 @@ class Services:
         if self.replica_reads is not None and not READ_PRIMARY.get():
             return self.replica_reads.connect()
         return self.read_engine.connect()
+
+    @property
+    def limiter(self) -> LimitsRateLimiter:
+        """The per-member rate limiter (``domain.ratelimits.policy.RateLimiter``)."""
+        assert self.rate_limiter is not None, "services built without a rate limiter"
+        return self.rate_limiter
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.session_factory, publisher=self.bus)

@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 
 from domain.errors import DomainError, ErrorCode, ServiceUnavailable, ValidationError
+from domain.ratelimits.policy import RateLimited
 
 
 class TopLevelCode(StrEnum):
@@ -27,13 +28,14 @@ class TopLevelCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     UNKNOWN_REGION = "UNKNOWN_REGION"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 class HearthError(GraphQLError):
     """A top-level error with a stable ``extensions.code``; never masked."""
 
-    def __init__(self, message: str, code: TopLevelCode) -> None:
-        super().__init__(message, extensions={"code": code.value})
+    def __init__(self, message: str, code: TopLevelCode, **extensions: object) -> None:
+        super().__init__(message, extensions={"code": code.value, **extensions})
 
 
 def unauthenticated(message: str = "Sign in to continue.") -> HearthError:
@@ -53,6 +55,12 @@ def forbidden(message: str = "You are not allowed to do this.") -> HearthError:
 
 def not_onboarded() -> HearthError:
     return HearthError("Set up your profile first.", TopLevelCode.NOT_ONBOARDED)
+
+
+def rate_limited(error: RateLimited) -> HearthError:
+    """For a mutation without a payload: the same as the ``RATE_LIMITED`` user error,
+    as a top-level error with ``extensions.code`` and ``extensions.retryAfter``."""
+    return HearthError(error.message, TopLevelCode.RATE_LIMITED, retryAfter=error.retry_after)
 
 
 def should_mask_error(error: GraphQLError) -> bool:
@@ -120,9 +128,10 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.INVITE_INVALID: "The invite code is wrong, used up or expired.",
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
-    ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
     ErrorCode.ALREADY_PINNED: "It is already pinned in this circle.",
     ErrorCode.TOO_MANY_PINS: "The circle already has as many pins as it may.",
+    ErrorCode.RATE_LIMITED: "Too many attempts; wait a little (see retryAfter).",
+    ErrorCode.NAME_CONFUSABLE: "Looks like another member's display name.",
 }
 
 UserErrorCode = strawberry.enum(
@@ -142,8 +151,21 @@ class UserError:
         "null when the problem is not about one field."
     )
     message: str = strawberry.field(description="A sentence to show to the member.")
+    retry_after: int | None = strawberry.field(
+        default=None,
+        description="With RATE_LIMITED: whole seconds until the action is allowed again. "
+        "Null for every other code.",
+    )
 
 
 def user_errors(error: DomainError) -> list[UserError]:
     errors: Sequence[DomainError] = error.errors if isinstance(error, ValidationError) else [error]
-    return [UserError(code=e.code, field=list(e.field) or None, message=e.message) for e in errors]
+    return [
+        UserError(
+            code=e.code,
+            field=list(e.field) or None,
+            message=e.message,
+            retry_after=e.retry_after if isinstance(e, RateLimited) else None,
+        )
+        for e in errors
+    ]

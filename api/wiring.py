@@ -20,6 +20,7 @@ from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTok
 from infra.db.engine import create_engine, create_session_factory
 from infra.events.bus import InProcessBus, RedisBus
 from infra.persisted_queries import LruDocuments, RedisDocuments
+from infra.ratelimits import build_rate_limiter
 from infra.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ async def build_services(settings: Settings) -> Services:
         persisted=RedisDocuments(redis) if redis is not None else LruDocuments(),
     )
     services.extras["readiness"] = {"events": bus.status}
+    services.rate_limiter = build_rate_limiter(settings.rate_limits(), settings.redis_url, redis)
     if settings.embedded_worker:
         _start_embedded_worker(services)
     return services
@@ -123,6 +125,8 @@ async def close_services(services: Services) -> None:
             await asyncio.wait_for(task, timeout=10)
     if services.bus is not None:
         await services.bus.stop()
+    if services.rate_limiter is not None:
+        services.rate_limiter.close()
     if services.redis is not None:
         with contextlib.suppress(Exception):
             await services.redis.aclose()

@@ -38,6 +38,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     ALREADY_PINNED = "ALREADY_PINNED"
     TOO_MANY_PINS = "TOO_MANY_PINS"
+    NAME_CONFUSABLE = "NAME_CONFUSABLE"
 
 
 class DomainError(Exception):

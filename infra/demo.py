@@ -20,8 +20,11 @@ from domain.members import services as members
 from domain.ports import UnitOfWork
 from domain.posts import services as posts
 from domain.posts.model import ReactionKind
+from infra.confusables import ConfusableSkeleton
+from infra.contact_details import ContactDetails
 from infra.db.engine import create_engine, create_session_factory
 from infra.db.uow import SqlUnitOfWork
+from infra.ratelimits import build_rate_limiter
 from infra.settings import Settings
 
 MEMBERS = {
@@ -66,6 +69,8 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
     engine = create_engine(settings)
     factory = create_session_factory(engine)
     clock = SystemClock()
+    limiter = build_rate_limiter(settings.rate_limits(), None, None)  # in memory: a few writes
+    contacts, skeletons = ContactDetails(), ConfusableSkeleton()
 
     def uow() -> UnitOfWork:
         return cast(UnitOfWork, SqlUnitOfWork(factory))
@@ -79,7 +84,10 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
             onboarding = members.CompleteOnboarding(
                 uid, name, timezone, region, True, GUIDELINES_VERSION
             )
-            ids[uid] = (await members.complete_onboarding(onboarding, uow(), clock)).id
+            member = await members.complete_onboarding(
+                onboarding, uow(), clock, contacts, skeletons
+            )
+            ids[uid] = member.id
             created["members"] += 1
         circle_ids = []
         for owner, name, description, topics in CIRCLES:
@@ -87,26 +95,31 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
                 circles.CreateCircle(ids[owner], name, description, topics, Visibility.PUBLIC),
                 uow(),
                 clock,
+                limiter,
             )
             circle_ids.append(circle.id)
             created["circles"] += 1
             for uid, member_id in ids.items():
                 if uid != owner:
-                    await circles.join_circle(member_id, circle.id, None, uow(), clock)
+                    await circles.join_circle(member_id, circle.id, None, uow(), clock, limiter)
         post_ids = []
         for uid, circle_index, text in POSTS:
             new_post = posts.CreatePost(ids[uid], circle_ids[circle_index], text, False, None, None)
-            post_ids.append((await posts.create_post(new_post, uow(), clock)).id)
+            created_post = await posts.create_post(new_post, uow(), clock, limiter, contacts)
+            post_ids.append(created_post.id)
             created["posts"] += 1
         for uid, target, text in REPLIES:
-            await posts.reply_to_post(ids[uid], post_ids[target], text, False, uow(), clock)
+            await posts.reply_to_post(
+                ids[uid], post_ids[target], text, False, uow(), clock, limiter, contacts
+            )
             created["replies"] += 1
         for uid, target in (("demo-chi", 0), ("demo-ada", 1), ("demo-ben", 3)):
-            await posts.react(ids[uid], post_ids[target], ReactionKind.HUG, uow(), clock)
+            await posts.react(ids[uid], post_ids[target], ReactionKind.HUG, uow(), clock, limiter)
         for uid, mood, emotion in (("demo-ada", 4, Emotion.CALM), ("demo-ben", 2, Emotion.ANXIOUS)):
             check_in = checkins.CheckInCommand(ids[uid], mood, [emotion], None, circle_ids[:1])
             await checkins.check_in(check_in, uow(), clock)
             created["check-ins"] += 1
     finally:
+        limiter.close()
         await engine.dispose()
     return created

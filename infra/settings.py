@@ -13,6 +13,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.ratelimits.policy import DEFAULT_LIMITS, Action, Limit
+
 DEFAULT_SQLITE_URL = "sqlite+aiosqlite:///./var/hearth.sqlite3"
 DEFAULT_SECRET = "dev-only-secret-change-me"  # noqa: S105 - a known default that production refuses
 
@@ -75,6 +77,17 @@ class Settings(BaseSettings):
     hearth_executor: ExecutorKind = ExecutorKind.FAST
     hearth_trusted_documents: Path | None = None
     hearth_require_trusted_documents: bool = False
+    # Rate limits per member (moving windows; see docs/moderation.md).
+    hearth_limit_posts_per_hour: int = Field(DEFAULT_LIMITS[Action.POST].count, ge=1)
+    hearth_limit_replies_per_hour: int = Field(DEFAULT_LIMITS[Action.REPLY].count, ge=1)
+    hearth_limit_reactions_per_hour: int = Field(DEFAULT_LIMITS[Action.REACTION].count, ge=1)
+    hearth_limit_reports_per_hour: int = Field(DEFAULT_LIMITS[Action.REPORT].count, ge=1)
+    hearth_limit_circles_per_day: int = Field(DEFAULT_LIMITS[Action.CIRCLE_CREATION].count, ge=1)
+    hearth_limit_invites_per_day: int = Field(DEFAULT_LIMITS[Action.INVITE].count, ge=1)
+    hearth_limit_failed_invite_codes_per_hour: int = Field(
+        DEFAULT_LIMITS[Action.FAILED_INVITE_CODE].count, ge=1
+    )
+    hearth_limit_renames_per_day: int = Field(DEFAULT_LIMITS[Action.PROFILE_RENAME].count, ge=1)
 
     @property
     def is_production(self) -> bool:
@@ -130,6 +143,23 @@ class Settings(BaseSettings):
         if self.hearth_embedded_worker is not None:
             return self.hearth_embedded_worker
         return self.hearth_env is Environment.DEVELOPMENT
+
+    def rate_limits(self) -> dict[Action, Limit]:
+        """The domain's limits with the counts these settings give."""
+        counts = {
+            Action.POST: self.hearth_limit_posts_per_hour,
+            Action.REPLY: self.hearth_limit_replies_per_hour,
+            Action.REACTION: self.hearth_limit_reactions_per_hour,
+            Action.REPORT: self.hearth_limit_reports_per_hour,
+            Action.CIRCLE_CREATION: self.hearth_limit_circles_per_day,
+            Action.INVITE: self.hearth_limit_invites_per_day,
+            Action.FAILED_INVITE_CODE: self.hearth_limit_failed_invite_codes_per_hour,
+            Action.PROFILE_RENAME: self.hearth_limit_renames_per_day,
+        }
+        return {
+            action: Limit(counts[action], limit.period_seconds)
+            for action, limit in DEFAULT_LIMITS.items()
+        }
 
     @cached_property
     def sqlite_path(self) -> Path | None:

@@ -68,7 +68,9 @@ class CircleMutations:
             input.guidelines,
         )
         circle, errors = await attempt(
-            lambda: circles.create_circle(command, ctx.services.uow(), ctx.services.clock)
+            lambda: circles.create_circle(
+                command, ctx.services.uow(), ctx.services.clock, ctx.services.limiter
+            )
         )
         created = await read_back(lambda: _circle(info, circle.id), None) if circle else None
         return i.CirclePayload(circle=created, user_errors=errors)
@@ -107,8 +109,14 @@ class CircleMutations:
 
         async def run() -> circles.JoinResult:
             circle_id = global_id(input.circle_id, "Circle", "circleId")
+            services = ctx.services
             return await circles.join_circle(
-                viewer.id, circle_id, input.invite_code, ctx.services.uow(), ctx.services.clock
+                viewer.id,
+                circle_id,
+                input.invite_code,
+                services.uow(),
+                services.clock,
+                services.limiter,
             )
 
         joined, errors = await attempt(run)
@@ -137,6 +145,7 @@ class CircleMutations:
                 timedelta(hours=input.valid_for_hours),
                 ctx.services.uow(),
                 ctx.services.clock,
+                ctx.services.limiter,
             )
             return InviteType(code=code, expires_at=invite.expires_at, max_uses=invite.max_uses)
 

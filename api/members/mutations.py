@@ -42,7 +42,9 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            lambda: members.complete_onboarding(command, services.uow(), services.clock)
+            lambda: members.complete_onboarding(
+                command, services.uow(), services.clock, services.contacts, services.skeletons
+            )
         )
         ctx.forget_member()
         return CompleteOnboardingPayload(
@@ -68,7 +70,14 @@ class MemberMutations:
         )
         services = ctx.services
         member, errors = await attempt(
-            lambda: members.update_profile(command, services.uow(), services.clock)
+            lambda: members.update_profile(
+                command,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                services.contacts,
+                services.skeletons,
+            )
         )
         ctx.forget_member()
         return UpdateProfilePayload(

@@ -6,6 +6,7 @@ import strawberry
 
 from api.errors import UserError
 from api.node import Node
+from api.posts.notices import ContentNotice
 from api.posts.types import PostType, ReplyType
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
@@ -77,6 +78,11 @@ class PostPayload:
         description="The post after the change; null on user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    notices: list[ContentNotice] = strawberry.field(
+        default_factory=list,
+        description="What Hearth changed in what you wrote, and why (for example contact "
+        "details removed). Empty when nothing was changed.",
+    )
 
 
 @strawberry.type(description="The result of a change to a reply.")
@@ -85,6 +91,10 @@ class ReplyPayload:
         description="The reply after the change; null on user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    notices: list[ContentNotice] = strawberry.field(
+        default_factory=list,
+        description="What Hearth changed in what you wrote, and why. Empty when nothing was.",
+    )
 
 
 @strawberry.type(description="The result of `react` or `unreact`.")

@@ -8,12 +8,15 @@ from uuid import UUID
 
 import strawberry
 
+from api.errors import UserError
 from api.mutation_support import attempt, global_id, read_back
 from api.node import from_global_id
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
+from api.posts.notices import ContentNotice, contact_notices
 from domain.posts import services as posts
 from domain.posts.model import ContentWarning
+from domain.safety.contact_details import ContactKind
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -22,22 +25,38 @@ def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
     return posts.check_warning(raw.topics, raw.note) if raw else None
 
 
-async def _post_payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> i.PostPayload:
-    post_id, errors = await attempt(run)
-    post = (await read_back(lambda: resolve_posts(info, [post_id]), [None]))[0] if post_id else None
-    return i.PostPayload(post=post, user_errors=errors)
+Written = tuple[UUID, tuple[ContactKind, ...]]
+"""What a write returns: the post's or reply's id and the kinds of contact details
+masked in this write."""
+
+
+async def _written(
+    info: strawberry.Info,
+    run: Callable[[], Awaitable[Written]],
+    resolve: Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]],
+) -> tuple[Any, list[UserError], list[ContentNotice]]:
+    """Run a write; the post or reply it wrote (None on user errors), the errors and
+    the notices for the author."""
+    written, errors = await attempt(run)
+    if written is None:
+        return None, errors, []
+    item_id, masked = written
+    item = (await read_back(lambda: resolve(info, [item_id]), [None]))[0]
+    return item, errors, contact_notices(masked)
+
+
+async def _post_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
+) -> i.PostPayload:
+    post, errors, notices = await _written(info, run, resolve_posts)
+    return i.PostPayload(post=post, user_errors=errors, notices=notices)
 
 
 async def _reply_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
 ) -> i.ReplyPayload:
-    reply_id, errors = await attempt(run)
-    reply = (
-        (await read_back(lambda: resolve_replies(info, [reply_id]), [None]))[0]
-        if reply_id
-        else None
-    )
-    return i.ReplyPayload(reply=reply, user_errors=errors)
+    reply, errors, notices = await _written(info, run, resolve_replies)
+    return i.ReplyPayload(reply=reply, user_errors=errors, notices=notices)
 
 
 def _target(value: str) -> tuple[str, UUID]:
@@ -56,7 +75,7 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             warning = input.content_warning
             command = posts.CreatePost(
                 viewer.id,
@@ -66,7 +85,11 @@ class PostMutations:
                 warning.topics if warning else None,
                 warning.note if warning else None,
             )
-            return (await posts.create_post(command, ctx.services.uow(), ctx.services.clock)).id
+            services = ctx.services
+            created = await posts.create_post(
+                command, services.uow(), services.clock, services.limiter, services.contacts
+            )
+            return created.id, created.contact_masked
 
         return await _post_payload(info, run)
 
@@ -76,13 +99,20 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
             warning = _warning(input.content_warning)
-            edited = await posts.edit_post(
-                viewer.id, post_id, input.body, warning, ctx.services.uow(), ctx.services.clock
+            services = ctx.services
+            edited, masked = await posts.edit_post(
+                viewer.id,
+                post_id,
+                input.body,
+                warning,
+                services.uow(),
+                services.clock,
+                services.contacts,
             )
-            return edited.id
+            return edited.id, masked
 
         return await _post_payload(info, run)
 
@@ -92,11 +122,11 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
-            return (
-                await posts.delete_post(viewer.id, post_id, ctx.services.uow(), ctx.services.clock)
-            ).id
+            services = ctx.services
+            removed = await posts.delete_post(viewer.id, post_id, services.uow(), services.clock)
+            return removed.id, ()
 
         return await _post_payload(info, run)
 
@@ -106,7 +136,7 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
             reply, _ = await posts.reply_to_post(
                 viewer.id,
@@ -115,8 +145,10 @@ class PostMutations:
                 input.anonymous,
                 ctx.services.uow(),
                 ctx.services.clock,
+                ctx.services.limiter,
+                ctx.services.contacts,
             )
-            return reply.id
+            return reply.id, reply.contact_masked
 
         return await _reply_payload(info, run)
 
@@ -126,13 +158,13 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.edit_reply(
-                    viewer.id, reply_id, input.body, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            services = ctx.services
+            edited, masked = await posts.edit_reply(
+                viewer.id, reply_id, input.body, services.uow(), services.clock, services.contacts
+            )
+            return edited.id, masked
 
         return await _reply_payload(info, run)
 
@@ -142,13 +174,11 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Written:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.delete_reply(
-                    viewer.id, reply_id, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            services = ctx.services
+            removed = await posts.delete_reply(viewer.id, reply_id, services.uow(), services.clock)
+            return removed.id, ()
 
         return await _reply_payload(info, run)
 
@@ -162,8 +192,9 @@ class PostMutations:
 
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
+            services = ctx.services
             await posts.react(
-                viewer.id, target_id, input.kind, ctx.services.uow(), ctx.services.clock
+                viewer.id, target_id, input.kind, services.uow(), services.clock, services.limiter
             )
             return kind, target_id
 

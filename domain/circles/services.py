@@ -25,6 +25,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.ports import UnitOfWork
+from domain.ratelimits.policy import Action, RateLimiter, ensure_slot_left, take_slot
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +73,9 @@ async def load_circle(
     return circle, membership
 
 
-async def create_circle(cmd: CreateCircle, uow: UnitOfWork, clock: Clock) -> Circle:
+async def create_circle(
+    cmd: CreateCircle, uow: UnitOfWork, clock: Clock, limiter: RateLimiter
+) -> Circle:
     errors: list[DomainError] = []
     name = rules.check_name(cmd.name, errors)
     description = rules.check_text(cmd.description, rules.DESCRIPTION_MAX, "description", errors)
@@ -81,6 +84,7 @@ async def create_circle(cmd: CreateCircle, uow: UnitOfWork, clock: Clock) -> Cir
     capacity = rules.check_capacity(cmd.capacity, errors)
     if errors:
         raise ValidationError(errors)
+    await take_slot(limiter, cmd.actor_id, Action.CIRCLE_CREATION)
     now = clock.now()
     circle = Circle(
         uuid4(),
@@ -146,22 +150,42 @@ async def activate_membership(
     return replace(membership, status=MembershipStatus.ACTIVE)
 
 
-async def _check_invite(uow: UnitOfWork, circle_id: UUID, code: str, clock: Clock) -> None:
+async def _check_invite(
+    uow: UnitOfWork,
+    circle_id: UUID,
+    code: str,
+    clock: Clock,
+    limiter: RateLimiter,
+    actor_id: UUID,
+) -> None:
+    """Use one of the invite's uses; a code that does not work counts towards the
+    member's failed-code limit (working codes never do)."""
     invite = await uow.invites.find(circle_id, hash_invite_code(code))
     if invite is None or not await uow.invites.use(invite.id, clock.now()):
+        await take_slot(limiter, actor_id, Action.FAILED_INVITE_CODE)
         raise DomainError(
             ErrorCode.INVITE_INVALID, "That invite code is not valid any more.", ("inviteCode",)
         )
 
 
 async def join_circle(
-    actor_id: UUID, circle_id: UUID, invite_code: str | None, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    circle_id: UUID,
+    invite_code: str | None,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
 ) -> JoinResult:
     """Public circles join at once; private ones need a valid invite code or
     create a PENDING request. Capacity is enforced; banned members can't rejoin.
 
     A private circle's ID (shared by its members, like an invite code) is enough
-    to ask to join it, so joining does not require seeing the circle first."""
+    to ask to join it, so joining does not require seeing the circle first.
+
+    A member with too many failed invite codes in the window can't try another
+    code (a right one included) until the window moves on."""
+    if invite_code is not None:
+        await ensure_slot_left(limiter, actor_id, Action.FAILED_INVITE_CODE)
     async with uow:
         circle = await uow.circles.get(circle_id)
         if circle is None:
@@ -178,7 +202,7 @@ async def join_circle(
             circle_id, actor_id, Role.MEMBER, MembershipStatus.PENDING, now, now
         )
         if invite_code is not None:
-            await _check_invite(uow, circle_id, invite_code, clock)
+            await _check_invite(uow, circle_id, invite_code, clock, limiter, actor_id)
         if circle.visibility is Visibility.PUBLIC or invite_code is not None:
             membership = await activate_membership(uow, circle, replace(membership, updated_at=now))
         await (uow.memberships.update if existing else uow.memberships.add)(membership)
@@ -195,6 +219,7 @@ async def create_invite(
     valid_for: timedelta,
     uow: UnitOfWork,
     clock: Clock,
+    limiter: RateLimiter,
 ) -> tuple[Invite, str]:
     """A new invite code (returned once, stored hashed). Moderators only."""
     errors: list[DomainError] = []
@@ -214,6 +239,7 @@ async def create_invite(
         _, membership = await load_circle(uow, circle_id, actor_id)
         if not can_moderate(membership):
             raise Forbidden("Only the circle's owner and moderators can invite.")
+        await take_slot(limiter, actor_id, Action.INVITE)
         code = secrets.token_urlsafe(12)
         now = clock.now()
         invite = Invite(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 from uuid import UUID
 
 CURRENT_GUIDELINES_VERSION = "2026-11"
@@ -30,3 +31,15 @@ class Member:
     adult_confirmed_at: datetime
     pronouns: str | None = None
     bio: str | None = None
+    name_skeleton: str | None = None
+    """The display name's confusable skeleton (see :class:`NameSkeleton`): unique, so
+    no two members' names look alike. None only for names kept from before the rule
+    that looked like an older member's."""
+
+
+class NameSkeleton(Protocol):
+    """The key under which display names must be unique so that none looks like
+    another (Unicode UTS #39 confusables, regardless of case): "Lokan" with a Latin
+    o and the same with U+043E CYRILLIC SMALL LETTER O have the same skeleton."""
+
+    def __call__(self, name: str) -> str: ...

@@ -85,7 +85,7 @@ def check_display_name(raw: str, field: tuple[str, ...]) -> tuple[str, list[Doma
             )
         )
     elif contains_contact_info(name):
-        errors.append(_contact_error("display name", field))
+        errors.append(contact_error("displayName", field))
     return name, errors
 
 
@@ -98,7 +98,7 @@ def check_bio(raw: str | None, field: tuple[str, ...]) -> tuple[str | None, list
             DomainError(ErrorCode.TOO_LONG, f"Bio can have at most {BIO_MAX} characters.", field)
         ]
     if contains_contact_info(bio):
-        return bio, [_contact_error("bio", field)]
+        return bio, [contact_error("bio", field)]
     return (bio or None), []
 
 
@@ -113,7 +113,7 @@ def check_pronouns(raw: str | None, field: tuple[str, ...]) -> tuple[str | None,
             )
         ]
     if contains_contact_info(pronouns):
-        return pronouns, [_contact_error("pronouns", field)]
+        return pronouns, [contact_error("pronouns", field)]
     return (pronouns or None), []
 
 
@@ -153,10 +153,24 @@ def check_region(raw: str, field: tuple[str, ...]) -> tuple[str, list[DomainErro
     return region, []
 
 
-def _contact_error(what: str, field: tuple[str, ...]) -> DomainError:
+def name_confusable(field: tuple[str, ...]) -> DomainError:
+    """NAME_CONFUSABLE: the display name looks like another member's."""
+    return DomainError(
+        ErrorCode.NAME_CONFUSABLE,
+        "That display name looks too much like another member's. Try another one, so "
+        "nobody can be mistaken for someone else.",
+        field,
+    )
+
+
+_WHAT = {"displayName": "display name", "bio": "bio", "pronouns": "pronouns"}
+
+
+def contact_error(input_name: str, field: tuple[str, ...]) -> DomainError:
+    """CONTAINS_CONTACT_INFO for the profile input ``input_name`` (e.g. ``bio``)."""
     return DomainError(
         ErrorCode.CONTAINS_CONTACT_INFO,
-        f"Your {what} can't include an email address, phone number or link: "
-        "Hearth is pseudonymous, to keep you safe.",
+        f"Your {_WHAT[input_name]} can't include an email address, phone number, "
+        "username or link: Hearth is pseudonymous, to keep you safe.",
         field,
     )

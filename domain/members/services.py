@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 from domain.checkins.services import follow_timezone
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
-from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
+from domain.members.model import CURRENT_GUIDELINES_VERSION, Member, NameSkeleton
 from domain.ports import UnitOfWork
+from domain.ratelimits.policy import Action, RateLimiter, take_slot
+from domain.safety.contact_details import ContactDetector
 
 _NAME_TAKEN = "That display name is taken. Try another one."
+_PROFILE_TEXT = {"display_name": "displayName", "pronouns": "pronouns", "bio": "bio"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,10 +47,42 @@ def _field(name: str) -> tuple[str, ...]:
     return ("input", name)
 
 
-async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: Clock) -> Member:
+async def _contact_errors(
+    texts: dict[str, str | None], region: str, contacts: ContactDetector
+) -> list[DomainError]:
+    """CONTAINS_CONTACT_INFO for each profile text in which the contact-details
+    detector (the one that masks posts) finds anything."""
+    return [
+        rules.contact_error(_PROFILE_TEXT[name], _field(_PROFILE_TEXT[name]))
+        for name, text in texts.items()
+        if name in _PROFILE_TEXT and text and await contacts.find(text, region)
+    ]
+
+
+async def _name_errors(
+    uow: UnitOfWork, name: str, skeleton: str, except_id: UUID | None
+) -> list[DomainError]:
+    """TAKEN when another member has this name (regardless of case), otherwise
+    NAME_CONFUSABLE when another member's name looks like it."""
+    if await uow.members.name_taken(name, except_id=except_id):
+        return [DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName"))]
+    if await uow.members.skeleton_taken(skeleton, except_id=except_id):
+        return [rules.name_confusable(_field("displayName"))]
+    return []
+
+
+async def complete_onboarding(
+    cmd: CompleteOnboarding,
+    uow: UnitOfWork,
+    clock: Clock,
+    contacts: ContactDetector,
+    skeletons: NameSkeleton,
+) -> Member:
     name, errors = rules.check_display_name(cmd.display_name, _field("displayName"))
     tz, tz_errors = rules.check_timezone(cmd.timezone, _field("timezone"))
     region, region_errors = rules.check_region(cmd.region, _field("region"))
+    if not errors:
+        errors += await _contact_errors({"display_name": name}, region, contacts)
     errors += tz_errors + region_errors
     if not cmd.confirms_adult:
         errors.append(
@@ -68,8 +103,9 @@ async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: C
     async with uow:
         if await uow.members.get_by_uid(cmd.firebase_uid) is not None:
             raise DomainError(ErrorCode.ALREADY_ONBOARDED, "You have already set up your profile.")
-        if not errors and await uow.members.name_taken(name):
-            errors.append(DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName")))
+        skeleton = skeletons(name)
+        if not errors:
+            errors += await _name_errors(uow, name, skeleton, None)
         if errors:
             raise ValidationError(errors)
         now = clock.now()
@@ -84,13 +120,14 @@ async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: C
             guidelines_version=cmd.accepted_guidelines_version,
             guidelines_accepted_at=now,
             adult_confirmed_at=now,
+            name_skeleton=skeleton,
         )
         await uow.members.add(member)
         await uow.commit()
     return member
 
 
-def _validated_changes(cmd: UpdateProfile) -> dict[str, str | None]:
+def _validated_changes(cmd: UpdateProfile) -> tuple[dict[str, str | None], list[DomainError]]:
     changes: dict[str, str | None] = {}
     errors: list[DomainError] = []
     if cmd.display_name is not None:
@@ -110,22 +147,39 @@ def _validated_changes(cmd: UpdateProfile) -> dict[str, str | None]:
     if cmd.region is not None:
         changes["region"], errs = rules.check_region(cmd.region, _field("region"))
         errors += errs
+    return changes, errors
+
+
+async def update_profile(
+    cmd: UpdateProfile,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
+    contacts: ContactDetector,
+    skeletons: NameSkeleton,
+) -> Member:
+    """Edit a profile. A new display name (a change of case included) counts
+    towards the rename limit; setting the same name again does not. A new name may
+    not be taken or look like another member's."""
+    changes, errors = _validated_changes(cmd)
     if errors:
         raise ValidationError(errors)
-    return changes
-
-
-async def update_profile(cmd: UpdateProfile, uow: UnitOfWork, clock: Clock) -> Member:
-    changes = _validated_changes(cmd)
     async with uow:
         member = await uow.members.get_by_uid(cmd.firebase_uid)
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
+        region = changes.get("region") or member.region
+        errors = await _contact_errors(changes, region, contacts)
+        if errors:
+            raise ValidationError(errors)
         new_name = changes.get("display_name")
-        if new_name is not None and await uow.members.name_taken(new_name, except_id=member.id):
-            raise ValidationError(
-                [DomainError(ErrorCode.TAKEN, _NAME_TAKEN, _field("displayName"))]
-            )
+        if new_name is not None and new_name != member.display_name:
+            skeleton = skeletons(new_name)
+            errors = await _name_errors(uow, new_name, skeleton, member.id)
+            if errors:
+                raise ValidationError(errors)
+            await take_slot(limiter, member.id, Action.PROFILE_RENAME)
+            changes["name_skeleton"] = skeleton
         updated = replace(member, **changes, updated_at=clock.now())  # type: ignore[arg-type]
         await uow.members.update(updated)
         if updated.timezone != member.timezone:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.circles.model import Topic
+from domain.safety.contact_details import ContactKind
 
 
 class ReactionKind(StrEnum):
@@ -37,6 +38,9 @@ class Post:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = field(default=None)
+    contact_masked: tuple[ContactKind, ...] = ()
+    """Kinds of contact details masked in this post (in any version of it): a flag
+    for moderators. Empty when nothing was masked."""
 
     @property
     def is_removed(self) -> bool:
@@ -55,6 +59,9 @@ class Reply:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = None
+    contact_masked: tuple[ContactKind, ...] = ()
+    """Kinds of contact details masked in this reply (in any version): a flag for
+    moderators."""
 
     @property
     def is_removed(self) -> bool:

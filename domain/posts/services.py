@@ -14,6 +14,8 @@ from domain.members.rules import normalize_text
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
+from domain.ratelimits.policy import Action, RateLimiter, take_slot
+from domain.safety.contact_details import ContactDetector, ContactKind, mask_contact_details
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 
@@ -62,6 +64,20 @@ def check_warning(topics: Sequence[Topic] | None, note: str | None) -> ContentWa
     return ContentWarning(tuple(dict.fromkeys(topics or ())), clean_note or None)
 
 
+async def _masked(
+    uow: UnitOfWork, author_id: UUID, body: str, contacts: ContactDetector
+) -> tuple[str, tuple[ContactKind, ...]]:
+    """The body with contact details masked (phone numbers read in the author's
+    region's formats), and the kinds that were masked."""
+    author = await uow.members.get(author_id)
+    masked = await mask_contact_details(body, author.region if author else "", contacts)
+    return masked.text, masked.kinds
+
+
+def _union(*kinds: tuple[ContactKind, ...]) -> tuple[ContactKind, ...]:
+    return tuple(sorted({kind for group in kinds for kind in group}))
+
+
 async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -> Membership:
     membership = await uow.memberships.get(circle_id, actor_id)
     if not can_read(membership):
@@ -70,12 +86,31 @@ async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -
     return membership
 
 
-async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
+async def create_post(
+    cmd: CreatePost,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
+    contacts: ContactDetector,
+) -> Post:
+    """Post in a circle. Contact details in the body are masked and the post is
+    flagged with their kinds (``Post.contact_masked``)."""
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
+    await take_slot(limiter, cmd.actor_id, Action.POST)
     async with uow:
         await _active_membership(uow, cmd.circle_id, cmd.actor_id)
-        post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
+        body, masked = await _masked(uow, cmd.actor_id, body, contacts)
+        post = Post(
+            uuid4(),
+            cmd.circle_id,
+            cmd.actor_id,
+            cmd.anonymous,
+            body,
+            clock.now(),
+            warning,
+            contact_masked=masked,
+        )
         await uow.posts.add(post)
         uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
         await uow.commit()
@@ -98,8 +133,11 @@ async def edit_post(
     warning: ContentWarning | None,
     uow: UnitOfWork,
     clock: Clock,
-) -> Post:
-    """Authors edit their own posts; ``warning`` replaces the content warning."""
+    contacts: ContactDetector,
+) -> tuple[Post, tuple[ContactKind, ...]]:
+    """Authors edit their own posts; ``warning`` replaces the content warning.
+    Returns the post and the kinds of contact details masked in this edit (the
+    post's flag keeps those of earlier versions too)."""
     clean = check_body(body, POST_MAX)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
@@ -107,11 +145,18 @@ async def edit_post(
             raise Forbidden("Only the author can edit a post.")
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
-        edited = replace(post, body=clean, content_warning=warning, edited_at=clock.now())
+        clean, masked = await _masked(uow, actor_id, clean, contacts)
+        edited = replace(
+            post,
+            body=clean,
+            content_warning=warning,
+            edited_at=clock.now(),
+            contact_masked=_union(post.contact_masked, masked),
+        )
         await uow.posts.update(edited)
         uow.record(Event(EventKind.POST_EDITED, post.circle_id, subject_id=post.id))
         await uow.commit()
-    return edited
+    return edited, masked
 
 
 async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clock) -> Post:
@@ -132,14 +177,33 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
 
 
 async def reply_to_post(
-    actor_id: UUID, post_id: UUID, body: str, anonymous: bool, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    post_id: UUID,
+    body: str,
+    anonymous: bool,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
+    contacts: ContactDetector,
 ) -> tuple[Reply, Post]:
+    """Reply to a post; contact details are masked as in :func:`create_post`."""
     clean = check_body(body, REPLY_MAX)
+    await take_slot(limiter, actor_id, Action.REPLY)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
-        reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
+        clean, masked = await _masked(uow, actor_id, clean, contacts)
+        reply = Reply(
+            uuid4(),
+            post.id,
+            post.circle_id,
+            actor_id,
+            anonymous,
+            clean,
+            clock.now(),
+            contact_masked=masked,
+        )
         await uow.replies.add(reply)
         await notify_reply(uow, post, reply, reply.created_at)
         uow.record(
@@ -161,8 +225,14 @@ async def _visible_reply(
 
 
 async def edit_reply(
-    actor_id: UUID, reply_id: UUID, body: str, uow: UnitOfWork, clock: Clock
-) -> Reply:
+    actor_id: UUID,
+    reply_id: UUID,
+    body: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    contacts: ContactDetector,
+) -> tuple[Reply, tuple[ContactKind, ...]]:
+    """Like :func:`edit_post`, for a reply."""
     clean = check_body(body, REPLY_MAX)
     async with uow:
         reply, _ = await _visible_reply(uow, reply_id, actor_id)
@@ -170,10 +240,16 @@ async def edit_reply(
             raise Forbidden("Only the author can edit a reply.")
         if reply.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This reply was removed.", ("replyId",))
-        edited = replace(reply, body=clean, edited_at=clock.now())
+        clean, masked = await _masked(uow, actor_id, clean, contacts)
+        edited = replace(
+            reply,
+            body=clean,
+            edited_at=clock.now(),
+            contact_masked=_union(reply.contact_masked, masked),
+        )
         await uow.replies.update(edited)
         await uow.commit()
-    return edited
+    return edited, masked
 
 
 async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: Clock) -> Reply:
@@ -200,9 +276,16 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
 
 
 async def react(
-    actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    target_id: UUID,
+    kind: ReactionKind,
+    uow: UnitOfWork,
+    clock: Clock,
+    limiter: RateLimiter,
 ) -> UUID:
-    """Idempotent: reacting twice with the same kind keeps one reaction."""
+    """Idempotent: reacting twice with the same kind keeps one reaction (each call
+    counts towards the reaction limit)."""
+    await take_slot(limiter, actor_id, Action.REACTION)
     async with uow:
         circle_id = await _reaction_target(uow, target_id, actor_id)
         if await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now()):

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventPublisher
+from domain.members.rules import name_confusable
 from infra.db.repositories.checkins import SqlCheckInReminderRepository, SqlCheckInRepository
 from infra.db.repositories.circles import (
     SqlCircleRepository,
@@ -43,6 +44,8 @@ def _integrity_error(exc: IntegrityError) -> DomainError:
                 )
             ]
         )
+    if "name_skeleton" in text:
+        return ValidationError([name_confusable(("input", "displayName"))])
     return DomainError(ErrorCode.CONFLICT, "That changed at the same time. Please try again.")
 
 

@@ -31,7 +31,9 @@ async def test_a_postgres_restart_under_load_loses_no_acknowledged_post(
     hearth_log.addHandler(caplog.handler)
     with private_postgres() as cluster:
         await asyncio.to_thread(run_migrations, cluster.url)
-        settings = test_settings(database_url=cluster.url, redis_url=None)
+        settings = test_settings(
+            database_url=cluster.url, redis_url=None, hearth_limit_posts_per_hour=100_000
+        )
         async with running_app(settings) as (_app, http):
             gql = GraphQLClient(http)
             await gql.onboard("owner", "Owner")

@@ -22,6 +22,8 @@ from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.ratelimits.policy import Action
+from domain.safety.contact_details import ContactSpan
 
 
 @dataclass
@@ -59,6 +61,11 @@ class FakeMembers:
         return any(
             display_name_key(m.display_name) == key and m.id != except_id
             for m in self._store.members.values()
+        )
+
+    async def skeleton_taken(self, skeleton: str, except_id: UUID | None = None) -> bool:
+        return any(
+            m.name_skeleton == skeleton and m.id != except_id for m in self._store.members.values()
         )
 
     async def add(self, member: Member) -> None:
@@ -294,3 +301,38 @@ class FakeUnitOfWork:
         self._pending = []
         self.rolled_back = True
         self._bind(self.store)
+
+
+class FakeRateLimiter:
+    """Implements ``domain.ratelimits.policy.RateLimiter`` with plain counters (no
+    window): ``limits`` caps given actions; the others are unlimited."""
+
+    def __init__(self, limits: dict[Action, int] | None = None, retry_after: int = 60) -> None:
+        self.limits = limits or {}
+        self.retry_after = retry_after
+        self.hits: dict[tuple[UUID, Action], int] = {}
+
+    async def hit(self, member_id: UUID, action: Action) -> int | None:
+        refused = await self.peek(member_id, action)
+        if refused is None:
+            self.hits[member_id, action] = self.hits.get((member_id, action), 0) + 1
+        return refused
+
+    async def peek(self, member_id: UUID, action: Action) -> int | None:
+        limit = self.limits.get(action)
+        used = self.hits.get((member_id, action), 0)
+        return self.retry_after if limit is not None and used >= limit else None
+
+
+class NoContactDetails:
+    """A ContactDetector that finds nothing (the profile rules' own checks still run)."""
+
+    async def find(self, text: str, region: str) -> Sequence[ContactSpan]:
+        return ()
+
+
+class CaseFoldSkeleton:
+    """A NameSkeleton that only folds case and treats a digit zero as the letter o."""
+
+    def __call__(self, name: str) -> str:
+        return display_name_key(name).replace("0", "o")

@@ -26,6 +26,7 @@ _FIELDS = (
     "adult_confirmed_at",
     "pronouns",
     "bio",
+    "name_skeleton",
 )
 
 
@@ -53,6 +54,14 @@ class SqlMemberRepository:
     async def name_taken(self, display_name: str, except_id: UUID | None = None) -> bool:
         t = member_table
         query = select(t.c.id).where(t.c.display_name_key == display_name_key(display_name))
+        if except_id is not None:
+            query = query.where(t.c.id != except_id)
+        result = await self._session.execute(select(exists(query)))
+        return bool(result.scalar())
+
+    async def skeleton_taken(self, skeleton: str, except_id: UUID | None = None) -> bool:
+        t = member_table
+        query = select(t.c.id).where(t.c.name_skeleton == skeleton)
         if except_id is not None:
             query = query.where(t.c.id != except_id)
         result = await self._session.execute(select(exists(query)))

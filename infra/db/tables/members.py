@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Table
+from sqlalchemy import Index, Table
 from sqlmodel import Column, Field, SQLModel
 
 from infra.db.types import UTCDateTime
@@ -17,6 +17,8 @@ def utc_column(*, nullable: bool = False, index: bool = False) -> Column:  # typ
 
 class MemberRow(SQLModel, table=True):
     __tablename__ = "member"
+    # unique, so no two display names look alike even when two members race
+    __table_args__ = (Index("ux_member_name_skeleton", "name_skeleton", unique=True),)
 
     id: uuid.UUID = Field(primary_key=True)
     firebase_uid: str = Field(max_length=128, unique=True)
@@ -31,6 +33,9 @@ class MemberRow(SQLModel, table=True):
     guidelines_version: str = Field(max_length=20)
     guidelines_accepted_at: datetime = Field(sa_column=utc_column())
     adult_confirmed_at: datetime = Field(sa_column=utc_column())
+    # the display name's confusable skeleton (infra.confusables); NULL only for names
+    # kept from before the rule that looked like an older member's
+    name_skeleton: str | None = Field(default=None, max_length=400)
 
 
 member_table: Table = MemberRow.__table__  # type: ignore[attr-defined]

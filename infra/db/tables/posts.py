@@ -27,6 +27,8 @@ class PostRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    # kinds of contact details masked, comma-separated (a flag for moderators)
+    contact_masked: str | None = Field(default=None, max_length=80)
 
 
 class ReplyRow(SQLModel, table=True):
@@ -43,6 +45,7 @@ class ReplyRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    contact_masked: str | None = Field(default=None, max_length=80)
 
 
 class ReactionRow(SQLModel, table=True):

@@ -229,12 +229,13 @@ async def test_discovery_pages_neither_repeat_nor_skip_while_new_circles_arrive(
     # given five circles, read two per page
     await gql.onboard("alice")
     await gql.onboard("bob")
+    await gql.onboard("carol")
     for n in range(1, 6):
         await create_circle(gql, "alice", name=f"Circle {n}")
     first = (await gql.data(CIRCLES, {"first": 2}, as_="bob"))["circles"]
-    # when new circles arrive between pages
-    await create_circle(gql, "alice", name="Circle 6")
-    await create_circle(gql, "alice", name="Circle 7")
+    # when new circles arrive between pages (by carol: alice made her 5 for the day)
+    await create_circle(gql, "carol", name="Circle 6")
+    await create_circle(gql, "carol", name="Circle 7")
     second = (
         await gql.data(CIRCLES, {"first": 2, "after": first["pageInfo"]["endCursor"]}, as_="bob")
     )["circles"]

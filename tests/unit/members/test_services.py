@@ -19,7 +19,18 @@ from domain.members.services import (
     complete_onboarding,
     update_profile,
 )
-from tests.unit.fakes import FakeStore, FakeUnitOfWork
+from domain.ratelimits.policy import Action, RateLimited
+from tests.unit.fakes import (
+    CaseFoldSkeleton,
+    FakeRateLimiter,
+    FakeStore,
+    FakeUnitOfWork,
+    NoContactDetails,
+)
+
+NO_LIMITS = FakeRateLimiter()
+NO_CONTACTS = NoContactDetails()
+SKELETONS = CaseFoldSkeleton()
 
 T0 = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 
@@ -50,7 +61,9 @@ def onboarding(uid: str = "alice", **overrides: object) -> CompleteOnboarding:
 async def onboarded(
     store: FakeStore, clock: FixedClock, uid: str = "alice", **kw: object
 ) -> Member:
-    return await complete_onboarding(onboarding(uid, **kw), FakeUnitOfWork(store), clock)
+    return await complete_onboarding(
+        onboarding(uid, **kw), FakeUnitOfWork(store), clock, NO_CONTACTS, SKELETONS
+    )
 
 
 # --- complete_onboarding ------------------------------------------------------------------
@@ -64,7 +77,7 @@ async def test_onboarding_creates_the_profile_and_records_consent(
 
     # when
     member = await complete_onboarding(
-        onboarding(display_name="  Quiet   Fox ", region="gb"), uow, clock
+        onboarding(display_name="  Quiet   Fox ", region="gb"), uow, clock, NO_CONTACTS, SKELETONS
     )
 
     # then
@@ -106,7 +119,7 @@ async def test_any_invalid_input_refuses_onboarding_and_adds_nothing(
 
     # when
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(onboarding(**overrides), uow, clock)
+        await complete_onboarding(onboarding(**overrides), uow, clock, NO_CONTACTS, SKELETONS)
 
     # then
     assert [(e.code, e.field) for e in refused.value.errors] == [(code, ("input", field))]
@@ -125,7 +138,7 @@ async def test_every_invalid_input_is_reported_at_once(store: FakeStore, clock: 
     )
 
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(bad, uow, clock)
+        await complete_onboarding(bad, uow, clock, NO_CONTACTS, SKELETONS)
 
     assert {e.code for e in refused.value.errors} == {
         ErrorCode.TOO_SHORT,
@@ -146,7 +159,9 @@ async def test_a_display_name_in_use_regardless_of_case_is_taken(
 
     # when
     with pytest.raises(ValidationError) as refused:
-        await complete_onboarding(onboarding("bob", display_name="QUIET fox"), uow, clock)
+        await complete_onboarding(
+            onboarding("bob", display_name="QUIET fox"), uow, clock, NO_CONTACTS, SKELETONS
+        )
 
     # then
     assert [(e.code, e.field) for e in refused.value.errors] == [
@@ -163,7 +178,9 @@ async def test_onboarding_twice_is_refused_and_the_first_profile_is_kept(
     uow = FakeUnitOfWork(store)
 
     with pytest.raises(DomainError) as refused:
-        await complete_onboarding(onboarding("alice", display_name="Other Name"), uow, clock)
+        await complete_onboarding(
+            onboarding("alice", display_name="Other Name"), uow, clock, NO_CONTACTS, SKELETONS
+        )
 
     assert refused.value.code is ErrorCode.ALREADY_ONBOARDED
     assert not uow.committed
@@ -184,6 +201,9 @@ async def test_update_changes_only_the_given_fields(store: FakeStore, clock: Fix
         UpdateProfile(firebase_uid="alice", pronouns=" she/her ", bio="Gardening helps 🌱"),
         uow,
         clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     # then
@@ -206,10 +226,18 @@ async def test_an_empty_text_clears_pronouns_and_bio(store: FakeStore, clock: Fi
         UpdateProfile(firebase_uid="alice", pronouns="they/them", bio="hello"),
         FakeUnitOfWork(store),
         clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     cleared = await update_profile(
-        UpdateProfile(firebase_uid="alice", pronouns="", bio="   "), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="alice", pronouns="", bio="   "),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     assert (cleared.pronouns, cleared.bio) == (None, None)
@@ -220,7 +248,14 @@ async def test_an_update_with_nothing_in_it_keeps_everything(
 ) -> None:
     member = await onboarded(store, clock)
 
-    same = await update_profile(UpdateProfile(firebase_uid="alice"), FakeUnitOfWork(store), clock)
+    same = await update_profile(
+        UpdateProfile(firebase_uid="alice"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
+    )
 
     assert replace(same, updated_at=member.updated_at) == member
 
@@ -241,6 +276,9 @@ async def test_an_invalid_update_changes_nothing(store: FakeStore, clock: FixedC
             ),
             uow,
             clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
         )
 
     # then
@@ -263,11 +301,19 @@ async def test_a_member_cannot_take_someone_elses_name_but_may_recase_their_own(
             UpdateProfile(firebase_uid="bob", display_name="quiet FOX"),
             FakeUnitOfWork(store),
             clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
         )
     assert [e.code for e in refused.value.errors] == [ErrorCode.TAKEN]
 
     recased = await update_profile(
-        UpdateProfile(firebase_uid="bob", display_name="brave owl"), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="bob", display_name="brave owl"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
     assert recased.display_name == "brave owl"
 
@@ -278,7 +324,14 @@ async def test_updating_without_a_profile_is_not_onboarded(
     uow = FakeUnitOfWork(store)
 
     with pytest.raises(DomainError) as refused:
-        await update_profile(UpdateProfile(firebase_uid="nobody", bio="hi"), uow, clock)
+        await update_profile(
+            UpdateProfile(firebase_uid="nobody", bio="hi"),
+            uow,
+            clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
+        )
 
     assert refused.value.code is ErrorCode.NOT_ONBOARDED
     assert not uow.committed
@@ -299,7 +352,12 @@ async def test_a_new_timezone_moves_the_members_reminders_along(
 
     # when
     await update_profile(
-        UpdateProfile(firebase_uid="alice", timezone="Asia/Tokyo"), FakeUnitOfWork(store), clock
+        UpdateProfile(firebase_uid="alice", timezone="Asia/Tokyo"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        NO_CONTACTS,
+        SKELETONS,
     )
 
     # then: still 20:00, now in Tokyo (11:00 UTC on 2 November 2026)
@@ -333,3 +391,52 @@ async def test_the_fake_unit_of_work_keeps_nothing_without_commit() -> None:
 
     assert not uow.committed
     assert store.members == {}
+
+
+# --- lookalike names and renames ----------------------------------------------------------
+
+
+async def test_a_name_with_the_skeleton_of_another_is_refused_and_nothing_is_kept(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    alice = await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    uow = FakeUnitOfWork(store)
+
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(
+            onboarding("mallory", display_name="Quiet F0x"), uow, clock, NO_CONTACTS, SKELETONS
+        )
+
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.NAME_CONFUSABLE, ("input", "displayName"))
+    ]
+    assert list(store.members) == [alice.id]
+    assert alice.name_skeleton == "quiet fox"
+
+
+async def test_a_rename_takes_a_slot_and_the_limit_refuses_the_next(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock, "alice", display_name="Quiet Fox")
+    limiter = FakeRateLimiter({Action.PROFILE_RENAME: 1}, retry_after=3_000)
+
+    renamed = await update_profile(
+        UpdateProfile(firebase_uid="alice", display_name="Calm Fox"),
+        FakeUnitOfWork(store),
+        clock,
+        limiter,
+        NO_CONTACTS,
+        SKELETONS,
+    )
+    assert (renamed.display_name, renamed.name_skeleton) == ("Calm Fox", "calm fox")
+    with pytest.raises(RateLimited) as refused:
+        await update_profile(
+            UpdateProfile(firebase_uid="alice", display_name="Still Fox"),
+            FakeUnitOfWork(store),
+            clock,
+            limiter,
+            NO_CONTACTS,
+            SKELETONS,
+        )
+    assert refused.value.retry_after == 3_000
+    assert store.members[member.id].display_name == "Calm Fox"

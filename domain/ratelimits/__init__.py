@@ -1,0 +1,1 @@
+"""Rate limits: how often a member may do each kind of write."""
