@@ -56,6 +56,8 @@ from api.realtime.types import (
     PostRemoved,
     ReactionsChanged,
     ReplyCreated,
+    ReplyEdited,
+    ReplyRemoved,
 )
 from api.safety.queries import SafetyQueries
 from api.safety.resources import ResourceQueries, ResourceType
@@ -200,6 +202,8 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             PostEdited,
             PostRemoved,
             ReplyCreated,
+            ReplyEdited,
+            ReplyRemoved,
             ReactionsChanged,
             MemberJoined,
             MemberLeft,

@@ -17,6 +17,8 @@ class EventKind(StrEnum):
     POST_EDITED = "PostEdited"
     POST_REMOVED = "PostRemoved"
     REPLY_CREATED = "ReplyCreated"
+    REPLY_EDITED = "ReplyEdited"
+    REPLY_REMOVED = "ReplyRemoved"
     REACTIONS_CHANGED = "ReactionsChanged"
     MEMBER_JOINED = "MemberJoined"
     MEMBER_LEFT = "MemberLeft"

@@ -73,7 +73,10 @@ async def _reply_event(
     if row is None:
         return None
     reply = build_reply(row, viewer_id, feed.tally_for(reactions, subject, viewer_id))
-    return t.ReplyCreated(
+    kind = {EventKind.REPLY_EDITED: t.ReplyEdited, EventKind.REPLY_REMOVED: t.ReplyRemoved}.get(
+        event.kind, t.ReplyCreated
+    )
+    return kind(
         circle_id=to_global_id("Circle", row["circle_id"]),
         post_id=to_global_id("Post", row["post_id"]),
         reply=reply,
@@ -145,6 +148,8 @@ RENDERERS = {
     EventKind.POST_EDITED: _post_event,
     EventKind.POST_REMOVED: _post_event,
     EventKind.REPLY_CREATED: _reply_event,
+    EventKind.REPLY_EDITED: _reply_event,
+    EventKind.REPLY_REMOVED: _reply_event,
     EventKind.REACTIONS_CHANGED: _reactions_event,
     EventKind.MEMBER_JOINED: _member_event,
     EventKind.MEMBER_LEFT: _member_event,

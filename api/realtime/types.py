@@ -44,6 +44,18 @@ class ReplyCreated(CircleEvent):
     reply: ReplyType = strawberry.field(description="The reply, as the viewer may see it.")
 
 
+@strawberry.type(description="A reply was edited.")
+class ReplyEdited(CircleEvent):
+    post_id: strawberry.ID = strawberry.field(description="The post it replies to.")
+    reply: ReplyType = strawberry.field(description="The reply after the edit.")
+
+
+@strawberry.type(description="A reply was removed; it stays as a tombstone (no body).")
+class ReplyRemoved(CircleEvent):
+    post_id: strawberry.ID = strawberry.field(description="The post it replied to.")
+    reply: ReplyType = strawberry.field(description="The tombstone.")
+
+
 @strawberry.type(description="Reactions on a post or reply changed.")
 class ReactionsChanged(CircleEvent):
     target_id: strawberry.ID = strawberry.field(description="The post or reply.")

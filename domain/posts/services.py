@@ -248,6 +248,7 @@ async def edit_reply(
             contact_masked=_union(reply.contact_masked, masked),
         )
         await uow.replies.update(edited)
+        uow.record(_reply_event(EventKind.REPLY_EDITED, edited))
         await uow.commit()
     return edited, masked
 
@@ -261,8 +262,13 @@ async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: C
             return reply
         removed = replace(reply, body="", removed_at=clock.now(), removed_by=actor_id)
         await uow.replies.update(removed)
+        uow.record(_reply_event(EventKind.REPLY_REMOVED, removed))
         await uow.commit()
     return removed
+
+
+def _reply_event(kind: EventKind, reply: Reply) -> Event:
+    return Event(kind, reply.circle_id, subject_id=reply.id, parent_id=reply.post_id)
 
 
 async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> UUID:

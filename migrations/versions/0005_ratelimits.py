@@ -16,7 +16,7 @@ from infra.confusables import ConfusableSkeleton
 
 # revision identifiers, used by Alembic.
 revision: str = '0005_ratelimits'
-down_revision: Union[str, Sequence[str], None] = '0004'
+down_revision: Union[str, Sequence[str], None] = '0005_trustedinfo'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

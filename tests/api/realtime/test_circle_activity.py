@@ -255,3 +255,48 @@ async def test_deleting_a_circle_ends_every_stream_and_removes_its_content(
         "query($id: ID!) { node(id: $id) { id } }", {"id": bob_post["id"]}, as_="bob"
     )
     assert gone["node"] is None
+
+
+REPLY_LIFECYCLE = """
+subscription($id: ID!) {
+  circleActivity(circleId: $id) {
+    __typename
+    ... on ReplyCreated { postId reply { id body } }
+    ... on ReplyEdited { postId reply { id body editedAt } }
+    ... on ReplyRemoved { postId reply { id body isRemoved } }
+  }
+}
+"""
+EDIT_REPLY = """mutation($id: ID!) { editReply(input: {replyId: $id, body: "Kinder words"}) {
+  userErrors { code } } }"""
+REMOVE_REPLY = (
+    """mutation($id: ID!) { deleteReply(input: {replyId: $id}) { userErrors { code } } }"""
+)
+
+
+async def test_reply_edits_and_removals_reach_subscribers(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    base, gql = live
+    circle_id = await _circle_with(gql, "bob")
+    created = await post(gql, "bob", circle_id, "A long week")
+    async with ws_client(base, "dev:bob") as ws:
+        await ws.subscribe(REPLY_LIFECYCLE, {"id": circle_id})
+        await asyncio.sleep(0.1)
+        answer = await reply(gql, "owner", created["id"], "First words")
+        first = (await ws.next_data())["data"]["circleActivity"]
+        await gql.data(EDIT_REPLY, {"id": answer["id"]}, as_="owner")
+        edited = (await ws.next_data())["data"]["circleActivity"]
+        await gql.data(REMOVE_REPLY, {"id": answer["id"]}, as_="owner")
+        removed = (await ws.next_data())["data"]["circleActivity"]
+    assert first["__typename"] == "ReplyCreated"
+    assert edited["__typename"] == "ReplyEdited"
+    assert edited["postId"] == created["id"]
+    assert edited["reply"]["id"] == answer["id"]
+    assert edited["reply"]["body"] == "Kinder words"
+    assert edited["reply"]["editedAt"] is not None
+    assert removed == {
+        "__typename": "ReplyRemoved",
+        "postId": created["id"],
+        "reply": {"id": answer["id"], "body": None, "isRemoved": True},
+    }
