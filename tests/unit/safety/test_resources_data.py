@@ -76,13 +76,10 @@ def test_slugs_and_urls_are_unique() -> None:
 # unverified entry is never added to make up the number; when one is verified, its
 # topic's count here goes up (and the topic leaves this list at 3).
 VERIFIED_SHORTFALL: dict[Topic, int] = {
-    Topic.SELF_HARM_RECOVERY: 2,
-    Topic.SUBSTANCE_USE: 1,
-    Topic.CAREGIVING: 1,
-    Topic.LGBTQ: 1,
+    Topic.LGBTQ: 2,
+    Topic.LONELINESS: 2,
     Topic.CHRONIC_ILLNESS: 1,
     Topic.OTHER: 1,
-    Topic.LONELINESS: 1,
     Topic.PARENTING: 1,
     Topic.RELATIONSHIPS: 0,
 }
