@@ -31,6 +31,7 @@ class LimitsRateLimiter:
 
     def __init__(self, storage: Storage, limits: Mapping[Action, Limit]) -> None:
         self.storage = storage
+        self._failing = False
         self._window = MovingWindowRateLimiter(storage)
         self._items: dict[Action, RateLimitItem] = {
             action: RateLimitItemPerSecond(limit.count, limit.period_seconds)
@@ -47,11 +48,16 @@ class LimitsRateLimiter:
         item, who = self._items[action], str(member_id)
         try:
             allowed = await (self._window.hit if take else self._window.test)(item, action, who)
+            if self._failing:
+                self._failing = False
+                log.warning("rate limiter available again")
             if allowed:
                 return None
             reset_at, _ = await self._window.get_window_stats(item, action, who)
-        except Exception:
-            log.warning("rate limiter unavailable; allowing %s", action, exc_info=True)
+        except Exception as exc:
+            if not self._failing:  # one line per outage, not one per action
+                self._failing = True
+                log.warning("rate limiter unavailable (%s); allowing actions", type(exc).__name__)
             return None
         return max(1, math.ceil(reset_at - time.time()))
 

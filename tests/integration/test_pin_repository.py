@@ -15,6 +15,7 @@ from domain.members.model import Member
 from infra.db.engine import create_engine, create_session_factory
 from infra.db.uow import SqlUnitOfWork
 from tests.conftest import test_settings
+from tests.unit.fakes import FakeRateLimiter
 
 NOW = datetime(2026, 12, 5, 9, 0, tzinfo=UTC)
 
@@ -32,7 +33,9 @@ async def test_a_clashing_pin_is_refused_without_breaking_the_transaction(
             await uow.members.add(member)
             await uow.commit()
         command = CreateCircle(member.id, "Evening Calm", "", [Topic.ANXIETY], Visibility.PUBLIC)
-        circle = await create_circle(command, SqlUnitOfWork(factory), FixedClock(NOW))
+        circle = await create_circle(
+            command, SqlUnitOfWork(factory), FixedClock(NOW), FakeRateLimiter()
+        )
         first = Pin(circle.id, PinKind.RESOURCE, uuid4(), 1, member.id, NOW)
         async with SqlUnitOfWork(factory) as uow:
             assert await uow.pins.add(first) is True

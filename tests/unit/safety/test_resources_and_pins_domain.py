@@ -16,7 +16,7 @@ from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode
 from domain.safety.resources import Resource, resource_id, resources_page
 from infra.safety.resources import InMemoryResourceCatalog
-from tests.unit.fakes import FakeUnitOfWork
+from tests.unit.fakes import FakeRateLimiter, FakeUnitOfWork
 
 
 def resource(slug: str, title: str, *topics: Topic) -> Resource:
@@ -97,7 +97,7 @@ async def test_a_pin_that_clashes_with_a_concurrent_one_is_a_conflict_and_nothin
     at = datetime(2026, 12, 5, tzinfo=UTC)
     owner = uuid4()
     command = CreateCircle(owner, "Evening Calm", "", [Topic.ANXIETY], Visibility.PUBLIC)
-    circle = await create_circle(command, uow, FixedClock(at))
+    circle = await create_circle(command, uow, FixedClock(at), FakeRateLimiter())
     uow.committed = False
     target = PinTarget(PinKind.RESOURCE, resource_id("a"))
     with pytest.raises(DomainError) as raised:
