@@ -11,9 +11,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.safety.crisis import CrisisDirectory
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
+from infra.safety.crisis_data import load_crisis_directory
 from infra.settings import Settings
 
 
@@ -29,6 +31,7 @@ class Services:
     firebase_app: Any = None
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
+    crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
     read_engine: AsyncEngine = field(init=False)
 
     def __post_init__(self) -> None:

@@ -49,6 +49,7 @@ from api.realtime.types import (
     ReactionsChanged,
     ReplyCreated,
 )
+from api.safety.queries import SafetyQueries
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import Settings
 
@@ -56,7 +57,7 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries):
     pass
 
 

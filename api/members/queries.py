@@ -18,7 +18,10 @@ class MemberQueries:
         member = await info.context.member_or_none()
         return MemberType.from_model(member, member.id) if member else None
 
-    @strawberry.field(description="The current community guidelines. No sign-in needed.")
+    @strawberry.field(
+        description="The current community guidelines, with the disclaimer that Hearth is "
+        "not a crisis or emergency service. No sign-in needed."
+    )
     def community_guidelines(self) -> CommunityGuidelines:
         return CommunityGuidelines(
             version=guidelines.CURRENT_GUIDELINES_VERSION,

@@ -232,5 +232,7 @@ class CommunityGuidelines:
     version: str = strawberry.field(description="Pass this to `completeOnboarding`.")
     summary: str = strawberry.field(description="The guidelines in a few lines.")
     disclaimer: str = strawberry.field(
-        description="Hearth is peer support and does not replace professional treatment."
+        description="What Hearth is not: peer support, not a crisis or emergency service, and "
+        "no replacement for professional treatment; where to find real help. Show it with "
+        "the guidelines during onboarding."
     )

@@ -13,7 +13,9 @@ SUMMARY = (
 )
 
 DISCLAIMER = (
-    "Hearth is peer support from people who understand. It is not therapy or medical care "
-    "and does not replace professional treatment. If you are in danger or thinking about "
-    "ending your life, contact your local emergency number or a crisis line now."
+    "Hearth is peer support from people who understand. It is not a crisis or emergency "
+    "service, and it is not therapy or medical care: it does not replace professional "
+    "treatment. If you are in danger or thinking about ending your life, call your local "
+    "emergency number or a crisis line now. Hearth always shows where to find real help: "
+    'open "Get help now" for the crisis lines where you are.'
 )

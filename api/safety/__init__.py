@@ -1,0 +1,1 @@
+"""GraphQL for safety: crisis signposting ("get help now")."""

@@ -1,0 +1,1 @@
+"""Safety adapters: the crisis directory data."""
