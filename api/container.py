@@ -12,10 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from domain.clock import Clock
 from domain.safety.crisis import CrisisDirectory
+from domain.safety.detector import default_detector
+from domain.safety.model import RiskDetector
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
 from infra.safety.crisis_data import load_crisis_directory
+from infra.safety.detector import ObservedDetector
 from infra.settings import Settings
 
 
@@ -32,6 +35,8 @@ class Services:
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
     crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
+    # Every post, reply and check-in note is rated through this (domain.safety.services.rate).
+    detector: RiskDetector = field(default_factory=lambda: ObservedDetector(default_detector()))
     read_engine: AsyncEngine = field(init=False)
 
     def __post_init__(self) -> None:

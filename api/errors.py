@@ -84,6 +84,7 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
+    ErrorCode.INVALID_TRANSITION: "The item is not in a state that allows this change.",
 }
 
 UserErrorCode = strawberry.enum(

@@ -53,3 +53,14 @@ NOTIFICATION_DELIVERY_SECONDS = Histogram(
     "From the notification's creation to the push service accepting it",
     buckets=(0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 28800),
 )
+
+RISK_DETECTOR_ERRORS = Counter(
+    "hearth_risk_detector_errors_total",
+    "Texts the risk detector failed on (saved anyway and rated CONCERN, 'detector error')",
+)
+RISK_RATINGS = Counter(
+    "hearth_risk_ratings_total", "Texts rated by the risk detector, by level", ["level"]
+)
+SAFETY_REALERTS = Counter(
+    "hearth_safety_realerts_total", "Unacknowledged URGENT safety items alerted again"
+)

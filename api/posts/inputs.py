@@ -7,6 +7,7 @@ import strawberry
 from api.errors import UserError
 from api.node import Node
 from api.posts.types import PostType, ReplyType
+from api.safety.prompts import SafetyPrompt
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
 
@@ -77,6 +78,11 @@ class PostPayload:
         description="The post after the change; null on user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    safety: SafetyPrompt | None = strawberry.field(
+        default=None,
+        description="Support for the author when what they wrote was rated CONCERN or "
+        "higher (their content is still published); null otherwise.",
+    )
 
 
 @strawberry.type(description="The result of a change to a reply.")
@@ -85,6 +91,11 @@ class ReplyPayload:
         description="The reply after the change; null on user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    safety: SafetyPrompt | None = strawberry.field(
+        default=None,
+        description="Support for the author when what they wrote was rated CONCERN or "
+        "higher (their content is still published); null otherwise.",
+    )
 
 
 @strawberry.type(description="The result of `react` or `unreact`.")

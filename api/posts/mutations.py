@@ -12,8 +12,11 @@ from api.mutation_support import attempt, global_id
 from api.node import from_global_id
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
+from api.safety.prompts import safety_prompt
+from domain.members.model import Member
 from domain.posts import services as posts
-from domain.posts.model import ContentWarning
+from domain.posts.model import ContentWarning, Post, Reply
+from domain.safety.team import TargetKind
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -22,18 +25,31 @@ def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
     return posts.check_warning(raw.topics, raw.note) if raw else None
 
 
-async def _post_payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> i.PostPayload:
-    post_id, errors = await attempt(run)
-    post = (await resolve_posts(info, [post_id]))[0] if post_id else None
-    return i.PostPayload(post=post, user_errors=errors)
+async def _post_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[Post]], author: Member | None = None
+) -> i.PostPayload:
+    """The payload; with ``author`` (a create or edit) the rating's safety prompt too."""
+    done, errors = await attempt(run)
+    if done is None:
+        return i.PostPayload(post=None, user_errors=errors)
+    post = (await resolve_posts(info, [done.id]))[0]
+    prompt = (
+        safety_prompt(info, author, TargetKind.POST, done.id, done.risk_level) if author else None
+    )
+    return i.PostPayload(post=post, user_errors=errors, safety=prompt)
 
 
 async def _reply_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
+    info: strawberry.Info, run: Callable[[], Awaitable[Reply]], author: Member | None = None
 ) -> i.ReplyPayload:
-    reply_id, errors = await attempt(run)
-    reply = (await resolve_replies(info, [reply_id]))[0] if reply_id else None
-    return i.ReplyPayload(reply=reply, user_errors=errors)
+    done, errors = await attempt(run)
+    if done is None:
+        return i.ReplyPayload(reply=None, user_errors=errors)
+    reply = (await resolve_replies(info, [done.id]))[0]
+    prompt = (
+        safety_prompt(info, author, TargetKind.REPLY, done.id, done.risk_level) if author else None
+    )
+    return i.ReplyPayload(reply=reply, user_errors=errors, safety=prompt)
 
 
 def _target(value: str) -> tuple[str, UUID]:
@@ -52,7 +68,7 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Post:
             warning = input.content_warning
             command = posts.CreatePost(
                 viewer.id,
@@ -62,9 +78,12 @@ class PostMutations:
                 warning.topics if warning else None,
                 warning.note if warning else None,
             )
-            return (await posts.create_post(command, ctx.services.uow(), ctx.services.clock)).id
+            services = ctx.services
+            return await posts.create_post(
+                command, services.uow(), services.clock, services.detector
+            )
 
-        return await _post_payload(info, run)
+        return await _post_payload(info, run, viewer)
 
     @strawberry.mutation(description="Edit your own post.")
     async def edit_post(
@@ -72,15 +91,21 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Post:
             post_id = global_id(input.post_id, "Post", "postId")
             warning = _warning(input.content_warning)
-            edited = await posts.edit_post(
-                viewer.id, post_id, input.body, warning, ctx.services.uow(), ctx.services.clock
+            services = ctx.services
+            return await posts.edit_post(
+                viewer.id,
+                post_id,
+                input.body,
+                warning,
+                services.uow(),
+                services.clock,
+                services.detector,
             )
-            return edited.id
 
-        return await _post_payload(info, run)
+        return await _post_payload(info, run, viewer)
 
     @strawberry.mutation(description="Remove a post (yours, or any as a moderator). Replies stay.")
     async def delete_post(
@@ -88,11 +113,11 @@ class PostMutations:
     ) -> i.PostPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Post:
             post_id = global_id(input.post_id, "Post", "postId")
-            return (
-                await posts.delete_post(viewer.id, post_id, ctx.services.uow(), ctx.services.clock)
-            ).id
+            return await posts.delete_post(
+                viewer.id, post_id, ctx.services.uow(), ctx.services.clock
+            )
 
         return await _post_payload(info, run)
 
@@ -102,19 +127,21 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Reply:
             post_id = global_id(input.post_id, "Post", "postId")
+            services = ctx.services
             reply, _ = await posts.reply_to_post(
                 viewer.id,
                 post_id,
                 input.body,
                 input.anonymous,
-                ctx.services.uow(),
-                ctx.services.clock,
+                services.uow(),
+                services.clock,
+                services.detector,
             )
-            return reply.id
+            return reply
 
-        return await _reply_payload(info, run)
+        return await _reply_payload(info, run, viewer)
 
     @strawberry.mutation(description="Edit your own reply.")
     async def edit_reply(
@@ -122,15 +149,14 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Reply:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.edit_reply(
-                    viewer.id, reply_id, input.body, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            services = ctx.services
+            return await posts.edit_reply(
+                viewer.id, reply_id, input.body, services.uow(), services.clock, services.detector
+            )
 
-        return await _reply_payload(info, run)
+        return await _reply_payload(info, run, viewer)
 
     @strawberry.mutation(description="Remove a reply (yours, or any as a moderator).")
     async def delete_reply(
@@ -138,13 +164,11 @@ class PostMutations:
     ) -> i.ReplyPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> UUID:
+        async def run() -> Reply:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
-            return (
-                await posts.delete_reply(
-                    viewer.id, reply_id, ctx.services.uow(), ctx.services.clock
-                )
-            ).id
+            return await posts.delete_reply(
+                viewer.id, reply_id, ctx.services.uow(), ctx.services.clock
+            )
 
         return await _reply_payload(info, run)
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.circles.model import Topic
+from domain.safety.model import RiskLevel
 
 
 class ReactionKind(StrEnum):
@@ -37,6 +38,7 @@ class Post:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = field(default=None)
+    risk_level: RiskLevel = RiskLevel.NONE
 
     @property
     def is_removed(self) -> bool:
@@ -55,6 +57,7 @@ class Reply:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = None
+    risk_level: RiskLevel = RiskLevel.NONE
 
     @property
     def is_removed(self) -> bool:

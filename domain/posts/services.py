@@ -14,6 +14,9 @@ from domain.members.rules import normalize_text
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
+from domain.safety.model import RiskDetector, RiskLevel
+from domain.safety.services import rate
+from domain.safety.team import TargetKind
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 
@@ -70,16 +73,43 @@ async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -
     return membership
 
 
-async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
+async def create_post(
+    cmd: CreatePost, uow: UnitOfWork, clock: Clock, detector: RiskDetector | None = None
+) -> Post:
+    """Post; with a ``detector`` the post is rated in the same transaction
+    (``post.risk_level``; see domain.safety.services.rate)."""
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
     async with uow:
         await _active_membership(uow, cmd.circle_id, cmd.actor_id)
         post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
+        post.risk_level = await _rate(uow, detector, TargetKind.POST, post, clock)
         await uow.posts.add(post)
         uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return post
+
+
+async def _rate(
+    uow: UnitOfWork,
+    detector: RiskDetector | None,
+    kind: TargetKind,
+    item: Post | Reply,
+    clock: Clock,
+) -> RiskLevel:
+    if detector is None:
+        return item.risk_level
+    assessment = await rate(
+        uow,
+        detector,
+        kind,
+        item.id,
+        item.body,
+        clock,
+        author_id=item.author_id,
+        circle_id=item.circle_id,
+    )
+    return assessment.level
 
 
 async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
@@ -98,8 +128,10 @@ async def edit_post(
     warning: ContentWarning | None,
     uow: UnitOfWork,
     clock: Clock,
+    detector: RiskDetector | None = None,
 ) -> Post:
-    """Authors edit their own posts; ``warning`` replaces the content warning."""
+    """Authors edit their own posts; ``warning`` replaces the content warning. The new
+    text is rated again."""
     clean = check_body(body, POST_MAX)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
@@ -108,6 +140,7 @@ async def edit_post(
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
         edited = replace(post, body=clean, content_warning=warning, edited_at=clock.now())
+        edited.risk_level = await _rate(uow, detector, TargetKind.POST, edited, clock)
         await uow.posts.update(edited)
         uow.record(Event(EventKind.POST_EDITED, post.circle_id, subject_id=post.id))
         await uow.commit()
@@ -132,7 +165,13 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
 
 
 async def reply_to_post(
-    actor_id: UUID, post_id: UUID, body: str, anonymous: bool, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    post_id: UUID,
+    body: str,
+    anonymous: bool,
+    uow: UnitOfWork,
+    clock: Clock,
+    detector: RiskDetector | None = None,
 ) -> tuple[Reply, Post]:
     clean = check_body(body, REPLY_MAX)
     async with uow:
@@ -140,6 +179,7 @@ async def reply_to_post(
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
         reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
+        reply.risk_level = await _rate(uow, detector, TargetKind.REPLY, reply, clock)
         await uow.replies.add(reply)
         await notify_reply(uow, post, reply, reply.created_at)
         uow.record(
@@ -161,7 +201,12 @@ async def _visible_reply(
 
 
 async def edit_reply(
-    actor_id: UUID, reply_id: UUID, body: str, uow: UnitOfWork, clock: Clock
+    actor_id: UUID,
+    reply_id: UUID,
+    body: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    detector: RiskDetector | None = None,
 ) -> Reply:
     clean = check_body(body, REPLY_MAX)
     async with uow:
@@ -171,6 +216,7 @@ async def edit_reply(
         if reply.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This reply was removed.", ("replyId",))
         edited = replace(reply, body=clean, edited_at=clock.now())
+        edited.risk_level = await _rate(uow, detector, TargetKind.REPLY, edited, clock)
         await uow.replies.update(edited)
         await uow.commit()
     return edited

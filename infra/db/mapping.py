@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.circles.model import Circle, Membership, MembershipStatus, Role, Topic, Visibility
 from domain.posts.model import ContentWarning, Post, Reply
+from domain.safety.model import RiskLevel
 
 
 def topics_to_text(topics: tuple[Topic, ...]) -> str:
@@ -83,6 +84,7 @@ def post_values(post: Post) -> dict[str, Any]:
         "edited_at": post.edited_at,
         "removed_at": post.removed_at,
         "removed_by": post.removed_by,
+        "risk_level": int(post.risk_level),
     }
 
 
@@ -104,6 +106,7 @@ def to_post(row: Mapping[Any, Any]) -> Post:
         edited_at=row["edited_at"],
         removed_at=row["removed_at"],
         removed_by=row["removed_by"],
+        risk_level=RiskLevel(row["risk_level"]),
     )
 
 
@@ -122,8 +125,12 @@ REPLY_FIELDS = (
 
 
 def reply_values(reply: Reply) -> dict[str, Any]:
-    return {name: getattr(reply, name) for name in REPLY_FIELDS}
+    values = {name: getattr(reply, name) for name in REPLY_FIELDS}
+    values["risk_level"] = int(reply.risk_level)
+    return values
 
 
 def to_reply(row: Mapping[Any, Any]) -> Reply:
-    return Reply(**{name: row[name] for name in REPLY_FIELDS})
+    reply = Reply(**{name: row[name] for name in REPLY_FIELDS})
+    reply.risk_level = RiskLevel(row["risk_level"])
+    return reply

@@ -6,6 +6,13 @@ from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
+from infra.db.tables.safety import (
+    RiskRatingRow,
+    SafeSaidRow,
+    SafetyAuditRow,
+    SafetyItemRow,
+    StaffRoleRow,
+)
 
 __all__ = [
     "CheckInReminderRow",
@@ -21,4 +28,9 @@ __all__ = [
     "PostRow",
     "ReactionRow",
     "ReplyRow",
+    "RiskRatingRow",
+    "SafeSaidRow",
+    "SafetyAuditRow",
+    "SafetyItemRow",
+    "StaffRoleRow",
 ]

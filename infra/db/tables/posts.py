@@ -27,6 +27,8 @@ class PostRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
+    risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReplyRow(SQLModel, table=True):
@@ -43,6 +45,8 @@ class ReplyRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
+    risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReactionRow(SQLModel, table=True):
