@@ -50,6 +50,8 @@ from api.realtime.types import (
     ReplyCreated,
 )
 from api.safety.queries import SafetyQueries
+from api.safety.team import SafetyTeamMutations, SafetyTeamQueries
+from api.safety.team_types import SafetyItem
 from infra.metrics import GRAPHQL_ERRORS
 from infra.settings import Settings
 
@@ -57,7 +59,7 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries, SafetyTeamQueries):
     pass
 
 
@@ -68,7 +70,12 @@ class Subscription(CircleSubscription, ActivitySubscription):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+    MemberMutations,
+    CircleMutations,
+    PostMutations,
+    CheckInMutations,
+    NotificationMutations,
+    SafetyTeamMutations,
 ):
     pass
 
@@ -141,6 +148,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MemberLeft,
             EventsMayHaveBeenMissed,
             CheckInShared,
+            SafetyItem,
         ],
         extensions=_extensions(settings),
         execution_context_class=FastExecutionContext,

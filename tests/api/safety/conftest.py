@@ -15,6 +15,8 @@ from starlette.applications import Starlette
 from api.container import Services
 from api.node import from_global_id
 from domain.clock import FixedClock
+from domain.safety import services as safety
+from domain.safety.team import StaffRole
 
 URGENT_TEXT = "I have the pills ready and I am going to end it tonight."
 CONCERN_TEXT = "I can't go on like this anymore"
@@ -52,3 +54,11 @@ def raw_id(global_id: str) -> str:
     parsed = from_global_id(global_id)
     assert parsed is not None
     return str(parsed[1])
+
+
+async def grant(services: Services, uid: str, *, on_call: bool = False) -> None:
+    """What ``hearth staff grant <uid> --role SAFETY`` does (tested on the CLI itself in
+    test_staff_cli.py)."""
+    await safety.grant_staff(
+        uid, StaffRole.SAFETY, "operator:test", services.uow(), services.clock, on_call=on_call
+    )
