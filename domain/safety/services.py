@@ -109,6 +109,8 @@ async def _alert_on_call(uow: UnitOfWork, item: SafetyItem, body: str, clock: Cl
             dedupe_key=f"safety:{item.id}:{item.alert_count}:{member_id}",
             created_at=now,
             next_attempt_at=now,
+            # the device shows one notification per item: a re-alert replaces the last
+            collapse_key=f"safety:{item.id}",
             urgent=True,
         )
         if await uow.notifications.add(notification):
