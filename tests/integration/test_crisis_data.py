@@ -27,9 +27,9 @@ REQUIRED = {
     "SE", "NO", "DK", "FI", "IS",
 }  # fmt: skip
 NOT_YET_VERIFIED = {
-    "IE", "IN", "BR", "MX", "JP", "PH",
-    "DE", "IT", "ES", "PL", "CZ", "GR", "RO",
-    "NO", "DK",
+    "IE", "IN", "BR", "MX",
+    "IT", "ES", "PL", "CZ", "GR", "RO",
+    "DK",
 }  # fmt: skip
 # Re-verify every entry at least yearly: an older date fails here on purpose.
 MAX_AGE = timedelta(days=400)
