@@ -8,7 +8,6 @@ The rules that use them are in :mod:`domain.safety.services`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -186,8 +185,3 @@ class SafetyAuditRepository(Protocol):
 
 class SafeSaidRepository(Protocol):
     async def add(self, said: SafeSaid) -> None: ...
-
-
-def highest_first(items: Sequence[SafetyItem]) -> list[SafetyItem]:
-    """The queue's order: risk (highest first), then age (oldest first)."""
-    return sorted(items, key=lambda i: (-i.level, i.created_at, i.id))
