@@ -19,6 +19,7 @@ phrase comes with a timing cue ("tonight") in its sentence, or with a means emoj
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,8 +48,8 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.norm = normalise(text)
-        self.tokens = frozenset(words(self.norm))
-        self.segments = Segments.of(self.norm)
+        self.segments = Segments(self.norm)
+        self.tokens = self.segments.all_words()
 
 
 class LexiconDetector:
@@ -95,19 +96,19 @@ def default_detector() -> LexiconDetector:
 
 
 def _hits(lex: Lexicon, t: _Text) -> list[Hit]:
+    tokens = t.tokens
     idiom_spans = [
-        m.span()
+        span
         for idiom in lex.idioms
-        if not idiom.keys.isdisjoint(t.tokens)
-        for m in idiom.pattern.finditer(t.norm)
+        if not idiom.keys.isdisjoint(tokens)
+        for span in _matches(idiom, t)
     ]
     context = _Context(lex, t)
     hits: list[Hit] = []
     for rule in lex.rules:
-        if rule.keys.isdisjoint(t.tokens):
+        if rule.keys.isdisjoint(tokens):
             continue
-        for m in rule.pattern.finditer(t.norm):
-            start, end = m.span()
+        for start, end in _matches(rule, t):
             if any(s < end and start < e for s, e in idiom_spans):
                 continue
             if context.cancels(rule, start, end):
@@ -117,6 +118,13 @@ def _hits(lex: Lexicon, t: _Text) -> list[Hit]:
     if hits and max(h.level for h in hits) == RiskLevel.CONCERN and context.means_emoji():
         hits.append(Hit(hits[0].rule, RiskLevel.URGENT, (MEANS_EMOJI_REASON,)))
     return hits
+
+
+def _matches(rule: Rule, t: _Text) -> Iterator[tuple[int, int]]:
+    """The spans where the rule's phrase occurs, searching only sentences with its keys."""
+    for s0, s1 in t.segments.spans_with(rule.keys):
+        for m in rule.pattern.finditer(t.norm, s0, s1):
+            yield m.span()
 
 
 class _Context:
@@ -185,14 +193,20 @@ class _Context:
     def _in_the_past(
         self, rule: Rule, matched: list[str], s0: int, s1: int, clause: int, end: int
     ) -> bool:
+        """A distant-past marker in the sentence, or a past-tense phrase in a recovery
+        story, unless the clause says it is happening again or recently."""
         recovery = self.post_has("recovery")
-        if recovery and not self.lex.past_verbs.isdisjoint(matched):
-            return True
-        if rule.tense is Tense.NONE or (rule.tense is Tense.RECOVERY and not recovery):
+        past_phrase = recovery and not self.lex.past_verbs.isdisjoint(matched)
+        distant = (
+            rule.tense is Tense.SUPPRESS or (rule.tense is Tense.RECOVERY and recovery)
+        ) and (self.has("distant_past", s0, s1))
+        if not (past_phrase or distant):
             return False
-        if not self.has("distant_past", s0, s1):
-            return False
-        return not self.has("present_again", clause, s1)
+        return not self.has("present_again", clause, self.clause_end(end, s1))
+
+    def clause_end(self, pos: int, sentence_end: int) -> int:
+        m = self.lex.clause_break.search(self.t.norm, pos, sentence_end)
+        return m.start() if m else sentence_end
 
     def rate(self, rule: Rule, start: int) -> Hit:
         if rule.timing and rule.level < RiskLevel.URGENT:
