@@ -117,7 +117,32 @@ def _hits(lex: Lexicon, t: _Text) -> list[Hit]:
             break
     if hits and max(h.level for h in hits) == RiskLevel.CONCERN and context.means_emoji():
         hits.append(Hit(hits[0].rule, RiskLevel.URGENT, (MEANS_EMOJI_REASON,)))
+    if lex.combos and not (hits and max(h.level for h in hits) == RiskLevel.URGENT):
+        hits.extend(_combos(lex, t, context, idiom_spans))
     return hits
+
+
+def _combos(
+    lex: Lexicon, t: _Text, context: _Context, idiom_spans: list[tuple[int, int]]
+) -> list[Hit]:
+    """Ratings from families of signals that each survive their context in the text."""
+    present = [n for n, f in lex.families.items() if not f.keys.isdisjoint(t.tokens)]
+    if not any(set(present).issuperset(combo.families) for combo in lex.combos):
+        return []
+    found: set[str] = set()
+    for name in present:
+        family = lex.families[name]
+        for start, end in _matches(family, t):
+            if not any(s < end and start < e for s, e in idiom_spans) and not context.cancels(
+                family, start, end
+            ):
+                found.add(name)
+                break
+    return [
+        Hit(lex.families[combo.families[0]], combo.level, (combo.id,))
+        for combo in lex.combos
+        if found.issuperset(combo.families) and not context.post_has("leaving")
+    ]
 
 
 def _matches(rule: Rule, t: _Text) -> Iterator[tuple[int, int]]:

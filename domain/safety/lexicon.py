@@ -81,6 +81,16 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class Combo:
+    """A rating given when signals of several families (means, finality, timing...) each
+    survive their context somewhere in the text, though no single phrase fired."""
+
+    id: str
+    level: RiskLevel
+    families: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     language: str
     digest: str
@@ -94,6 +104,8 @@ class Lexicon:
     past_verbs: frozenset[str]
     means_words: frozenset[str]
     cues: dict[str, Cue]
+    families: dict[str, Rule]
+    combos: tuple[Combo, ...]
 
 
 def _compile(source: str, macros: dict[str, str]) -> re.Pattern[str]:
@@ -148,6 +160,13 @@ def parse(raw: bytes) -> Lexicon:
         past_verbs=_words(data["past_verbs"]),
         means_words=_words(data.get("means_words", [])),
         cues={name: _cue(spec, macros) for name, spec in data["cues"].items()},
+        families={
+            name: _rule({"id": name, **spec}, macros)
+            for name, spec in data.get("families", {}).items()
+        },
+        combos=tuple(
+            Combo(c["id"], RiskLevel[c["level"]], tuple(c["all"])) for c in data.get("combos", [])
+        ),
     )
 
 
