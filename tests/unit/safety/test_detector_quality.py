@@ -15,7 +15,7 @@ from tests.unit.safety.labelled import Figures, examples, measure
 NONE, CONCERN, URGENT = RiskLevel.NONE, RiskLevel.CONCERN, RiskLevel.URGENT
 
 
-@pytest.fixture(scope="module", params=["en"])
+@pytest.fixture(scope="module", params=["en", "es"])
 def figures(request: pytest.FixtureRequest) -> Figures:
     language = request.param
     result = measure(default_detector(), language)
