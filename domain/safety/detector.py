@@ -161,7 +161,14 @@ class _Context:
 
     def post_has(self, cue: str) -> bool:
         if cue not in self._post:
-            self._post[cue] = self.lex.cues[cue].search(self.t.tokens, self.t.norm)
+            found = self.lex.cues[cue]
+            if not found.keys:
+                self._post[cue] = found.search(self.t.tokens, self.t.norm)
+            else:
+                self._post[cue] = any(
+                    found.pattern.search(self.t.norm, s0, s1)
+                    for s0, s1 in self.t.segments.spans_with(found.keys)
+                )
         return self._post[cue]
 
     def has(self, cue: str, start: int, end: int) -> bool:

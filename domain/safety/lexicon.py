@@ -124,8 +124,16 @@ def _words(items: list[str]) -> frozenset[str]:
     return frozenset(normalise(w) for w in items)
 
 
+_PLAIN = re.compile(r"[a-z0-9 ]+")
+
+
 def _cue(spec: dict[str, Any], macros: dict[str, str]) -> Cue:
-    return Cue(_words(spec.get("keys", [])), _compile("|".join(spec["any"]), macros))
+    """A cue's keys are given, or, when every alternative is plain words, the first word
+    of each; a cue without keys is searched in every text that needs it."""
+    keys = spec.get("keys")
+    if keys is None and all(_PLAIN.fullmatch(alt) for alt in spec["any"]):
+        keys = [alt.split()[0] for alt in spec["any"]]
+    return Cue(_words(keys or []), _compile("|".join(spec["any"]), macros))
 
 
 def _rule(spec: dict[str, Any], macros: dict[str, str]) -> Rule:

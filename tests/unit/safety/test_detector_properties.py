@@ -133,15 +133,20 @@ def test_segments_find_sentences_and_quotes() -> None:
 @pytest.mark.parametrize("language", sorted(SETS))
 def test_every_phrase_match_in_the_labelled_texts_holds_one_of_its_keys(language: str) -> None:
     """A rule is only tried on texts holding one of its keys; a phrase that can match
-    without any key would be silently skipped. Check every rule, idiom and family."""
+    without any key would be silently skipped. Check every rule, idiom, family and cue."""
     lexicon = load(language)
-    patterns = [*lexicon.rules, *lexicon.idioms, *lexicon.families.values()]
+    patterns = [
+        *((r.id, r.keys, r.pattern) for r in lexicon.rules),
+        *((r.id, r.keys, r.pattern) for r in lexicon.idioms),
+        *((r.id, r.keys, r.pattern) for r in lexicon.families.values()),
+        *((name, c.keys, c.pattern) for name, c in lexicon.cues.items() if c.keys),
+    ]
     missing = []
     for lang in LANGUAGES:
         for ex in examples(lang):
             text = normalise(ex.text)
             tokens = Segments(text).all_words()
-            for rule in patterns:
-                if rule.pattern.search(text) and rule.keys.isdisjoint(tokens):
-                    missing.append((rule.id, lang, ex.line))
+            for name, keys, pattern in patterns:
+                if pattern.search(text) and keys.isdisjoint(tokens):
+                    missing.append((name, lang, ex.line))
     assert missing == []
