@@ -108,13 +108,9 @@ def _hits(lex: Lexicon, t: _Text) -> list[Hit]:
     for rule in lex.rules:
         if rule.keys.isdisjoint(tokens):
             continue
-        for start, end in _matches(rule, t):
-            if any(s < end and start < e for s, e in idiom_spans):
-                continue
-            if context.cancels(rule, start, end):
-                continue
+        start = _first_kept(rule, t, context, idiom_spans)
+        if start is not None:
             hits.append(context.rate(rule, start))
-            break
     if hits and max(h.level for h in hits) == RiskLevel.CONCERN and context.means_emoji():
         hits.append(Hit(hits[0].rule, RiskLevel.URGENT, (MEANS_EMOJI_REASON,)))
     if lex.combos and not (hits and max(h.level for h in hits) == RiskLevel.URGENT):
@@ -129,20 +125,27 @@ def _combos(
     present = [n for n, f in lex.families.items() if not f.keys.isdisjoint(t.tokens)]
     if not any(set(present).issuperset(combo.families) for combo in lex.combos):
         return []
-    found: set[str] = set()
-    for name in present:
-        family = lex.families[name]
-        for start, end in _matches(family, t):
-            if not any(s < end and start < e for s, e in idiom_spans) and not context.cancels(
-                family, start, end
-            ):
-                found.add(name)
-                break
+    found = {
+        name
+        for name in present
+        if _first_kept(lex.families[name], t, context, idiom_spans) is not None
+    }
     return [
         Hit(lex.families[combo.families[0]], combo.level, (combo.id,))
         for combo in lex.combos
         if found.issuperset(combo.families) and not context.post_has("leaving")
     ]
+
+
+def _first_kept(
+    rule: Rule, t: _Text, context: _Context, idiom_spans: list[tuple[int, int]]
+) -> int | None:
+    """Where the first match of ``rule`` starts that no idiom covers and no context cancels."""
+    for start, end in _matches(rule, t):
+        if any(s < end and start < e for s, e in idiom_spans) or context.cancels(rule, start, end):
+            continue
+        return start
+    return None
 
 
 def _matches(rule: Rule, t: _Text) -> Iterator[tuple[int, int]]:
