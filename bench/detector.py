@@ -4,7 +4,9 @@ Prints the median time per 1,000 characters (the target is at most 1 ms) over
 - the labelled set in tests/unit/safety/ (short, realistic texts: URGENT, CONCERN, NONE);
 - long posts of about 5,000 characters (the post limit) built from the labelled texts
   mixed with ordinary talk, so that many rules' keys occur and the context checks run;
-- long ordinary posts with no risk words (the common case in production).
+- long ordinary posts with no risk words (the common case in production);
+- a worst case: 5,000 characters of risk words without a sentence break, so that every
+  rule, idiom and cue is tried on one long sentence.
 
 Each figure is the median of several rounds after a warm-up, in CPU time of this process
 (``time.process_time``), so that other work on a shared machine does not inflate it; the
@@ -32,6 +34,44 @@ ORDINARY = (
     "Therapy on Thursday went fine, we talked about sleep and routines. "
     "Does anyone have tips for getting back into reading after a slump? "
 )
+
+RISK_WORDS = [
+    "i",
+    "im",
+    "not",
+    "never",
+    "want",
+    "to",
+    "die",
+    "kill",
+    "myself",
+    "tonight",
+    "pills",
+    "ready",
+    "goodbye",
+    "everyone",
+    "last",
+    "post",
+    "he",
+    "hits",
+    "me",
+    "if",
+    "i",
+    "have",
+    "to",
+    "my",
+    "friend",
+    "said",
+    "when",
+    "everyone",
+    "is",
+    "asleep",
+    "the",
+    "rope",
+    "all",
+    "my",
+    "tablets",
+]
 
 
 def _labelled() -> list[tuple[str, str]]:
@@ -80,6 +120,10 @@ def main() -> None:
     rows = _labelled()
     long_mixed = _long_posts(rows, 200, 5_000)
     long_plain = [((ORDINARY * 14)[:5_000], "en")] * 200
+    rng = random.Random(11)
+    dense = [
+        (" ".join(rng.choice(RISK_WORDS) for _ in range(1_100))[:5_000], "en") for _ in range(20)
+    ]
     print(f"machine: {os.cpu_count()} cpus, Python {platform.python_version()}")
     print(f"detector: {detector.version}")
     for name, texts in (
@@ -87,6 +131,7 @@ def main() -> None:
         ("mixed posts of 1,000 chars", _long_posts(rows, 500, 1_000)),
         ("mixed posts of 5,000 chars", long_mixed),
         ("ordinary posts of 5,000 chars", long_plain),
+        ("worst case: 5,000 chars of risk words, no sentence break", dense),
     ):
         chars = sum(len(t) for t, _ in texts)
         cpu, wall = _timings(detector, texts, args.rounds)
