@@ -13,8 +13,10 @@ context cancels it:
   within a recovery story ("today I'm grateful"), unless the clause says it is back;
 - it is a "goodbye" that the text explains as a break, a holiday or leaving the app.
 
-The level is the highest kept rule's, raised to URGENT when an ideation or self-harm
-phrase comes with a timing cue ("tonight") in its sentence, or with a means emoji.
+The level is the highest kept rule's, raised to URGENT when an ideation phrase comes with a
+timing cue ("tonight") in its sentence, or with a means emoji. When no phrase gives URGENT,
+signal families (means, finality, timing, ideation), each kept or cancelled by the same
+context checks, give URGENT in the pairs the lexicon's ``combos`` list.
 """
 
 from __future__ import annotations
