@@ -13,12 +13,15 @@ context cancels it:
   within a recovery story ("today I'm grateful"), unless the clause says it is back;
 - it is a "goodbye" that the text explains as a break, a holiday or leaving the app.
 
-The level is the highest kept rule's, raised to URGENT when an ideation or self-harm
-phrase comes with a timing cue ("tonight") in its sentence, or with a means emoji.
+The level is the highest kept rule's, raised to URGENT when an ideation phrase comes with a
+timing cue ("tonight") in its sentence, or with a means emoji. When no phrase gives URGENT,
+signal families (means, finality, timing, ideation), each kept or cancelled by the same
+context checks, give URGENT in the pairs the lexicon's ``combos`` list.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -47,8 +50,8 @@ class _Text:
 
     def __init__(self, text: str) -> None:
         self.norm = normalise(text)
-        self.tokens = frozenset(words(self.norm))
-        self.segments = Segments.of(self.norm)
+        self.segments = Segments(self.norm)
+        self.tokens = self.segments.all_words()
 
 
 class LexiconDetector:
@@ -95,28 +98,63 @@ def default_detector() -> LexiconDetector:
 
 
 def _hits(lex: Lexicon, t: _Text) -> list[Hit]:
+    tokens = t.tokens
     idiom_spans = [
-        m.span()
+        span
         for idiom in lex.idioms
-        if not idiom.keys.isdisjoint(t.tokens)
-        for m in idiom.pattern.finditer(t.norm)
+        if not idiom.keys.isdisjoint(tokens)
+        for span in _matches(idiom, t)
     ]
     context = _Context(lex, t)
     hits: list[Hit] = []
     for rule in lex.rules:
-        if rule.keys.isdisjoint(t.tokens):
+        if rule.keys.isdisjoint(tokens):
             continue
-        for m in rule.pattern.finditer(t.norm):
-            start, end = m.span()
-            if any(s < end and start < e for s, e in idiom_spans):
-                continue
-            if context.cancels(rule, start, end):
-                continue
+        start = _first_kept(rule, t, context, idiom_spans)
+        if start is not None:
             hits.append(context.rate(rule, start))
-            break
     if hits and max(h.level for h in hits) == RiskLevel.CONCERN and context.means_emoji():
         hits.append(Hit(hits[0].rule, RiskLevel.URGENT, (MEANS_EMOJI_REASON,)))
+    if lex.combos and not (hits and max(h.level for h in hits) == RiskLevel.URGENT):
+        hits.extend(_combos(lex, t, context, idiom_spans))
     return hits
+
+
+def _combos(
+    lex: Lexicon, t: _Text, context: _Context, idiom_spans: list[tuple[int, int]]
+) -> list[Hit]:
+    """Ratings from families of signals that each survive their context in the text."""
+    present = [n for n, f in lex.families.items() if not f.keys.isdisjoint(t.tokens)]
+    if not any(set(present).issuperset(combo.families) for combo in lex.combos):
+        return []
+    found = {
+        name
+        for name in present
+        if _first_kept(lex.families[name], t, context, idiom_spans) is not None
+    }
+    return [
+        Hit(lex.families[combo.families[0]], combo.level, (combo.id,))
+        for combo in lex.combos
+        if found.issuperset(combo.families) and not context.post_has("leaving")
+    ]
+
+
+def _first_kept(
+    rule: Rule, t: _Text, context: _Context, idiom_spans: list[tuple[int, int]]
+) -> int | None:
+    """Where the first match of ``rule`` starts that no idiom covers and no context cancels."""
+    for start, end in _matches(rule, t):
+        if any(s < end and start < e for s, e in idiom_spans) or context.cancels(rule, start, end):
+            continue
+        return start
+    return None
+
+
+def _matches(rule: Rule, t: _Text) -> Iterator[tuple[int, int]]:
+    """The spans where the rule's phrase occurs, searching only sentences with its keys."""
+    for s0, s1 in t.segments.spans_with(rule.keys):
+        for m in rule.pattern.finditer(t.norm, s0, s1):
+            yield m.span()
 
 
 class _Context:
@@ -128,7 +166,14 @@ class _Context:
 
     def post_has(self, cue: str) -> bool:
         if cue not in self._post:
-            self._post[cue] = self.lex.cues[cue].search(self.t.tokens, self.t.norm)
+            found = self.lex.cues[cue]
+            if not found.keys:
+                self._post[cue] = found.search(self.t.tokens, self.t.norm)
+            else:
+                self._post[cue] = any(
+                    found.pattern.search(self.t.norm, s0, s1)
+                    for s0, s1 in self.t.segments.spans_with(found.keys)
+                )
         return self._post[cue]
 
     def has(self, cue: str, start: int, end: int) -> bool:
@@ -185,14 +230,20 @@ class _Context:
     def _in_the_past(
         self, rule: Rule, matched: list[str], s0: int, s1: int, clause: int, end: int
     ) -> bool:
+        """A distant-past marker in the sentence, or a past-tense phrase in a recovery
+        story, unless the clause says it is happening again or recently."""
         recovery = self.post_has("recovery")
-        if recovery and not self.lex.past_verbs.isdisjoint(matched):
-            return True
-        if rule.tense is Tense.NONE or (rule.tense is Tense.RECOVERY and not recovery):
+        past_phrase = recovery and not self.lex.past_verbs.isdisjoint(matched)
+        distant = (
+            rule.tense is Tense.SUPPRESS or (rule.tense is Tense.RECOVERY and recovery)
+        ) and (self.has("distant_past", s0, s1))
+        if not (past_phrase or distant):
             return False
-        if not self.has("distant_past", s0, s1):
-            return False
-        return not self.has("present_again", clause, s1)
+        return not self.has("present_again", clause, self.clause_end(end, s1))
+
+    def clause_end(self, pos: int, sentence_end: int) -> int:
+        m = self.lex.clause_break.search(self.t.norm, pos, sentence_end)
+        return m.start() if m else sentence_end
 
     def rate(self, rule: Rule, start: int) -> Hit:
         if rule.timing and rule.level < RiskLevel.URGENT:

@@ -81,6 +81,16 @@ class Cue:
 
 
 @dataclass(frozen=True, slots=True)
+class Combo:
+    """A rating given when signals of several families (means, finality, timing...) each
+    survive their context somewhere in the text, though no single phrase fired."""
+
+    id: str
+    level: RiskLevel
+    families: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Lexicon:
     language: str
     digest: str
@@ -94,6 +104,8 @@ class Lexicon:
     past_verbs: frozenset[str]
     means_words: frozenset[str]
     cues: dict[str, Cue]
+    families: dict[str, Rule]
+    combos: tuple[Combo, ...]
 
 
 def _compile(source: str, macros: dict[str, str]) -> re.Pattern[str]:
@@ -112,8 +124,16 @@ def _words(items: list[str]) -> frozenset[str]:
     return frozenset(normalise(w) for w in items)
 
 
+_PLAIN = re.compile(r"[a-z0-9 ]+")
+
+
 def _cue(spec: dict[str, Any], macros: dict[str, str]) -> Cue:
-    return Cue(_words(spec.get("keys", [])), _compile("|".join(spec["any"]), macros))
+    """A cue's keys are given, or, when every alternative is plain words, the first word
+    of each; a cue without keys is searched in every text that needs it."""
+    keys = spec.get("keys")
+    if keys is None and all(_PLAIN.fullmatch(alt) for alt in spec["any"]):
+        keys = [alt.split()[0] for alt in spec["any"]]
+    return Cue(_words(keys or []), _compile("|".join(spec["any"]), macros))
 
 
 def _rule(spec: dict[str, Any], macros: dict[str, str]) -> Rule:
@@ -148,6 +168,13 @@ def parse(raw: bytes) -> Lexicon:
         past_verbs=_words(data["past_verbs"]),
         means_words=_words(data.get("means_words", [])),
         cues={name: _cue(spec, macros) for name, spec in data["cues"].items()},
+        families={
+            name: _rule({"id": name, **spec}, macros)
+            for name, spec in data.get("families", {}).items()
+        },
+        combos=tuple(
+            Combo(c["id"], RiskLevel[c["level"]], tuple(c["all"])) for c in data.get("combos", [])
+        ),
     )
 
 

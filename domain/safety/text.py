@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from dataclasses import dataclass
 
 # Emoji that carry a meaning the lexicon can use. Everything else passes through untouched.
 EMOJI_WORDS: dict[str, str] = {
@@ -54,27 +53,35 @@ _TABLE.update({ord(c): " " for c in "\ufe0f\u200d\u200b\u00a0\t\r\f\v"})
 _ACCENTS = re.compile(r"[\u0300-\u036f]+")
 _INNER_APOSTROPHE = re.compile(r"(?<=[a-z])'(?=[a-z])")
 _LEET = re.compile(r"(?<=[a-z])[0134@$](?=[a-z])")
+_LEET_CHARS = re.compile(r"[0134@$]")
 _LEET_MAP = {"0": "o", "1": "i", "3": "e", "4": "a", "@": "a", "$": "s"}
-_REPEATS = re.compile(r"([a-z])\1+")
-_SPACES = re.compile(r"[ ]+")
+_REPEATS = re.compile(r"(?<=([a-z]))\1+")
+_SPACES = re.compile(r" {2,}")
 _NEWLINES = re.compile(r" ?\n[\n ]*")
 _WORD = re.compile(r"[a-z0-9_]+")
 
 
 def fold_letters(text: str) -> str:
     """Fold each run of one repeated letter to a single letter ("sooo" -> "so")."""
-    return _REPEATS.sub(r"\1", text)
+    return _REPEATS.sub("", text)
 
 
 def normalise(text: str) -> str:
     """Put ``text`` into the detector's canonical form (see the module docstring)."""
-    text = unicodedata.normalize("NFKD", text.translate(_TABLE)).casefold()
-    text = _ACCENTS.sub("", text)
-    text = _INNER_APOSTROPHE.sub("", text)
-    text = _LEET.sub(lambda m: _LEET_MAP[m.group()], text)
+    text = text.translate(_TABLE)
+    if not text.isascii():
+        text = _ACCENTS.sub("", unicodedata.normalize("NFKD", text))
+    text = text.casefold()
+    if "'" in text:
+        text = _INNER_APOSTROPHE.sub("", text)
+    if _LEET_CHARS.search(text):
+        text = _LEET.sub(lambda m: _LEET_MAP[m.group()], text)
     text = fold_letters(text)
-    text = _SPACES.sub(" ", text)
-    return _NEWLINES.sub("\n", text).strip()
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    if "\n" in text:
+        text = _NEWLINES.sub("\n", text)
+    return text.strip()
 
 
 def words(text: str) -> list[str]:
@@ -86,23 +93,36 @@ _SENTENCE_END = re.compile(r"[.!?;\n]+")
 _QUOTED = re.compile(r'"[^"\n]{1,400}"|(?<![a-z0-9])\'[^\'\n]{1,400}\'(?![a-z0-9])')
 
 
-@dataclass(frozen=True, slots=True)
 class Segments:
-    """Where the sentences and the quoted spans of a normalised text are."""
+    """The sentences of a normalised text, each with the set of its words, and (found on
+    first use) the quoted spans."""
 
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
-    quotes: tuple[tuple[int, int], ...]
+    __slots__ = ("_quotes", "ends", "starts", "text", "words")
 
-    @classmethod
-    def of(cls, text: str) -> Segments:
+    def __init__(self, text: str) -> None:
         starts, ends = [0], []
         for m in _SENTENCE_END.finditer(text):
             ends.append(m.start())
             starts.append(m.end())
         ends.append(len(text))
-        quotes = tuple((m.start(), m.end()) for m in _QUOTED.finditer(text))
-        return cls(tuple(starts), tuple(ends), quotes)
+        self.text = text
+        self.starts: tuple[int, ...] = tuple(starts)
+        self.ends: tuple[int, ...] = tuple(ends)
+        self.words: tuple[frozenset[str], ...] = tuple(
+            frozenset(_WORD.findall(text, s, e)) for s, e in zip(starts, ends, strict=True)
+        )
+        self._quotes: tuple[tuple[int, int], ...] | None = None
+
+    def all_words(self) -> frozenset[str]:
+        return frozenset().union(*self.words)
+
+    def spans_with(self, keys: frozenset[str]) -> list[tuple[int, int]]:
+        """The (start, end) of each sentence holding one of ``keys``."""
+        return [
+            (self.starts[i], self.ends[i])
+            for i, found in enumerate(self.words)
+            if not keys.isdisjoint(found)
+        ]
 
     def sentence(self, pos: int) -> tuple[int, int]:
         """The (start, end) of the sentence holding position ``pos``."""
@@ -111,4 +131,6 @@ class Segments:
 
     def quoted(self, start: int, end: int) -> bool:
         """Whether the span lies inside a quotation."""
-        return any(q0 <= start and end <= q1 for q0, q1 in self.quotes)
+        if self._quotes is None:
+            self._quotes = tuple(m.span() for m in _QUOTED.finditer(self.text))
+        return any(q0 <= start and end <= q1 for q0, q1 in self._quotes)

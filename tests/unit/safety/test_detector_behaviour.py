@@ -57,6 +57,8 @@ def test_a_goodbye_is_urgent(text: str) -> None:
     [
         "Goodbye everyone, I'm off on holiday for two weeks! See you when I'm back.",
         "Last post of the day, goodnight everyone",
+        "This is my last post before a break from social media. Thank you all, see you in January!",
+        "I won't be here tomorrow, I'm away for a wedding. Love you all!",
         "Bye guys, have a good night",
     ],
 )
@@ -117,6 +119,11 @@ def test_a_negation_in_another_clause_does_not_cancel() -> None:
 )
 def test_a_recovery_story_is_none(text: str) -> None:
     assert level(text) is NONE
+
+
+def test_ideation_that_has_lasted_for_years_is_not_the_past() -> None:
+    assert level("I've wanted to die for years") is CONCERN
+    assert level("This cake is to die for.") is NONE
 
 
 def test_the_past_that_is_back_is_not_a_recovery_story() -> None:
@@ -186,3 +193,21 @@ def test_safe_assess_rates_a_detector_error_as_concern() -> None:
 def test_safe_assess_passes_a_working_rating_through() -> None:
     detector = LexiconDetector()
     assert safe_assess(detector, "I want to die") == detector.assess("I want to die")
+
+
+def test_signals_of_finality_and_timing_together_are_urgent() -> None:
+    result = default_detector().assess("I've made my peace with everyone. Going tonight.")
+    assert result.level is URGENT
+    assert result.reasons == ("combo.finality_timing",)
+
+
+def test_one_sentence_in_a_long_ordinary_post_decides_the_rating() -> None:
+    ordinary = "Went for a walk by the river and made soup with my sister. " * 40
+    assert level(ordinary) is NONE
+    assert level(ordinary + "I have the pills ready. " + ordinary) is URGENT
+
+
+def test_spanish_is_read_with_its_own_lexicon_and_english() -> None:
+    assert level("Esta noche me voy a matar.", "es") is URGENT
+    assert level("Este examen me está matando.", "es") is NONE
+    assert level("no puedo más, i want to die", "es-MX") is CONCERN
