@@ -13,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from domain.clock import Clock
 from domain.safety.crisis import CrisisDirectory
+from domain.safety.detector import default_detector
+from domain.safety.model import RiskDetector
 from domain.safety.resources import ResourceCatalog
 from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
@@ -21,6 +23,7 @@ from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
+from infra.safety.detector import ObservedDetector
 from infra.safety.resources import default_catalog
 from infra.settings import Settings
 
@@ -45,6 +48,8 @@ class Services:
     rate_limiter: LimitsRateLimiter | None = None  # always set by api.wiring.build_services
     contacts: ContactDetails = field(default_factory=ContactDetails)
     skeletons: ConfusableSkeleton = field(default_factory=ConfusableSkeleton)
+    # Every post, reply and check-in note is rated through this (domain.safety.services.rate).
+    detector: RiskDetector = field(default_factory=lambda: ObservedDetector(default_detector()))
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set

@@ -9,6 +9,7 @@ import strawberry
 
 from domain.circles.model import MembershipStatus, Role, Topic, Visibility
 from domain.posts.model import ReactionKind
+from domain.safety.model import RiskLevel
 
 
 def described_enum(cls: type[Enum], name: str, description: str, values: dict[str, str]) -> Any:
@@ -62,5 +63,17 @@ ReactionKindEnum = described_enum(
         "ME_TOO": "I've been there too.",
         "STRENGTH": "Sending strength.",
         "THANK_YOU": "Thank you for sharing.",
+    },
+)
+RiskLevelEnum = described_enum(
+    RiskLevel,
+    "RiskLevel",
+    "How worried a reader should be about what was written, as Hearth's risk detector "
+    "rated it. A safety net, never a diagnosis.",
+    {
+        "NONE": "Nothing of concern was found.",
+        "CONCERN": "Signs of distress: hopelessness, thoughts of death or self-harm without "
+        "a plan, or abuse being disclosed.",
+        "URGENT": "Signs of immediate risk: intent, a plan, means or timing, or a goodbye.",
     },
 )

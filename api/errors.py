@@ -132,6 +132,7 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.TOO_MANY_PINS: "The circle already has as many pins as it may.",
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little (see retryAfter).",
     ErrorCode.NAME_CONFUSABLE: "Looks like another member's display name.",
+    ErrorCode.INVALID_TRANSITION: "The item is not in a state that allows this change.",
 }
 
 UserErrorCode = strawberry.enum(

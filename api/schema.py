@@ -61,6 +61,8 @@ from api.realtime.types import (
 )
 from api.safety.queries import SafetyQueries
 from api.safety.resources import ResourceQueries, ResourceType
+from api.safety.team import SafetyTeamMutations, SafetyTeamQueries
+from api.safety.team_types import SafetyItem
 from api.scalars import SCALAR_OVERRIDES
 from infra.metrics import GRAPHQL_ERRORS, GRAPHQL_OPERATIONS, operation_label
 from infra.persisted_queries import ManifestError, load_manifest
@@ -70,7 +72,9 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries, SafetyQueries, ResourceQueries):
+class Query(
+    NodeQueries, MemberQueries, CircleQueries, SafetyQueries, ResourceQueries, SafetyTeamQueries
+):
     pass
 
 
@@ -87,6 +91,7 @@ class Mutation(
     CheckInMutations,
     NotificationMutations,
     PinMutations,
+    SafetyTeamMutations,
 ):
     pass
 
@@ -210,6 +215,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             EventsMayHaveBeenMissed,
             CheckInShared,
             ResourceType,
+            SafetyItem,
         ],
         extensions=_extensions(settings, trusted),
         execution_context_class=(

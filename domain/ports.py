@@ -21,6 +21,13 @@ from domain.notifications.ports import (
     NotificationRepository,
 )
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.safety.team import (
+    RiskRatingRepository,
+    SafeSaidRepository,
+    SafetyAuditRepository,
+    SafetyItemRepository,
+    StaffRepository,
+)
 
 
 class MemberRepository(Protocol):
@@ -164,6 +171,11 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     notification_preferences: NotificationPreferencesRepository
     notifications: NotificationRepository
+    risk_ratings: RiskRatingRepository
+    staff: StaffRepository
+    safety_items: SafetyItemRepository
+    safety_audit: SafetyAuditRepository
+    safe_said: SafeSaidRepository
 
     async def __aenter__(self) -> Self: ...
 

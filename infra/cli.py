@@ -4,13 +4,19 @@ hearth check-config   validate settings and exit (non-zero when unsafe)
 hearth worker         deliver notifications until SIGTERM/SIGINT
 hearth seed --demo    fill the development database with a few members, circles,
                       posts, replies and check-ins (refused in production)
+hearth staff grant <firebase-uid> --role SAFETY [--on-call] [--by NAME]
+hearth staff revoke <firebase-uid> [--by NAME]
+                      platform staff roles (the safety team), recorded in safety_audit
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
+from domain.errors import DomainError
+from domain.safety.team import StaffRole
 from infra.settings import UnsafeSettings, load_settings
 
 
@@ -21,7 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("worker", help="deliver notifications until SIGTERM/SIGINT")
     seed = sub.add_parser("seed", help="fill the development database with demo data")
     seed.add_argument("--demo", action="store_true", required=True, help="the demo data set")
+    staff = sub.add_parser("staff", help="grant or revoke a platform staff role (audited)")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    grant = staff_sub.add_parser("grant", help="grant a staff role to a Firebase account")
+    grant.add_argument("uid", help="the account's Firebase uid")
+    grant.add_argument("--role", required=True, choices=[r.value for r in StaffRole])
+    grant.add_argument("--on-call", action="store_true", help="push URGENT items to them")
+    revoke = staff_sub.add_parser("revoke", help="revoke an account's staff role")
+    revoke.add_argument("uid", help="the account's Firebase uid")
+    for command in (grant, revoke):
+        command.add_argument("--by", default=None, help="who is doing this (default: $USER)")
     args = parser.parse_args(argv)
+    if args.command == "staff":
+        return _staff(args)
     if args.command == "check-config":
         try:
             settings = load_settings()
@@ -78,6 +96,48 @@ def _worker() -> int:
 
     asyncio.run(run())
     return 0
+
+
+def _staff(args: argparse.Namespace) -> int:
+    import asyncio
+    import getpass
+
+    from domain.clock import SystemClock
+    from domain.safety import services as safety
+    from infra.db.engine import create_engine, create_session_factory
+    from infra.db.uow import SqlUnitOfWork
+
+    try:
+        settings = load_settings()
+    except UnsafeSettings as exc:
+        sys.stderr.write(exc.sentence + "\n")
+        return 2
+    operator = f"operator:{args.by or getpass.getuser()}"
+
+    async def run() -> int:
+        engine = create_engine(settings)
+        uow: Any = SqlUnitOfWork(create_session_factory(engine))  # a domain UnitOfWork
+        try:
+            if args.staff_command == "grant":
+                role = StaffRole(args.role)
+                await safety.grant_staff(
+                    args.uid, role, operator, uow, SystemClock(), on_call=args.on_call
+                )
+                on_call = " (on call)" if args.on_call else ""
+                sys.stdout.write(f"Granted {role.value}{on_call} to {args.uid.strip()}.\n")
+                return 0
+            if await safety.revoke_staff(args.uid, operator, uow, SystemClock()):
+                sys.stdout.write(f"Revoked the staff role of {args.uid.strip()}.\n")
+                return 0
+            sys.stderr.write(f"{args.uid.strip()} has no staff role.\n")
+            return 1
+        except DomainError as exc:
+            sys.stderr.write(exc.message + "\n")
+            return 2
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
 
 
 if __name__ == "__main__":

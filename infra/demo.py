@@ -20,6 +20,7 @@ from domain.members import services as members
 from domain.ports import UnitOfWork
 from domain.posts import services as posts
 from domain.posts.model import ReactionKind
+from domain.safety.detector import default_detector
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import create_engine, create_session_factory
@@ -71,6 +72,7 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
     clock = SystemClock()
     limiter = build_rate_limiter(settings.rate_limits(), None, None)  # in memory: a few writes
     contacts, skeletons = ContactDetails(), ConfusableSkeleton()
+    detector = default_detector()  # demo texts are rated like any other
 
     def uow() -> UnitOfWork:
         return cast(UnitOfWork, SqlUnitOfWork(factory))
@@ -105,19 +107,21 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
         post_ids = []
         for uid, circle_index, text in POSTS:
             new_post = posts.CreatePost(ids[uid], circle_ids[circle_index], text, False, None, None)
-            created_post = await posts.create_post(new_post, uow(), clock, limiter, contacts)
+            created_post = await posts.create_post(
+                new_post, uow(), clock, limiter, contacts, detector
+            )
             post_ids.append(created_post.id)
             created["posts"] += 1
         for uid, target, text in REPLIES:
             await posts.reply_to_post(
-                ids[uid], post_ids[target], text, False, uow(), clock, limiter, contacts
+                ids[uid], post_ids[target], text, False, uow(), clock, limiter, contacts, detector
             )
             created["replies"] += 1
         for uid, target in (("demo-chi", 0), ("demo-ada", 1), ("demo-ben", 3)):
             await posts.react(ids[uid], post_ids[target], ReactionKind.HUG, uow(), clock, limiter)
         for uid, mood, emotion in (("demo-ada", 4, Emotion.CALM), ("demo-ben", 2, Emotion.ANXIOUS)):
             check_in = checkins.CheckInCommand(ids[uid], mood, [emotion], None, circle_ids[:1])
-            await checkins.check_in(check_in, uow(), clock)
+            await checkins.check_in(check_in, uow(), clock, detector)
             created["check-ins"] += 1
     finally:
         limiter.close()

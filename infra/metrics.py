@@ -98,3 +98,15 @@ def operation_label(name: str | None) -> str:
         return "other"
     _operation_names.add(name)
     return name
+
+
+RISK_DETECTOR_ERRORS = Counter(
+    "hearth_risk_detector_errors_total",
+    "Texts the risk detector failed on (saved anyway and rated CONCERN, 'detector error')",
+)
+RISK_RATINGS = Counter(
+    "hearth_risk_ratings_total", "Texts rated by the risk detector, by level", ["level"]
+)
+SAFETY_REALERTS = Counter(
+    "hearth_safety_realerts_total", "Unacknowledged URGENT safety items alerted again"
+)

@@ -6,6 +6,7 @@ import strawberry
 
 from api.checkins.types import MOOD_DESCRIPTION, CheckInReminderType, CheckInType
 from api.errors import UserError
+from api.safety.prompts import SafetyPrompt
 from domain.checkins.model import Emotion
 
 _ERRORS = "Why the input was refused."
@@ -68,6 +69,11 @@ class CheckInPayload:
         description="The check-in after the change; null on user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    safety: SafetyPrompt | None = strawberry.field(
+        default=None,
+        description="Support for the author when what they wrote was rated CONCERN or "
+        "higher (only they see it: no one else is told about a note); null otherwise.",
+    )
 
 
 @strawberry.type(description="The result of `deleteCheckIn`.")

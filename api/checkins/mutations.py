@@ -18,15 +18,31 @@ from api.checkins.inputs import (
     SetCheckInReminderPayload,
 )
 from api.checkins.types import CheckInReminderType, CheckInType
+from api.errors import UserError
 from api.mutation_support import attempt, global_id
 from api.node import to_global_id
+from api.safety.prompts import safety_prompt
 from domain.checkins import services as checkins
+from domain.checkins.model import CheckIn
+from domain.members.model import Member
+from domain.safety.team import TargetKind
 
 _ARG = strawberry.argument(description="The input.")
 
 
 def _circle_ids(values: Sequence[str]) -> list[UUID]:
     return [global_id(v, "Circle", "shareWithCircleIds") for v in values]
+
+
+def _payload(
+    info: strawberry.Info, viewer: Member, made: CheckIn | None, errors: list[UserError]
+) -> CheckInPayload:
+    """The check-in, and the safety prompt when its note was rated CONCERN or higher:
+    only the member sees it (no staff queue, no moderator)."""
+    if made is None:
+        return CheckInPayload(check_in=None, user_errors=errors)
+    prompt = safety_prompt(info, viewer, TargetKind.CHECK_IN, made.id, made.risk_level)
+    return CheckInPayload(check_in=CheckInType.build(made), user_errors=errors, safety=prompt)
 
 
 @strawberry.type
@@ -40,7 +56,7 @@ class CheckInMutations:
     ) -> CheckInPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> CheckInType:
+        async def run() -> CheckIn:
             command = checkins.CheckInCommand(
                 member_id=viewer.id,
                 mood=input.mood,
@@ -48,11 +64,12 @@ class CheckInMutations:
                 note=input.note,
                 share_with_circle_ids=_circle_ids(input.share_with_circle_ids),
             )
-            made = await checkins.check_in(command, ctx.services.uow(), ctx.services.clock)
-            return CheckInType.build(made)
+            services = ctx.services
+            return await checkins.check_in(
+                command, services.uow(), services.clock, services.detector
+            )
 
-        check_in, errors = await attempt(run)
-        return CheckInPayload(check_in=check_in, user_errors=errors)
+        return _payload(info, viewer, *(await attempt(run)))
 
     @strawberry.mutation(description="Change one of your check-ins within 24 hours of making it.")
     async def edit_check_in(
@@ -60,7 +77,7 @@ class CheckInMutations:
     ) -> CheckInPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> CheckInType:
+        async def run() -> CheckIn:
             shares = input.share_with_circle_ids
             command = checkins.EditCheckIn(
                 member_id=viewer.id,
@@ -70,11 +87,12 @@ class CheckInMutations:
                 note=input.note,
                 share_with_circle_ids=_circle_ids(shares) if shares is not None else None,
             )
-            edited = await checkins.edit_check_in(command, ctx.services.uow(), ctx.services.clock)
-            return CheckInType.build(edited)
+            services = ctx.services
+            return await checkins.edit_check_in(
+                command, services.uow(), services.clock, services.detector
+            )
 
-        check_in, errors = await attempt(run)
-        return CheckInPayload(check_in=check_in, user_errors=errors)
+        return _payload(info, viewer, *(await attempt(run)))
 
     @strawberry.mutation(description="Delete one of your check-ins, and every share of it.")
     async def delete_check_in(

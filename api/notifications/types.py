@@ -36,6 +36,7 @@ _KIND = described_enum(
         "REACTION": "Someone reacted to your post or reply.",
         "CHECKIN_REMINDER": "A reminder to check in.",
         "REMINDERS_PAUSED": "Your check-in reminders were paused after going unanswered.",
+        "SAFETY_ALERT": "Safety team only: an urgent item is waiting in the safety queue.",
     },
 )
 

@@ -16,6 +16,7 @@ from api.node import register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.types import ContentWarning, PostType, ReactionCount, ReplyType
 from domain.posts.model import ReactionKind
+from domain.safety.visibility import is_sensitive
 from infra.db.mapping import topics_from_text
 from infra.db.reads import feed
 from infra.db.reads.circles import memberships_of
@@ -66,6 +67,8 @@ def build_reply(row: Mapping[str, Any], viewer_id: UUID, tally: feed.ReactionTal
         author=_author(row, viewer_id),
         reaction_counts=reaction_counts(tally),
         viewer_reactions=viewer_kinds(tally),
+        sensitive=is_sensitive(row["risk_level"], removed),
+        risk_level=row["risk_level"],
         post_id=row["post_id"],
         circle_id=row["circle_id"],
     )
@@ -96,6 +99,8 @@ def build_post(
         reply_count=row.get("reply_count", 0),
         reaction_counts=reaction_counts(tally),
         viewer_reactions=viewer_kinds(tally),
+        sensitive=is_sensitive(row["risk_level"], removed),
+        risk_level=row["risk_level"],
         prefetched_replies=replies,
         raw_id=row["id"],
         circle_id=row["circle_id"],

@@ -8,6 +8,7 @@ from api.errors import UserError
 from api.node import Node
 from api.posts.notices import ContentNotice
 from api.posts.types import PostType, ReplyType
+from api.safety.prompts import SafetyPrompt
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
 
@@ -83,6 +84,11 @@ class PostPayload:
         description="What Hearth changed in what you wrote, and why (for example contact "
         "details removed). Empty when nothing was changed.",
     )
+    safety: SafetyPrompt | None = strawberry.field(
+        default=None,
+        description="Support for the author when what they wrote was rated CONCERN or "
+        "higher (their content is still published); null otherwise.",
+    )
 
 
 @strawberry.type(description="The result of a change to a reply.")
@@ -94,6 +100,11 @@ class ReplyPayload:
     notices: list[ContentNotice] = strawberry.field(
         default_factory=list,
         description="What Hearth changed in what you wrote, and why. Empty when nothing was.",
+    )
+    safety: SafetyPrompt | None = strawberry.field(
+        default=None,
+        description="Support for the author when what they wrote was rated CONCERN or "
+        "higher (their content is still published); null otherwise.",
     )
 
 

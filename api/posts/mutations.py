@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
@@ -14,9 +15,13 @@ from api.node import from_global_id
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
 from api.posts.notices import ContentNotice, contact_notices
+from api.safety.prompts import safety_prompt
+from domain.members.model import Member
 from domain.posts import services as posts
 from domain.posts.model import ContentWarning
 from domain.safety.contact_details import ContactKind
+from domain.safety.model import RiskLevel
+from domain.safety.team import TargetKind
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -25,38 +30,53 @@ def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
     return posts.check_warning(raw.topics, raw.note) if raw else None
 
 
-Written = tuple[UUID, tuple[ContactKind, ...]]
-"""What a write returns: the post's or reply's id and the kinds of contact details
-masked in this write."""
+@dataclass(frozen=True)
+class Written:
+    """What a write returns: the post's or reply's id, the kinds of contact details
+    masked in this write, and the risk detector's rating of what was written."""
+
+    id: UUID
+    masked: tuple[ContactKind, ...] = ()
+    risk_level: RiskLevel = RiskLevel.NONE
 
 
 async def _written(
     info: strawberry.Info,
     run: Callable[[], Awaitable[Written]],
     resolve: Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]],
-) -> tuple[Any, list[UserError], list[ContentNotice]]:
-    """Run a write; the post or reply it wrote (None on user errors), the errors and
-    the notices for the author."""
+) -> tuple[Any, list[UserError], list[ContentNotice], Written | None]:
+    """Run a write; the post or reply it wrote (None on user errors), the errors, the
+    notices for the author, and what the write returned."""
     written, errors = await attempt(run)
     if written is None:
-        return None, errors, []
-    item_id, masked = written
-    item = (await read_back(lambda: resolve(info, [item_id]), [None]))[0]
-    return item, errors, contact_notices(masked)
+        return None, errors, [], None
+    item = (await read_back(lambda: resolve(info, [written.id]), [None]))[0]
+    return item, errors, contact_notices(written.masked), written
 
 
 async def _post_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]], author: Member | None = None
 ) -> i.PostPayload:
-    post, errors, notices = await _written(info, run, resolve_posts)
-    return i.PostPayload(post=post, user_errors=errors, notices=notices)
+    """The payload; with ``author`` (a create or edit) the rating's safety prompt too."""
+    post, errors, notices, written = await _written(info, run, resolve_posts)
+    prompt = (
+        safety_prompt(info, author, TargetKind.POST, written.id, written.risk_level)
+        if author and written
+        else None
+    )
+    return i.PostPayload(post=post, user_errors=errors, notices=notices, safety=prompt)
 
 
 async def _reply_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Written]]
+    info: strawberry.Info, run: Callable[[], Awaitable[Written]], author: Member | None = None
 ) -> i.ReplyPayload:
-    reply, errors, notices = await _written(info, run, resolve_replies)
-    return i.ReplyPayload(reply=reply, user_errors=errors, notices=notices)
+    reply, errors, notices, written = await _written(info, run, resolve_replies)
+    prompt = (
+        safety_prompt(info, author, TargetKind.REPLY, written.id, written.risk_level)
+        if author and written
+        else None
+    )
+    return i.ReplyPayload(reply=reply, user_errors=errors, notices=notices, safety=prompt)
 
 
 def _target(value: str) -> tuple[str, UUID]:
@@ -87,11 +107,16 @@ class PostMutations:
             )
             services = ctx.services
             created = await posts.create_post(
-                command, services.uow(), services.clock, services.limiter, services.contacts
+                command,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                services.contacts,
+                services.detector,
             )
-            return created.id, created.contact_masked
+            return Written(created.id, created.contact_masked, created.risk_level)
 
-        return await _post_payload(info, run)
+        return await _post_payload(info, run, viewer)
 
     @strawberry.mutation(description="Edit your own post.")
     async def edit_post(
@@ -111,10 +136,11 @@ class PostMutations:
                 services.uow(),
                 services.clock,
                 services.contacts,
+                services.detector,
             )
-            return edited.id, masked
+            return Written(edited.id, masked, edited.risk_level)
 
-        return await _post_payload(info, run)
+        return await _post_payload(info, run, viewer)
 
     @strawberry.mutation(description="Remove a post (yours, or any as a moderator). Replies stay.")
     async def delete_post(
@@ -126,7 +152,7 @@ class PostMutations:
             post_id = global_id(input.post_id, "Post", "postId")
             services = ctx.services
             removed = await posts.delete_post(viewer.id, post_id, services.uow(), services.clock)
-            return removed.id, ()
+            return Written(removed.id)
 
         return await _post_payload(info, run)
 
@@ -138,19 +164,21 @@ class PostMutations:
 
         async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
+            services = ctx.services
             reply, _ = await posts.reply_to_post(
                 viewer.id,
                 post_id,
                 input.body,
                 input.anonymous,
-                ctx.services.uow(),
-                ctx.services.clock,
-                ctx.services.limiter,
-                ctx.services.contacts,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                services.contacts,
+                services.detector,
             )
-            return reply.id, reply.contact_masked
+            return Written(reply.id, reply.contact_masked, reply.risk_level)
 
-        return await _reply_payload(info, run)
+        return await _reply_payload(info, run, viewer)
 
     @strawberry.mutation(description="Edit your own reply.")
     async def edit_reply(
@@ -162,11 +190,17 @@ class PostMutations:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
             services = ctx.services
             edited, masked = await posts.edit_reply(
-                viewer.id, reply_id, input.body, services.uow(), services.clock, services.contacts
+                viewer.id,
+                reply_id,
+                input.body,
+                services.uow(),
+                services.clock,
+                services.contacts,
+                services.detector,
             )
-            return edited.id, masked
+            return Written(edited.id, masked, edited.risk_level)
 
-        return await _reply_payload(info, run)
+        return await _reply_payload(info, run, viewer)
 
     @strawberry.mutation(description="Remove a reply (yours, or any as a moderator).")
     async def delete_reply(
@@ -178,7 +212,7 @@ class PostMutations:
             reply_id = global_id(input.reply_id, "Reply", "replyId")
             services = ctx.services
             removed = await posts.delete_reply(viewer.id, reply_id, services.uow(), services.clock)
-            return removed.id, ()
+            return Written(removed.id)
 
         return await _reply_payload(info, run)
 

@@ -15,12 +15,14 @@ from uuid import UUID
 
 import strawberry
 
-from api.enums import ReactionKindEnum, TopicEnum  # noqa: F401 - registers the enums
+from api.enums import ReactionKindEnum, RiskLevelEnum, TopicEnum  # noqa: F401 - registers the enums
 from api.members.types import MemberType
 from api.node import Node
 from api.pagination import Connection
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
+from domain.safety.model import RiskLevel
+from domain.safety.visibility import risk_badge
 
 if TYPE_CHECKING:
     from api.circles.types import CircleType
@@ -36,6 +38,23 @@ class ContentWarning:
 class ReactionCount:
     kind: ReactionKind = strawberry.field(description="The kind of reaction.")
     count: int = strawberry.field(description="How many members sent it.")
+
+
+_BADGE = (
+    "For the circle's owner and moderators only: CONCERN or URGENT when Hearth's risk "
+    "detector rated it so, as a badge for their moderation view. Null for everyone else, and "
+    "when nothing was found. Moderators do not have to act alone: URGENT posts and replies "
+    "also go to Hearth's safety team."
+)
+
+
+async def _badge(
+    info: strawberry.Info, circle_id: UUID, level: int, removed: bool
+) -> RiskLevel | None:
+    if level < RiskLevel.CONCERN or removed:
+        return None  # no read needed
+    pair = await info.context.loaders.circle_by_id.load(circle_id)
+    return risk_badge(level, removed, pair[1] if pair else None)
 
 
 @strawberry.type(name="Reply", description="A reply to a post. Members of the circle only.")
@@ -57,8 +76,18 @@ class ReplyType(Node):
         description="Counts of each reaction kind, in a fixed order."
     )
     viewer_reactions: list[ReactionKind] = strawberry.field(description="Kinds the viewer sent.")
+    sensitive: bool = strawberry.field(
+        description="True when Hearth's risk detector rated it URGENT. Show it behind a gentle "
+        "interstitial with the crisis lines (crisisResources); it is never hidden or removed "
+        "for this."
+    )
     post_id: strawberry.Private[UUID]
     circle_id: strawberry.Private[UUID]
+    risk_level: strawberry.Private[int] = 0
+
+    @strawberry.field(description=_BADGE)
+    async def risk_badge(self, info: strawberry.Info) -> RiskLevel | None:
+        return await _badge(info, self.circle_id, self.risk_level, self.is_removed)
 
 
 @strawberry.type(name="Post", description="A post in a circle. Members of the circle only.")
@@ -84,6 +113,12 @@ class PostType(Node):
         description="Counts of each reaction kind, in a fixed order."
     )
     viewer_reactions: list[ReactionKind] = strawberry.field(description="Kinds the viewer sent.")
+    sensitive: bool = strawberry.field(
+        description="True when Hearth's risk detector rated it URGENT. Show it behind a gentle "
+        "interstitial with the crisis lines (crisisResources); it is never hidden or removed "
+        "for this."
+    )
+    risk_level: strawberry.Private[int] = 0
     prefetched_replies: strawberry.Private[list[ReplyType] | None] = None
     # Loads them when they were not prefetched (a post built outside a feed page).
     replies_loader: strawberry.Private[Callable[[int], Awaitable[list[ReplyType]]] | None] = None
@@ -119,6 +154,10 @@ class PostType(Node):
         from api.posts.assemble import replies_connection
 
         return await replies_connection(info, self, first, after)
+
+    @strawberry.field(description=_BADGE)
+    async def risk_badge(self, info: strawberry.Info) -> RiskLevel | None:
+        return await _badge(info, self.circle_id, self.risk_level, self.is_removed)
 
     @strawberry.field(description="The circle the post is in.")
     async def circle(

@@ -12,6 +12,7 @@ from enum import StrEnum
 from uuid import UUID
 
 from domain.checkins.reminders import ReminderSchedule
+from domain.safety.model import RiskLevel
 
 MOOD_MIN, MOOD_MAX = 1, 5
 MOOD_LABELS: dict[int, str] = {1: "Very low", 2: "Low", 3: "Okay", 4: "Good", 5: "Very good"}
@@ -65,6 +66,7 @@ class CheckIn:
     created_at: datetime
     edited_at: datetime | None = None
     shared_circle_ids: tuple[UUID, ...] = ()
+    risk_level: RiskLevel = RiskLevel.NONE
 
     def editable_until(self) -> datetime:
         """The last instant the member may still edit it."""

@@ -33,6 +33,9 @@ from domain.events import Event, EventKind
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
+from domain.safety.model import RiskDetector, RiskLevel
+from domain.safety.services import rate
+from domain.safety.team import TargetKind
 
 _HH_MM = re.compile(r"(\d{2}):(\d{2})")
 
@@ -126,7 +129,30 @@ def _record_shares(uow: UnitOfWork, check_in_id: UUID, circle_ids: Sequence[UUID
         uow.record(Event(EventKind.CHECK_IN_SHARED, circle_id, subject_id=check_in_id))
 
 
-async def check_in(cmd: CheckInCommand, uow: UnitOfWork, clock: Clock) -> CheckIn:
+async def _rate_note(
+    uow: UnitOfWork, detector: RiskDetector | None, check_in: CheckIn, clock: Clock
+) -> RiskLevel:
+    """The note's rating, stored like any other; it never opens a queue item (only the
+    member sees the prompt)."""
+    if detector is None:
+        return check_in.risk_level
+    if not check_in.note:
+        return RiskLevel.NONE
+    assessment = await rate(
+        uow,
+        detector,
+        TargetKind.CHECK_IN,
+        check_in.id,
+        check_in.note,
+        clock,
+        author_id=check_in.member_id,
+    )
+    return assessment.level
+
+
+async def check_in(
+    cmd: CheckInCommand, uow: UnitOfWork, clock: Clock, detector: RiskDetector | None = None
+) -> CheckIn:
     emotions, errors = _clean_emotions(cmd.emotions)
     note, note_errors = _clean_note(cmd.note)
     errors = _mood_errors(cmd.mood) + errors + note_errors
@@ -137,6 +163,7 @@ async def check_in(cmd: CheckInCommand, uow: UnitOfWork, clock: Clock) -> CheckI
         circles = await _check_circles(uow, cmd.member_id, cmd.share_with_circle_ids)
         made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
+        made.risk_level = await _rate_note(uow, detector, made, clock)
         await uow.check_ins.add(made)
         _record_shares(uow, made.id, circles)
         await uow.commit()
@@ -150,7 +177,9 @@ async def _own_check_in(uow: UnitOfWork, member_id: UUID, check_in_id: UUID) -> 
     return found
 
 
-async def edit_check_in(cmd: EditCheckIn, uow: UnitOfWork, clock: Clock) -> CheckIn:
+async def edit_check_in(
+    cmd: EditCheckIn, uow: UnitOfWork, clock: Clock, detector: RiskDetector | None = None
+) -> CheckIn:
     """The owner may edit a check-in for 24 hours (``EDIT_WINDOW_CLOSED`` after)."""
     errors: list[DomainError] = []
     changes: dict[str, object] = {}
@@ -181,6 +210,8 @@ async def edit_check_in(cmd: EditCheckIn, uow: UnitOfWork, clock: Clock) -> Chec
                 uow, cmd.member_id, cmd.share_with_circle_ids, current.shared_circle_ids
             )
         edited = replace(current, **changes, edited_at=now)  # type: ignore[arg-type]
+        if cmd.note is not None:
+            edited.risk_level = await _rate_note(uow, detector, edited, clock)
         await uow.check_ins.update(edited)
         added = [c for c in edited.shared_circle_ids if c not in current.shared_circle_ids]
         _record_shares(uow, edited.id, added)

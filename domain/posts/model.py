@@ -9,6 +9,7 @@ from uuid import UUID
 
 from domain.circles.model import Topic
 from domain.safety.contact_details import ContactKind
+from domain.safety.model import RiskLevel
 
 
 class ReactionKind(StrEnum):
@@ -41,6 +42,7 @@ class Post:
     contact_masked: tuple[ContactKind, ...] = ()
     """Kinds of contact details masked in this post (in any version of it): a flag
     for moderators. Empty when nothing was masked."""
+    risk_level: RiskLevel = RiskLevel.NONE
 
     @property
     def is_removed(self) -> bool:
@@ -62,6 +64,7 @@ class Reply:
     contact_masked: tuple[ContactKind, ...] = ()
     """Kinds of contact details masked in this reply (in any version): a flag for
     moderators."""
+    risk_level: RiskLevel = RiskLevel.NONE
 
     @property
     def is_removed(self) -> bool:

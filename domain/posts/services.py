@@ -16,6 +16,9 @@ from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.contact_details import ContactDetector, ContactKind, mask_contact_details
+from domain.safety.model import RiskDetector, RiskLevel
+from domain.safety.services import rate
+from domain.safety.team import TargetKind
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 
@@ -92,9 +95,11 @@ async def create_post(
     clock: Clock,
     limiter: RateLimiter,
     contacts: ContactDetector,
+    detector: RiskDetector | None = None,
 ) -> Post:
     """Post in a circle. Contact details in the body are masked and the post is
-    flagged with their kinds (``Post.contact_masked``)."""
+    flagged with their kinds (``Post.contact_masked``); with a ``detector`` the post is
+    rated in the same transaction (``post.risk_level``; see domain.safety.services.rate)."""
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
     await take_slot(limiter, cmd.actor_id, Action.POST)
@@ -111,10 +116,33 @@ async def create_post(
             warning,
             contact_masked=masked,
         )
+        post.risk_level = await _rate(uow, detector, TargetKind.POST, post, clock)
         await uow.posts.add(post)
         uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return post
+
+
+async def _rate(
+    uow: UnitOfWork,
+    detector: RiskDetector | None,
+    kind: TargetKind,
+    item: Post | Reply,
+    clock: Clock,
+) -> RiskLevel:
+    if detector is None:
+        return item.risk_level
+    assessment = await rate(
+        uow,
+        detector,
+        kind,
+        item.id,
+        item.body,
+        clock,
+        author_id=item.author_id,
+        circle_id=item.circle_id,
+    )
+    return assessment.level
 
 
 async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
@@ -134,10 +162,11 @@ async def edit_post(
     uow: UnitOfWork,
     clock: Clock,
     contacts: ContactDetector,
+    detector: RiskDetector | None = None,
 ) -> tuple[Post, tuple[ContactKind, ...]]:
-    """Authors edit their own posts; ``warning`` replaces the content warning.
-    Returns the post and the kinds of contact details masked in this edit (the
-    post's flag keeps those of earlier versions too)."""
+    """Authors edit their own posts; ``warning`` replaces the content warning. The new
+    text is rated again. Returns the post and the kinds of contact details masked in
+    this edit (the post's flag keeps those of earlier versions too)."""
     clean = check_body(body, POST_MAX)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
@@ -153,6 +182,7 @@ async def edit_post(
             edited_at=clock.now(),
             contact_masked=_union(post.contact_masked, masked),
         )
+        edited.risk_level = await _rate(uow, detector, TargetKind.POST, edited, clock)
         await uow.posts.update(edited)
         uow.record(Event(EventKind.POST_EDITED, post.circle_id, subject_id=post.id))
         await uow.commit()
@@ -185,6 +215,7 @@ async def reply_to_post(
     clock: Clock,
     limiter: RateLimiter,
     contacts: ContactDetector,
+    detector: RiskDetector | None = None,
 ) -> tuple[Reply, Post]:
     """Reply to a post; contact details are masked as in :func:`create_post`."""
     clean = check_body(body, REPLY_MAX)
@@ -204,6 +235,7 @@ async def reply_to_post(
             clock.now(),
             contact_masked=masked,
         )
+        reply.risk_level = await _rate(uow, detector, TargetKind.REPLY, reply, clock)
         await uow.replies.add(reply)
         await notify_reply(uow, post, reply, reply.created_at)
         uow.record(
@@ -231,6 +263,7 @@ async def edit_reply(
     uow: UnitOfWork,
     clock: Clock,
     contacts: ContactDetector,
+    detector: RiskDetector | None = None,
 ) -> tuple[Reply, tuple[ContactKind, ...]]:
     """Like :func:`edit_post`, for a reply."""
     clean = check_body(body, REPLY_MAX)
@@ -247,6 +280,7 @@ async def edit_reply(
             edited_at=clock.now(),
             contact_masked=_union(reply.contact_masked, masked),
         )
+        edited.risk_level = await _rate(uow, detector, TargetKind.REPLY, edited, clock)
         await uow.replies.update(edited)
         uow.record(_reply_event(EventKind.REPLY_EDITED, edited))
         await uow.commit()

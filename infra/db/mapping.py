@@ -8,6 +8,7 @@ from typing import Any
 from domain.circles.model import Circle, Membership, MembershipStatus, Role, Topic, Visibility
 from domain.posts.model import ContentWarning, Post, Reply
 from domain.safety.contact_details import kinds_from_text, kinds_to_text
+from domain.safety.model import RiskLevel
 
 
 def topics_to_text(topics: tuple[Topic, ...]) -> str:
@@ -85,6 +86,7 @@ def post_values(post: Post) -> dict[str, Any]:
         "removed_at": post.removed_at,
         "removed_by": post.removed_by,
         "contact_masked": kinds_to_text(post.contact_masked),
+        "risk_level": int(post.risk_level),
     }
 
 
@@ -107,6 +109,7 @@ def to_post(row: Mapping[Any, Any]) -> Post:
         removed_at=row["removed_at"],
         removed_by=row["removed_by"],
         contact_masked=kinds_from_text(row["contact_masked"]),
+        risk_level=RiskLevel(row["risk_level"]),
     )
 
 
@@ -126,9 +129,15 @@ REPLY_FIELDS = (
 
 def reply_values(reply: Reply) -> dict[str, Any]:
     values = {name: getattr(reply, name) for name in REPLY_FIELDS}
-    return {**values, "contact_masked": kinds_to_text(reply.contact_masked)}
+    return {
+        **values,
+        "contact_masked": kinds_to_text(reply.contact_masked),
+        "risk_level": int(reply.risk_level),
+    }
 
 
 def to_reply(row: Mapping[Any, Any]) -> Reply:
     masked = kinds_from_text(row["contact_masked"])
-    return Reply(**{name: row[name] for name in REPLY_FIELDS}, contact_masked=masked)
+    reply = Reply(**{name: row[name] for name in REPLY_FIELDS}, contact_masked=masked)
+    reply.risk_level = RiskLevel(row["risk_level"])
+    return reply

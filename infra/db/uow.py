@@ -28,6 +28,13 @@ from infra.db.repositories.notifications import (
 )
 from infra.db.repositories.pins import SqlPinRepository
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
+from infra.db.repositories.safety import (
+    SqlRiskRatingRepository,
+    SqlSafeSaidRepository,
+    SqlSafetyAuditRepository,
+    SqlSafetyItemRepository,
+    SqlStaffRepository,
+)
 
 log = logging.getLogger("hearth.uow")
 
@@ -85,6 +92,11 @@ class SqlUnitOfWork:
         self.notification_preferences = SqlNotificationPreferencesRepository(session)
         self.notifications = SqlNotificationRepository(session)
         self.pins = SqlPinRepository(session)
+        self.risk_ratings = SqlRiskRatingRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.safety_items = SqlSafetyItemRepository(session)
+        self.safety_audit = SqlSafetyAuditRepository(session)
+        self.safe_said = SqlSafeSaidRepository(session)
         return self
 
     async def __aexit__(

@@ -4,7 +4,10 @@ Each round (:meth:`NotificationWorker.run_once`):
 
 1. **Reminders** (at most every ``reminder_interval``): due check-in reminders become
    CHECKIN_REMINDER rows (domain.notifications.services.queue_due_reminders). On
-   PostgreSQL one worker at a time does this (a session-level advisory lock).
+   PostgreSQL one worker at a time does this (a session-level advisory lock). On the
+   same beat, URGENT safety items nobody acknowledged for 15 minutes alert on-call
+   staff again (domain.safety.services.realert_unacknowledged: a compare-and-set makes
+   it once per interval, whichever worker runs it).
 2. **Claim** (one short transaction): up to ``batch_size`` rows that are PENDING and
    due, or SENDING with an expired lease, become SENDING with ``claimed_by`` = this
    worker, ``claimed_until`` = now + lease, ``attempts + 1``. PostgreSQL uses
@@ -12,8 +15,8 @@ Each round (:meth:`NotificationWorker.run_once`):
    SQLite runs every transaction as ``BEGIN IMMEDIATE`` (one writer at a time),
    which gives the same guarantee.
 3. **Plan**: quiet hours defer a non-urgent row to their end (the attempt is not
-   counted); past the daily cap (20 pushes per member per local day), or with no
-   devices, the row becomes INBOX_ONLY.
+   counted); past the daily cap (20 pushes per member per local day; urgent rows,
+   the safety team's alerts, have none), or with no devices, the row becomes INBOX_ONLY.
 4. **Send** with the :class:`~domain.notifications.push.PushSender`, in chunks of
    at most 500 messages (one message per device).
 5. **Finish** (one transaction), only for rows still SENDING and claimed by this
@@ -61,12 +64,14 @@ from domain.notifications.push import (
 from domain.notifications.rules import next_try_after, quiet_hours_end
 from domain.notifications.services import queue_due_reminders
 from domain.ports import UnitOfWork
+from domain.safety.services import realert_unacknowledged
 from infra.metrics import (
     NOTIFICATION_DELIVERY_SECONDS,
     NOTIFICATIONS_CLAIMED,
     NOTIFICATIONS_FINISHED,
     NOTIFICATIONS_LEASE_LOST,
     PUSH_SENT,
+    SAFETY_REALERTS,
 )
 from infra.worker.messages import (
     _REMINDER_LOCK,
@@ -123,6 +128,7 @@ class NotificationWorker:
                 if monotonic_time.monotonic() - self._last_reminders >= self._reminder_interval:
                     self._last_reminders = monotonic_time.monotonic()
                     await self.queue_reminders()
+                    await self.realert_safety()
                 result = await self.run_once()
             except asyncio.CancelledError:
                 raise
@@ -164,6 +170,16 @@ class NotificationWorker:
                 await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _REMINDER_LOCK})
                 await conn.commit()
 
+    async def realert_safety(self) -> int:
+        """Alert on-call staff again about URGENT safety items nobody acknowledged for
+        15 minutes (exactly once per interval: see realert_unacknowledged)."""
+        if self._uow_factory is None:
+            return 0
+        count = await realert_unacknowledged(self._uow_factory(), self._clock)
+        if count:
+            SAFETY_REALERTS.inc(count)
+        return count
+
     async def run_once(self) -> RoundResult:
         result = RoundResult()
         rows = await self.claim()
@@ -181,7 +197,7 @@ class NotificationWorker:
             quiet_end = None if row.urgent else quiet_hours_end(row.quiet, row.timezone, now)
             if quiet_end is not None:
                 deferred[row.id] = quiet_end
-            elif not row.devices or pushed[row.member_id] >= DAILY_PUSH_CAP:
+            elif not row.devices or (not row.urgent and pushed[row.member_id] >= DAILY_PUSH_CAP):
                 inbox_only.append(row.id)
             else:
                 pushed[row.member_id] += 1

@@ -25,9 +25,18 @@ log = logging.getLogger("hearth.worker")
 
 _PENDING = NotificationStatus.PENDING.value
 _SENDING = NotificationStatus.SENDING.value
-_ID_TYPES = {"circleId": "Circle", "postId": "Post", "replyId": "Reply"}
+_ID_TYPES = {
+    "circleId": "Circle",
+    "postId": "Post",
+    "replyId": "Reply",
+    "safetyItemId": "SafetyItem",
+}
 _REMINDER_LOCK = 7_220_001  # pg advisory lock key for the reminder pass
-_COLLAPSE = {NotificationKind.REPLY: "replies", NotificationKind.REACTION: "reactions"}
+_COLLAPSE = {
+    NotificationKind.REPLY: "replies",
+    NotificationKind.REACTION: "reactions",
+    NotificationKind.SAFETY_ALERT: "safety",
+}
 
 
 def global_id(type_name: str, raw_id: str | UUID) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.checkins.model import CheckIn, CheckInReminder, Emotion
 from domain.checkins.reminders import ReminderSchedule
+from domain.safety.model import RiskLevel
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 
 
@@ -35,6 +36,7 @@ def to_check_in(row: Mapping[Any, Any], circle_ids: Sequence[UUID] = ()) -> Chec
         created_at=row["created_at"],
         edited_at=row["edited_at"],
         shared_circle_ids=tuple(circle_ids),
+        risk_level=RiskLevel(row.get("risk_level", 0)),
     )
 
 
@@ -47,6 +49,7 @@ def _check_in_values(check_in: CheckIn) -> dict[str, Any]:
         "note": check_in.note,
         "created_at": check_in.created_at,
         "edited_at": check_in.edited_at,
+        "risk_level": int(check_in.risk_level),
     }
 
 

@@ -7,6 +7,13 @@ from infra.db.tables.members import MemberRow
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.pins import CirclePinRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
+from infra.db.tables.safety import (
+    RiskRatingRow,
+    SafeSaidRow,
+    SafetyAuditRow,
+    SafetyItemRow,
+    StaffRoleRow,
+)
 
 __all__ = [
     "CheckInReminderRow",
@@ -23,4 +30,9 @@ __all__ = [
     "PostRow",
     "ReactionRow",
     "ReplyRow",
+    "RiskRatingRow",
+    "SafeSaidRow",
+    "SafetyAuditRow",
+    "SafetyItemRow",
+    "StaffRoleRow",
 ]

@@ -25,6 +25,8 @@ class CheckInRow(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     created_at: datetime = Field(sa_column=utc_column())
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    # The note's latest rating (domain.safety.model.RiskLevel); never shown to anyone else.
+    risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class CheckInShareRow(SQLModel, table=True):

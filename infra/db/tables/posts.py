@@ -29,6 +29,8 @@ class PostRow(SQLModel, table=True):
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
     # kinds of contact details masked, comma-separated (a flag for moderators)
     contact_masked: str | None = Field(default=None, max_length=80)
+    # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
+    risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReplyRow(SQLModel, table=True):
@@ -46,6 +48,8 @@ class ReplyRow(SQLModel, table=True):
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
     contact_masked: str | None = Field(default=None, max_length=80)
+    # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
+    risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class ReactionRow(SQLModel, table=True):

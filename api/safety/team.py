@@ -1,0 +1,299 @@
+"""The safety team's queries and mutations (staff only), and the member's side:
+"I'm safe right now" and "I'd like someone to reach out"."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated
+from uuid import UUID
+
+import strawberry
+
+from api.errors import UserError, forbidden
+from api.mutation_support import attempt, global_id
+from api.node import from_global_id, register_node, to_global_id
+from api.pagination import Connection, page_size
+from api.safety.team_types import (
+    STAFF_ONLY,
+    SafetyItem,
+    SafetyItemAuthor,
+    decode_queue_cursor,
+    queue_connection,
+)
+from domain.errors import Forbidden, NotFound
+from domain.members.model import Member
+from domain.safety import services as safety
+from domain.safety.team import ItemStatus, TargetKind
+from infra.db.reads import safety as safety_reads
+
+_ARG = strawberry.argument(description="The input.")
+_ERRORS = "Problems with the input; empty when it worked."
+_TARGET_TYPES = {"Post": TargetKind.POST, "Reply": TargetKind.REPLY, "CheckIn": TargetKind.CHECK_IN}
+
+
+async def staff_viewer(info: strawberry.Info) -> Member:
+    """The signed-in staff member. UNAUTHENTICATED when signed out, FORBIDDEN for
+    anyone without a staff role (checked before anything else, input included)."""
+    ctx = info.context
+    identity = await ctx.identity()
+    try:
+        await safety.require_staff(identity.uid, ctx.services.uow())
+    except Forbidden as exc:
+        raise forbidden(exc.message) from exc
+    member: Member = await ctx.member()
+    return member
+
+
+@register_node("SafetyItem")
+async def resolve_items(info: strawberry.Info, ids: list[UUID]) -> list[SafetyItem | None]:
+    """Staff see items by ID; for everyone else they do not exist (null)."""
+    ctx = info.context
+    identity = await ctx.identity()
+    if await safety.staff_grant(ctx.services.uow(), identity.uid) is None:
+        return [None] * len(ids)
+    async with ctx.services.reads() as conn:
+        rows = await safety_reads.items_by_ids(conn, ids)
+    return [SafetyItem.from_row(rows[i]) if i in rows else None for i in ids]
+
+
+@strawberry.input(description="Which safety item.")
+class SafetyItemInput:
+    item_id: strawberry.ID = strawberry.field(description="The item's global ID.")
+    note: str | None = strawberry.field(
+        default=None,
+        description="What was done or is being done (required to resolve; up to 2,000 "
+        "characters). Never put the member's words here.",
+    )
+
+
+@strawberry.input(description="Why the author of an item is needed.")
+class RevealSafetyItemAuthorInput:
+    item_id: strawberry.ID = strawberry.field(description="The item's global ID.")
+    reason: str = strawberry.field(
+        description="Why you need to know who wrote it (10 to 500 characters). Recorded in "
+        "the audit trail with your name."
+    )
+
+
+@strawberry.input(description="Go on or off call.")
+class SetSafetyOnCallInput:
+    on_call: bool = strawberry.field(
+        description="True to be pushed about new URGENT items and re-alerts."
+    )
+
+
+@strawberry.input(description="The content a safety prompt was about.")
+class ImSafeRightNowInput:
+    target_id: strawberry.ID = strawberry.field(
+        description="The `targetId` of the safety prompt: your post, reply or check-in."
+    )
+
+
+@strawberry.input(description="The check-in to ask about.")
+class AskSomeoneToReachOutInput:
+    check_in_id: strawberry.ID = strawberry.field(description="Your check-in's global ID.")
+
+
+@strawberry.type(description="The result of a change to a safety item.")
+class SafetyItemPayload:
+    item: SafetyItem | None = strawberry.field(description="The item after the change.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of `revealSafetyItemAuthor`.")
+class RevealSafetyItemAuthorPayload:
+    author: SafetyItemAuthor | None = strawberry.field(
+        description="Who wrote the item's content; null on user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of `setSafetyOnCall`.")
+class SetSafetyOnCallPayload:
+    on_call: bool | None = strawberry.field(description="Whether you are on call now.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of `imSafeRightNow`.")
+class ImSafeRightNowPayload:
+    recorded_at: datetime | None = strawberry.field(
+        description="When it was recorded; null on user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.type(description="The result of `askSomeoneToReachOut`.")
+class AskSomeoneToReachOutPayload:
+    requested: bool = strawberry.field(
+        description="True when the safety team has the request (asking twice keeps one)."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+async def _item_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
+) -> SafetyItemPayload:
+    item_id, errors = await attempt(run)
+    if item_id is None:
+        return SafetyItemPayload(item=None, user_errors=errors)
+    return SafetyItemPayload(item=(await resolve_items(info, [item_id]))[0], user_errors=errors)
+
+
+def _item_id(value: str) -> UUID:
+    return global_id(value, "SafetyItem", "itemId")
+
+
+@strawberry.type
+class SafetyTeamQueries:
+    @strawberry.field(
+        description=f"{STAFF_ONLY} The safety queue: unresolved items ordered by risk (highest "
+        "first), then age (oldest first). Shows the text, the circle and the rating's reasons; "
+        "never a check-in's note, and never an anonymous author (see "
+        "`revealSafetyItemAuthor`)."
+    )
+    async def safety_queue(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        include_resolved: Annotated[
+            bool, strawberry.argument(description="Also list resolved items.")
+        ] = False,
+    ) -> Connection[SafetyItem]:
+        await staff_viewer(info)
+        size = page_size(first)
+        position = decode_queue_cursor(after)
+        async with info.context.services.reads() as conn:
+            rows = await safety_reads.queue_page(conn, size, position, include_resolved)
+        return queue_connection(list(rows), size, after)
+
+
+@strawberry.type
+class SafetyTeamMutations:
+    @strawberry.mutation(
+        description=f"{STAFF_ONLY} Take an OPEN item: it becomes ACKNOWLEDGED and stops "
+        "re-alerting. INVALID_TRANSITION for an item that is not OPEN."
+    )
+    async def acknowledge_safety_item(
+        self, info: strawberry.Info, input: Annotated[SafetyItemInput, _ARG]
+    ) -> SafetyItemPayload:
+        return await _move(info, input, ItemStatus.ACKNOWLEDGED)
+
+    @strawberry.mutation(
+        description=f"{STAFF_ONLY} Resolve an ACKNOWLEDGED item with a note on what was done. "
+        "INVALID_TRANSITION for an item that is not ACKNOWLEDGED."
+    )
+    async def resolve_safety_item(
+        self, info: strawberry.Info, input: Annotated[SafetyItemInput, _ARG]
+    ) -> SafetyItemPayload:
+        return await _move(info, input, ItemStatus.RESOLVED)
+
+    @strawberry.mutation(
+        description=f"{STAFF_ONLY} Who wrote an item's content, anonymous or not, once you "
+        "record why you need it. The reveal and its reason are audited."
+    )
+    async def reveal_safety_item_author(
+        self, info: strawberry.Info, input: Annotated[RevealSafetyItemAuthorInput, _ARG]
+    ) -> RevealSafetyItemAuthorPayload:
+        staff = await staff_viewer(info)
+        ctx = info.context
+
+        async def run() -> UUID:
+            return await safety.reveal_author(
+                staff.firebase_uid,
+                staff.id,
+                _item_id(input.item_id),
+                input.reason,
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+
+        author_id, errors = await attempt(run)
+        if author_id is None:
+            return RevealSafetyItemAuthorPayload(author=None, user_errors=errors)
+        async with ctx.services.reads() as conn:
+            name = await safety_reads.author_name(conn, author_id)
+        author = SafetyItemAuthor(id=to_global_id("Member", author_id), display_name=name or "")
+        return RevealSafetyItemAuthorPayload(author=author, user_errors=errors)
+
+    @strawberry.mutation(
+        description=f"{STAFF_ONLY} Go on or off call: on-call staff are pushed about new URGENT "
+        "items and re-alerts (the push never carries the member's words)."
+    )
+    async def set_safety_on_call(
+        self, info: strawberry.Info, input: Annotated[SetSafetyOnCallInput, _ARG]
+    ) -> SetSafetyOnCallPayload:
+        staff = await staff_viewer(info)
+        ctx = info.context
+        grant, errors = await attempt(
+            lambda: safety.set_on_call(
+                staff.firebase_uid, staff.id, input.on_call, ctx.services.uow(), ctx.services.clock
+            )
+        )
+        return SetSafetyOnCallPayload(on_call=grant.on_call if grant else None, user_errors=errors)
+
+    @strawberry.mutation(
+        description='Say "I\'m safe right now" after a safety prompt about your own post, '
+        "reply or check-in. It is recorded for the safety team; nothing else changes."
+    )
+    async def im_safe_right_now(
+        self, info: strawberry.Info, input: Annotated[ImSafeRightNowInput, _ARG]
+    ) -> ImSafeRightNowPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> datetime:
+            parsed = from_global_id(input.target_id)
+            if parsed is None or parsed[0] not in _TARGET_TYPES:
+                raise NotFound("Post, reply or check-in", ("targetId",))
+            said = await safety.say_safe(
+                viewer.id,
+                _TARGET_TYPES[parsed[0]],
+                parsed[1],
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+            return said.at
+
+        recorded_at, errors = await attempt(run)
+        return ImSafeRightNowPayload(recorded_at=recorded_at, user_errors=errors)
+
+    @strawberry.mutation(
+        description="\"I'd like someone to reach out\": asks Hearth's safety team to contact "
+        "you about one of your check-ins. They see that you asked, never your note."
+    )
+    async def ask_someone_to_reach_out(
+        self, info: strawberry.Info, input: Annotated[AskSomeoneToReachOutInput, _ARG]
+    ) -> AskSomeoneToReachOutPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> bool:
+            check_in_id = global_id(input.check_in_id, "CheckIn", "checkInId")
+            await safety.ask_to_be_reached(
+                viewer.id, check_in_id, ctx.services.uow(), ctx.services.clock
+            )
+            return True
+
+        done, errors = await attempt(run)
+        return AskSomeoneToReachOutPayload(requested=bool(done), user_errors=errors)
+
+
+async def _move(info: strawberry.Info, input: SafetyItemInput, to: ItemStatus) -> SafetyItemPayload:
+    staff = await staff_viewer(info)
+    ctx = info.context
+
+    async def run() -> UUID:
+        item = await safety.move_item(
+            staff.firebase_uid,
+            staff.id,
+            _item_id(input.item_id),
+            to,
+            input.note,
+            ctx.services.uow(),
+            ctx.services.clock,
+        )
+        return item.id
+
+    return await _item_payload(info, run)

@@ -1,0 +1,378 @@
+"""Safety use cases: rating what members write, the safety team's queue, staff roles.
+
+Rating happens inside the writing use case's own transaction (posts, replies,
+check-ins): the content, its rating and any queue item and staff alert are kept
+together or not at all. A detector that raises never stops the write: the content is
+rated CONCERN with the reason "detector error" (``domain.safety.assess``).
+"""
+
+from __future__ import annotations
+
+from uuid import UUID, uuid4
+
+from domain.clock import Clock
+from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
+from domain.events import Event, EventKind
+from domain.members.rules import normalize_text
+from domain.notifications.model import Notification, NotificationKind
+from domain.ports import UnitOfWork
+from domain.safety.assess import safe_assess
+from domain.safety.model import RiskAssessment, RiskDetector, RiskLevel
+from domain.safety.team import (
+    NOTE_MAX,
+    REALERT_AFTER,
+    REASON_MAX,
+    REASON_MIN,
+    AuditAction,
+    AuditEntry,
+    ItemSource,
+    ItemStatus,
+    RiskRating,
+    SafeSaid,
+    SafetyItem,
+    StaffGrant,
+    StaffRole,
+    TargetKind,
+)
+
+ALERT_TITLE = "Safety queue"
+ALERT_BODY = "An urgent item is waiting for the safety team."
+REALERT_BODY = "An urgent item is still waiting to be acknowledged."
+REACH_OUT_REASON = "member asked for someone to reach out"
+
+
+async def rate(
+    uow: UnitOfWork,
+    detector: RiskDetector,
+    kind: TargetKind,
+    target_id: UUID,
+    text: str,
+    clock: Clock,
+    *,
+    author_id: UUID,
+    circle_id: UUID | None = None,
+) -> RiskAssessment:
+    """Rate ``text`` and store the rating (never the text). An URGENT post or reply
+    opens a queue item (one per target until resolved) and alerts on-call staff.
+    Call inside an open unit of work; the caller commits."""
+    assessment = safe_assess(detector, text)
+    now = clock.now()
+    await uow.risk_ratings.add(
+        RiskRating(
+            uuid4(),
+            kind,
+            target_id,
+            assessment.level,
+            assessment.reasons,
+            assessment.detector_version,
+            now,
+        )
+    )
+    urgent_content = kind is not TargetKind.CHECK_IN and assessment.level >= RiskLevel.URGENT
+    if urgent_content and await uow.safety_items.unresolved_for(kind, target_id) is None:
+        item = SafetyItem(
+            uuid4(),
+            ItemSource.URGENT_CONTENT,
+            kind,
+            target_id,
+            circle_id,
+            author_id,
+            assessment.level,
+            assessment.reasons,
+            now,
+        )
+        await _open(uow, item, clock)
+    return assessment
+
+
+async def _open(uow: UnitOfWork, item: SafetyItem, clock: Clock) -> None:
+    await uow.safety_items.add(item)
+    if item.level >= RiskLevel.URGENT:
+        await uow.safety_items.mark_alerted(item.id, None, item.created_at)
+        item.last_alerted_at, item.alert_count = item.created_at, 1
+        await _alert_on_call(uow, item, ALERT_BODY, clock)
+
+
+async def _alert_on_call(uow: UnitOfWork, item: SafetyItem, body: str, clock: Clock) -> int:
+    """One outbox row per on-call staff member: lock-screen safe (no text from the
+    post, no circle name), urgent (past quiet hours and the daily cap)."""
+    now = clock.now()
+    written = 0
+    for member_id in await uow.staff.on_call_member_ids():
+        notification = Notification(
+            id=uuid4(),
+            member_id=member_id,
+            kind=NotificationKind.SAFETY_ALERT,
+            title=ALERT_TITLE,
+            body=body,
+            data={"safetyItemId": str(item.id)},
+            dedupe_key=f"safety:{item.id}:{item.alert_count}:{member_id}",
+            created_at=now,
+            next_attempt_at=now,
+            # the device shows one notification per item: a re-alert replaces the last
+            collapse_key=f"safety:{item.id}",
+            urgent=True,
+        )
+        if await uow.notifications.add(notification):
+            written += 1
+            uow.record(
+                Event(
+                    EventKind.NOTIFICATION_CREATED, member_id=member_id, subject_id=notification.id
+                )
+            )
+    return written
+
+
+async def realert_unacknowledged(uow: UnitOfWork, clock: Clock) -> int:
+    """Alert on-call staff again about every OPEN URGENT item last alerted at least
+    REALERT_AFTER ago. Exactly once per interval, however many workers run this: the
+    move of ``last_alerted_at`` is a compare-and-set, and the outbox rows carry the
+    alert's number in their dedupe key. Returns how many items re-alerted."""
+    now = clock.now()
+    count = 0
+    async with uow:
+        for item in await uow.safety_items.due_for_realert(now - REALERT_AFTER):
+            if not await uow.safety_items.mark_alerted(item.id, item.last_alerted_at, now):
+                continue
+            item.last_alerted_at, item.alert_count = now, item.alert_count + 1
+            await _alert_on_call(uow, item, REALERT_BODY, clock)
+            count += 1
+        await uow.commit()
+    return count
+
+
+# -- members --------------------------------------------------------------------------
+
+
+async def _own_target(
+    uow: UnitOfWork, member_id: UUID, kind: TargetKind, target_id: UUID
+) -> UUID | None:
+    """The circle of the member's own post, reply or check-in (None for a check-in);
+    NOT_FOUND when it is not theirs."""
+    if kind is TargetKind.POST:
+        post = await uow.posts.get(target_id)
+        if post is not None and post.author_id == member_id:
+            return post.circle_id
+    elif kind is TargetKind.REPLY:
+        reply = await uow.replies.get(target_id)
+        if reply is not None and reply.author_id == member_id:
+            return reply.circle_id
+    else:
+        check_in = await uow.check_ins.get(target_id)
+        if check_in is not None and check_in.member_id == member_id:
+            return None
+    raise NotFound("Post, reply or check-in", ("targetId",))
+
+
+async def say_safe(
+    member_id: UUID, kind: TargetKind, target_id: UUID, uow: UnitOfWork, clock: Clock
+) -> SafeSaid:
+    """Record "I'm safe right now" for the member's own content. Staff see it on the
+    item; it does not close the item (a person still looks)."""
+    async with uow:
+        await _own_target(uow, member_id, kind, target_id)
+        said = SafeSaid(member_id, kind, target_id, clock.now())
+        await uow.safe_said.add(said)
+        await uow.commit()
+    return said
+
+
+async def ask_to_be_reached(
+    member_id: UUID, check_in_id: UUID, uow: UnitOfWork, clock: Clock
+) -> SafetyItem:
+    """ "I'd like someone to reach out": a queue item for the member's check-in, the
+    note withheld. Asking again while one is unresolved returns that one."""
+    async with uow:
+        await _own_target(uow, member_id, TargetKind.CHECK_IN, check_in_id)
+        existing = await uow.safety_items.unresolved_for(TargetKind.CHECK_IN, check_in_id)
+        if existing is not None:
+            return existing
+        rating = await uow.risk_ratings.latest(TargetKind.CHECK_IN, check_in_id)
+        level = max(rating.level if rating else RiskLevel.NONE, RiskLevel.CONCERN)
+        reasons = (REACH_OUT_REASON, *(rating.reasons if rating else ()))
+        item = SafetyItem(
+            uuid4(),
+            ItemSource.REACH_OUT,
+            TargetKind.CHECK_IN,
+            check_in_id,
+            None,
+            member_id,
+            RiskLevel(level),
+            reasons,
+            clock.now(),
+        )
+        await _open(uow, item, clock)
+        await uow.commit()
+    return item
+
+
+# -- staff ----------------------------------------------------------------------------
+
+
+async def staff_grant(uow: UnitOfWork, firebase_uid: str) -> StaffGrant | None:
+    async with uow:
+        return await uow.staff.get(firebase_uid)
+
+
+async def _require_staff(uow: UnitOfWork, firebase_uid: str) -> StaffGrant:
+    grant = await uow.staff.get(firebase_uid)
+    if grant is None:
+        raise Forbidden("Only the safety team can do this.")
+    return grant
+
+
+async def _audit(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: str,
+    action: AuditAction,
+    subject: str,
+    reason: str | None = None,
+) -> None:
+    await uow.safety_audit.add(AuditEntry(uuid4(), clock.now(), actor, action, subject, reason))
+
+
+async def grant_staff(
+    firebase_uid: str,
+    role: StaffRole,
+    granted_by: str,
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    on_call: bool = False,
+) -> StaffGrant:
+    """An operator grants a staff role (``hearth staff grant``); audited."""
+    uid = firebase_uid.strip()
+    if not uid or len(uid) > 128:
+        raise DomainError(ErrorCode.INVALID, "Give the account's Firebase uid.", ("uid",))
+    async with uow:
+        grant = StaffGrant(uid, role, on_call, clock.now(), granted_by)
+        await uow.staff.save(grant)
+        await _audit(uow, clock, granted_by, AuditAction.STAFF_GRANTED, f"uid:{uid}", role.value)
+        await uow.commit()
+    return grant
+
+
+async def revoke_staff(firebase_uid: str, revoked_by: str, uow: UnitOfWork, clock: Clock) -> bool:
+    """An operator revokes a staff role; audited. False when there was none."""
+    uid = firebase_uid.strip()
+    async with uow:
+        removed = await uow.staff.delete(uid)
+        if removed:
+            await _audit(uow, clock, revoked_by, AuditAction.STAFF_REVOKED, f"uid:{uid}")
+        await uow.commit()
+    return removed
+
+
+async def require_staff(firebase_uid: str, uow: UnitOfWork) -> StaffGrant:
+    """The viewer's staff grant; FORBIDDEN for everyone else."""
+    async with uow:
+        return await _require_staff(uow, firebase_uid)
+
+
+async def set_on_call(
+    firebase_uid: str, member_id: UUID, on_call: bool, uow: UnitOfWork, clock: Clock
+) -> StaffGrant:
+    """Staff go on or off call (on-call staff get pushed about URGENT items)."""
+    async with uow:
+        grant = await _require_staff(uow, firebase_uid)
+        grant.on_call = on_call
+        await uow.staff.save(grant)
+        await _audit(
+            uow,
+            clock,
+            str(member_id),
+            AuditAction.ON_CALL_CHANGED,
+            f"uid:{firebase_uid}",
+            "on" if on_call else "off",
+        )
+        await uow.commit()
+    return grant
+
+
+def _bounded(raw: str | None, field: str, low: int, high: int, short: str) -> str | None:
+    """Normalised text of ``low`` to ``high`` characters (None when empty and allowed)."""
+    clean = normalize_text(raw) if raw else ""
+    if len(clean) < low:
+        raise ValidationError([DomainError(ErrorCode.TOO_SHORT, short, (field,))])
+    if len(clean) > high:
+        message = f"Keep it under {high:,} characters."
+        raise ValidationError([DomainError(ErrorCode.TOO_LONG, message, (field,))])
+    return clean or None
+
+
+async def _staff_item(uow: UnitOfWork, firebase_uid: str, item_id: UUID) -> SafetyItem:
+    await _require_staff(uow, firebase_uid)
+    item = await uow.safety_items.get(item_id)
+    if item is None:
+        raise NotFound("Safety item", ("itemId",))
+    return item
+
+
+_MOVES = {
+    ItemStatus.ACKNOWLEDGED: (ItemStatus.OPEN, AuditAction.ITEM_ACKNOWLEDGED),
+    ItemStatus.RESOLVED: (ItemStatus.ACKNOWLEDGED, AuditAction.ITEM_RESOLVED),
+}
+
+
+def _bad_transition(item: SafetyItem, wanted: ItemStatus) -> DomainError:
+    if item.status is ItemStatus.RESOLVED:
+        message = "This item is already resolved."
+    elif wanted is ItemStatus.ACKNOWLEDGED:
+        message = "This item is already acknowledged."
+    else:
+        message = "Acknowledge this item before resolving it."
+    return DomainError(ErrorCode.INVALID_TRANSITION, message, ("itemId",))
+
+
+async def move_item(
+    firebase_uid: str,
+    staff_id: UUID,
+    item_id: UUID,
+    to: ItemStatus,
+    note: str | None,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> SafetyItem:
+    """OPEN -> ACKNOWLEDGED (someone on the team has it; re-alerts stop; the note is
+    optional) and ACKNOWLEDGED -> RESOLVED (with a note on what was done). Anything else
+    is INVALID_TRANSITION. Audited."""
+    async with uow:
+        item = await _staff_item(uow, firebase_uid, item_id)
+        if to not in _MOVES or item.status is not _MOVES[to][0]:
+            raise _bad_transition(item, to)
+        resolving = to is ItemStatus.RESOLVED
+        short = "Add a note on what was done."
+        clean = _bounded(note, "note", 1 if resolving else 0, NOTE_MAX, short)
+        now = clock.now()
+        item.status, item.note = to, clean or item.note
+        if resolving:
+            item.resolved_at, item.resolved_by = now, staff_id
+        else:
+            item.acknowledged_at, item.acknowledged_by = now, staff_id
+        if not await uow.safety_items.update(item):
+            raise DomainError(ErrorCode.CONFLICT, "Someone else changed this item. Reload it.")
+        await _audit(uow, clock, str(staff_id), _MOVES[to][1], f"item:{item.id}", clean)
+        await uow.commit()
+    return item
+
+
+async def reveal_author(
+    firebase_uid: str,
+    staff_id: UUID,
+    item_id: UUID,
+    reason: str,
+    uow: UnitOfWork,
+    clock: Clock,
+) -> UUID:
+    """The author of an item (anonymous or not), once the staff member records why they
+    need it. Audited with the reason."""
+    async with uow:
+        item = await _staff_item(uow, firebase_uid, item_id)
+        short = f"Record why you need to know who wrote this (at least {REASON_MIN} characters)."
+        clean = _bounded(reason, "reason", REASON_MIN, REASON_MAX, short)
+        await _audit(
+            uow, clock, str(staff_id), AuditAction.AUTHOR_REVEALED, f"item:{item.id}", clean
+        )
+        await uow.commit()
+    return item.author_id
