@@ -11,6 +11,7 @@ from api.errors import auth_unavailable, not_onboarded, unauthenticated
 from api.loaders import Loaders
 from domain.errors import AuthUnavailable, Unauthenticated
 from domain.members.model import Member
+from domain.moderation.model import NO_FILTERS, ViewerFilters
 from infra.auth.verifier import Identity, parse_bearer
 
 
@@ -26,6 +27,7 @@ class Context:
     loaders: Loaders = field(init=False)
     _identity: asyncio.Future[Identity] | None = field(default=None, init=False)
     _member: Member | None = field(default=None, init=False)
+    _filters: ViewerFilters = field(default=NO_FILTERS, init=False)
     _member_loaded: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
@@ -59,9 +61,16 @@ class Context:
         """The viewer's profile, or None when they have not onboarded yet."""
         identity = await self.identity()
         if not self._member_loaded:
-            self._member = await self.loaders.member_by_uid.load(identity.uid)
+            viewer = await self.loaders.member_by_uid.load(identity.uid)
+            self._member, self._filters = viewer or (None, NO_FILTERS)
             self._member_loaded = True
         return self._member
+
+    async def filters(self) -> ViewerFilters:
+        """What the viewer must not see (blocks both ways, muted topics), read with
+        the viewer's profile at no extra cost."""
+        await self.member_or_none()
+        return self._filters
 
     async def member(self) -> Member:
         """The viewer's profile; NOT_ONBOARDED when there is none."""
@@ -78,6 +87,7 @@ class Context:
         )
         fresh._identity = self._identity
         fresh._member, fresh._member_loaded = self._member, self._member_loaded
+        fresh._filters = self._filters
         return fresh
 
     def forget_member(self) -> None:

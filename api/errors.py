@@ -83,6 +83,11 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
+    ErrorCode.SELF_TARGET: "You can't do this to yourself or your own content.",
+    ErrorCode.ALREADY_BLOCKED: "You already blocked this member.",
+    ErrorCode.NOT_BLOCKED: "You have not blocked this member.",
+    ErrorCode.ALREADY_REPORTED: "You already have an open report about this.",
+    ErrorCode.MUTED: "A moderator muted you in this circle for now: you can read, not post.",
 }
 
 UserErrorCode = strawberry.enum(

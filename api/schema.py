@@ -31,6 +31,7 @@ from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
+from api.moderation.blocking import BlockingMutations
 from api.node import NodeQueries
 from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
@@ -67,7 +68,12 @@ class Subscription(CircleSubscription, ActivitySubscription):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+    MemberMutations,
+    CircleMutations,
+    PostMutations,
+    CheckInMutations,
+    NotificationMutations,
+    BlockingMutations,
 ):
     pass
 

@@ -15,6 +15,12 @@ from domain.checkins.model import CheckIn, CheckInReminder
 from domain.circles.model import Circle, Invite, Membership
 from domain.events import Event
 from domain.members.model import Member
+from domain.moderation.ports import (
+    BlockRepository,
+    ModerationLogRepository,
+    ReportRepository,
+    TopicFilterRepository,
+)
 from domain.notifications.ports import (
     DeviceRepository,
     NotificationPreferencesRepository,
@@ -160,6 +166,10 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     notification_preferences: NotificationPreferencesRepository
     notifications: NotificationRepository
+    blocks: BlockRepository
+    topic_filters: TopicFilterRepository
+    reports: ReportRepository
+    moderation_log: ModerationLogRepository
 
     async def __aenter__(self) -> Self: ...
 

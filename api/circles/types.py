@@ -102,10 +102,12 @@ class CircleType(Node):
             raise forbidden("Only the circle's active members can read its posts.")
         size = page_size(first)
         viewer = await info.context.member()
+        filters = await info.context.filters()
+        cursor = decode_cursor("post", after)
         async with info.context.services.reads() as conn:
-            rows = await feed.posts_page(conn, self.raw_id, size, decode_cursor("post", after))
+            rows = await feed.posts_page(conn, self.raw_id, size, cursor, filters.hidden_authors)
             page = rows[:size]
-            posts = await assemble_posts(info, conn, viewer.id, page)
+            posts = await assemble_posts(info, conn, viewer.id, page, filters)
         keys = [(r["created_at"], r["id"]) for r in page]
         return connection("post", posts, keys, len(rows) > size)
 
@@ -138,7 +140,10 @@ class CircleType(Node):
     ) -> Connection[CircleMember]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see who is in it.")
-        return await _memberships(info, self.raw_id, MembershipStatus.ACTIVE, first, after)
+        hidden = (await info.context.filters()).hidden_authors
+        return await _memberships(
+            info, self.raw_id, MembershipStatus.ACTIVE, first, after, tuple(hidden)
+        )
 
     @strawberry.field(description="People asking to join. Owner and moderators only.")
     async def join_requests(
@@ -160,13 +165,14 @@ async def _memberships(
     status: MembershipStatus,
     first: int | None,
     after: str | None,
+    hidden: tuple[UUID, ...] = (),
 ) -> Connection[CircleMember]:
     size = page_size(first)
     viewer = await info.context.member()
     kind = f"membership-{status.value.lower()}"
     async with info.context.services.reads() as conn:
         rows = await circle_reads.memberships_page(
-            conn, circle_id, status, size, decode_cursor(kind, after)
+            conn, circle_id, status, size, decode_cursor(kind, after), hidden
         )
     page = rows[:size]
     items = [

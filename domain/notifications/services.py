@@ -12,6 +12,7 @@ from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventKind
+from domain.moderation.blocks import is_blocked_between
 from domain.notifications.model import (
     MAX_DEVICES,
     Device,
@@ -153,6 +154,8 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
         return
     if not can_read(await uow.memberships.get(post.circle_id, post.author_id)):
         return  # the author left the circle (or was banned)
+    if await is_blocked_between(uow, post.author_id, reply.author_id):
+        return  # replies across a block never notify (either way)
     prefs = await preferences_of(uow, post.author_id)
     circle = await uow.circles.get(post.circle_id)
     if circle is None:

@@ -37,10 +37,18 @@ class Post:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = field(default=None)
+    hidden_at: datetime | None = None
+    hidden_by: UUID | None = None
+    hidden_reason: str | None = None
 
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: readers see a placeholder, the author the reason."""
+        return self.hidden_at is not None
 
 
 @dataclass(slots=True)
@@ -55,7 +63,15 @@ class Reply:
     edited_at: datetime | None = None
     removed_at: datetime | None = None
     removed_by: UUID | None = None
+    hidden_at: datetime | None = None
+    hidden_by: UUID | None = None
+    hidden_reason: str | None = None
 
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: readers see a placeholder, the author the reason."""
+        return self.hidden_at is not None

@@ -11,6 +11,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
+from domain.moderation.blocks import is_blocked_between
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
@@ -70,11 +71,34 @@ async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -
     return membership
 
 
+def check_not_muted(membership: Membership, clock: Clock, field: str) -> None:
+    """A member a moderator muted reads the circle but can't post or reply yet."""
+    until = membership.muted_until
+    if until is not None and membership.is_muted(clock.now()):
+        raise DomainError(
+            ErrorCode.MUTED,
+            f"A moderator muted you in this circle until {until:%Y-%m-%d %H:%M} UTC. "
+            "You can still read it.",
+            (field,),
+        )
+
+
+async def _hidden_by_block(
+    uow: UnitOfWork, membership: Membership | None, author_id: UUID, actor_id: UUID
+) -> bool:
+    """Blocked content looks like missing content, except to the circle's moderators
+    (a block does not stop moderation)."""
+    if can_moderate(membership):
+        return False
+    return await is_blocked_between(uow, author_id, actor_id)
+
+
 async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
     async with uow:
-        await _active_membership(uow, cmd.circle_id, cmd.actor_id)
+        membership = await _active_membership(uow, cmd.circle_id, cmd.actor_id)
+        check_not_muted(membership, clock, "circleId")
         post = Post(uuid4(), cmd.circle_id, cmd.actor_id, cmd.anonymous, body, clock.now(), warning)
         await uow.posts.add(post)
         uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
@@ -85,7 +109,11 @@ async def create_post(cmd: CreatePost, uow: UnitOfWork, clock: Clock) -> Post:
 async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
     post = await uow.posts.get(post_id)
     membership = await uow.memberships.get(post.circle_id, actor_id) if post else None
-    if post is None or not can_read(membership):
+    if (
+        post is None
+        or not can_read(membership)
+        or await _hidden_by_block(uow, membership, post.author_id, actor_id)
+    ):
         raise NotFound("Post", ("postId",))
     assert membership is not None
     return post, membership
@@ -136,9 +164,12 @@ async def reply_to_post(
 ) -> tuple[Reply, Post]:
     clean = check_body(body, REPLY_MAX)
     async with uow:
-        post, _ = await _visible_post(uow, post_id, actor_id)
+        post, membership = await _visible_post(uow, post_id, actor_id)
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
+        if post.is_hidden:
+            raise DomainError(ErrorCode.NOT_FOUND, "A moderator hid this post.", ("postId",))
+        check_not_muted(membership, clock, "postId")
         reply = Reply(uuid4(), post.id, post.circle_id, actor_id, anonymous, clean, clock.now())
         await uow.replies.add(reply)
         await notify_reply(uow, post, reply, reply.created_at)
@@ -154,7 +185,11 @@ async def _visible_reply(
 ) -> tuple[Reply, Membership]:
     reply = await uow.replies.get(reply_id)
     membership = await uow.memberships.get(reply.circle_id, actor_id) if reply else None
-    if reply is None or not can_read(membership):
+    if (
+        reply is None
+        or not can_read(membership)
+        or await _hidden_by_block(uow, membership, reply.author_id, actor_id)
+    ):
         raise NotFound("Reply", ("replyId",))
     assert membership is not None
     return reply, membership
@@ -194,7 +229,13 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
     post = await uow.posts.get(target_id)
     target: Post | Reply | None = post or await uow.replies.get(target_id)
     membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
-    if target is None or not can_read(membership) or target.is_removed:
+    if (
+        target is None
+        or not can_read(membership)
+        or target.is_removed
+        or target.is_hidden
+        or await _hidden_by_block(uow, membership, target.author_id, actor_id)
+    ):
         raise NotFound("Post or reply", ("targetId",))
     return target.circle_id
 

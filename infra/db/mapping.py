@@ -55,6 +55,7 @@ def membership_values(m: Membership) -> dict[str, Any]:
         "status": m.status.value,
         "created_at": m.created_at,
         "updated_at": m.updated_at,
+        "muted_until": m.muted_until,
     }
 
 
@@ -66,6 +67,7 @@ def to_membership(row: Mapping[Any, Any]) -> Membership:
         status=MembershipStatus(row["status"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        muted_until=row["muted_until"],
     )
 
 
@@ -83,6 +85,9 @@ def post_values(post: Post) -> dict[str, Any]:
         "edited_at": post.edited_at,
         "removed_at": post.removed_at,
         "removed_by": post.removed_by,
+        "hidden_at": post.hidden_at,
+        "hidden_by": post.hidden_by,
+        "hidden_reason": post.hidden_reason,
     }
 
 
@@ -104,6 +109,9 @@ def to_post(row: Mapping[Any, Any]) -> Post:
         edited_at=row["edited_at"],
         removed_at=row["removed_at"],
         removed_by=row["removed_by"],
+        hidden_at=row["hidden_at"],
+        hidden_by=row["hidden_by"],
+        hidden_reason=row["hidden_reason"],
     )
 
 
@@ -118,6 +126,9 @@ REPLY_FIELDS = (
     "edited_at",
     "removed_at",
     "removed_by",
+    "hidden_at",
+    "hidden_by",
+    "hidden_reason",
 )
 
 

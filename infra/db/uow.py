@@ -20,6 +20,12 @@ from infra.db.repositories.circles import (
     SqlMembershipRepository,
 )
 from infra.db.repositories.members import SqlMemberRepository
+from infra.db.repositories.moderation import (
+    SqlBlockRepository,
+    SqlModerationLogRepository,
+    SqlReportRepository,
+    SqlTopicFilterRepository,
+)
 from infra.db.repositories.notifications import (
     SqlDeviceRepository,
     SqlNotificationPreferencesRepository,
@@ -80,6 +86,10 @@ class SqlUnitOfWork:
         self.devices = SqlDeviceRepository(session)
         self.notification_preferences = SqlNotificationPreferencesRepository(session)
         self.notifications = SqlNotificationRepository(session)
+        self.blocks = SqlBlockRepository(session)
+        self.topic_filters = SqlTopicFilterRepository(session)
+        self.reports = SqlReportRepository(session)
+        self.moderation_log = SqlModerationLogRepository(session)
         return self
 
     async def __aexit__(

@@ -27,6 +27,9 @@ class PostRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: uuid.UUID | None = None
+    hidden_reason: str | None = Field(default=None, max_length=600)
 
 
 class ReplyRow(SQLModel, table=True):
@@ -43,6 +46,9 @@ class ReplyRow(SQLModel, table=True):
     edited_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     removed_by: uuid.UUID | None = Field(default=None, foreign_key="member.id")
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: uuid.UUID | None = None
+    hidden_reason: str | None = Field(default=None, max_length=600)
 
 
 class ReactionRow(SQLModel, table=True):
