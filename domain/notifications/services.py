@@ -167,6 +167,13 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
     notification = reply_notification(prefs, post, reply, circle.name, replier_name, now)
     if notification is None or notification.collapse_key is None:
         return
+    if post.content_warning and set(post.content_warning.topics) & set(
+        await uow.topic_filters.get(post.author_id)
+    ):
+        # a topic the recipient muted: kept in the inbox, never pushed
+        notification.status = NotificationStatus.INBOX_ONLY
+        await _add(uow, notification)
+        return
     pending = await uow.notifications.pending_to_collapse(
         notification.member_id, notification.collapse_key, now - timedelta(minutes=5)
     )
