@@ -32,6 +32,7 @@ from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
 from api.moderation.blocking import BlockingMutations
+from api.moderation.mutations import ModerationMutations
 from api.node import NodeQueries
 from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
@@ -74,6 +75,7 @@ class Mutation(
     CheckInMutations,
     NotificationMutations,
     BlockingMutations,
+    ModerationMutations,
 ):
     pass
 

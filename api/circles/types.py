@@ -12,6 +12,12 @@ from api.checkins.types import SharedCheckInType
 from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
 from api.errors import forbidden
 from api.members.types import MemberType
+from api.moderation.types import (
+    ModerationLogEntry,
+    ModerationQueueItem,
+    moderation_log,
+    moderation_queue,
+)
 from api.node import Node, register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.assemble import assemble_posts
@@ -27,6 +33,7 @@ from domain.circles.model import (
     can_read,
     can_see_circle,
 )
+from domain.moderation.model import ReportStatus
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import feed
 
@@ -157,6 +164,41 @@ class CircleType(Node):
         if not can_moderate(self.membership):
             raise forbidden("Only the circle's owner and moderators can see join requests.")
         return await _memberships(info, self.raw_id, MembershipStatus.PENDING, first, after)
+
+    @strawberry.field(
+        description="Reported items, grouped by target, most severe first, then longest "
+        "waiting. Owner and moderators only. Reporters are never shown."
+    )
+    async def moderation_queue(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        status: Annotated[
+            ReportStatus, strawberry.argument(description="Which items (OPEN by default).")
+        ] = ReportStatus.OPEN,
+    ) -> Connection[ModerationQueueItem]:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see its reports.")
+        return await moderation_queue(info, self.raw_id, status, first, after)
+
+    @strawberry.field(
+        description="Every moderator action in this circle, newest first: who, what, when, "
+        "the target and the reason. Append-only. Owner and moderators only."
+    )
+    async def moderation_log(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[ModerationLogEntry]:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see its moderation log.")
+        return await moderation_log(info, self.raw_id, first, after)
 
 
 async def _memberships(

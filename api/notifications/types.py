@@ -36,6 +36,8 @@ _KIND = described_enum(
         "REACTION": "Someone reacted to your post or reply.",
         "CHECKIN_REMINDER": "A reminder to check in.",
         "REMINDERS_PAUSED": "Your check-in reminders were paused after going unanswered.",
+        "MODERATION_DECISION": "A moderator acted on your content or membership: what, "
+        "why and which guideline (in the inbox; never pushed).",
     },
 )
 

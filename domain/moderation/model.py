@@ -94,6 +94,13 @@ class ReportStatus(StrEnum):
     DISMISSED = "DISMISSED"
 
 
+class ReportDecision(StrEnum):
+    """How a moderator closes a report."""
+
+    ACTIONED = "ACTIONED"
+    DISMISSED = "DISMISSED"
+
+
 @dataclass(slots=True)
 class Report:
     """A member's report. ``reporter_id`` never leaves the server's staff tools.

@@ -32,6 +32,7 @@ class NotificationKind(StrEnum):
     REACTION = "REACTION"
     CHECKIN_REMINDER = "CHECKIN_REMINDER"
     REMINDERS_PAUSED = "REMINDERS_PAUSED"
+    MODERATION_DECISION = "MODERATION_DECISION"
 
 
 class NotificationStatus(StrEnum):
@@ -54,6 +55,7 @@ CHANNELS: dict[NotificationKind, str] = {
     NotificationKind.REACTION: "reactions",
     NotificationKind.CHECKIN_REMINDER: "checkin_reminders",
     NotificationKind.REMINDERS_PAUSED: "checkin_reminders",
+    NotificationKind.MODERATION_DECISION: "moderation",
 }
 """The Android notification channel of each kind (the app creates these channels)."""
 

@@ -206,6 +206,11 @@ async def _add(uow: UnitOfWork, notification: Notification) -> int:
     return 1
 
 
+async def write_notification(uow: UnitOfWork, notification: Notification) -> int:
+    """Write a notification inside the caller's unit of work (1 if written)."""
+    return await _add(uow, notification)
+
+
 async def mark_read(
     member_id: UUID, ids: Sequence[UUID] | None, uow: UnitOfWork, clock: Clock
 ) -> int:

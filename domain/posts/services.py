@@ -12,6 +12,7 @@ from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, Validatio
 from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
 from domain.moderation.blocks import is_blocked_between
+from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
@@ -154,9 +155,30 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
             post, body="", content_warning=None, removed_at=clock.now(), removed_by=actor_id
         )
         await uow.posts.update(removed)
+        await _log_removal(uow, actor_id, post, TargetType.POST, clock)
         uow.record(Event(EventKind.POST_REMOVED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return removed
+
+
+async def _log_removal(
+    uow: UnitOfWork, actor_id: UUID, item: Post | Reply, kind: TargetType, clock: Clock
+) -> None:
+    """A moderator removing someone else's content goes in the moderation log."""
+    if item.author_id == actor_id:
+        return
+    await uow.moderation_log.append(
+        ModerationAction(
+            uuid4(),
+            item.circle_id,
+            actor_id,
+            ModerationActionKind.REMOVE_CONTENT,
+            kind,
+            item.id,
+            clock.now(),
+            target_member_id=None if item.anonymous else item.author_id,
+        )
+    )
 
 
 async def reply_to_post(
@@ -220,6 +242,7 @@ async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: C
             return reply
         removed = replace(reply, body="", removed_at=clock.now(), removed_by=actor_id)
         await uow.replies.update(removed)
+        await _log_removal(uow, actor_id, reply, TargetType.REPLY, clock)
         await uow.commit()
     return removed
 

@@ -31,3 +31,55 @@ async def inbox(gql: GraphQLClient, uid: str) -> list[dict[str, Any]]:
     data = await gql.data(INBOX, as_=uid)
     nodes: list[dict[str, Any]] = data["me"]["notifications"]["nodes"]
     return nodes
+
+
+REPORT = f"""
+mutation($input: ReportInput!) {{
+  report(input: $input) {{ report {{ id reason status }} supportGuide {USER_ERRORS} }}
+}}
+"""
+ENTRY = "entry { action actor { displayName } targetType targetId targetMember { displayName } reason message }"
+HIDE = f"""
+mutation($input: HideContentInput!) {{ hideContent(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+RESTORE = f"""
+mutation($input: RestoreContentInput!) {{ restoreContent(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+REMOVE_MEMBER = f"""
+mutation($input: MemberActionInput!) {{ removeMember(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+UNBAN = f"""
+mutation($input: MemberActionInput!) {{ unbanMember(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+MUTE = f"""
+mutation($input: MuteMemberInput!) {{ muteMember(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+RESOLVE = f"""
+mutation($input: ResolveReportInput!) {{ resolveReport(input: $input) {{ {ENTRY} {USER_ERRORS} }} }}
+"""
+QUEUE = """
+query($id: ID!, $status: ModerationStatus, $first: Int, $after: String) {
+  node(id: $id) { ... on Circle { moderationQueue(status: $status, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node {
+      reportId targetId targetType excerpt author { displayName } isHidden
+      reasons { reason count } reportCount notes riskLevel
+      firstReportedAt lastReportedAt status
+    } }
+  } } }
+}
+"""
+LOG = """
+query($id: ID!) { node(id: $id) { ... on Circle { moderationLog { edges { node {
+  action actor { displayName } targetType targetId targetMember { displayName } reason message
+} } } } } }
+"""
+
+
+async def report(gql: GraphQLClient, uid: str, target_id: str, reason: str, **extra: Any) -> Any:
+    return await mutate(gql, REPORT, {"targetId": target_id, "reason": reason, **extra}, uid)
+
+
+async def queue(gql: GraphQLClient, uid: str, circle_id: str, **variables: Any) -> Any:
+    data = await gql.data(QUEUE, {"id": circle_id, **variables}, as_=uid)
+    return data["node"]["moderationQueue"]

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import or_, select, tuple_
+from sqlalchemy import and_, case, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.moderation.model import SEVERITY, ReportStatus
 from infra.db.tables.members import member_table
-from infra.db.tables.moderation import block_table
+from infra.db.tables.moderation import block_table, moderation_action_table, report_table
 from infra.db.tables.posts import post_table, reply_table
 
 Keyset = tuple[datetime, UUID]
@@ -67,4 +68,106 @@ async def blocked_page(
     if after is not None:
         query = query.where(tuple_(b.c.created_at, b.c.blocked_id) < tuple_(*after))
     query = query.order_by(b.c.created_at.desc(), b.c.blocked_id.desc()).limit(first + 1)
+    return (await conn.execute(query)).mappings().all()
+
+
+QueueKey = tuple[int, datetime, UUID]
+"""A queue item's place: (severity, first report time, target)."""
+
+
+def _severity() -> Any:
+    r = report_table
+    return case(*((r.c.reason == reason.value, rank) for reason, rank in SEVERITY.items()), else_=0)
+
+
+async def queue_page(
+    conn: AsyncConnection,
+    circle_id: UUID,
+    status: ReportStatus,
+    first: int,
+    after: QueueKey | None,
+) -> tuple[list[Any], dict[UUID, list[Any]]]:
+    """Reported targets of one status, most severe first, then longest waiting; and
+    each one's reports (reason, note, time; never the reporter)."""
+    r = report_table
+    severity = func.max(_severity())
+    first_at = func.min(r.c.created_at)
+    query = (
+        select(
+            r.c.target_id,
+            r.c.target_type,
+            severity.label("severity"),
+            first_at.label("first_at"),
+            func.max(r.c.created_at).label("last_at"),
+        )
+        .where(r.c.circle_id == circle_id, r.c.status == status.value)
+        .group_by(r.c.target_id, r.c.target_type)
+    )
+    if after is not None:
+        rank, at, target = after
+        query = query.having(
+            or_(
+                severity < rank,
+                and_(severity == rank, tuple_(first_at, r.c.target_id) > tuple_(at, target)),
+            )
+        )
+    query = query.order_by(severity.desc(), first_at, r.c.target_id).limit(first + 1)
+    groups = list((await conn.execute(query)).mappings().all())
+    reports: dict[UUID, list[Any]] = {}
+    if groups:
+        rows = await conn.execute(
+            select(r.c.id, r.c.target_id, r.c.reason, r.c.note, r.c.created_at)
+            .where(
+                r.c.circle_id == circle_id,
+                r.c.status == status.value,
+                r.c.target_id.in_([g["target_id"] for g in groups]),
+            )
+            .order_by(r.c.created_at, r.c.id)
+        )
+        for row in rows.mappings().all():
+            reports.setdefault(row["target_id"], []).append(row)
+    return groups, reports
+
+
+async def targets(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Any]:
+    """Posts and replies by id, with their author's public name (for moderators)."""
+    found: dict[UUID, Any] = {}
+    for table in (post_table, reply_table):
+        query = (
+            select(
+                table.c.id,
+                table.c.body,
+                table.c.anonymous,
+                table.c.author_id,
+                table.c.removed_at,
+                table.c.hidden_at,
+                member_table.c.display_name,
+                member_table.c.pronouns,
+                member_table.c.bio,
+                member_table.c.created_at.label("member_since"),
+            )
+            .join(member_table, member_table.c.id == table.c.author_id)
+            .where(table.c.id.in_(list(ids)))
+        )
+        found.update({row["id"]: row for row in (await conn.execute(query)).mappings().all()})
+    return found
+
+
+async def profiles(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Any]:
+    m = member_table
+    query = select(m.c.id, m.c.display_name, m.c.pronouns, m.c.bio, m.c.created_at).where(
+        m.c.id.in_(list(set(ids)))
+    )
+    return {row["id"]: row for row in (await conn.execute(query)).mappings().all()}
+
+
+async def log_page(
+    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None
+) -> Sequence[Any]:
+    """A circle's moderation log, newest first."""
+    a = moderation_action_table
+    query = select(a).where(a.c.circle_id == circle_id)
+    if after is not None:
+        query = query.where(tuple_(a.c.created_at, a.c.id) < tuple_(*after))
+    query = query.order_by(a.c.created_at.desc(), a.c.id.desc()).limit(first + 1)
     return (await conn.execute(query)).mappings().all()
