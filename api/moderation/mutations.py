@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -120,8 +120,23 @@ async def _action_payload(
     return ModerationActionPayload(entry=log_entry(row, names, viewer.id), user_errors=[])
 
 
-def _member_pair(circle_id: str, member_id: str) -> tuple[UUID, UUID]:
-    return global_id(circle_id, "Circle", "circleId"), global_id(member_id, "Member", "memberId")
+MemberUseCase = Callable[[UUID, UUID, UUID, Any, Any], Awaitable[ModerationAction]]
+
+
+async def _member_action(
+    info: strawberry.Info, input: MemberActionInput | MuteMemberInput, use_case: MemberUseCase
+) -> ModerationActionPayload:
+    """Run a use case on (viewer, circle, member, unit of work, clock)."""
+    ctx, viewer = info.context, await info.context.member()
+
+    async def run() -> ModerationAction:
+        circle_id = global_id(input.circle_id, "Circle", "circleId")
+        member_id = global_id(input.member_id, "Member", "memberId")
+        return await use_case(
+            viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
+        )
+
+    return await _action_payload(info, run)
 
 
 _ARG = strawberry.argument(description="The input.")
@@ -201,21 +216,13 @@ class ModerationMutations:
     async def remove_member(
         self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            circle_id, member_id = _member_pair(input.circle_id, input.member_id)
-            return await actions.remove_member(
-                viewer.id,
-                circle_id,
-                member_id,
-                input.reason,
-                input.message,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        return await _action_payload(info, run)
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.remove_member(
+                actor, circle, member, input.reason, input.message, uow, clock
+            ),
+        )
 
     @strawberry.mutation(
         description="Lift a ban so the member may join again. Owner or moderators."
@@ -223,20 +230,13 @@ class ModerationMutations:
     async def unban_member(
         self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            circle_id, member_id = _member_pair(input.circle_id, input.member_id)
-            return await actions.unban_member(
-                viewer.id,
-                circle_id,
-                member_id,
-                input.message,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        return await _action_payload(info, run)
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.unban_member(
+                actor, circle, member, input.message, uow, clock
+            ),
+        )
 
     @strawberry.mutation(
         description="Mute a member until a time: they read the circle but can't post or reply. "
@@ -245,22 +245,13 @@ class ModerationMutations:
     async def mute_member(
         self, info: strawberry.Info, input: Annotated[MuteMemberInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            circle_id, member_id = _member_pair(input.circle_id, input.member_id)
-            return await actions.mute_member(
-                viewer.id,
-                circle_id,
-                member_id,
-                input.until,
-                input.reason,
-                input.message,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        return await _action_payload(info, run)
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.mute_member(
+                actor, circle, member, input.until, input.reason, input.message, uow, clock
+            ),
+        )
 
     @strawberry.mutation(
         description="Close every open report about one item as ACTIONED (the member concerned "

@@ -37,7 +37,7 @@ _KIND = described_enum(
         "CHECKIN_REMINDER": "A reminder to check in.",
         "REMINDERS_PAUSED": "Your check-in reminders were paused after going unanswered.",
         "MODERATION_DECISION": "A moderator acted on your content or membership: what, "
-        "why and which guideline (in the inbox; never pushed).",
+        "why and which guideline (inbox only unless you opted in to pushes).",
     },
 )
 
@@ -81,6 +81,11 @@ class NotificationPreferencesType:
         description="Show a short preview of a reply on the lock screen (off by default). "
         "Anonymous replies and replies under content-warned posts are never previewed."
     )
+    moderation_decisions: bool = strawberry.field(
+        default=False,
+        description="Push moderators' decisions about you (off by default: they wait in "
+        "the inbox).",
+    )
 
     @classmethod
     def build(cls, prefs: NotificationPreferences) -> NotificationPreferencesType:
@@ -96,6 +101,7 @@ class NotificationPreferencesType:
             if quiet
             else None,
             show_previews=prefs.show_previews,
+            moderation_decisions=prefs.moderation_decisions,
         )
 
 
@@ -198,6 +204,9 @@ class UpdateNotificationPreferencesInput:
     )
     show_previews: bool | None = strawberry.field(
         default=None, description="Reply previews on the lock screen (off by default)."
+    )
+    moderation_decisions: bool | None = strawberry.field(
+        default=None, description="Push moderators' decisions about you (off by default)."
     )
 
 

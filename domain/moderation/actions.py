@@ -28,7 +28,7 @@ from domain.moderation.model import (
     TargetType,
 )
 from domain.notifications.model import Notification, NotificationKind, NotificationStatus
-from domain.notifications.services import write_notification
+from domain.notifications.services import preferences_of, write_notification
 from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
 
@@ -97,8 +97,9 @@ async def log_action(
 async def notify_decision(
     uow: UnitOfWork, action: ModerationAction, member_id: UUID, until: datetime | None = None
 ) -> None:
-    """An in-app notice to the member concerned: what, why, which guideline. Never
-    pushed (inbox only); it names neither the moderator nor any reporter."""
+    """An in-app notice to the member concerned: what, why, which guideline. Pushed only
+    to members who opted in (``moderation_decisions``); it names neither the moderator
+    nor any reporter."""
     circle = await uow.circles.get(action.circle_id)
     circle_name = circle.name if circle else "a circle"
     what = {TargetType.POST: "post", TargetType.REPLY: "reply"}.get(action.target_type, "")
@@ -128,7 +129,9 @@ async def notify_decision(
             dedupe_key=f"moderation:{action.id}",
             created_at=action.created_at,
             next_attempt_at=action.created_at,
-            status=NotificationStatus.INBOX_ONLY,
+            status=NotificationStatus.PENDING
+            if (await preferences_of(uow, member_id)).moderation_decisions
+            else NotificationStatus.INBOX_ONLY,
         ),
     )
 
@@ -244,6 +247,28 @@ async def _member_target(
     return actor, target
 
 
+async def _done_with_member(
+    uow: UnitOfWork,
+    actor_id: UUID,
+    circle_id: UUID,
+    member_id: UUID,
+    kind: ModerationActionKind,
+    reason: ReportReason | None,
+    note: str | None,
+    now: datetime,
+    *,
+    until: datetime | None = None,
+    notify: bool = True,
+) -> ModerationAction:
+    """Log a member action, send its notice, and commit."""
+    target = (TargetType.MEMBER, member_id, member_id)
+    action = await log_action(uow, actor_id, circle_id, kind, target, now, reason, note)
+    if notify:
+        await notify_decision(uow, action, member_id, until=until)
+    await uow.commit()
+    return action
+
+
 async def remove_member(
     actor_id: UUID,
     circle_id: UUID,
@@ -262,18 +287,16 @@ async def remove_member(
         await uow.memberships.delete(circle_id, member_id)
         await uow.circles.release_seat(circle_id)
         uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))
-        action = await log_action(
+        action = await _done_with_member(
             uow,
             actor_id,
             circle_id,
+            member_id,
             ModerationActionKind.REMOVE_MEMBER,
-            (TargetType.MEMBER, member_id, member_id),
-            clock.now(),
             reason,
             note,
+            clock.now(),
         )
-        await notify_decision(uow, action, member_id)
-        await uow.commit()
     return action
 
 
@@ -292,18 +315,16 @@ async def unban_member(
         if target.status is not MembershipStatus.BANNED:
             raise DomainError(ErrorCode.CONFLICT, "They are not banned.", ("memberId",))
         await uow.memberships.delete(circle_id, member_id)
-        action = await log_action(
+        action = await _done_with_member(
             uow,
             actor_id,
             circle_id,
+            member_id,
             ModerationActionKind.UNBAN_MEMBER,
-            (TargetType.MEMBER, member_id, member_id),
-            clock.now(),
             None,
             note,
+            clock.now(),
         )
-        await notify_decision(uow, action, member_id)
-        await uow.commit()
     return action
 
 
@@ -331,19 +352,18 @@ async def mute_member(
             raise DomainError(ErrorCode.CONFLICT, "They are not in the circle.", ("memberId",))
         muted_until = until if until > now else None
         await uow.memberships.update(replace(target, muted_until=muted_until, updated_at=now))
-        action = await log_action(
+        action = await _done_with_member(
             uow,
             actor_id,
             circle_id,
+            member_id,
             ModerationActionKind.MUTE_MEMBER,
-            (TargetType.MEMBER, member_id, member_id),
-            now,
             reason,
             note,
+            now,
+            until=muted_until,
+            notify=muted_until is not None,
         )
-        if muted_until is not None:
-            await notify_decision(uow, action, member_id, until=muted_until)
-        await uow.commit()
     return action
 
 

@@ -92,6 +92,8 @@ class NotificationPreferences:
     check_in_reminders: bool = True
     quiet_hours: QuietHours | None = None
     show_previews: bool = False
+    moderation_decisions: bool = False
+    """Push moderation decisions about you (off: they wait in the inbox)."""
     updated_at: datetime | None = None
 
 

@@ -100,6 +100,7 @@ class UpdatePreferences:
     quiet_end: str | None = None
     clear_quiet_hours: bool = False
     show_previews: bool | None = None
+    moderation_decisions: bool | None = None
 
 
 async def preferences_of(uow: UnitOfWork, member_id: UUID) -> NotificationPreferences:
@@ -139,6 +140,11 @@ async def update_preferences(
             quiet_hours=None if cmd.clear_quiet_hours else (quiet or current.quiet_hours),
             show_previews=(
                 current.show_previews if cmd.show_previews is None else cmd.show_previews
+            ),
+            moderation_decisions=(
+                current.moderation_decisions
+                if cmd.moderation_decisions is None
+                else cmd.moderation_decisions
             ),
             updated_at=clock.now(),
         )

@@ -80,6 +80,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('member_id')
     )
+    with op.batch_alter_table('notification_preferences', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('moderation_decisions', sa.Boolean(), server_default=sa.false(), nullable=False))
+
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('muted_until', infra.db.types.UTCDateTime(timezone=True), nullable=True))
 
@@ -111,6 +114,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_column('muted_until')
+
+    with op.batch_alter_table('notification_preferences', schema=None) as batch_op:
+        batch_op.drop_column('moderation_decisions')
 
     op.drop_table('topic_filter')
     with op.batch_alter_table('report', schema=None) as batch_op:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.circles import USER_ERRORS, mutate
+from tests.support.circles import USER_ERRORS, create_circle, join, mutate, set_role
 from tests.support.graphql import GraphQLClient
 
 BLOCK = f"""
@@ -83,3 +83,14 @@ async def report(gql: GraphQLClient, uid: str, target_id: str, reason: str, **ex
 async def queue(gql: GraphQLClient, uid: str, circle_id: str, **variables: Any) -> Any:
     data = await gql.data(QUEUE, {"id": circle_id, **variables}, as_=uid)
     return data["node"]["moderationQueue"]
+
+
+async def moderated_circle(gql: GraphQLClient) -> tuple[str, dict[str, str]]:
+    """ann owns a public circle, mod moderates it, bea and cal are members; out is in no
+    circle. Returns the circle's id and everyone's member id."""
+    ids = {u: await gql.onboard(u, f"Name {u}") for u in ("ann", "mod", "bea", "cal", "out")}
+    circle_id = await create_circle(gql, "ann")
+    for uid in ("mod", "bea", "cal"):
+        await join(gql, uid, circle_id)
+    await set_role(gql, "ann", circle_id, ids["mod"], "MODERATOR")
+    return circle_id, ids

@@ -6,14 +6,17 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import select
+from starlette.applications import Starlette
 
+from infra.db.tables.notifications import notification_table
 from tests.support.circles import (
     BAN,
     DELETE_POST,
     POST,
     codes,
-    create_circle,
     feed_of,
     join,
     mutate,
@@ -31,6 +34,7 @@ from tests.support.moderation import (
     RESTORE,
     UNBAN,
     inbox,
+    moderated_circle,
     queue,
     report,
 )
@@ -38,14 +42,7 @@ from tests.support.moderation import (
 Setup = tuple[str, dict[str, str]]
 
 
-async def _circle(gql: GraphQLClient) -> Setup:
-    """ann owns it, mod moderates, bea and cal are members; out is in no circle."""
-    ids = {u: await gql.onboard(u, f"Name {u}") for u in ("ann", "mod", "bea", "cal", "out")}
-    circle_id = await create_circle(gql, "ann")
-    for uid in ("mod", "bea", "cal"):
-        await join(gql, uid, circle_id)
-    await set_role(gql, "ann", circle_id, ids["mod"], "MODERATOR")
-    return circle_id, ids
+_circle = moderated_circle
 
 
 def _later(days: int = 1) -> str:
@@ -345,3 +342,28 @@ async def test_the_queue_and_the_log_are_for_the_owner_and_moderators(
             assert error_codes(result) == ["FORBIDDEN"]
         else:
             assert result["data"]["node"][field] == {"edges": []}
+
+
+async def test_decision_notices_are_pushed_only_to_members_who_opted_in(
+    gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
+) -> None:
+    circle_id, _ = await _circle(gql)
+    bea_post = await post(gql, "bea", circle_id, "One")
+    cal_post = await post(gql, "cal", circle_id, "Two")
+    opt_in = await mutate(
+        gql,
+        "mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences"
+        "(input: $input) { preferences { moderationDecisions } userErrors { code } } }",
+        {"moderationDecisions": True},
+        "cal",
+    )
+    assert opt_in["preferences"] == {"moderationDecisions": True}
+    for target in (bea_post, cal_post):
+        await mutate(gql, HIDE, {"targetId": target["id"], "reason": "SPAM"}, "mod")
+    engine = app_and_http[0].state.services.engine
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(notification_table.c.status).order_by(notification_table.c.created_at)
+        )
+        statuses = rows.scalars().all()
+    assert statuses == ["INBOX_ONLY", "PENDING"]

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from tests.support.circles import codes, create_circle, join, post, reply, set_role
+from tests.support.circles import codes, create_circle, post, reply
 from tests.support.graphql import GraphQLClient
-from tests.support.moderation import inbox, queue, report
+from tests.support.moderation import inbox, moderated_circle, queue, report
 
 UNKNOWN_POST = "UG9zdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="
 
 
-async def _circle(gql: GraphQLClient) -> tuple[str, dict[str, str]]:
-    """ann owns it, mod moderates, bea and cal are members; out is in no circle."""
-    ids = {u: await gql.onboard(u, f"Name {u}") for u in ("ann", "mod", "bea", "cal", "out")}
-    circle_id = await create_circle(gql, "ann")
-    for uid in ("mod", "bea", "cal"):
-        await join(gql, uid, circle_id)
-    await set_role(gql, "ann", circle_id, ids["mod"], "MODERATOR")
-    return circle_id, ids
+_circle = moderated_circle
 
 
 async def test_reports_group_by_target_in_severity_order_without_reporters(
