@@ -20,7 +20,7 @@ from tests.support.circles import (
     set_role,
 )
 from tests.support.graphql import GraphQLClient
-from tests.support.moderation import BLOCK, BLOCKED, UNBLOCK, block, inbox
+from tests.support.moderation import BLOCK, BLOCKED, UNBLOCK, block, inbox, report
 
 
 async def _circle(gql: GraphQLClient) -> tuple[str, dict[str, str]]:
@@ -152,3 +152,35 @@ async def test_bad_block_input_gets_clear_user_errors(gql: GraphQLClient) -> Non
         assert codes(await mutate(gql, BLOCK, {"memberId": bad}, "cal"))[0][0] == "NOT_FOUND"
     result = await gql(BLOCK, {"input": {"memberId": ids["bea"]}})
     assert result["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+SHARED = """
+query($id: ID!) { node(id: $id) { ... on Circle { sharedCheckIns { nodes { sharer { displayName } } } } } }
+"""
+CHECK_IN = """
+mutation($input: CheckInInput!) { checkIn(input: $input) { userErrors { code } } }
+"""
+
+
+async def test_shared_check_ins_follow_blocks_both_ways(gql: GraphQLClient) -> None:
+    circle_id, ids = await _circle(gql)
+    for uid in ("ann", "bea", "cal"):
+        payload = await mutate(gql, CHECK_IN, {"mood": 3, "shareWithCircleIds": [circle_id]}, uid)
+        assert payload["userErrors"] == []
+    await block(gql, "bea", ids["ann"])
+
+    async def sharers(uid: str) -> set[str]:
+        data = await gql.data(SHARED, {"id": circle_id}, as_=uid)
+        return {n["sharer"]["displayName"] for n in data["node"]["sharedCheckIns"]["nodes"]}
+
+    assert await sharers("ann") == {"Name ann", "Name cal"}
+    assert await sharers("bea") == {"Name bea", "Name cal"}
+    assert await sharers("cal") == {"Name ann", "Name bea", "Name cal"}
+
+
+async def test_content_hidden_by_a_block_can_still_be_reported(gql: GraphQLClient) -> None:
+    circle_id, ids = await _circle(gql)
+    bea_post = await post(gql, "bea", circle_id, "Cruel words", anonymous=True)
+    await block(gql, "ann", ids["bea"])
+    payload = await report(gql, "ann", bea_post["id"], "HARASSMENT")
+    assert payload["userErrors"] == []
