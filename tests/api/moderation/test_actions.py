@@ -17,6 +17,7 @@ from tests.support.circles import (
     DELETE_POST,
     POST,
     codes,
+    create_circle,
     feed_of,
     join,
     mutate,
@@ -367,3 +368,46 @@ async def test_decision_notices_are_pushed_only_to_members_who_opted_in(
         )
         statuses = rows.scalars().all()
     assert statuses == ["INBOX_ONLY", "PENDING"]
+
+
+async def test_bad_moderation_input_gets_clear_codes_and_reveals_nothing(
+    gql: GraphQLClient,
+) -> None:
+    circle_id, ids = await _circle(gql)
+    bea_post = await post(gql, "bea", circle_id, "Hello")
+    elsewhere = await create_circle(gql, "out", name="Elsewhere")
+    other_post = await post(gql, "out", elsewhere, "Not yours to moderate")
+    unknown = "UG9zdDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA="
+    # an unknown post and a post in a circle the moderator is not in answer alike
+    answers = [
+        (await mutate(gql, HIDE, {"targetId": t, "reason": "SPAM"}, "mod"))["userErrors"]
+        for t in (unknown, other_post["id"])
+    ]
+    assert answers[0] == answers[1]
+    assert answers[0][0]["code"] == "NOT_FOUND"
+    for target in ("garbage", ids["bea"], circle_id):  # not a post or reply
+        assert (
+            codes(await mutate(gql, HIDE, {"targetId": target, "reason": "SPAM"}, "mod"))[0][0]
+            == "NOT_FOUND"
+        )
+    too_long = await mutate(
+        gql, HIDE, {"targetId": bea_post["id"], "reason": "SPAM", "message": "x" * 501}, "mod"
+    )
+    assert codes(too_long) == [("TOO_LONG", ["input", "message"])]
+    assert codes(await mutate(gql, RESTORE, {"targetId": bea_post["id"]}, "mod")) == [
+        ("CONFLICT", ["input", "targetId"])
+    ]
+    for report_id in ("garbage", unknown):
+        assert (
+            codes(
+                await mutate(gql, RESOLVE, {"reportId": report_id, "decision": "DISMISSED"}, "mod")
+            )[0][0]
+            == "NOT_FOUND"
+        )
+    for doc in (REMOVE_MEMBER, UNBAN):
+        assert codes(
+            await mutate(gql, doc, {"circleId": circle_id, "memberId": ids["out"]}, "mod")
+        ) == [("NOT_FOUND", ["input", "memberId"])]
+    assert codes(
+        await mutate(gql, UNBAN, {"circleId": circle_id, "memberId": ids["bea"]}, "mod")
+    ) == [("CONFLICT", ["input", "memberId"])]
