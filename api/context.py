@@ -12,6 +12,7 @@ from api.loaders import Loaders
 from api.observability import member_hash, note
 from domain.errors import AuthUnavailable, Unauthenticated
 from domain.members.model import Member
+from domain.moderation.model import NO_FILTERS, ViewerFilters
 from infra.auth.verifier import Identity, parse_bearer
 
 
@@ -27,6 +28,7 @@ class Context:
     loaders: Loaders = field(init=False)
     _identity: asyncio.Future[Identity] | None = field(default=None, init=False)
     _member: Member | None = field(default=None, init=False)
+    _filters: ViewerFilters = field(default=NO_FILTERS, init=False)
     _member_loaded: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
@@ -60,12 +62,19 @@ class Context:
         """The viewer's profile, or None when they have not onboarded yet."""
         identity = await self.identity()
         if not self._member_loaded:
-            self._member = await self.loaders.member_by_uid.load(identity.uid)
+            viewer = await self.loaders.member_by_uid.load(identity.uid)
+            self._member, self._filters = viewer or (None, NO_FILTERS)
             self._member_loaded = True
             if self._member is not None:
                 secret = self.services.settings.hearth_secret_key.get_secret_value()
                 note(member=member_hash(secret, self._member.id))
         return self._member
+
+    async def filters(self) -> ViewerFilters:
+        """What the viewer must not see (blocks both ways, muted topics), read with
+        the viewer's profile at no extra cost."""
+        await self.member_or_none()
+        return self._filters
 
     async def member(self) -> Member:
         """The viewer's profile; NOT_ONBOARDED when there is none."""
@@ -82,6 +91,7 @@ class Context:
         )
         fresh._identity = self._identity
         fresh._member, fresh._member_loaded = self._member, self._member_loaded
+        fresh._filters = self._filters
         return fresh
 
     def forget_member(self) -> None:

@@ -8,6 +8,13 @@ from typing import Any
 import strawberry
 
 from domain.circles.model import MembershipStatus, Role, Topic, Visibility
+from domain.moderation.model import (
+    ModerationActionKind,
+    ReportDecision,
+    ReportReason,
+    ReportStatus,
+    TargetType,
+)
 from domain.posts.model import ReactionKind
 from domain.safety.model import RiskLevel
 
@@ -63,6 +70,62 @@ ReactionKindEnum = described_enum(
         "ME_TOO": "I've been there too.",
         "STRENGTH": "Sending strength.",
         "THANK_YOU": "Thank you for sharing.",
+    },
+)
+ReportReasonEnum = described_enum(
+    ReportReason,
+    "ReportReason",
+    "Why a member reports a post, a reply or a member.",
+    {
+        "HARASSMENT": "Harassment or bullying.",
+        "SELF_HARM_RISK": "Someone may hurt themselves (also reaches the safety team).",
+        "SUICIDE_RISK": "Someone may be thinking about suicide (also reaches the safety team).",
+        "SPAM": "Spam, selling or recruiting.",
+        "HATE": "Hate against a group or identity.",
+        "SEXUAL_CONTENT": "Sexual content.",
+        "GROOMING": "Grooming, or pressing someone into private contact.",
+        "PRIVATE_INFORMATION": "Shares identifying or private information.",
+        "MISINFORMATION": "Harmful misinformation, e.g. unqualified medical advice.",
+        "IMPERSONATION": "Pretends to be someone else.",
+        "OTHER": "Something else (say what in the note).",
+    },
+)
+ReportStatusEnum = described_enum(
+    ReportStatus,
+    "ModerationStatus",
+    "Where reports about an item stand.",
+    {
+        "OPEN": "Waiting for a moderator.",
+        "ACTIONED": "A moderator upheld them.",
+        "DISMISSED": "A moderator found nothing to act on.",
+    },
+)
+ReportDecisionEnum = described_enum(
+    ReportDecision,
+    "ReportDecision",
+    "How a moderator closes reports.",
+    {"ACTIONED": "Upheld: the member concerned gets a notice.", "DISMISSED": "Nothing to act on."},
+)
+TargetTypeEnum = described_enum(
+    TargetType,
+    "ModerationTargetType",
+    "What a report or moderation action is about.",
+    {"POST": "A post.", "REPLY": "A reply.", "MEMBER": "A member."},
+)
+ModerationActionKindEnum = described_enum(
+    ModerationActionKind,
+    "ModerationActionKind",
+    "What a moderator did.",
+    {
+        "HIDE_CONTENT": "Hid a post or reply.",
+        "RESTORE_CONTENT": "Restored a hidden post or reply.",
+        "REMOVE_CONTENT": "Removed someone else's post or reply.",
+        "REMOVE_MEMBER": "Took a member out of the circle.",
+        "BAN_MEMBER": "Banned a member.",
+        "UNBAN_MEMBER": "Lifted a ban.",
+        "MUTE_MEMBER": "Muted a member (or lifted a mute).",
+        "RESOLVE_ACTIONED": "Upheld reports.",
+        "RESOLVE_DISMISSED": "Dismissed reports.",
     },
 )
 RiskLevelEnum = described_enum(

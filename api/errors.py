@@ -133,6 +133,11 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little (see retryAfter).",
     ErrorCode.NAME_CONFUSABLE: "Looks like another member's display name.",
     ErrorCode.INVALID_TRANSITION: "The item is not in a state that allows this change.",
+    ErrorCode.SELF_TARGET: "You can't do this to yourself or your own content.",
+    ErrorCode.ALREADY_BLOCKED: "You already blocked this member.",
+    ErrorCode.NOT_BLOCKED: "You have not blocked this member.",
+    ErrorCode.ALREADY_REPORTED: "You already have an open report about this.",
+    ErrorCode.MUTED: "A moderator muted you in this circle for now: you can read, not post.",
 }
 
 UserErrorCode = strawberry.enum(

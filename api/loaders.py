@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from domain.circles.model import Circle, Membership
 from domain.members.model import Member
+from domain.moderation.model import ViewerFilters
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import members as member_reads
 
@@ -35,9 +36,14 @@ class MemberByIdLoader(DataLoader[UUID, Member | None]):
         super().__init__(load_fn=load)
 
 
-class MemberByUidLoader(DataLoader[str, Member | None]):
+Viewer = tuple[Member, ViewerFilters]
+
+
+class MemberByUidLoader(DataLoader[str, Viewer | None]):
+    """The viewer with their block and topic filters, in one statement."""
+
     def __init__(self, services: Services) -> None:
-        async def load(uids: Sequence[str]) -> list[Member | None]:
+        async def load(uids: Sequence[str]) -> list[Viewer | None]:
             async with services.reads() as conn:
                 found = await member_reads.by_uids(conn, uids)
             return [found.get(u) for u in uids]

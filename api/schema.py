@@ -37,6 +37,8 @@ from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
 from api.members.types import MemberType
+from api.moderation.blocking import BlockingMutations
+from api.moderation.mutations import ModerationMutations
 from api.node import NodeQueries
 from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
@@ -92,6 +94,8 @@ class Mutation(
     NotificationMutations,
     PinMutations,
     SafetyTeamMutations,
+    BlockingMutations,
+    ModerationMutations,
 ):
     pass
 

@@ -15,6 +15,12 @@ from domain.checkins.model import CheckIn, CheckInReminder
 from domain.circles.model import Circle, Invite, Membership
 from domain.events import Event
 from domain.members.model import Member
+from domain.moderation.ports import (
+    BlockRepository,
+    ModerationLogRepository,
+    ReportRepository,
+    TopicFilterRepository,
+)
 from domain.notifications.ports import (
     DeviceRepository,
     NotificationPreferencesRepository,
@@ -176,6 +182,10 @@ class UnitOfWork(Protocol):
     safety_items: SafetyItemRepository
     safety_audit: SafetyAuditRepository
     safe_said: SafeSaidRepository
+    blocks: BlockRepository
+    topic_filters: TopicFilterRepository
+    reports: ReportRepository
+    moderation_log: ModerationLogRepository
 
     async def __aenter__(self) -> Self: ...
 

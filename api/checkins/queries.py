@@ -93,9 +93,10 @@ async def shared_check_ins(
 ) -> Connection[SharedCheckInType]:
     size = page_size(first)
     viewer = await info.context.member()
+    hidden = tuple((await info.context.filters()).hidden_authors)
     async with info.context.services.reads() as conn:
         rows = await reads.shared_page(
-            conn, circle_id, size, decode_cursor("shared-check-in", after)
+            conn, circle_id, size, decode_cursor("shared-check-in", after), hidden
         )
     page = rows[:size]
     items = [build_shared_check_in(r, viewer.id) for r in page]

@@ -13,6 +13,12 @@ from api.circles.pinned import PinnedItem, load_pinned
 from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
 from api.errors import forbidden
 from api.members.types import MemberType
+from api.moderation.types import (
+    ModerationLogEntry,
+    ModerationQueueItem,
+    moderation_log,
+    moderation_queue,
+)
 from api.node import Node, register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.assemble import assemble_posts
@@ -29,6 +35,7 @@ from domain.circles.model import (
     can_read,
     can_see_circle,
 )
+from domain.moderation.model import ReportStatus
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import feed
 
@@ -104,10 +111,12 @@ class CircleType(Node):
             raise forbidden("Only the circle's active members can read its posts.")
         size = page_size(first)
         viewer = await info.context.member()
+        filters = await info.context.filters()
+        cursor = decode_cursor("post", after)
         async with info.context.services.reads() as conn:
-            rows = await feed.posts_page(conn, self.raw_id, size, decode_cursor("post", after))
+            rows = await feed.posts_page(conn, self.raw_id, size, cursor, filters.hidden_authors)
             page = rows[:size]
-            posts = await assemble_posts(info, conn, viewer.id, page)
+            posts = await assemble_posts(info, conn, viewer.id, page, filters)
         keys = [(r["created_at"], r["id"]) for r in page]
         return connection("post", posts, keys, len(rows) > size, after)
 
@@ -140,7 +149,10 @@ class CircleType(Node):
     ) -> Connection[CircleMember]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see who is in it.")
-        return await _memberships(info, self.raw_id, MembershipStatus.ACTIVE, first, after)
+        hidden = (await info.context.filters()).hidden_authors
+        return await _memberships(
+            info, self.raw_id, MembershipStatus.ACTIVE, first, after, tuple(hidden)
+        )
 
     @strawberry.field(
         description="What the owner and moderators pinned on top (at most 3), oldest pin "
@@ -176,6 +188,41 @@ class CircleType(Node):
             raise forbidden("Only the circle's owner and moderators can see join requests.")
         return await _memberships(info, self.raw_id, MembershipStatus.PENDING, first, after)
 
+    @strawberry.field(
+        description="Reported items, grouped by target, most severe first, then longest "
+        "waiting. Owner and moderators only. Reporters are never shown."
+    )
+    async def moderation_queue(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+        status: Annotated[
+            ReportStatus, strawberry.argument(description="Which items (OPEN by default).")
+        ] = ReportStatus.OPEN,
+    ) -> Connection[ModerationQueueItem]:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see its reports.")
+        return await moderation_queue(info, self.raw_id, status, first, after)
+
+    @strawberry.field(
+        description="Every moderator action in this circle, newest first: who, what, when, "
+        "the target and the reason. Append-only. Owner and moderators only."
+    )
+    async def moderation_log(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[ModerationLogEntry]:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see its moderation log.")
+        return await moderation_log(info, self.raw_id, first, after)
+
 
 async def _memberships(
     info: strawberry.Info,
@@ -183,13 +230,14 @@ async def _memberships(
     status: MembershipStatus,
     first: int | None,
     after: str | None,
+    hidden: tuple[UUID, ...] = (),
 ) -> Connection[CircleMember]:
     size = page_size(first)
     viewer = await info.context.member()
     kind = f"membership-{status.value.lower()}"
     async with info.context.services.reads() as conn:
         rows = await circle_reads.memberships_page(
-            conn, circle_id, status, size, decode_cursor(kind, after)
+            conn, circle_id, status, size, decode_cursor(kind, after), hidden
         )
     page = rows[:size]
     items = [

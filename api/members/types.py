@@ -14,9 +14,11 @@ from api.checkins.types import (
     CheckInType,
     InsightsPeriod,
 )
+from api.enums import TopicEnum  # noqa: F401 - registers the enum
 from api.errors import UserError
 from api.node import Node, register_node, to_global_id
 from api.pagination import Connection
+from domain.circles.model import Topic
 from domain.members.model import Member as MemberModel
 
 if TYPE_CHECKING:
@@ -139,6 +141,35 @@ class MemberType(Node):
         from api.notifications.queries import own_unread_count
 
         return await own_unread_count(info)
+
+    @strawberry.field(
+        description="Members you blocked, most recent first. Only for the member themself; "
+        "null for anyone else."
+    )
+    async def blocked_members(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[MemberType] | None:
+        if not self.is_viewer:
+            return None
+        from api.moderation.blocking import blocked_members
+
+        return await blocked_members(info, first, after)
+
+    @strawberry.field(
+        description="Topics you muted (`muteTopics`). Only for the member themself; null "
+        "for anyone else."
+    )
+    async def muted_topics(self, info: strawberry.Info) -> list[Topic] | None:
+        if not self.is_viewer:
+            return None
+        from api.moderation.blocking import muted_topics
+
+        return await muted_topics(info)
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

@@ -80,6 +80,7 @@ class NotificationMutations:
             quiet_end=quiet.end if quiet else None,
             clear_quiet_hours=quiet is None,
             show_previews=input.show_previews,
+            moderation_decisions=input.moderation_decisions,
         )
         prefs, errors = await attempt(
             lambda: notifications.update_preferences(

@@ -37,6 +37,8 @@ _KIND = described_enum(
         "CHECKIN_REMINDER": "A reminder to check in.",
         "REMINDERS_PAUSED": "Your check-in reminders were paused after going unanswered.",
         "SAFETY_ALERT": "Safety team only: an urgent item is waiting in the safety queue.",
+        "MODERATION_DECISION": "A moderator acted on your content or membership: what, "
+        "why and which guideline (inbox only unless you opted in to pushes).",
     },
 )
 
@@ -80,6 +82,11 @@ class NotificationPreferencesType:
         description="Show a short preview of a reply on the lock screen (off by default). "
         "Anonymous replies and replies under content-warned posts are never previewed."
     )
+    moderation_decisions: bool = strawberry.field(
+        default=False,
+        description="Push moderators' decisions about you (off by default: they wait in "
+        "the inbox).",
+    )
 
     @classmethod
     def build(cls, prefs: NotificationPreferences) -> NotificationPreferencesType:
@@ -95,6 +102,7 @@ class NotificationPreferencesType:
             if quiet
             else None,
             show_previews=prefs.show_previews,
+            moderation_decisions=prefs.moderation_decisions,
         )
 
 
@@ -197,6 +205,9 @@ class UpdateNotificationPreferencesInput:
     )
     show_previews: bool | None = strawberry.field(
         default=None, description="Reply previews on the lock screen (off by default)."
+    )
+    moderation_decisions: bool | None = strawberry.field(
+        default=None, description="Push moderators' decisions about you (off by default)."
     )
 
 

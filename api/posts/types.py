@@ -81,6 +81,14 @@ class ReplyType(Node):
         "interstitial with the crisis lines (crisisResources); it is never hidden or removed "
         "for this."
     )
+    is_hidden: bool = strawberry.field(
+        default=False,
+        description="True when a moderator hid it: readers see it as hidden by a moderator "
+        "(no body); its author still sees it, with the reason.",
+    )
+    hidden_reason: str | None = strawberry.field(
+        default=None, description="Why a moderator hid it. Only for its author; null otherwise."
+    )
     post_id: strawberry.Private[UUID]
     circle_id: strawberry.Private[UUID]
     risk_level: strawberry.Private[int] = 0
@@ -119,6 +127,22 @@ class PostType(Node):
         "for this."
     )
     risk_level: strawberry.Private[int] = 0
+    is_hidden: bool = strawberry.field(
+        default=False,
+        description="True when a moderator hid it: readers see it as hidden by a moderator "
+        "(no body, no warning); its author still sees it, with the reason.",
+    )
+    hidden_reason: str | None = strawberry.field(
+        default=None, description="Why a moderator hid it. Only for its author; null otherwise."
+    )
+    folded: bool = strawberry.field(
+        default=False,
+        description="True when its content warning carries a topic you muted (`muteTopics`): "
+        "show it folded, opened only on request.",
+    )
+    folded_reason: str | None = strawberry.field(
+        default=None, description="Why it is folded for you; null when it is not."
+    )
     prefetched_replies: strawberry.Private[list[ReplyType] | None] = None
     # Loads them when they were not prefetched (a post built outside a feed page).
     replies_loader: strawberry.Private[Callable[[int], Awaitable[list[ReplyType]]] | None] = None

@@ -31,6 +31,7 @@ from api.realtime import snapshots
 from api.realtime import types as t
 from domain.circles.model import can_read
 from domain.events import Event, EventKind, circle_channel
+from domain.moderation.visibility import hidden_authors
 from infra.db.reads import feed
 from infra.events.bus import Gap
 from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
@@ -49,12 +50,20 @@ def _cache(info: strawberry.Info) -> snapshots.SnapshotCache:
 async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent | None:
     services, subject = info.context.services, event.subject_id
     assert subject is not None
-    row, reactions = await _cache(info).get(
+    row, reactions, pairs, repliers = await _cache(info).get(
         (event.id, "post"), lambda: snapshots.post_snapshot(services, subject)
     )
-    if row is None:
+    hidden = hidden_authors(viewer_id, pairs)
+    if row is None or row["author_id"] in hidden:
         return None
-    post = build_post(row, viewer_id, feed.tally_for(reactions, subject, viewer_id), None)
+    post = build_post(
+        row,
+        viewer_id,
+        feed.tally_for(reactions, subject, viewer_id, hidden),
+        None,
+        await info.context.filters(),
+        reply_count=sum(1 for a in repliers if a not in hidden),
+    )
     post.replies_loader = partial(latest_replies_for, info, post)
     kind = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}.get(
         event.kind, t.PostRemoved
@@ -67,12 +76,13 @@ async def _reply_event(
 ) -> t.CircleEvent | None:
     services, subject = info.context.services, event.subject_id
     assert subject is not None
-    row, reactions = await _cache(info).get(
+    row, reactions, pairs, post_author = await _cache(info).get(
         (event.id, "reply"), lambda: snapshots.reply_snapshot(services, subject)
     )
-    if row is None:
-        return None
-    reply = build_reply(row, viewer_id, feed.tally_for(reactions, subject, viewer_id))
+    hidden = hidden_authors(viewer_id, pairs)
+    if row is None or row["author_id"] in hidden or post_author in hidden:
+        return None  # a reply by, or under a post by, someone a block hides
+    reply = build_reply(row, viewer_id, feed.tally_for(reactions, subject, viewer_id, hidden))
     kind = {EventKind.REPLY_EDITED: t.ReplyEdited, EventKind.REPLY_REMOVED: t.ReplyRemoved}.get(
         event.kind, t.ReplyCreated
     )
@@ -83,14 +93,19 @@ async def _reply_event(
     )
 
 
-async def _reactions_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent:
+async def _reactions_event(
+    info: strawberry.Info, event: Event, viewer_id: UUID
+) -> t.CircleEvent | None:
     services, subject = info.context.services, event.subject_id
     assert subject is not None
     assert event.circle_id is not None
-    is_post, rows = await _cache(info).get(
+    is_post, author, rows, pairs = await _cache(info).get(
         (event.id, "reactions"), lambda: snapshots.reactions_snapshot(services, subject)
     )
-    tally = feed.tally_for(rows, subject, viewer_id)
+    hidden = hidden_authors(viewer_id, pairs)
+    if author is None or author in hidden:
+        return None
+    tally = feed.tally_for(rows, subject, viewer_id, hidden)
     return t.ReactionsChanged(
         circle_id=to_global_id("Circle", event.circle_id),
         target_id=to_global_id("Post" if is_post else "Reply", subject),
@@ -105,9 +120,11 @@ async def _member_event(
     services, circle_id, member_id = info.context.services, event.circle_id, event.subject_id
     assert circle_id is not None
     assert member_id is not None
-    member, count = await _cache(info).get(
+    member, count, pairs = await _cache(info).get(
         (event.id, "member"), lambda: snapshots.member_snapshot(services, circle_id, member_id)
     )
+    if member_id in hidden_authors(viewer_id, pairs):
+        return None  # member lists leave out blocked members, both ways
     circle = to_global_id("Circle", circle_id)
     if event.kind is EventKind.MEMBER_LEFT:
         return t.MemberLeft(
@@ -132,11 +149,11 @@ async def _check_in_event(
     services, circle_id, subject = info.context.services, event.circle_id, event.subject_id
     assert circle_id is not None
     assert subject is not None
-    row = await _cache(info).get(
+    row, pairs = await _cache(info).get(
         (event.id, "check-in"),
         lambda: snapshots.shared_check_in_snapshot(services, circle_id, subject),
     )
-    if row is None:
+    if row is None or row["member_id"] in hidden_authors(viewer_id, pairs):
         return None
     return t.CheckInShared(
         circle_id=to_global_id("Circle", circle_id), check_in=build_shared_check_in(row, viewer_id)

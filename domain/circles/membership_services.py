@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.circles.model import Membership, MembershipStatus, Role, can_moderate
 from domain.circles.services import activate_membership, load_circle
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.events import Event, EventKind
+from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
 from domain.ports import UnitOfWork
 
 
@@ -120,5 +121,17 @@ async def ban_member(
             target, status=MembershipStatus.BANNED, role=Role.MEMBER, updated_at=clock.now()
         )
         await uow.memberships.update(banned)
+        await uow.moderation_log.append(
+            ModerationAction(
+                uuid4(),
+                circle_id,
+                actor_id,
+                ModerationActionKind.BAN_MEMBER,
+                TargetType.MEMBER,
+                member_id,
+                banned.updated_at,
+                target_member_id=member_id,
+            )
+        )
         await uow.commit()
     return banned

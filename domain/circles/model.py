@@ -68,6 +68,8 @@ class Membership:
     status: MembershipStatus
     created_at: datetime
     updated_at: datetime
+    muted_until: datetime | None = None
+    """A moderator's mute: the member reads but can't post or reply until then."""
 
     @property
     def is_active(self) -> bool:
@@ -76,6 +78,9 @@ class Membership:
     @property
     def can_moderate(self) -> bool:
         return self.is_active and self.role in (Role.OWNER, Role.MODERATOR)
+
+    def is_muted(self, now: datetime) -> bool:
+        return self.muted_until is not None and self.muted_until > now
 
 
 @dataclass(slots=True)

@@ -33,6 +33,7 @@ class NotificationKind(StrEnum):
     CHECKIN_REMINDER = "CHECKIN_REMINDER"
     REMINDERS_PAUSED = "REMINDERS_PAUSED"
     SAFETY_ALERT = "SAFETY_ALERT"
+    MODERATION_DECISION = "MODERATION_DECISION"
 
 
 class NotificationStatus(StrEnum):
@@ -56,6 +57,7 @@ CHANNELS: dict[NotificationKind, str] = {
     NotificationKind.CHECKIN_REMINDER: "checkin_reminders",
     NotificationKind.REMINDERS_PAUSED: "checkin_reminders",
     NotificationKind.SAFETY_ALERT: "safety_alerts",
+    NotificationKind.MODERATION_DECISION: "moderation",
 }
 """The Android notification channel of each kind (the app creates these channels)."""
 
@@ -92,6 +94,8 @@ class NotificationPreferences:
     check_in_reminders: bool = True
     quiet_hours: QuietHours | None = None
     show_previews: bool = False
+    moderation_decisions: bool = False
+    """Push moderation decisions about you (off: they wait in the inbox)."""
     updated_at: datetime | None = None
 
 

@@ -12,6 +12,7 @@ from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventKind
+from domain.moderation.blocks import is_blocked_between
 from domain.notifications.model import (
     MAX_DEVICES,
     Device,
@@ -99,6 +100,7 @@ class UpdatePreferences:
     quiet_end: str | None = None
     clear_quiet_hours: bool = False
     show_previews: bool | None = None
+    moderation_decisions: bool | None = None
 
 
 async def preferences_of(uow: UnitOfWork, member_id: UUID) -> NotificationPreferences:
@@ -139,6 +141,11 @@ async def update_preferences(
             show_previews=(
                 current.show_previews if cmd.show_previews is None else cmd.show_previews
             ),
+            moderation_decisions=(
+                current.moderation_decisions
+                if cmd.moderation_decisions is None
+                else cmd.moderation_decisions
+            ),
             updated_at=clock.now(),
         )
         await uow.notification_preferences.save(updated)
@@ -153,6 +160,8 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
         return
     if not can_read(await uow.memberships.get(post.circle_id, post.author_id)):
         return  # the author left the circle (or was banned)
+    if await is_blocked_between(uow, post.author_id, reply.author_id):
+        return  # replies across a block never notify (either way)
     prefs = await preferences_of(uow, post.author_id)
     circle = await uow.circles.get(post.circle_id)
     if circle is None:
@@ -163,6 +172,13 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
         replier_name = replier.display_name if replier else None
     notification = reply_notification(prefs, post, reply, circle.name, replier_name, now)
     if notification is None or notification.collapse_key is None:
+        return
+    if post.content_warning and set(post.content_warning.topics) & set(
+        await uow.topic_filters.get(post.author_id)
+    ):
+        # a topic the recipient muted: kept in the inbox, never pushed
+        notification.status = NotificationStatus.INBOX_ONLY
+        await _add(uow, notification)
         return
     pending = await uow.notifications.pending_to_collapse(
         notification.member_id, notification.collapse_key, now - timedelta(minutes=5)
@@ -202,6 +218,11 @@ class MarkedRead:
 
     changed: int
     unread: int
+
+
+async def write_notification(uow: UnitOfWork, notification: Notification) -> int:
+    """Write a notification inside the caller's unit of work (1 if written)."""
+    return await _add(uow, notification)
 
 
 async def mark_read(

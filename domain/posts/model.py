@@ -43,10 +43,18 @@ class Post:
     """Kinds of contact details masked in this post (in any version of it): a flag
     for moderators. Empty when nothing was masked."""
     risk_level: RiskLevel = RiskLevel.NONE
+    hidden_at: datetime | None = None
+    hidden_by: UUID | None = None
+    hidden_reason: str | None = None
 
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: readers see a placeholder, the author the reason."""
+        return self.hidden_at is not None
 
 
 @dataclass(slots=True)
@@ -65,7 +73,15 @@ class Reply:
     """Kinds of contact details masked in this reply (in any version): a flag for
     moderators."""
     risk_level: RiskLevel = RiskLevel.NONE
+    hidden_at: datetime | None = None
+    hidden_by: UUID | None = None
+    hidden_reason: str | None = None
 
     @property
     def is_removed(self) -> bool:
         return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: readers see a placeholder, the author the reason."""
+        return self.hidden_at is not None

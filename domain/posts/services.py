@@ -11,6 +11,8 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
+from domain.moderation.blocks import is_blocked_between
+from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
 from domain.notifications.services import notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
@@ -89,6 +91,28 @@ async def _active_membership(uow: UnitOfWork, circle_id: UUID, actor_id: UUID) -
     return membership
 
 
+def check_not_muted(membership: Membership, clock: Clock, field: str) -> None:
+    """A member a moderator muted reads the circle but can't post or reply yet."""
+    until = membership.muted_until
+    if until is not None and membership.is_muted(clock.now()):
+        raise DomainError(
+            ErrorCode.MUTED,
+            f"A moderator muted you in this circle until {until:%Y-%m-%d %H:%M} UTC. "
+            "You can still read it.",
+            (field,),
+        )
+
+
+async def _hidden_by_block(
+    uow: UnitOfWork, membership: Membership | None, author_id: UUID, actor_id: UUID
+) -> bool:
+    """Blocked content looks like missing content, except to the circle's moderators
+    (a block does not stop moderation)."""
+    if can_moderate(membership):
+        return False
+    return await is_blocked_between(uow, author_id, actor_id)
+
+
 async def create_post(
     cmd: CreatePost,
     uow: UnitOfWork,
@@ -104,7 +128,8 @@ async def create_post(
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
     await take_slot(limiter, cmd.actor_id, Action.POST)
     async with uow:
-        await _active_membership(uow, cmd.circle_id, cmd.actor_id)
+        membership = await _active_membership(uow, cmd.circle_id, cmd.actor_id)
+        check_not_muted(membership, clock, "circleId")
         body, masked = await _masked(uow, cmd.actor_id, body, contacts)
         post = Post(
             uuid4(),
@@ -148,7 +173,11 @@ async def _rate(
 async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
     post = await uow.posts.get(post_id)
     membership = await uow.memberships.get(post.circle_id, actor_id) if post else None
-    if post is None or not can_read(membership):
+    if (
+        post is None
+        or not can_read(membership)
+        or await _hidden_by_block(uow, membership, post.author_id, actor_id)
+    ):
         raise NotFound("Post", ("postId",))
     assert membership is not None
     return post, membership
@@ -201,9 +230,30 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
             post, body="", content_warning=None, removed_at=clock.now(), removed_by=actor_id
         )
         await uow.posts.update(removed)
+        await _log_removal(uow, actor_id, post, TargetType.POST, clock)
         uow.record(Event(EventKind.POST_REMOVED, post.circle_id, subject_id=post.id))
         await uow.commit()
     return removed
+
+
+async def _log_removal(
+    uow: UnitOfWork, actor_id: UUID, item: Post | Reply, kind: TargetType, clock: Clock
+) -> None:
+    """A moderator removing someone else's content goes in the moderation log."""
+    if item.author_id == actor_id:
+        return
+    await uow.moderation_log.append(
+        ModerationAction(
+            uuid4(),
+            item.circle_id,
+            actor_id,
+            ModerationActionKind.REMOVE_CONTENT,
+            kind,
+            item.id,
+            clock.now(),
+            target_member_id=None if item.anonymous else item.author_id,
+        )
+    )
 
 
 async def reply_to_post(
@@ -221,9 +271,12 @@ async def reply_to_post(
     clean = check_body(body, REPLY_MAX)
     await take_slot(limiter, actor_id, Action.REPLY)
     async with uow:
-        post, _ = await _visible_post(uow, post_id, actor_id)
+        post, membership = await _visible_post(uow, post_id, actor_id)
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
+        if post.is_hidden:
+            raise DomainError(ErrorCode.NOT_FOUND, "A moderator hid this post.", ("postId",))
+        check_not_muted(membership, clock, "postId")
         clean, masked = await _masked(uow, actor_id, clean, contacts)
         reply = Reply(
             uuid4(),
@@ -250,7 +303,11 @@ async def _visible_reply(
 ) -> tuple[Reply, Membership]:
     reply = await uow.replies.get(reply_id)
     membership = await uow.memberships.get(reply.circle_id, actor_id) if reply else None
-    if reply is None or not can_read(membership):
+    if (
+        reply is None
+        or not can_read(membership)
+        or await _hidden_by_block(uow, membership, reply.author_id, actor_id)
+    ):
         raise NotFound("Reply", ("replyId",))
     assert membership is not None
     return reply, membership
@@ -297,6 +354,7 @@ async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: C
         removed = replace(reply, body="", removed_at=clock.now(), removed_by=actor_id)
         await uow.replies.update(removed)
         uow.record(_reply_event(EventKind.REPLY_REMOVED, removed))
+        await _log_removal(uow, actor_id, reply, TargetType.REPLY, clock)
         await uow.commit()
     return removed
 
@@ -310,7 +368,13 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
     post = await uow.posts.get(target_id)
     target: Post | Reply | None = post or await uow.replies.get(target_id)
     membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
-    if target is None or not can_read(membership) or target.is_removed:
+    if (
+        target is None
+        or not can_read(membership)
+        or target.is_removed
+        or target.is_hidden
+        or await _hidden_by_block(uow, membership, target.author_id, actor_id)
+    ):
         raise NotFound("Post or reply", ("targetId",))
     return target.circle_id
 

@@ -57,6 +57,7 @@ def membership_values(m: Membership) -> dict[str, Any]:
         "status": m.status.value,
         "created_at": m.created_at,
         "updated_at": m.updated_at,
+        "muted_until": m.muted_until,
     }
 
 
@@ -68,6 +69,7 @@ def to_membership(row: Mapping[Any, Any]) -> Membership:
         status=MembershipStatus(row["status"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        muted_until=row["muted_until"],
     )
 
 
@@ -87,6 +89,9 @@ def post_values(post: Post) -> dict[str, Any]:
         "removed_by": post.removed_by,
         "contact_masked": kinds_to_text(post.contact_masked),
         "risk_level": int(post.risk_level),
+        "hidden_at": post.hidden_at,
+        "hidden_by": post.hidden_by,
+        "hidden_reason": post.hidden_reason,
     }
 
 
@@ -110,6 +115,9 @@ def to_post(row: Mapping[Any, Any]) -> Post:
         removed_by=row["removed_by"],
         contact_masked=kinds_from_text(row["contact_masked"]),
         risk_level=RiskLevel(row["risk_level"]),
+        hidden_at=row["hidden_at"],
+        hidden_by=row["hidden_by"],
+        hidden_reason=row["hidden_reason"],
     )
 
 
@@ -124,6 +132,9 @@ REPLY_FIELDS = (
     "edited_at",
     "removed_at",
     "removed_by",
+    "hidden_at",
+    "hidden_by",
+    "hidden_reason",
 )
 
 

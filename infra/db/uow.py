@@ -21,6 +21,12 @@ from infra.db.repositories.circles import (
     SqlMembershipRepository,
 )
 from infra.db.repositories.members import SqlMemberRepository
+from infra.db.repositories.moderation import (
+    SqlBlockRepository,
+    SqlModerationLogRepository,
+    SqlReportRepository,
+    SqlTopicFilterRepository,
+)
 from infra.db.repositories.notifications import (
     SqlDeviceRepository,
     SqlNotificationPreferencesRepository,
@@ -97,6 +103,10 @@ class SqlUnitOfWork:
         self.safety_items = SqlSafetyItemRepository(session)
         self.safety_audit = SqlSafetyAuditRepository(session)
         self.safe_said = SqlSafeSaidRepository(session)
+        self.blocks = SqlBlockRepository(session)
+        self.topic_filters = SqlTopicFilterRepository(session)
+        self.reports = SqlReportRepository(session)
+        self.moderation_log = SqlModerationLogRepository(session)
         return self
 
     async def __aexit__(

@@ -76,10 +76,14 @@ SHARED_COLUMNS = (
 
 
 async def shared_page(
-    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None
+    conn: AsyncConnection,
+    circle_id: UUID,
+    first: int,
+    after: Keyset | None,
+    hidden: Sequence[UUID] = (),
 ) -> Sequence[Any]:
     """Up to ``first + 1`` check-ins shared with the circle, newest share first, by
-    sharers who are still active members of it."""
+    sharers who are still active members of it and not ``hidden`` (blocks)."""
     t, s, m = check_in_table, check_in_share_table, membership_table
     sharer_active = and_(
         m.c.circle_id == s.c.circle_id,
@@ -95,6 +99,8 @@ async def shared_page(
         )
         .where(s.c.circle_id == circle_id)
     )
+    if hidden:
+        query = query.where(t.c.member_id.not_in(list(hidden)))
     if after is not None:
         query = query.where(tuple_(s.c.shared_at, s.c.check_in_id) < tuple_(*after))
     query = query.order_by(s.c.shared_at.desc(), s.c.check_in_id.desc()).limit(first + 1)

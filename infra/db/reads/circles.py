@@ -25,6 +25,7 @@ _VIEWER_COLUMNS = (
     _M.c.status.label("vm_status"),
     _M.c.created_at.label("vm_created_at"),
     _M.c.updated_at.label("vm_updated_at"),
+    _M.c.muted_until.label("vm_muted_until"),
 )
 
 
@@ -111,8 +112,10 @@ async def memberships_page(
     status: MembershipStatus,
     first: int,
     after: Keyset | None,
+    hidden: Sequence[UUID] = (),
 ) -> Sequence[Any]:
-    """Memberships of one status with the members' public profile, oldest first."""
+    """Memberships of one status with the members' public profile, oldest first,
+    leaving out ``hidden`` members (blocked by or blocking the viewer)."""
     m = membership_table
     query = (
         select(m, member_table.c.display_name, member_table.c.pronouns, member_table.c.bio)
@@ -120,6 +123,8 @@ async def memberships_page(
         .join(member_table, member_table.c.id == m.c.member_id)
         .where(m.c.circle_id == circle_id, m.c.status == status.value)
     )
+    if hidden:
+        query = query.where(m.c.member_id.not_in(list(hidden)))
     if after is not None:
         query = query.where(tuple_(m.c.created_at, m.c.member_id) > tuple_(*after))
     query = query.order_by(m.c.created_at, m.c.member_id).limit(first + 1)

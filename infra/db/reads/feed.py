@@ -17,7 +17,7 @@ from uuid import UUID
 from sqlalchemy import bindparam, case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
+from infra.db.reads.statements import fetch, ids_in, ids_not_in, param, per_dialect, unique
 from infra.db.tables.members import member_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
@@ -37,11 +37,16 @@ class ReactionTally:
     mine: list[str]
 
 
-def _reply_count() -> Any:
+def _reply_count(pg: bool) -> Any:
+    """Replies the viewer can see: not removed, not by anyone in ``hidden`` (blocks)."""
     r = reply_table
     return (
         select(func.count())
-        .where(r.c.post_id == post_table.c.id, r.c.removed_at.is_(None))
+        .where(
+            r.c.post_id == post_table.c.id,
+            r.c.removed_at.is_(None),
+            ids_not_in(r.c.author_id, "hidden", pg),
+        )
         .scalar_subquery()
         .label("reply_count")
     )
@@ -52,21 +57,26 @@ def _keyset(table: Any) -> Any:
     return tuple_(param("after_at", table.c.created_at), param("after_id", table.c.id))
 
 
-def _posts() -> Any:
+def _posts(pg: bool) -> Any:
+    """Posts with authors and visible reply counts, leaving out the ``hidden`` authors'."""
     p = post_table
-    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count()]
-    return select(*columns).join(member_table, member_table.c.id == p.c.author_id)
+    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count(pg)]
+    return (
+        select(*columns)
+        .join(member_table, member_table.c.id == p.c.author_id)
+        .where(ids_not_in(p.c.author_id, "hidden", pg))
+    )
 
 
 def _page_statements(
-    table: Any, parent: str, newest_first: bool, base: Callable[[], Any]
+    table: Any, parent: str, newest_first: bool, base: Callable[[bool], Any]
 ) -> dict[bool, Callable[[AsyncConnection], Any]]:
     """Keyset-paged children of one parent, without and with an ``after`` cursor."""
 
     def build(after: bool) -> Callable[[bool], Any]:
-        def statement(_postgresql: bool) -> Any:
+        def statement(postgresql: bool) -> Any:
             t = table
-            query = base().where(t.c[parent] == param(parent, t.c[parent]))
+            query = base(postgresql).where(t.c[parent] == param(parent, t.c[parent]))
             key = tuple_(t.c.created_at, t.c.id)
             if after:
                 query = query.where(key < _keyset(t) if newest_first else key > _keyset(t))
@@ -96,18 +106,26 @@ async def _page(
 _POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
 
 
+Hidden = frozenset[UUID] | set[UUID]
+"""Authors whose content the viewer must not see (``ViewerFilters.hidden_authors``)."""
+
+
 async def posts_page(
-    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None
+    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None, hidden: Hidden
 ) -> Sequence[Any]:
     """Up to ``first + 1`` posts, newest first, with authors and reply counts."""
-    return await _page(conn, _POSTS_PAGE, {"circle_id": circle_id}, first, after)
+    params = {"circle_id": circle_id, "hidden": list(hidden)}
+    return await _page(conn, _POSTS_PAGE, params, first, after)
 
 
-_POSTS_BY_IDS = per_dialect(lambda pg: _posts().where(ids_in(post_table.c.id, "ids", pg)))
+_POSTS_BY_IDS = per_dialect(lambda pg: _posts(pg).where(ids_in(post_table.c.id, "ids", pg)))
 
 
-async def posts_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
-    return await fetch(conn, _POSTS_BY_IDS(conn), {"ids": unique(ids)})
+async def posts_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+) -> Sequence[Any]:
+    params = {"ids": unique(ids), "hidden": list(hidden)}
+    return await fetch(conn, _POSTS_BY_IDS(conn), params)
 
 
 def _reactions(pg: bool) -> Any:
@@ -115,7 +133,7 @@ def _reactions(pg: bool) -> Any:
     mine: Any = func.sum(case((t.c.member_id == param("viewer_id", t.c.member_id), 1), else_=0))
     return (
         select(t.c.target_id, t.c.kind, func.count(), mine)
-        .where(ids_in(t.c.target_id, "ids", pg))
+        .where(ids_in(t.c.target_id, "ids", pg), ids_not_in(t.c.member_id, "hidden", pg))
         .group_by(t.c.target_id, t.c.kind)
     )
 
@@ -124,10 +142,11 @@ _REACTIONS = per_dialect(_reactions)
 
 
 async def reactions(
-    conn: AsyncConnection, target_ids: Sequence[UUID], viewer_id: UUID | None
+    conn: AsyncConnection, target_ids: Sequence[UUID], viewer_id: UUID | None, hidden: Hidden
 ) -> dict[UUID, ReactionTally]:
-    """Counts per kind for each target, and which kinds the viewer added."""
-    params = {"ids": unique(target_ids), "viewer_id": viewer_id}
+    """Counts per kind for each target (leaving out the ``hidden`` members'
+    reactions), and which kinds the viewer added."""
+    params = {"ids": unique(target_ids), "viewer_id": viewer_id, "hidden": list(hidden)}
     tallies: dict[UUID, ReactionTally] = defaultdict(lambda: ReactionTally({}, []))
     rows = await fetch(conn, _REACTIONS(conn), params, tuples=True)
     for target_id, kind, count, viewer_count in rows:
@@ -148,7 +167,11 @@ def _latest_replies(pg: bool) -> Any:
     inner = (
         select(r, *_AUTHOR_COLUMNS, rank)
         .join(member_table, member_table.c.id == r.c.author_id)
-        .where(ids_in(r.c.post_id, "ids", pg), r.c.removed_at.is_(None))
+        .where(
+            ids_in(r.c.post_id, "ids", pg),
+            r.c.removed_at.is_(None),
+            ids_not_in(r.c.author_id, "hidden", pg),
+        )
         .subquery()
     )
     return (
@@ -160,36 +183,44 @@ _LATEST_REPLIES = per_dialect(_latest_replies)
 
 
 async def latest_replies(
-    conn: AsyncConnection, post_ids: Sequence[UUID], n: int
+    conn: AsyncConnection, post_ids: Sequence[UUID], n: int, hidden: Hidden
 ) -> dict[UUID, list[Any]]:
     """The ``n`` newest visible replies of each post, newest first, with authors."""
-    params = {"ids": unique(post_ids), "n": n}
+    params = {"ids": unique(post_ids), "n": n, "hidden": list(hidden)}
     grouped: dict[UUID, list[Any]] = defaultdict(list)
     for row in await fetch(conn, _LATEST_REPLIES(conn), params):
         grouped[row["post_id"]].append(row)
     return grouped
 
 
-def _replies() -> Any:
+def _replies(pg: bool) -> Any:
     r = reply_table
-    return select(r, *_AUTHOR_COLUMNS).join(member_table, member_table.c.id == r.c.author_id)
+    return (
+        select(r, *_AUTHOR_COLUMNS)
+        .join(member_table, member_table.c.id == r.c.author_id)
+        .where(ids_not_in(r.c.author_id, "hidden", pg))
+    )
 
 
 _REPLIES_PAGE = _page_statements(reply_table, "post_id", False, _replies)
 
 
 async def replies_page(
-    conn: AsyncConnection, post_id: UUID, first: int, after: Keyset | None
+    conn: AsyncConnection, post_id: UUID, first: int, after: Keyset | None, hidden: Hidden
 ) -> Sequence[Any]:
     """Up to ``first + 1`` replies of one post, oldest first (tombstones included)."""
-    return await _page(conn, _REPLIES_PAGE, {"post_id": post_id}, first, after)
+    params = {"post_id": post_id, "hidden": list(hidden)}
+    return await _page(conn, _REPLIES_PAGE, params, first, after)
 
 
-_REPLIES_BY_IDS = per_dialect(lambda pg: _replies().where(ids_in(reply_table.c.id, "ids", pg)))
+_REPLIES_BY_IDS = per_dialect(lambda pg: _replies(pg).where(ids_in(reply_table.c.id, "ids", pg)))
 
 
-async def replies_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> Sequence[Any]:
-    return await fetch(conn, _REPLIES_BY_IDS(conn), {"ids": unique(ids)})
+async def replies_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+) -> Sequence[Any]:
+    params = {"ids": unique(ids), "hidden": list(hidden)}
+    return await fetch(conn, _REPLIES_BY_IDS(conn), params)
 
 
 _REACTION_ROWS = per_dialect(
@@ -208,11 +239,14 @@ async def reaction_rows(
 
 
 def tally_for(
-    rows: Sequence[tuple[UUID, UUID, str]], target_id: UUID, viewer_id: UUID
+    rows: Sequence[tuple[UUID, UUID, str]],
+    target_id: UUID,
+    viewer_id: UUID,
+    hidden: Hidden = frozenset(),
 ) -> ReactionTally:
     tally = ReactionTally({}, [])
     for target, member, kind in rows:
-        if target == target_id:
+        if target == target_id and member not in hidden:
             tally.counts[kind] = tally.counts.get(kind, 0) + 1
             if member == viewer_id:
                 tally.mine.append(kind)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import any_, bindparam
+from sqlalchemy import all_, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -25,6 +25,13 @@ def ids_in(column: Any, name: str, postgresql: bool) -> Any:
     if postgresql:
         return column == any_(bindparam(name, type_=ARRAY(column.type)))
     return column.in_(bindparam(name, expanding=True))
+
+
+def ids_not_in(column: Any, name: str, postgresql: bool) -> Any:
+    """``column NOT IN (:name...)`` (true for an empty list), one array on PostgreSQL."""
+    if postgresql:
+        return column != all_(bindparam(name, type_=ARRAY(column.type)))
+    return column.not_in(bindparam(name, expanding=True))
 
 
 def per_dialect(build: Callable[[bool], T]) -> Callable[[AsyncConnection], T]:

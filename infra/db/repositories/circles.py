@@ -81,7 +81,12 @@ class SqlMembershipRepository:
         await self._session.execute(
             update(membership_table)
             .where(self._key(membership.circle_id, membership.member_id))
-            .values(role=values["role"], status=values["status"], updated_at=values["updated_at"])
+            .values(
+                role=values["role"],
+                status=values["status"],
+                updated_at=values["updated_at"],
+                muted_until=values["muted_until"],
+            )
         )
 
     async def delete(self, circle_id: UUID, member_id: UUID) -> None:

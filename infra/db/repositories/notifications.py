@@ -119,6 +119,7 @@ def to_preferences(row: Mapping[Any, Any]) -> NotificationPreferences:
         check_in_reminders=row["check_in_reminders"],
         quiet_hours=quiet,
         show_previews=row["show_previews"],
+        moderation_decisions=row["moderation_decisions"],
         updated_at=row["updated_at"],
     )
 
@@ -144,6 +145,7 @@ class SqlNotificationPreferencesRepository:
             "quiet_start": _time_text(quiet.start) if quiet else None,
             "quiet_end": _time_text(quiet.end) if quiet else None,
             "show_previews": preferences.show_previews,
+            "moderation_decisions": preferences.moderation_decisions,
             "updated_at": preferences.updated_at,
         }
         statement = _insert(self._session, preferences_table).values(**values)

@@ -4,6 +4,12 @@ dataclasses. Import every table module here so ``SQLModel.metadata`` is complete
 from infra.db.tables.checkins import CheckInReminderRow, CheckInRow, CheckInShareRow
 from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
+from infra.db.tables.moderation import (
+    MemberBlockRow,
+    ModerationActionRow,
+    ReportRow,
+    TopicFilterRow,
+)
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.pins import CirclePinRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
@@ -23,16 +29,20 @@ __all__ = [
     "CircleRow",
     "DeviceRow",
     "InviteRow",
+    "MemberBlockRow",
     "MemberRow",
     "MembershipRow",
+    "ModerationActionRow",
     "NotificationPreferencesRow",
     "NotificationRow",
     "PostRow",
     "ReactionRow",
     "ReplyRow",
+    "ReportRow",
     "RiskRatingRow",
     "SafeSaidRow",
     "SafetyAuditRow",
     "SafetyItemRow",
     "StaffRoleRow",
+    "TopicFilterRow",
 ]

@@ -37,6 +37,7 @@ class MembershipRow(SQLModel, table=True):
     status: str = Field(max_length=10)
     created_at: datetime = Field(sa_column=utc_column())
     updated_at: datetime = Field(sa_column=utc_column())
+    muted_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class InviteRow(SQLModel, table=True):

@@ -38,6 +38,7 @@ class NotificationPreferencesRow(SQLModel, table=True):
     quiet_start: str | None = Field(default=None, max_length=5)  # "22:00", local
     quiet_end: str | None = Field(default=None, max_length=5)
     show_previews: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    moderation_decisions: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     updated_at: datetime = Field(sa_column=utc_column())
 
 

@@ -31,6 +31,9 @@ class PostRow(SQLModel, table=True):
     contact_masked: str | None = Field(default=None, max_length=80)
     # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
     risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: uuid.UUID | None = None
+    hidden_reason: str | None = Field(default=None, max_length=600)
 
 
 class ReplyRow(SQLModel, table=True):
@@ -50,6 +53,9 @@ class ReplyRow(SQLModel, table=True):
     contact_masked: str | None = Field(default=None, max_length=80)
     # The latest rating's level (domain.safety.model.RiskLevel); every rating is in risk_rating.
     risk_level: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    hidden_by: uuid.UUID | None = None
+    hidden_reason: str | None = Field(default=None, max_length=600)
 
 
 class ReactionRow(SQLModel, table=True):

@@ -22,6 +22,7 @@ from tests.support.circles import (
     post,
 )
 from tests.support.graphql import GraphQLClient
+from tests.support.moderation import queue
 
 HOUR, DAY = 3_600, 86_400
 ERRORS = "userErrors { code field message retryAfter }"
@@ -33,6 +34,11 @@ INVITE_WITH_RETRY = CREATE_INVITE.replace("userErrors { code field message }", E
 JOIN_WITH_RETRY = """
 mutation($input: JoinCircleInput!) {
   joinCircle(input: $input) { membership { status } userErrors { code field message retryAfter } }
+}
+"""
+REPORT = """
+mutation($input: ReportInput!) {
+  report(input: $input) { report { id } userErrors { code field message retryAfter } }
 }
 """
 RENAME = """
@@ -236,3 +242,24 @@ async def test_a_burst_of_200_posts_gets_30_through_with_the_default_limits(
     assert {e["code"] for r in refused for e in r["userErrors"]} == {"RATE_LIMITED"}
     feed = (await gql.data(FEED, {"id": circle_id, "first": 50}, as_="owner"))["node"]["posts"]
     assert len(feed["edges"]) == 30
+
+
+async def test_the_eleventh_report_in_an_hour_is_refused_and_not_filed(
+    gql: GraphQLClient,
+) -> None:
+    # issue 11: "At most 10 reports per hour per member" (the default limits)
+    circle_id = await circle_with(gql, "alice", "bob")
+    targets = [(await post(gql, "bob", circle_id, f"post {n}"))["id"] for n in range(11)]
+    started = time.time()
+    for target in targets[:10]:
+        filed = await mutate(gql, REPORT, {"targetId": target, "reason": "SPAM"}, "alice")
+        assert filed["userErrors"] == []
+
+    refused = await mutate(gql, REPORT, {"targetId": targets[10], "reason": "SPAM"}, "alice")
+
+    assert refused["report"] is None
+    assert_rate_limited(refused, HOUR, started)
+    # and nothing was filed: the owner's queue holds the ten reports only
+    listed = await queue(gql, "owner", circle_id, first=50)
+    assert len(listed["edges"]) == 10
+    assert targets[10] not in {edge["node"]["targetId"] for edge in listed["edges"]}

@@ -1,0 +1,1 @@
+"""GraphQL for blocking, topic filters, reports and circle moderation."""

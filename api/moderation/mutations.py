@@ -1,0 +1,279 @@
+"""Report and moderation mutations: parse input, call a use case, map the result."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import strawberry
+
+from api.moderation.types import (
+    ModerationActionPayload,
+    ReportPayload,
+    ReportType,
+    log_entry,
+)
+from api.mutation_support import attempt, global_id
+from api.node import from_global_id, to_global_id
+from domain.errors import NotFound
+from domain.moderation import actions, reports
+from domain.moderation.model import (
+    SAFETY_REASONS,
+    ModerationAction,
+    ReportDecision,
+    ReportReason,
+    TargetType,
+)
+from domain.moderation.support import SUPPORT_GUIDE
+from infra.db.reads import moderation as reads
+
+_TARGETS = {"Post": TargetType.POST, "Reply": TargetType.REPLY, "Member": TargetType.MEMBER}
+
+
+@strawberry.input(description="A report of a post, a reply or a member.")
+class ReportInput:
+    target_id: strawberry.ID = strawberry.field(description="The post, reply or member.")
+    reason: ReportReason = strawberry.field(description="Why.")
+    note: str | None = strawberry.field(
+        default=None, description="What moderators should know (at most 500 characters)."
+    )
+    circle_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Where it happened; required when reporting a member."
+    )
+
+
+@strawberry.input(description="Hide a post or reply. Owner or moderators.")
+class HideContentInput:
+    target_id: strawberry.ID = strawberry.field(description="The post or reply.")
+    reason: ReportReason = strawberry.field(description="The guideline it broke.")
+    message: str | None = strawberry.field(
+        default=None, description="A note for the author and the log (at most 500)."
+    )
+
+
+@strawberry.input(description="Restore hidden content. Owner or moderators.")
+class RestoreContentInput:
+    target_id: strawberry.ID = strawberry.field(description="The post or reply.")
+    message: str | None = strawberry.field(default=None, description="A note (at most 500).")
+
+
+@strawberry.input(description="Act on a member of a circle. Owner or moderators.")
+class MemberActionInput:
+    circle_id: strawberry.ID = strawberry.field(description="The circle.")
+    member_id: strawberry.ID = strawberry.field(description="The member.")
+    reason: ReportReason | None = strawberry.field(
+        default=None, description="The guideline broken."
+    )
+    message: str | None = strawberry.field(default=None, description="A note (at most 500).")
+
+
+@strawberry.input(description="Mute a member: they read but can't post or reply until then.")
+class MuteMemberInput:
+    circle_id: strawberry.ID = strawberry.field(description="The circle.")
+    member_id: strawberry.ID = strawberry.field(description="The member.")
+    until: datetime = strawberry.field(
+        description="When the mute ends (at most 90 days ahead; a past time lifts it)."
+    )
+    reason: ReportReason | None = strawberry.field(
+        default=None, description="The guideline broken."
+    )
+    message: str | None = strawberry.field(default=None, description="A note (at most 500).")
+
+
+@strawberry.input(description="Close the reports about one item.")
+class ResolveReportInput:
+    report_id: strawberry.ID = strawberry.field(description="A `ModerationQueueItem.reportId`.")
+    decision: ReportDecision = strawberry.field(description="ACTIONED or DISMISSED.")
+    message: str | None = strawberry.field(default=None, description="A note (at most 500).")
+
+
+def _target(value: str, allowed: tuple[str, ...]) -> tuple[TargetType, UUID]:
+    parsed = from_global_id(value)
+    if parsed is None or parsed[0] not in allowed:
+        raise NotFound("Target", ("input", "targetId"))
+    return _TARGETS[parsed[0]], parsed[1]
+
+
+async def _action_payload(
+    info: strawberry.Info, run: Callable[[], Awaitable[ModerationAction]]
+) -> ModerationActionPayload:
+    action, errors = await attempt(run)
+    if action is None:
+        return ModerationActionPayload(entry=None, user_errors=errors)
+    viewer = await info.context.member()
+    row = {
+        "id": action.id,
+        "kind": action.kind.value,
+        "actor_id": action.actor_id,
+        "target_type": action.target_type.value,
+        "target_id": action.target_id,
+        "target_member_id": action.target_member_id,
+        "reason": action.reason.value if action.reason else None,
+        "message": action.message,
+        "created_at": action.created_at,
+    }
+    people = [action.actor_id, *([action.target_member_id] if action.target_member_id else [])]
+    async with info.context.services.reads() as conn:
+        names = await reads.profiles(conn, people)
+    return ModerationActionPayload(entry=log_entry(row, names, viewer.id), user_errors=[])
+
+
+MemberUseCase = Callable[[UUID, UUID, UUID, Any, Any], Awaitable[ModerationAction]]
+
+
+async def _member_action(
+    info: strawberry.Info, input: MemberActionInput | MuteMemberInput, use_case: MemberUseCase
+) -> ModerationActionPayload:
+    """Run a use case on (viewer, circle, member, unit of work, clock)."""
+    ctx, viewer = info.context, await info.context.member()
+
+    async def run() -> ModerationAction:
+        circle_id = global_id(input.circle_id, "Circle", "circleId")
+        member_id = global_id(input.member_id, "Member", "memberId")
+        return await use_case(
+            viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
+        )
+
+    return await _action_payload(info, run)
+
+
+_ARG = strawberry.argument(description="The input.")
+
+
+@strawberry.type
+class ModerationMutations:
+    @strawberry.mutation(
+        description="Report a post, a reply or a member to the circle's moderators. One open "
+        "report per target; you are never named to the member or to moderators."
+    )
+    async def report(
+        self, info: strawberry.Info, input: Annotated[ReportInput, _ARG]
+    ) -> ReportPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> ReportType:
+            target_type, target_id = _target(input.target_id, ("Post", "Reply", "Member"))
+            circle_id = (
+                global_id(input.circle_id, "Circle", "circleId") if input.circle_id else None
+            )
+            command = reports.FileReport(
+                viewer.id, target_type, target_id, input.reason, input.note, circle_id
+            )
+            services = ctx.services
+            filed = await reports.file_report(
+                command, services.uow(), services.clock, services.limiter
+            )
+            return ReportType(
+                id=to_global_id("Report", filed.id),
+                reason=filed.reason,
+                status=filed.status,
+                created_at=filed.created_at,
+            )
+
+        filed, errors = await attempt(run)
+        guide = SUPPORT_GUIDE if filed and filed.reason in SAFETY_REASONS else None
+        return ReportPayload(report=filed, support_guide=guide, user_errors=errors)
+
+    @strawberry.mutation(
+        description="Hide a post or reply: readers see it as hidden by a moderator, the author "
+        "still sees it with the reason. Owner or moderators."
+    )
+    async def hide_content(
+        self, info: strawberry.Info, input: Annotated[HideContentInput, _ARG]
+    ) -> ModerationActionPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> ModerationAction:
+            _, target_id = _target(input.target_id, ("Post", "Reply"))
+            return await actions.hide_content(
+                viewer.id,
+                target_id,
+                input.reason,
+                input.message,
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+
+        return await _action_payload(info, run)
+
+    @strawberry.mutation(description="Show hidden content again. Owner or moderators.")
+    async def restore_content(
+        self, info: strawberry.Info, input: Annotated[RestoreContentInput, _ARG]
+    ) -> ModerationActionPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> ModerationAction:
+            _, target_id = _target(input.target_id, ("Post", "Reply"))
+            return await actions.restore_content(
+                viewer.id, target_id, input.message, ctx.services.uow(), ctx.services.clock
+            )
+
+        return await _action_payload(info, run)
+
+    @strawberry.mutation(
+        description="Take a member out of a circle (they may rejoin; `banMember` keeps them "
+        "out). Owner or moderators; only the owner acts on moderators."
+    )
+    async def remove_member(
+        self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
+    ) -> ModerationActionPayload:
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.remove_member(
+                actor, circle, member, input.reason, input.message, uow, clock
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Lift a ban so the member may join again. Owner or moderators."
+    )
+    async def unban_member(
+        self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
+    ) -> ModerationActionPayload:
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.unban_member(
+                actor, circle, member, input.message, uow, clock
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Mute a member until a time: they read the circle but can't post or reply. "
+        "Owner or moderators; only the owner acts on moderators."
+    )
+    async def mute_member(
+        self, info: strawberry.Info, input: Annotated[MuteMemberInput, _ARG]
+    ) -> ModerationActionPayload:
+        return await _member_action(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: actions.mute_member(
+                actor, circle, member, input.until, input.reason, input.message, uow, clock
+            ),
+        )
+
+    @strawberry.mutation(
+        description="Close every open report about one item as ACTIONED (the member concerned "
+        "gets a notice) or DISMISSED. Owner or moderators."
+    )
+    async def resolve_report(
+        self, info: strawberry.Info, input: Annotated[ResolveReportInput, _ARG]
+    ) -> ModerationActionPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> ModerationAction:
+            report_id = global_id(input.report_id, "Report", "reportId")
+            return await actions.resolve_report(
+                viewer.id,
+                report_id,
+                input.decision,
+                input.message,
+                ctx.services.uow(),
+                ctx.services.clock,
+            )
+
+        return await _action_payload(info, run)

@@ -1,0 +1,1 @@
+"""Blocking, personal topic filters, reports and circle moderation."""
