@@ -119,6 +119,11 @@ class CheckInRepository(Protocol):
         """Remove the check-in and every share of it."""
         ...
 
+    async def end_shares(self, member_id: UUID, circle_id: UUID) -> None:
+        """End every share of the member's check-ins with the circle, for good
+        (a member who leaves or is banned takes their shares with them)."""
+        ...
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:

@@ -107,14 +107,12 @@ def _share_count_errors(circle_ids: Sequence[UUID]) -> list[DomainError]:
 
 
 async def _check_circles(
-    uow: UnitOfWork, member_id: UUID, circle_ids: Sequence[UUID], already: Sequence[UUID] = ()
+    uow: UnitOfWork, member_id: UUID, circle_ids: Sequence[UUID]
 ) -> tuple[UUID, ...]:
-    """The distinct circles, each one the member is ACTIVE in (circles it is already
-    shared with are kept as they are)."""
+    """The distinct circles, each one the member is ACTIVE in now: a share (new or
+    kept) never goes to a circle the member left or was banned from."""
     unique = tuple(dict.fromkeys(circle_ids))
     for circle_id in unique:
-        if circle_id in already:
-            continue
         if not can_read(await uow.memberships.get(circle_id, member_id)):
             raise NotFound("Circle", _field("shareWithCircleIds"))
     return unique
@@ -178,7 +176,7 @@ async def edit_check_in(cmd: EditCheckIn, uow: UnitOfWork, clock: Clock) -> Chec
             )
         if cmd.share_with_circle_ids is not None:
             changes["shared_circle_ids"] = await _check_circles(
-                uow, cmd.member_id, cmd.share_with_circle_ids, current.shared_circle_ids
+                uow, cmd.member_id, cmd.share_with_circle_ids
             )
         edited = replace(current, **changes, edited_at=now)  # type: ignore[arg-type]
         await uow.check_ins.update(edited)

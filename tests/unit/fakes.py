@@ -195,6 +195,11 @@ class FakeCheckIns:
     async def delete(self, check_in_id: UUID) -> None:
         self._store.check_ins.pop(check_in_id, None)
 
+    async def end_shares(self, member_id: UUID, circle_id: UUID) -> None:
+        for c in self._store.check_ins.values():
+            if c.member_id == member_id:
+                c.shared_circle_ids = tuple(i for i in c.shared_circle_ids if i != circle_id)
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:
