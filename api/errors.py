@@ -83,6 +83,8 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.ALREADY_MEMBER: "You are already in this circle.",
     ErrorCode.EDIT_WINDOW_CLOSED: "It is too late to edit this.",
     ErrorCode.RATE_LIMITED: "Too many attempts; wait a little.",
+    ErrorCode.HEALTH_CONSENT_REQUIRED: "Needs the current health-data consent first.",
+    ErrorCode.REAUTH_REQUIRED: "Sign in again first: this needs a sign-in from the last 5 minutes.",
 }
 
 UserErrorCode = strawberry.enum(

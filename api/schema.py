@@ -36,6 +36,7 @@ from api.notifications.mutations import NotificationMutations
 from api.notifications.types import NotificationType
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
+from api.privacy.consents import ConsentMutations, ConsentQueries
 from api.realtime.activity import ActivitySubscription
 from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
@@ -56,7 +57,7 @@ log = logging.getLogger("hearth.graphql")
 
 
 @strawberry.type(description="Everything a client can read.")
-class Query(NodeQueries, MemberQueries, CircleQueries):
+class Query(NodeQueries, MemberQueries, CircleQueries, ConsentQueries):
     pass
 
 
@@ -67,7 +68,12 @@ class Subscription(CircleSubscription, ActivitySubscription):
 
 @strawberry.type(description="Everything a client can change.")
 class Mutation(
-    MemberMutations, CircleMutations, PostMutations, CheckInMutations, NotificationMutations
+    MemberMutations,
+    CircleMutations,
+    PostMutations,
+    CheckInMutations,
+    NotificationMutations,
+    ConsentMutations,
 ):
     pass
 

@@ -21,6 +21,7 @@ from domain.notifications.ports import (
     NotificationRepository,
 )
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.privacy.ports import ConsentRepository, HealthDataEraser
 
 
 class MemberRepository(Protocol):
@@ -165,6 +166,8 @@ class UnitOfWork(Protocol):
     devices: DeviceRepository
     notification_preferences: NotificationPreferencesRepository
     notifications: NotificationRepository
+    consents: ConsentRepository
+    health_data: HealthDataEraser
 
     async def __aenter__(self) -> Self: ...
 

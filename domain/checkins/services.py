@@ -33,6 +33,7 @@ from domain.events import Event, EventKind
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
+from domain.privacy.consent import require_health_consent
 
 _HH_MM = re.compile(r"(\d{2}):(\d{2})")
 
@@ -132,6 +133,7 @@ async def check_in(cmd: CheckInCommand, uow: UnitOfWork, clock: Clock) -> CheckI
     if errors:
         raise ValidationError(errors)
     async with uow:
+        await require_health_consent(uow, cmd.member_id)
         circles = await _check_circles(uow, cmd.member_id, cmd.share_with_circle_ids)
         made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
@@ -167,6 +169,7 @@ async def edit_check_in(cmd: EditCheckIn, uow: UnitOfWork, clock: Clock) -> Chec
         raise ValidationError(errors)
     async with uow:
         current = await _own_check_in(uow, cmd.member_id, cmd.check_in_id)
+        await require_health_consent(uow, cmd.member_id)
         now = clock.now()
         if not current.can_edit_at(now):
             raise DomainError(
@@ -230,6 +233,8 @@ async def set_check_in_reminder(
         member = await uow.members.get(cmd.member_id)
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
+        if cmd.enabled:  # turning reminders off never needs consent
+            await require_health_consent(uow, member.id)
         schedule = make_schedule(member.timezone, times, cmd.weekdays, cmd.enabled)
         now = clock.now()
         reminder = CheckInReminder(

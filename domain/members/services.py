@@ -11,6 +11,7 @@ from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
 from domain.ports import UnitOfWork
+from domain.privacy.consent import check_health_consent_version, health_consent
 
 _NAME_TAKEN = "That display name is taken. Try another one."
 
@@ -25,6 +26,9 @@ class CompleteOnboarding:
     region: str
     confirms_adult: bool
     accepted_guidelines_version: str
+    accepted_health_data_consent_version: str | None = None
+    """Optional: the health-data consent (needed before checking in) may also be
+    given later with ``give_health_data_consent``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +69,10 @@ async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: C
                 _field("acceptedGuidelinesVersion"),
             )
         )
+    if cmd.accepted_health_data_consent_version is not None:
+        errors += check_health_consent_version(
+            cmd.accepted_health_data_consent_version, _field("acceptedHealthDataConsentVersion")
+        )
     async with uow:
         if await uow.members.get_by_uid(cmd.firebase_uid) is not None:
             raise DomainError(ErrorCode.ALREADY_ONBOARDED, "You have already set up your profile.")
@@ -86,6 +94,9 @@ async def complete_onboarding(cmd: CompleteOnboarding, uow: UnitOfWork, clock: C
             adult_confirmed_at=now,
         )
         await uow.members.add(member)
+        if cmd.accepted_health_data_consent_version is not None:
+            consent = health_consent(member.id, cmd.accepted_health_data_consent_version, clock)
+            await uow.consents.add(consent)
         await uow.commit()
     return member
 

@@ -26,6 +26,7 @@ from infra.db.repositories.notifications import (
     SqlNotificationRepository,
 )
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
+from infra.db.repositories.privacy import SqlConsentRepository, SqlHealthDataEraser
 
 log = logging.getLogger("hearth.uow")
 
@@ -80,6 +81,8 @@ class SqlUnitOfWork:
         self.devices = SqlDeviceRepository(session)
         self.notification_preferences = SqlNotificationPreferencesRepository(session)
         self.notifications = SqlNotificationRepository(session)
+        self.consents = SqlConsentRepository(session)
+        self.health_data = SqlHealthDataEraser(session)
         return self
 
     async def __aexit__(

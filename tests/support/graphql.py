@@ -58,13 +58,16 @@ class GraphQLClient:
         return data
 
     async def onboard(self, uid: str, display_name: str | None = None, **extra: Any) -> str:
-        """Onboard ``uid``; returns the member's global id."""
+        """Onboard ``uid`` with both consents (pass
+        ``acceptedHealthDataConsentVersion=None`` to leave the health-data one out);
+        returns the member's global id."""
         payload = {
             "displayName": display_name or f"Member {uid}",
             "timezone": "Europe/London",
             "region": "GB",
             "confirmsAdult": True,
             "acceptedGuidelinesVersion": "2026-11",
+            "acceptedHealthDataConsentVersion": "2026-12",
             **extra,
         }
         data = await self.data(ONBOARD, {"input": payload}, as_=uid)

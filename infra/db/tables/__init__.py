@@ -6,12 +6,16 @@ from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
 from infra.db.tables.members import MemberRow
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
+from infra.db.tables.privacy import ConsentRow, DataExportChunkRow, DataExportRow
 
 __all__ = [
     "CheckInReminderRow",
     "CheckInRow",
     "CheckInShareRow",
     "CircleRow",
+    "ConsentRow",
+    "DataExportChunkRow",
+    "DataExportRow",
     "DeviceRow",
     "InviteRow",
     "MemberRow",
