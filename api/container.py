@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.privacy.ports import SignInAccounts
+from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
 from infra.db.engine import reads_engine
 from infra.db.uow import SqlUnitOfWork
@@ -29,6 +31,7 @@ class Services:
     firebase_app: Any = None
     bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
     extras: dict[str, Any] = field(default_factory=dict)
+    sign_in_accounts: SignInAccounts = field(default_factory=KeptSignInAccounts)
     read_engine: AsyncEngine = field(init=False)
 
     def __post_init__(self) -> None:

@@ -37,6 +37,7 @@ from api.notifications.types import NotificationType
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.privacy.consents import ConsentMutations, ConsentQueries
+from api.privacy.deletion import DeletionMutations
 from api.realtime.activity import ActivitySubscription
 from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
@@ -74,6 +75,7 @@ class Mutation(
     CheckInMutations,
     NotificationMutations,
     ConsentMutations,
+    DeletionMutations,
 ):
     pass
 

@@ -21,7 +21,7 @@ from domain.notifications.ports import (
     NotificationRepository,
 )
 from domain.posts.model import Post, ReactionKind, Reply
-from domain.privacy.ports import ConsentRepository, HealthDataEraser
+from domain.privacy.ports import AccountEraser, ConsentRepository, HealthDataEraser
 
 
 class MemberRepository(Protocol):
@@ -168,6 +168,7 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     consents: ConsentRepository
     health_data: HealthDataEraser
+    accounts: AccountEraser
 
     async def __aenter__(self) -> Self: ...
 

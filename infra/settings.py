@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     hearth_worker_lease_seconds: float = 60.0
     hearth_worker_batch_size: int = 500
     hearth_worker_poll_seconds: float = 1.0
+    hearth_delete_firebase_user: bool = False
 
     @property
     def is_production(self) -> bool:

@@ -81,3 +81,21 @@ class WithdrawHealthDataConsentPayload:
         description="How many check-ins were deleted; null when there are user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="Delete your account.")
+class DeleteMyAccountInput:
+    confirm: str = strawberry.field(description='Must be exactly "DELETE".')
+    delete_content: bool = strawberry.field(
+        description="True: your posts and replies are deleted too (the thread keeps a "
+        'tombstone without text). False: they stay, shown as from "a former member", with '
+        "no link to you."
+    )
+
+
+@strawberry.type(description="The result of `deleteMyAccount`.")
+class DeleteMyAccountPayload:
+    deleted_member_id: strawberry.ID | None = strawberry.field(
+        description="The global ID the account had; null when there are user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)

@@ -6,6 +6,9 @@
   server instance; one more closes with 4403 too.
 * When the token expires the server closes with ``4401`` ("token expired"):
   the client should get a fresh token and reconnect, then refetch.
+* When the member deletes their account, every socket of theirs (on every
+  instance: the event goes through the bus) closes with ``4410`` ("account
+  deleted"): the client must not reconnect.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from starlette.websockets import WebSocket
 from strawberry.exceptions import ConnectionRejectionError
 
 from api.context import Context
+from domain.events import Event, EventKind, member_channel
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 TOKEN_EXPIRED = 4401
+ACCOUNT_DELETED = 4410
 
 
 def _counts(context: Context) -> Counter[str]:
@@ -37,6 +42,18 @@ async def _close_when_expired(websocket: WebSocket, expires_at: float) -> None:
     await asyncio.sleep(max(0.0, expires_at - time.time()))
     with contextlib.suppress(Exception):
         await websocket.close(code=TOKEN_EXPIRED, reason="Token expired")
+
+
+async def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> None:
+    subscription = context.services.bus.subscribe(member_channel(member_id))
+    try:
+        async for item in subscription:
+            if isinstance(item, Event) and item.kind is EventKind.ACCOUNT_DELETED:
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=ACCOUNT_DELETED, reason="Account deleted")
+                return
+    finally:
+        subscription.close()
 
 
 async def connect(context: Context) -> dict[str, Any]:
@@ -60,6 +77,10 @@ async def connect(context: Context) -> dict[str, Any]:
     if isinstance(expires_at, int | float):
         task = asyncio.create_task(_close_when_expired(websocket, float(expires_at)))
         websocket.state.hearth_expiry = task
+    member = await context.loaders.member_by_uid.load(identity.uid)  # not cached on the socket
+    if member is not None:
+        watcher = asyncio.create_task(_close_when_deleted(websocket, context, member.id))
+        websocket.state.hearth_deletion = watcher
     return {"expiresAt": expires_at}
 
 
@@ -71,6 +92,7 @@ def disconnect(websocket: WebSocket, context: Context | None) -> None:
         counts[uid] -= 1
         if counts[uid] <= 0:
             del counts[uid]
-    task = getattr(websocket.state, "hearth_expiry", None)
-    if task is not None:
-        task.cancel()
+    for name in ("hearth_expiry", "hearth_deletion"):
+        task = getattr(websocket.state, name, None)
+        if task is not None:
+            task.cancel()

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.circles.model import Membership
 from domain.privacy.model import Consent, ConsentKind
 
 
@@ -33,4 +34,35 @@ class HealthDataEraser(Protocol):
     async def erase_health_data(self, member_id: UUID) -> int:
         """Delete the member's check-ins (notes and shares with them), reminder
         settings and check-in reminder notifications; returns the check-ins deleted."""
+        ...
+
+
+class AccountEraser(Protocol):
+    """Removes a member's account and everything linked to it (see ``erase``)."""
+
+    async def memberships_of(self, member_id: UUID) -> list[Membership]:
+        """Every membership of the member (any status)."""
+        ...
+
+    async def active_members(self, circle_id: UUID) -> list[Membership]:
+        """The circle's active memberships, longest-standing first."""
+        ...
+
+    async def erase(self, member_id: UUID, delete_content: bool, now: datetime) -> None:
+        """Delete the member's profile and every row that links to them.
+
+        Posts and replies are re-attributed to the shared "former member" profile
+        (``FORMER_MEMBER_ID``), with their bodies emptied and marked removed when
+        ``delete_content``. Reports and other safety records they made stay only as
+        anonymous counts. Notifications about them still waiting in the outbox are
+        dropped; delivered ones lose any preview of their words."""
+        ...
+
+
+class SignInAccounts(Protocol):
+    """The sign-in provider's accounts (Firebase Authentication)."""
+
+    async def delete(self, firebase_uid: str) -> bool:
+        """Delete the sign-in account when the deployment is set to; True when it
+        was deleted. Never raises: the Hearth account is already gone."""
         ...

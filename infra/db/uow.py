@@ -26,7 +26,11 @@ from infra.db.repositories.notifications import (
     SqlNotificationRepository,
 )
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
-from infra.db.repositories.privacy import SqlConsentRepository, SqlHealthDataEraser
+from infra.db.repositories.privacy import (
+    SqlAccountEraser,
+    SqlConsentRepository,
+    SqlHealthDataEraser,
+)
 
 log = logging.getLogger("hearth.uow")
 
@@ -83,6 +87,7 @@ class SqlUnitOfWork:
         self.notifications = SqlNotificationRepository(session)
         self.consents = SqlConsentRepository(session)
         self.health_data = SqlHealthDataEraser(session)
+        self.accounts = SqlAccountEraser(session)
         return self
 
     async def __aexit__(

@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.notifications.model import NotificationKind
-from domain.privacy.model import Consent, ConsentKind
+from domain.circles.model import Membership, MembershipStatus
+from domain.members.rules import display_name_key
+from domain.notifications.model import NotificationKind, NotificationStatus
+from domain.privacy.model import FORMER_MEMBER_ID, Consent, ConsentKind, former_member
+from infra.db.mapping import to_membership
+from infra.db.repositories.members import MEMBER_FIELDS
+from infra.db.repositories.notifications import dialect_insert
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
-from infra.db.tables.notifications import notification_table
-from infra.db.tables.privacy import consent_table
+from infra.db.tables.circles import circle_table, invite_table, membership_table
+from infra.db.tables.members import member_table
+from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.db.tables.posts import post_table, reaction_table, reply_table
+from infra.db.tables.privacy import consent_table, data_export_chunk_table, data_export_table
 
 _REMINDER_KINDS = (NotificationKind.CHECKIN_REMINDER.value, NotificationKind.REMINDERS_PAUSED.value)
 
@@ -86,3 +94,136 @@ class SqlHealthDataEraser:
             delete(n).where(n.c.member_id == member_id, n.c.kind.in_(_REMINDER_KINDS))
         )
         return int(result.rowcount or 0)
+
+
+# --- account deletion ---------------------------------------------------------------
+
+Eraser = Callable[[AsyncSession, UUID, bool, datetime], Awaitable[None]]
+"""One area's part of deleting an account: ``(session, member_id, delete_content,
+now)``. Runs inside the deletion's transaction, before the member row goes."""
+
+_NEUTRAL_REPLY_BODY = "Open Hearth to read it."
+_UNSENT = (NotificationStatus.PENDING.value, NotificationStatus.SENDING.value)
+_CHUNK = 500
+
+
+async def _ids(session: AsyncSession, query: Any) -> list[UUID]:
+    return list((await session.execute(query)).scalars())
+
+
+async def _erase_health_data(session: AsyncSession, member_id: UUID, *_: Any) -> None:
+    await SqlHealthDataEraser(session).erase_health_data(member_id)
+
+
+async def _erase_notifications(session: AsyncSession, member_id: UUID, *_: Any) -> None:
+    """Their own notifications go; notifications about their replies still in the
+    outbox are dropped, and delivered ones lose the preview (name and words)."""
+    n, r = notification_table, reply_table
+    await session.execute(delete(n).where(n.c.member_id == member_id))
+    reply_ids = [
+        str(i) for i in await _ids(session, select(r.c.id).where(r.c.author_id == member_id))
+    ]
+    about = n.c.data["replyId"].as_string()
+    for start in range(0, len(reply_ids), _CHUNK):
+        chunk = reply_ids[start : start + _CHUNK]
+        await session.execute(delete(n).where(about.in_(chunk), n.c.status.in_(_UNSENT)))
+        await session.execute(
+            update(n)
+            .where(about.in_(chunk), n.c.body != _NEUTRAL_REPLY_BODY)
+            .values(body=_NEUTRAL_REPLY_BODY)
+        )
+
+
+async def _erase_own_rows(session: AsyncSession, member_id: UUID, *_: Any) -> None:
+    """Rows that are the member's alone."""
+    for table, column in (
+        (device_table, device_table.c.member_id),
+        (preferences_table, preferences_table.c.member_id),
+        (consent_table, consent_table.c.member_id),
+        (reaction_table, reaction_table.c.member_id),
+        (invite_table, invite_table.c.created_by),
+        (membership_table, membership_table.c.member_id),
+    ):
+        await session.execute(delete(table).where(column == member_id))
+    exports = select(data_export_table.c.id).where(data_export_table.c.member_id == member_id)
+    await session.execute(
+        delete(data_export_chunk_table).where(data_export_chunk_table.c.export_id.in_(exports))
+    )
+    await session.execute(
+        delete(data_export_table).where(data_export_table.c.member_id == member_id)
+    )
+
+
+async def _unlink_content(
+    session: AsyncSession, member_id: UUID, delete_content: bool, now: datetime
+) -> None:
+    """Posts and replies keep the thread's shape, from the shared former member;
+    with ``delete_content`` their bodies (and warnings) go too."""
+    for table in (post_table, reply_table):
+        c = table.c
+        await session.execute(
+            update(table).where(c.removed_by == member_id).values(removed_by=FORMER_MEMBER_ID)
+        )
+        values: dict[str, Any] = {"author_id": FORMER_MEMBER_ID}
+        if delete_content:
+            values |= {
+                "body": "",
+                "removed_at": func.coalesce(c.removed_at, now),
+                "removed_by": FORMER_MEMBER_ID,
+            }
+            if table is post_table:
+                values |= {"cw_topics": None, "cw_note": None}
+        await session.execute(update(table).where(c.author_id == member_id).values(**values))
+    await session.execute(
+        update(circle_table)
+        .where(circle_table.c.created_by == member_id)
+        .values(created_by=FORMER_MEMBER_ID)
+    )
+
+
+ERASERS: list[Eraser] = [
+    _erase_health_data,
+    _erase_notifications,
+    _erase_own_rows,
+    _unlink_content,
+]
+"""The extension point of account deletion: each area that stores rows linking to a
+member appends its eraser here (reports made become anonymous counts, blocks go,
+risk ratings of private notes go...). ``tests/api/datarights/test_deletion.py``
+walks every table of the metadata after a deletion and fails for a table whose rows
+still point to the member."""
+
+
+class SqlAccountEraser:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def memberships_of(self, member_id: UUID) -> list[Membership]:
+        t = membership_table
+        rows = await self._session.execute(select(t).where(t.c.member_id == member_id))
+        return [to_membership(r) for r in rows.mappings()]
+
+    async def active_members(self, circle_id: UUID) -> list[Membership]:
+        t = membership_table
+        query = (
+            select(t)
+            .where(t.c.circle_id == circle_id, t.c.status == MembershipStatus.ACTIVE.value)
+            .order_by(t.c.created_at, t.c.member_id)
+        )
+        return [to_membership(r) for r in (await self._session.execute(query)).mappings()]
+
+    async def _ensure_former_member(self, now: datetime) -> None:
+        """Create the shared former-member profile the first time (race-free)."""
+        profile = former_member(now)
+        values = {name: getattr(profile, name) for name in MEMBER_FIELDS}
+        values["display_name_key"] = display_name_key(profile.display_name)
+        statement = dialect_insert(self._session, member_table).values(**values)
+        await self._session.execute(statement.on_conflict_do_nothing())
+
+    async def erase(self, member_id: UUID, delete_content: bool, now: datetime) -> None:
+        if member_id == FORMER_MEMBER_ID:
+            raise ValueError("the former-member profile is not an account")
+        await self._ensure_former_member(now)
+        for eraser in ERASERS:
+            await eraser(self._session, member_id, delete_content, now)
+        await self._session.execute(delete(member_table).where(member_table.c.id == member_id))
