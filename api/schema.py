@@ -38,6 +38,7 @@ from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
 from api.privacy.consents import ConsentMutations, ConsentQueries
 from api.privacy.deletion import DeletionMutations
+from api.privacy.exports import ExportMutations
 from api.realtime.activity import ActivitySubscription
 from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
@@ -76,6 +77,7 @@ class Mutation(
     NotificationMutations,
     ConsentMutations,
     DeletionMutations,
+    ExportMutations,
 ):
     pass
 

@@ -21,7 +21,12 @@ from domain.notifications.ports import (
     NotificationRepository,
 )
 from domain.posts.model import Post, ReactionKind, Reply
-from domain.privacy.ports import AccountEraser, ConsentRepository, HealthDataEraser
+from domain.privacy.ports import (
+    AccountEraser,
+    ConsentRepository,
+    ExportRepository,
+    HealthDataEraser,
+)
 
 
 class MemberRepository(Protocol):
@@ -169,6 +174,7 @@ class UnitOfWork(Protocol):
     consents: ConsentRepository
     health_data: HealthDataEraser
     accounts: AccountEraser
+    exports: ExportRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -21,7 +21,7 @@ from domain.members.model import Member as MemberModel
 
 if TYPE_CHECKING:
     from api.notifications.types import NotificationPreferencesType, NotificationType
-    from api.privacy.types import ConsentType
+    from api.privacy.types import ConsentType, DataExportType
 
 
 @strawberry.type(
@@ -153,6 +153,19 @@ class MemberType(Node):
         from api.privacy.consents import own_consents
 
         return await own_consents(info)
+
+    @strawberry.field(
+        description="Your data exports, newest first, with their status and download link. "
+        "Only for the member themself; null for anyone else."
+    )
+    async def data_exports(
+        self, info: strawberry.Info
+    ) -> list[Annotated[DataExportType, strawberry.lazy("api.privacy.types")]] | None:
+        if not self.is_viewer:
+            return None
+        from api.privacy.exports import own_exports
+
+        return await own_exports(info)
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

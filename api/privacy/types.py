@@ -8,6 +8,7 @@ import strawberry
 
 from api.enums import described_enum
 from api.errors import UserError
+from domain.privacy.export import ExportStatus
 from domain.privacy.model import Consent, ConsentKind
 
 _ERRORS = "Why the input was refused."
@@ -97,5 +98,41 @@ class DeleteMyAccountInput:
 class DeleteMyAccountPayload:
     deleted_member_id: strawberry.ID | None = strawberry.field(
         description="The global ID the account had; null when there are user errors."
+    )
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+ExportStatusEnum = described_enum(
+    ExportStatus,
+    "DataExportStatus",
+    "Where a data export stands.",
+    {
+        "PENDING": "Being prepared; look again in a moment.",
+        "READY": "Ready: download it from `downloadUrl` until `expiresAt`.",
+        "FAILED": "Could not be prepared; ask for a new one.",
+    },
+)
+
+
+@strawberry.type(name="DataExport", description="A copy of everything Hearth stores about you.")
+class DataExportType:
+    id: strawberry.ID = strawberry.field(description="The export's opaque ID.")
+    status: ExportStatus = strawberry.field(description="Where it stands.")
+    requested_at: datetime = strawberry.field(description="When you asked for it.")
+    completed_at: datetime | None = strawberry.field(description="When it became ready.")
+    expires_at: datetime = strawberry.field(
+        description="When it is deleted (24 hours after it became ready)."
+    )
+    byte_size: int = strawberry.field(description="The document's size in bytes (when ready).")
+    download_url: str | None = strawberry.field(
+        description="A signed link (path) to the JSON document, valid until `expiresAt`; "
+        "send the same `Authorization` header as for GraphQL. Null unless READY."
+    )
+
+
+@strawberry.type(description="The result of `exportMyData`.")
+class ExportMyDataPayload:
+    export: DataExportType | None = strawberry.field(
+        description="The new export (PENDING); null when there are user errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)

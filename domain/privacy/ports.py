@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from domain.circles.model import Membership
+
+if TYPE_CHECKING:
+    from domain.privacy.export import DataExport
 from domain.privacy.model import Consent, ConsentKind
 
 
@@ -65,4 +68,14 @@ class SignInAccounts(Protocol):
     async def delete(self, firebase_uid: str) -> bool:
         """Delete the sign-in account when the deployment is set to; True when it
         was deleted. Never raises: the Hearth account is already gone."""
+        ...
+
+
+class ExportRepository(Protocol):
+    """Data exports (their documents are written by the worker, outside the domain)."""
+
+    async def add(self, export: DataExport) -> None: ...
+
+    async def requested_since(self, member_id: UUID, since: datetime) -> int:
+        """How many exports the member asked for at or after ``since``."""
         ...

@@ -29,6 +29,7 @@ from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository
 from infra.db.repositories.privacy import (
     SqlAccountEraser,
     SqlConsentRepository,
+    SqlExportRepository,
     SqlHealthDataEraser,
 )
 
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
         self.consents = SqlConsentRepository(session)
         self.health_data = SqlHealthDataEraser(session)
         self.accounts = SqlAccountEraser(session)
+        self.exports = SqlExportRepository(session)
         return self
 
     async def __aexit__(

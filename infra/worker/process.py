@@ -16,6 +16,7 @@ from domain.notifications.push import (
     PushSender,
 )
 from infra.db.uow import SqlUnitOfWork
+from infra.exports.builder import ExportBuilder
 from infra.push.fcm import FcmPushSender, LogPushSender
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
@@ -46,6 +47,9 @@ def build_worker(
         "lease": timedelta(seconds=settings.hearth_worker_lease_seconds),
         "batch_size": settings.hearth_worker_batch_size,
         "poll_interval": settings.hearth_worker_poll_seconds,
+        "periodic": [
+            (settings.hearth_worker_poll_seconds, ExportBuilder(engine, clock).build_pending),
+        ],
     }
     options.update(overrides)
     return NotificationWorker(engine, sender, clock, **options)

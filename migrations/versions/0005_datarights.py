@@ -44,6 +44,7 @@ def upgrade() -> None:
     sa.Column('expires_at', infra.db.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('byte_size', sa.Integer(), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('claimed_until', infra.db.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['member_id'], ['member.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id')
     )

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.circles.model import Membership, MembershipStatus
 from domain.members.rules import display_name_key
 from domain.notifications.model import NotificationKind, NotificationStatus
+from domain.privacy.export import DataExport
 from domain.privacy.model import FORMER_MEMBER_ID, Consent, ConsentKind, former_member
 from infra.db.mapping import to_membership
 from infra.db.repositories.members import MEMBER_FIELDS
@@ -94,6 +95,30 @@ class SqlHealthDataEraser:
             delete(n).where(n.c.member_id == member_id, n.c.kind.in_(_REMINDER_KINDS))
         )
         return int(result.rowcount or 0)
+
+
+class SqlExportRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, export: DataExport) -> None:
+        await self._session.execute(
+            insert(data_export_table).values(
+                id=export.id,
+                member_id=export.member_id,
+                status=export.status.value,
+                requested_at=export.requested_at,
+                completed_at=export.completed_at,
+                expires_at=export.expires_at,
+                byte_size=export.byte_size,
+                attempts=0,
+            )
+        )
+
+    async def requested_since(self, member_id: UUID, since: datetime) -> int:
+        t = data_export_table
+        query = select(func.count()).where(t.c.member_id == member_id, t.c.requested_at >= since)
+        return int((await self._session.execute(query)).scalar_one())
 
 
 # --- account deletion ---------------------------------------------------------------

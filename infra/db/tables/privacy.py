@@ -43,6 +43,7 @@ class DataExportRow(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=utc_column(index=True))
     byte_size: int = Field(default=0)
     attempts: int = Field(default=0)
+    claimed_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class DataExportChunkRow(SQLModel, table=True):
