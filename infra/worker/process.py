@@ -18,6 +18,7 @@ from domain.notifications.push import (
 from infra.db.uow import SqlUnitOfWork
 from infra.exports.builder import ExportBuilder
 from infra.push.fcm import FcmPushSender, LogPushSender
+from infra.retention import RetentionJob
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
 
@@ -31,6 +32,10 @@ def make_push_sender(settings: Settings, firebase_app: Any) -> PushSender:
     if firebase_app is not None and (settings.firebase_credentials or settings.is_production):
         return FcmPushSender(firebase_app)
     return LogPushSender()
+
+
+RETENTION_INTERVAL = 3600.0
+"""Seconds between retention passes (the first runs when the worker starts)."""
 
 
 def build_worker(
@@ -49,6 +54,7 @@ def build_worker(
         "poll_interval": settings.hearth_worker_poll_seconds,
         "periodic": [
             (settings.hearth_worker_poll_seconds, ExportBuilder(engine, clock).build_pending),
+            (RETENTION_INTERVAL, RetentionJob(engine, clock).run),
         ],
     }
     options.update(overrides)
