@@ -34,6 +34,7 @@ from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
 from domain.privacy.consent import require_health_consent
+from domain.privacy.model import ConsentKind
 
 _HH_MM = re.compile(r"(\d{2}):(\d{2})")
 
@@ -265,12 +266,16 @@ async def reminders_due(
     window_start: datetime, window_end: datetime, uow: UnitOfWork
 ) -> list[DueReminder]:
     """Reminders whose next fire time is in ``[window_start, window_end)``, except
-    for members who already checked in on the local day the reminder is for.
+    for members who already checked in on the local day the reminder is for, and
+    members without the health-data consent (who could not check in).
 
     A query: the worker that sends them moves ``next_fire_at`` on.
     """
     async with uow:
         candidates = await uow.reminders.due(window_start, window_end)
+        members = [r.member_id for r in candidates]
+        consenting = await uow.consents.members_with_active(members, ConsentKind.HEALTH_DATA)
+        candidates = [r for r in candidates if r.member_id in consenting]
         latest = await uow.check_ins.latest_times([r.member_id for r in candidates])
     due: list[DueReminder] = []
     for reminder in candidates:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
@@ -28,6 +29,10 @@ class ConsentRepository(Protocol):
 
     async def withdraw(self, member_id: UUID, kind: ConsentKind, at: datetime) -> None:
         """Mark the member's active consent of this kind withdrawn."""
+        ...
+
+    async def members_with_active(self, member_ids: Sequence[UUID], kind: ConsentKind) -> set[UUID]:
+        """Those of ``member_ids`` who have an active consent of this kind."""
         ...
 
 

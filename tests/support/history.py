@@ -3,8 +3,8 @@
 ``alice7731`` ("Quiet Fox") moderates carol's circle, owns a private circle bob
 joined by invite and a circle of her own, posts (plainly, anonymously, and one she
 deleted), replies, reacts, removes a post as a moderator, checks in with a note and
-a share, has reminders, a device, preferences and an inbox item; bob has a pending
-notification that previews her reply.
+a share, has reminders, a device, preferences, an inbox item and a data export
+being prepared; bob has a pending notification that previews her reply.
 """
 
 from __future__ import annotations
@@ -87,4 +87,6 @@ async def build_history(gql: GraphQLClient) -> History:
     await gql.data(SET_REMINDER, {"input": reminder}, as_=UID)
     assert (await register(gql, UID, DEVICE))["userErrors"] == []
     await set_prefs(gql, UID, reactions=False)
+    exported = await gql.data("mutation { exportMyData { userErrors { code } } }", as_=UID)
+    assert exported["exportMyData"]["userErrors"] == []
     return History(alice_id, shared, private, lonely, her_post, bob_post)

@@ -277,6 +277,9 @@ class FakeConsents:
             for c in self._store.consents
         ]
 
+    async def members_with_active(self, member_ids: Sequence[UUID], kind: ConsentKind) -> set[UUID]:
+        return {m for m in member_ids if await self.active(m, kind) is not None}
+
 
 class FakeHealthData:
     def __init__(self, store: FakeStore) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -78,6 +78,17 @@ class SqlConsentRepository:
             .where(t.c.member_id == member_id, t.c.kind == kind.value, t.c.withdrawn_at.is_(None))
             .values(withdrawn_at=at)
         )
+
+    async def members_with_active(self, member_ids: Sequence[UUID], kind: ConsentKind) -> set[UUID]:
+        if not member_ids:
+            return set()
+        t = consent_table
+        query = select(t.c.member_id).where(
+            t.c.member_id.in_(list(set(member_ids))),
+            t.c.kind == kind.value,
+            t.c.withdrawn_at.is_(None),
+        )
+        return set((await self._session.execute(query)).scalars())
 
 
 class SqlHealthDataEraser:

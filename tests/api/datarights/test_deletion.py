@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401  (the whole metadata)
+from infra.exports.builder import ExportBuilder
 from tests.api.checkins.conftest import SHARED
 from tests.support.circles import CIRCLE, POST, REPLIES, codes, mutate
 from tests.support.graphql import GraphQLClient, error_codes
@@ -63,9 +64,10 @@ async def traces(
 
 
 async def test_the_walk_sees_every_kind_of_trace_before_deletion(
-    gql: GraphQLClient, clean_database: str
+    gql: GraphQLClient, clean_database: str, builder: ExportBuilder
 ) -> None:
     history = await build_history(gql)
+    assert await builder.build_pending() == 1
     before = await traces(clean_database, raw_id(history.alice_id), PRIVATE_TEXTS)
     # the walk is only worth something if it finds her everywhere she is
     for where in (
@@ -87,6 +89,8 @@ async def test_the_walk_sees_every_kind_of_trace_before_deletion(
         "notification.body",
         "notification_preferences.member_id",
         "consent.member_id",
+        "data_export.member_id",
+        "data_export_chunk.data",
     ):
         assert where in before, where
 
@@ -122,9 +126,10 @@ async def test_the_walk_finds_a_table_that_forgets_deletion(
 
 @pytest.mark.parametrize("delete_content", [False, True])
 async def test_nothing_links_to_a_deleted_member(
-    gql: GraphQLClient, clean_database: str, delete_content: bool
+    gql: GraphQLClient, clean_database: str, delete_content: bool, builder: ExportBuilder
 ) -> None:
     history = await build_history(gql)
+    assert await builder.build_pending() == 1  # her export's document holds her words
     alice = raw_id(history.alice_id)
 
     result = await gql.data(

@@ -45,6 +45,7 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     gql: GraphQLClient, http: httpx.AsyncClient, builder: ExportBuilder
 ) -> None:
     history = await build_history(gql)
+    assert await builder.build_pending() == 1  # the history's own export
     url = await _ready_url(gql, builder, UID)
 
     response = await http.get(url, headers={"Authorization": f"Bearer dev:{UID}"})
