@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.health import healthz, metrics, readyz
 from api.http import HearthGraphQL
 from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from api.privacy.exports import download_export
 from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from api.schema import build_schema
 from api.wiring import build_services, close_services
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/exports/{export_id}", download_export, methods=["GET"]),
         ],
         middleware=[
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),

@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.privacy.ports import SignInAccounts
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
 from domain.safety.resources import ResourceCatalog
+from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
@@ -50,6 +52,7 @@ class Services:
     skeletons: ConfusableSkeleton = field(default_factory=ConfusableSkeleton)
     # Every post, reply and check-in note is rated through this (domain.safety.services.rate).
     detector: RiskDetector = field(default_factory=lambda: ObservedDetector(default_detector()))
+    sign_in_accounts: SignInAccounts = field(default_factory=KeptSignInAccounts)
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set

@@ -138,6 +138,8 @@ _CODE_DESCRIPTIONS: dict[ErrorCode, str] = {
     ErrorCode.NOT_BLOCKED: "You have not blocked this member.",
     ErrorCode.ALREADY_REPORTED: "You already have an open report about this.",
     ErrorCode.MUTED: "A moderator muted you in this circle for now: you can read, not post.",
+    ErrorCode.HEALTH_CONSENT_REQUIRED: "Needs the current health-data consent first.",
+    ErrorCode.REAUTH_REQUIRED: "Sign in again first: this needs a sign-in from the last 5 minutes.",
 }
 
 UserErrorCode = strawberry.enum(

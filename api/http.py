@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from graphql import GraphQLSyntaxError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -26,6 +27,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from api.context import Context
+from api.errors import HearthError, TopLevelCode
 from api.realtime import websocket as realtime
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -88,6 +90,27 @@ class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):
             payload = {"reason": rejected.reason, "code": int(rejected.code)}
             await self.send_message({"type": "connection_error", "payload": payload})
             await self.websocket.close(code=rejected.code, reason=rejected.reason)
+
+
+def is_subscription(query: object, operation_name: object) -> bool:
+    """True when the operation to run is a subscription (the document is parsed only
+    when it mentions the keyword; a broken one is left to the normal path)."""
+    if not isinstance(query, str) or "subscription" not in query:
+        return False
+    try:
+        operation = get_operation_ast(
+            parse(query), operation_name if isinstance(operation_name, str) else None
+        )
+    except GraphQLSyntaxError:
+        return False
+    return operation is not None and operation.operation is OperationType.SUBSCRIPTION
+
+
+def subscription_over_http() -> ExecutionResult:
+    """The request error for a subscription sent over HTTP: subscriptions run only
+    over a websocket (the graphql-transport-ws or graphql-ws protocols)."""
+    error = HearthError("Subscriptions need a websocket.", TopLevelCode.BAD_USER_INPUT)
+    return ExecutionResult(data=None, errors=[error])
 
 
 class HearthGraphQL(GraphQL[Context, None]):
@@ -184,6 +207,9 @@ class HearthGraphQL(GraphQL[Context, None]):
     async def execute_single(
         self, request: Any, request_adapter: Any, *args: Any, **kw: Any
     ) -> Any:
+        data = kw.get("request_data")
+        if data is not None and is_subscription(data.query, data.operation_name):
+            return subscription_over_http()
         try:
             return await super().execute_single(request, request_adapter, *args, **kw)
         except HTTPException as exc:

@@ -56,7 +56,7 @@ def register_node(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
 
 
 async def resolve_nodes(info: strawberry.Info, ids: list[str]) -> list[Any]:
-    await info.context.identity()  # every node needs sign-in
+    await info.context.member()  # every node needs sign-in and a finished onboarding
     parsed = [from_global_id(i) for i in ids]
     by_type: dict[str, list[UUID]] = {}
     for item in parsed:
@@ -72,7 +72,8 @@ async def resolve_nodes(info: strawberry.Info, ids: list[str]) -> list[Any]:
 @strawberry.type
 class NodeQueries:
     @strawberry.field(
-        description="Fetch any object by its global ID. Needs sign-in; objects that do not "
+        description="Fetch any object by its global ID. Needs sign-in and a profile "
+        "(NOT_ONBOARDED otherwise); objects that do not "
         "exist or that the viewer may not see resolve to null."
     )
     async def node(

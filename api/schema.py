@@ -46,6 +46,9 @@ from api.observability import note
 from api.persisted import persisted_operations
 from api.posts.mutations import PostMutations
 from api.posts.types import PostType, ReplyType
+from api.privacy.consents import ConsentMutations, ConsentQueries
+from api.privacy.deletion import DeletionMutations
+from api.privacy.exports import ExportMutations
 from api.realtime.activity import ActivitySubscription
 from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
@@ -75,7 +78,13 @@ log = logging.getLogger("hearth.graphql")
 
 @strawberry.type(description="Everything a client can read.")
 class Query(
-    NodeQueries, MemberQueries, CircleQueries, SafetyQueries, ResourceQueries, SafetyTeamQueries
+    NodeQueries,
+    MemberQueries,
+    CircleQueries,
+    SafetyQueries,
+    ResourceQueries,
+    SafetyTeamQueries,
+    ConsentQueries,
 ):
     pass
 
@@ -96,6 +105,9 @@ class Mutation(
     SafetyTeamMutations,
     BlockingMutations,
     ModerationMutations,
+    ConsentMutations,
+    DeletionMutations,
+    ExportMutations,
 ):
     pass
 

@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 
 from api.container import Services
 from domain.clock import SystemClock
+from infra.auth.accounts import FirebaseSignInAccounts, KeptSignInAccounts
 from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
 from infra.db.engine import create_engine, create_session_factory
 from infra.events.bus import InProcessBus, RedisBus
@@ -94,6 +95,11 @@ async def build_services(settings: Settings) -> Services:
     )
     services.extras["readiness"] = {"events": bus.status}
     services.rate_limiter = build_rate_limiter(settings.rate_limits(), settings.redis_url, redis)
+    services.sign_in_accounts = (
+        FirebaseSignInAccounts(app)
+        if app is not None and settings.hearth_delete_firebase_user
+        else KeptSignInAccounts()
+    )
     if settings.embedded_worker:
         _start_embedded_worker(services)
     return services

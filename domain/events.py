@@ -26,6 +26,7 @@ class EventKind(StrEnum):
     CIRCLE_CLOSED = "CircleClosed"
     NOTIFICATION_CREATED = "NotificationCreated"
     NOTIFICATIONS_READ = "NotificationsRead"
+    ACCOUNT_DELETED = "AccountDeleted"
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,12 @@ from domain.notifications.ports import (
     NotificationRepository,
 )
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.privacy.ports import (
+    AccountEraser,
+    ConsentRepository,
+    ExportRepository,
+    HealthDataEraser,
+)
 from domain.safety.team import (
     RiskRatingRepository,
     SafeSaidRepository,
@@ -136,6 +142,11 @@ class CheckInRepository(Protocol):
         """Remove the check-in and every share of it."""
         ...
 
+    async def end_shares(self, member_id: UUID, circle_id: UUID) -> None:
+        """End every share of the member's check-ins with the circle, for good
+        (a member who leaves or is banned takes their shares with them)."""
+        ...
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:
@@ -186,6 +197,10 @@ class UnitOfWork(Protocol):
     topic_filters: TopicFilterRepository
     reports: ReportRepository
     moderation_log: ModerationLogRepository
+    consents: ConsentRepository
+    health_data: HealthDataEraser
+    accounts: AccountEraser
+    exports: ExportRepository
 
     async def __aenter__(self) -> Self: ...
 

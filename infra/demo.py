@@ -20,6 +20,7 @@ from domain.members import services as members
 from domain.ports import UnitOfWork
 from domain.posts import services as posts
 from domain.posts.model import ReactionKind
+from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION
 from domain.safety.detector import default_detector
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
@@ -84,7 +85,14 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
         ids = {}
         for uid, (name, timezone, region) in MEMBERS.items():
             onboarding = members.CompleteOnboarding(
-                uid, name, timezone, region, True, GUIDELINES_VERSION
+                uid,
+                name,
+                timezone,
+                region,
+                True,
+                GUIDELINES_VERSION,
+                # the demo members check in, so they agreed to the health-data consent
+                accepted_health_data_consent_version=CURRENT_HEALTH_DATA_CONSENT_VERSION,
             )
             member = await members.complete_onboarding(
                 onboarding, uow(), clock, contacts, skeletons

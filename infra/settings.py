@@ -88,6 +88,7 @@ class Settings(BaseSettings):
         DEFAULT_LIMITS[Action.FAILED_INVITE_CODE].count, ge=1
     )
     hearth_limit_renames_per_day: int = Field(DEFAULT_LIMITS[Action.PROFILE_RENAME].count, ge=1)
+    hearth_delete_firebase_user: bool = False
 
     @property
     def is_production(self) -> bool:

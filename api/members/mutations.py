@@ -21,7 +21,7 @@ from domain.members import services as members
 class MemberMutations:
     @strawberry.mutation(
         description="Create the signed-in account's profile and record consent to the "
-        "community guidelines. Needs sign-in."
+        "community guidelines (and, when given, the health-data consent). Needs sign-in."
     )
     async def complete_onboarding(
         self,
@@ -39,6 +39,7 @@ class MemberMutations:
             region=input.region,
             confirms_adult=input.confirms_adult,
             accepted_guidelines_version=input.accepted_guidelines_version,
+            accepted_health_data_consent_version=input.accepted_health_data_consent_version,
         )
         services = ctx.services
         member, errors = await attempt(

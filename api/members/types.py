@@ -23,6 +23,7 @@ from domain.members.model import Member as MemberModel
 
 if TYPE_CHECKING:
     from api.notifications.types import NotificationPreferencesType, NotificationType
+    from api.privacy.types import ConsentType, DataExportType
 
 
 @strawberry.type(
@@ -171,6 +172,32 @@ class MemberType(Node):
 
         return await muted_topics(info)
 
+    @strawberry.field(
+        description="The consents you gave (guidelines first), with versions and times. "
+        "Only for the member themself; null for anyone else."
+    )
+    async def consents(
+        self, info: strawberry.Info
+    ) -> list[Annotated[ConsentType, strawberry.lazy("api.privacy.types")]] | None:
+        if not self.is_viewer:
+            return None
+        from api.privacy.consents import own_consents
+
+        return await own_consents(info)
+
+    @strawberry.field(
+        description="Your data exports, newest first, with their status and download link. "
+        "Only for the member themself; null for anyone else."
+    )
+    async def data_exports(
+        self, info: strawberry.Info
+    ) -> list[Annotated[DataExportType, strawberry.lazy("api.privacy.types")]] | None:
+        if not self.is_viewer:
+            return None
+        from api.privacy.exports import own_exports
+
+        return await own_exports(info)
+
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:
         return cls(
@@ -226,6 +253,12 @@ class CompleteOnboardingInput:
     accepted_guidelines_version: str = strawberry.field(
         description="The version of the community guidelines the member accepted; must be "
         "the current one (see `communityGuidelines.version`)."
+    )
+    accepted_health_data_consent_version: str | None = strawberry.field(
+        default=None,
+        description="Optional: the version of the health-data consent the member agreed to "
+        "(see `healthDataConsent.version`). Check-ins need it; it can also be given later "
+        "with `giveHealthDataConsent`.",
     )
 
 

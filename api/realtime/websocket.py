@@ -4,6 +4,10 @@ The client sends ``{"authToken": "<Firebase ID token>"}`` as the ``connection_in
 payload. Close codes (docs/realtime.md says what the app should do with each) are
 chosen so that the standard ``graphql-ws`` client does the right thing by itself: it
 gives up on 4401 and retries, calling ``connectionParams`` again, on the others.
+
+When the member deletes their account, every socket of theirs (on every instance: the
+event goes through the bus) closes with 4410 ("account deleted"): the app must not
+reconnect (graphql-ws would retry it; its ``shouldRetry`` should say no to 4410).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from starlette.websockets import WebSocket
 
 from api.context import Context
 from api.errors import TopLevelCode
+from domain.events import Event, EventKind, member_channel
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 
@@ -31,6 +36,7 @@ class CloseCode(IntEnum):
     TOKEN_EXPIRED = 4419  # reconnect with a fresh token (graphql-ws retries)
     TOO_MANY_CONNECTIONS = 4430  # this member has HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER open
     SIGN_IN_UNAVAILABLE = 4503  # the token could not be checked now (key fetch failed)
+    ACCOUNT_DELETED = 4410  # the member deleted their account: do not reconnect
 
 
 class SocketRejected(Exception):
@@ -53,6 +59,18 @@ async def _close_when_expired(websocket: WebSocket, expires_at: float) -> None:
     await asyncio.sleep(max(0.0, expires_at - time.time()))
     with contextlib.suppress(Exception):
         await websocket.close(code=CloseCode.TOKEN_EXPIRED, reason="Token expired")
+
+
+async def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> None:
+    subscription = context.services.bus.subscribe(member_channel(member_id))
+    try:
+        async for item in subscription:
+            if isinstance(item, Event) and item.kind is EventKind.ACCOUNT_DELETED:
+                with contextlib.suppress(Exception):
+                    await websocket.close(code=CloseCode.ACCOUNT_DELETED, reason="Account deleted")
+                return
+    finally:
+        subscription.close()
 
 
 async def connect(context: Context) -> dict[str, Any]:
@@ -78,6 +96,11 @@ async def connect(context: Context) -> dict[str, Any]:
     if isinstance(expires_at, int | float):
         task = asyncio.create_task(_close_when_expired(websocket, float(expires_at)))
         websocket.state.hearth_expiry = task
+    viewer = await context.loaders.member_by_uid.load(identity.uid)  # not cached on the socket
+    if viewer is not None:
+        member, _filters = viewer
+        watcher = asyncio.create_task(_close_when_deleted(websocket, context, member.id))
+        websocket.state.hearth_deletion = watcher
     return {"expiresAt": expires_at}
 
 
@@ -89,6 +112,7 @@ def disconnect(websocket: WebSocket, context: Context | None) -> None:
         counts[uid] -= 1
         if counts[uid] <= 0:
             del counts[uid]
-    task = getattr(websocket.state, "hearth_expiry", None)
-    if task is not None:
-        task.cancel()
+    for name in ("hearth_expiry", "hearth_deletion"):
+        task = getattr(websocket.state, name, None)
+        if task is not None:
+            task.cancel()

@@ -33,6 +33,8 @@ from domain.events import Event, EventKind
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
+from domain.privacy.consent import require_health_consent
+from domain.privacy.model import ConsentKind
 from domain.safety.model import RiskDetector, RiskLevel
 from domain.safety.services import rate
 from domain.safety.team import TargetKind
@@ -110,14 +112,12 @@ def _share_count_errors(circle_ids: Sequence[UUID]) -> list[DomainError]:
 
 
 async def _check_circles(
-    uow: UnitOfWork, member_id: UUID, circle_ids: Sequence[UUID], already: Sequence[UUID] = ()
+    uow: UnitOfWork, member_id: UUID, circle_ids: Sequence[UUID]
 ) -> tuple[UUID, ...]:
-    """The distinct circles, each one the member is ACTIVE in (circles it is already
-    shared with are kept as they are)."""
+    """The distinct circles, each one the member is ACTIVE in now: a share (new or
+    kept) never goes to a circle the member left or was banned from."""
     unique = tuple(dict.fromkeys(circle_ids))
     for circle_id in unique:
-        if circle_id in already:
-            continue
         if not can_read(await uow.memberships.get(circle_id, member_id)):
             raise NotFound("Circle", _field("shareWithCircleIds"))
     return unique
@@ -160,6 +160,7 @@ async def check_in(
     if errors:
         raise ValidationError(errors)
     async with uow:
+        await require_health_consent(uow, cmd.member_id)
         circles = await _check_circles(uow, cmd.member_id, cmd.share_with_circle_ids)
         made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
@@ -198,6 +199,7 @@ async def edit_check_in(
         raise ValidationError(errors)
     async with uow:
         current = await _own_check_in(uow, cmd.member_id, cmd.check_in_id)
+        await require_health_consent(uow, cmd.member_id)
         now = clock.now()
         if not current.can_edit_at(now):
             raise DomainError(
@@ -207,7 +209,7 @@ async def edit_check_in(
             )
         if cmd.share_with_circle_ids is not None:
             changes["shared_circle_ids"] = await _check_circles(
-                uow, cmd.member_id, cmd.share_with_circle_ids, current.shared_circle_ids
+                uow, cmd.member_id, cmd.share_with_circle_ids
             )
         edited = replace(current, **changes, edited_at=now)  # type: ignore[arg-type]
         if cmd.note is not None:
@@ -263,6 +265,8 @@ async def set_check_in_reminder(
         member = await uow.members.get(cmd.member_id)
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
+        if cmd.enabled:  # turning reminders off never needs consent
+            await require_health_consent(uow, member.id)
         schedule = make_schedule(member.timezone, times, cmd.weekdays, cmd.enabled)
         now = clock.now()
         reminder = CheckInReminder(
@@ -293,12 +297,16 @@ async def reminders_due(
     window_start: datetime, window_end: datetime, uow: UnitOfWork
 ) -> list[DueReminder]:
     """Reminders whose next fire time is in ``[window_start, window_end)``, except
-    for members who already checked in on the local day the reminder is for.
+    for members who already checked in on the local day the reminder is for, and
+    members without the health-data consent (who could not check in).
 
     A query: the worker that sends them moves ``next_fire_at`` on.
     """
     async with uow:
         candidates = await uow.reminders.due(window_start, window_end)
+        members = [r.member_id for r in candidates]
+        consenting = await uow.consents.members_with_active(members, ConsentKind.HEALTH_DATA)
+        candidates = [r for r in candidates if r.member_id in consenting]
         latest = await uow.check_ins.latest_times([r.member_id for r in candidates])
     due: list[DueReminder] = []
     for reminder in candidates:

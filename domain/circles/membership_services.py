@@ -69,6 +69,7 @@ async def leave_circle(actor_id: UUID, circle_id: UUID, uow: UnitOfWork) -> Memb
                 ("circleId",),
             )
         await uow.memberships.delete(circle_id, actor_id)
+        await uow.check_ins.end_shares(actor_id, circle_id)
         if membership.is_active:
             await uow.circles.release_seat(circle_id)
             uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=actor_id))
@@ -133,5 +134,6 @@ async def ban_member(
                 target_member_id=member_id,
             )
         )
+        await uow.check_ins.end_shares(member_id, circle_id)
         await uow.commit()
     return banned

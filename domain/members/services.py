@@ -11,6 +11,7 @@ from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member, NameSkeleton
 from domain.ports import UnitOfWork
+from domain.privacy.consent import check_health_consent_version, health_consent
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.contact_details import ContactDetector
 
@@ -28,6 +29,9 @@ class CompleteOnboarding:
     region: str
     confirms_adult: bool
     accepted_guidelines_version: str
+    accepted_health_data_consent_version: str | None = None
+    """Optional: the health-data consent (needed before checking in) may also be
+    given later with ``give_health_data_consent``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +104,10 @@ async def complete_onboarding(
                 _field("acceptedGuidelinesVersion"),
             )
         )
+    if cmd.accepted_health_data_consent_version is not None:
+        errors += check_health_consent_version(
+            cmd.accepted_health_data_consent_version, _field("acceptedHealthDataConsentVersion")
+        )
     async with uow:
         if await uow.members.get_by_uid(cmd.firebase_uid) is not None:
             raise DomainError(ErrorCode.ALREADY_ONBOARDED, "You have already set up your profile.")
@@ -123,6 +131,9 @@ async def complete_onboarding(
             name_skeleton=skeleton,
         )
         await uow.members.add(member)
+        if cmd.accepted_health_data_consent_version is not None:
+            consent = health_consent(member.id, cmd.accepted_health_data_consent_version, clock)
+            await uow.consents.add(consent)
         await uow.commit()
     return member
 

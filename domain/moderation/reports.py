@@ -15,6 +15,7 @@ from domain.ratelimits.policy import Action, RateLimiter, take_slot
 
 NOTE_MAX = 500
 
+
 @dataclass(frozen=True, slots=True)
 class FileReport:
     reporter_id: UUID

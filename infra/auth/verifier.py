@@ -43,6 +43,8 @@ class Identity:
 
     uid: str
     claims: Mapping[str, Any] = field(default_factory=dict, hash=False)
+    dev: bool = False
+    """A development sign-in (``dev:<uid>``): it has no claims and counts as fresh."""
 
     def __post_init__(self) -> None:
         # A cached Identity is shared between requests: keep its claims read-only.
@@ -216,7 +218,7 @@ class DevTokenVerifier:
         uid = token[len(DEV_PREFIX) :]
         if not _DEV_UID.fullmatch(uid):
             raise Unauthenticated("dev token needs a uid of 1-128 letters, digits, _ or -")
-        return Identity(uid=uid, claims={})
+        return Identity(uid=uid, claims={}, dev=True)
 
 
 class CompositeVerifier:

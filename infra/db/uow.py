@@ -34,6 +34,12 @@ from infra.db.repositories.notifications import (
 )
 from infra.db.repositories.pins import SqlPinRepository
 from infra.db.repositories.posts import SqlPostRepository, SqlReactionRepository, SqlReplyRepository
+from infra.db.repositories.privacy import (
+    SqlAccountEraser,
+    SqlConsentRepository,
+    SqlExportRepository,
+    SqlHealthDataEraser,
+)
 from infra.db.repositories.safety import (
     SqlRiskRatingRepository,
     SqlSafeSaidRepository,
@@ -107,6 +113,10 @@ class SqlUnitOfWork:
         self.topic_filters = SqlTopicFilterRepository(session)
         self.reports = SqlReportRepository(session)
         self.moderation_log = SqlModerationLogRepository(session)
+        self.consents = SqlConsentRepository(session)
+        self.health_data = SqlHealthDataEraser(session)
+        self.accounts = SqlAccountEraser(session)
+        self.exports = SqlExportRepository(session)
         return self
 
     async def __aexit__(

@@ -43,6 +43,7 @@ import socket
 import time as monotonic_time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -84,6 +85,13 @@ from infra.worker.outbox import claim_rows, finish_rows, sent_today
 log = logging.getLogger("hearth.worker")
 
 
+@dataclass
+class _Job:
+    interval: float
+    run: Callable[[], Awaitable[object]]
+    last: float = float("-inf")
+
+
 class NotificationWorker:
     """Claims, sends and finishes outbox rows. Safe to run in many processes."""
 
@@ -102,6 +110,7 @@ class NotificationWorker:
         rng: random.Random | None = None,
         after_claim: Callable[[Sequence[UUID]], Awaitable[None]] | None = None,
         before_finish: Callable[[Sequence[UUID]], Awaitable[None]] | None = None,
+        periodic: Sequence[tuple[float, Callable[[], Awaitable[object]]]] = (),
     ) -> None:
         self._engine = engine
         self._sender = sender
@@ -117,6 +126,7 @@ class NotificationWorker:
         self._after_claim = after_claim  # test hooks (crash tests)
         self._before_finish = before_finish
         self._postgres = engine.dialect.name == "postgresql"
+        self._periodic = [_Job(interval, job) for interval, job in periodic]
 
     # -- the loop -----------------------------------------------------------------
 
@@ -129,6 +139,7 @@ class NotificationWorker:
                     self._last_reminders = monotonic_time.monotonic()
                     await self.queue_reminders()
                     await self.realert_safety()
+                await self.run_periodic()
                 result = await self.run_once()
             except asyncio.CancelledError:
                 raise
@@ -139,6 +150,20 @@ class NotificationWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._poll_interval)
         log.info("notification worker %s stopped", self.worker_id)
+
+    async def run_periodic(self) -> None:
+        """Other jobs of the worker (data exports, retention), each at its interval;
+        one failing job never stops the others or the outbox."""
+        for job in self._periodic:
+            if monotonic_time.monotonic() - job.last < job.interval:
+                continue
+            job.last = monotonic_time.monotonic()
+            try:
+                await job.run()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("worker job failed")
 
     async def drain(self) -> RoundResult:
         """Run rounds until nothing is due (tests, benchmarks)."""

@@ -16,7 +16,9 @@ from domain.notifications.push import (
     PushSender,
 )
 from infra.db.uow import SqlUnitOfWork
+from infra.exports.builder import ExportBuilder
 from infra.push.fcm import FcmPushSender, LogPushSender
+from infra.retention import RetentionJob
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
 
@@ -30,6 +32,10 @@ def make_push_sender(settings: Settings, firebase_app: Any) -> PushSender:
     if firebase_app is not None and (settings.firebase_credentials or settings.is_production):
         return FcmPushSender(firebase_app)
     return LogPushSender()
+
+
+RETENTION_INTERVAL = 3600.0
+"""Seconds between retention passes (the first runs when the worker starts)."""
 
 
 def build_worker(
@@ -46,6 +52,10 @@ def build_worker(
         "lease": timedelta(seconds=settings.hearth_worker_lease_seconds),
         "batch_size": settings.hearth_worker_batch_size,
         "poll_interval": settings.hearth_worker_poll_seconds,
+        "periodic": [
+            (settings.hearth_worker_poll_seconds, ExportBuilder(engine, clock).build_pending),
+            (RETENTION_INTERVAL, RetentionJob(engine, clock).run),
+        ],
     }
     options.update(overrides)
     return NotificationWorker(engine, sender, clock, **options)

@@ -350,7 +350,7 @@ async def test_dev_verifier_accepts_dev_uid() -> None:
     identity = await dev.verify("dev:alice")
 
     # then
-    assert identity == Identity(uid="alice", claims={})
+    assert identity == Identity(uid="alice", claims={}, dev=True)
 
 
 @pytest.mark.parametrize(

@@ -57,21 +57,34 @@ class GraphQLClient:
         data: dict[str, Any] = result["data"]
         return data
 
+    async def onboard_with_token(self, token: str, display_name: str) -> str:
+        """Onboard the account of a (Firebase) token with both consents."""
+        return await self._onboard(_onboarding(display_name), token=token)
+
     async def onboard(self, uid: str, display_name: str | None = None, **extra: Any) -> str:
-        """Onboard ``uid``; returns the member's global id."""
-        payload = {
-            "displayName": display_name or f"Member {uid}",
-            "timezone": "Europe/London",
-            "region": "GB",
-            "confirmsAdult": True,
-            "acceptedGuidelinesVersion": "2026-11",
-            **extra,
-        }
-        data = await self.data(ONBOARD, {"input": payload}, as_=uid)
+        """Onboard ``uid`` with both consents (pass
+        ``acceptedHealthDataConsentVersion=None`` to leave the health-data one out);
+        returns the member's global id."""
+        return await self._onboard(_onboarding(display_name or f"Member {uid}", **extra), as_=uid)
+
+    async def _onboard(self, payload: dict[str, Any], **who: Any) -> str:
+        data = await self.data(ONBOARD, {"input": payload}, **who)
         result = data["completeOnboarding"]
         assert result["userErrors"] == [], result["userErrors"]
         member_id: str = result["member"]["id"]
         return member_id
+
+
+def _onboarding(display_name: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "displayName": display_name,
+        "timezone": "Europe/London",
+        "region": "GB",
+        "confirmsAdult": True,
+        "acceptedGuidelinesVersion": "2026-11",
+        "acceptedHealthDataConsentVersion": "2026-12",
+        **extra,
+    }
 
 
 def error_codes(result: dict[str, Any]) -> list[str]:

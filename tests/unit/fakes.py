@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from types import TracebackType
 from typing import Self
@@ -22,6 +22,7 @@ from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from domain.safety.contact_details import ContactSpan
 
@@ -39,6 +40,7 @@ class FakeStore:
     )
     check_ins: dict[UUID, CheckIn] = field(default_factory=dict)
     reminders: dict[UUID, CheckInReminder] = field(default_factory=dict)
+    consents: list[Consent] = field(default_factory=list)
     published: list[Event] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
@@ -202,6 +204,11 @@ class FakeCheckIns:
     async def delete(self, check_in_id: UUID) -> None:
         self._store.check_ins.pop(check_in_id, None)
 
+    async def end_shares(self, member_id: UUID, circle_id: UUID) -> None:
+        for c in self._store.check_ins.values():
+            if c.member_id == member_id:
+                c.shared_circle_ids = tuple(i for i in c.shared_circle_ids if i != circle_id)
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:
@@ -245,6 +252,54 @@ class FakeReminders:
         return sorted(found, key=lambda r: r.next_fire_at or window_end)
 
 
+class FakeConsents:
+    """Consents in a list. ``everyone_consents`` answers every member as having the
+    current health-data consent (for tests about other rules)."""
+
+    def __init__(self, store: FakeStore | None = None, everyone_consents: bool = False) -> None:
+        self._store = store if store is not None else FakeStore()
+        self._everyone = everyone_consents
+
+    async def add(self, consent: Consent) -> None:
+        self._store.consents.append(consent)
+
+    async def active(self, member_id: UUID, kind: ConsentKind) -> Consent | None:
+        if self._everyone:
+            return Consent(member_id, member_id, kind, "2026-12", datetime(2026, 1, 1))
+        found = [
+            c
+            for c in self._store.consents
+            if c.member_id == member_id and c.kind is kind and c.withdrawn_at is None
+        ]
+        return found[-1] if found else None
+
+    async def of_member(self, member_id: UUID) -> list[Consent]:
+        return [c for c in self._store.consents if c.member_id == member_id]
+
+    async def withdraw(self, member_id: UUID, kind: ConsentKind, at: datetime) -> None:
+        self._store.consents = [
+            replace(c, withdrawn_at=at)
+            if c.member_id == member_id and c.kind is kind and c.withdrawn_at is None
+            else c
+            for c in self._store.consents
+        ]
+
+    async def members_with_active(self, member_ids: Sequence[UUID], kind: ConsentKind) -> set[UUID]:
+        return {m for m in member_ids if await self.active(m, kind) is not None}
+
+
+class FakeHealthData:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def erase_health_data(self, member_id: UUID) -> int:
+        mine = [i for i, c in self._store.check_ins.items() if c.member_id == member_id]
+        for check_in_id in mine:
+            del self._store.check_ins[check_in_id]
+        self._store.reminders.pop(member_id, None)
+        return len(mine)
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -266,6 +321,8 @@ class FakeUnitOfWork:
         self.reactions = FakeReactions(store)
         self.check_ins = FakeCheckIns(store)
         self.reminders = FakeReminders(store)
+        self.consents = FakeConsents(store)
+        self.health_data = FakeHealthData(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())

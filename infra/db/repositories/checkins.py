@@ -112,6 +112,13 @@ class SqlCheckInRepository:
             delete(check_in_table).where(check_in_table.c.id == check_in_id)
         )
 
+    async def end_shares(self, member_id: UUID, circle_id: UUID) -> None:
+        s, t = check_in_share_table, check_in_table
+        own = select(t.c.id).where(t.c.member_id == member_id)
+        await self._session.execute(
+            delete(s).where(s.c.circle_id == circle_id, s.c.check_in_id.in_(own))
+        )
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:

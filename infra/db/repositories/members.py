@@ -13,7 +13,7 @@ from domain.members.model import Member
 from domain.members.rules import display_name_key
 from infra.db.tables.members import MemberRow, member_table
 
-_FIELDS = (
+MEMBER_FIELDS = (
     "id",
     "firebase_uid",
     "display_name",
@@ -31,11 +31,11 @@ _FIELDS = (
 
 
 def to_member(row: MemberRow) -> Member:
-    return Member(**{name: getattr(row, name) for name in _FIELDS})
+    return Member(**{name: getattr(row, name) for name in MEMBER_FIELDS})
 
 
 def member_from_mapping(row: Mapping[Any, Any]) -> Member:
-    return Member(**{name: row[name] for name in _FIELDS})
+    return Member(**{name: row[name] for name in MEMBER_FIELDS})
 
 
 class SqlMemberRepository:
@@ -69,7 +69,7 @@ class SqlMemberRepository:
 
     async def add(self, member: Member) -> None:
         row = MemberRow(
-            **{name: getattr(member, name) for name in _FIELDS},
+            **{name: getattr(member, name) for name in MEMBER_FIELDS},
             display_name_key=display_name_key(member.display_name),
         )
         self._session.add(row)
@@ -78,7 +78,7 @@ class SqlMemberRepository:
         row = await self._session.get(MemberRow, member.id)
         if row is None:
             raise LookupError("member vanished during update")
-        for name in _FIELDS:
+        for name in MEMBER_FIELDS:
             setattr(row, name, getattr(member, name))
         row.display_name_key = display_name_key(member.display_name)
         self._session.add(row)

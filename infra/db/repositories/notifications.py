@@ -24,7 +24,7 @@ from domain.notifications.push import Platform
 from infra.db.tables.notifications import device_table, notification_table, preferences_table
 
 
-def _insert(session: AsyncSession, table: Any) -> Any:
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
@@ -55,7 +55,7 @@ class SqlDeviceRepository:
             "created_at": device.created_at,
             "last_seen_at": device.last_seen_at,
         }
-        statement = _insert(self._session, device_table).values(**values)
+        statement = dialect_insert(self._session, device_table).values(**values)
         changes = {k: statement.excluded[k] for k in values if k not in ("token", "created_at")}
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=["token"], set_=changes)
@@ -148,7 +148,7 @@ class SqlNotificationPreferencesRepository:
             "moderation_decisions": preferences.moderation_decisions,
             "updated_at": preferences.updated_at,
         }
-        statement = _insert(self._session, preferences_table).values(**values)
+        statement = dialect_insert(self._session, preferences_table).values(**values)
         changes = {k: statement.excluded[k] for k in values if k != "member_id"}
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=["member_id"], set_=changes)
@@ -203,7 +203,7 @@ class SqlNotificationRepository:
 
     async def add(self, notification: Notification) -> bool:
         statement = (
-            _insert(self._session, notification_table)
+            dialect_insert(self._session, notification_table)
             .values(**notification_values(notification))
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
         )

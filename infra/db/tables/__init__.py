@@ -13,6 +13,7 @@ from infra.db.tables.moderation import (
 from infra.db.tables.notifications import DeviceRow, NotificationPreferencesRow, NotificationRow
 from infra.db.tables.pins import CirclePinRow
 from infra.db.tables.posts import PostRow, ReactionRow, ReplyRow
+from infra.db.tables.privacy import ConsentRow, DataExportChunkRow, DataExportRow
 from infra.db.tables.safety import (
     RiskRatingRow,
     SafeSaidRow,
@@ -27,6 +28,9 @@ __all__ = [
     "CheckInShareRow",
     "CirclePinRow",
     "CircleRow",
+    "ConsentRow",
+    "DataExportChunkRow",
+    "DataExportRow",
     "DeviceRow",
     "InviteRow",
     "MemberBlockRow",

@@ -17,6 +17,7 @@ from domain.checkins.reminders import make_schedule
 from domain.circles.model import Membership, MembershipStatus, Role
 from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
+from tests.unit.fakes import FakeConsents
 
 NOW = datetime(2026, 11, 2, 12, tzinfo=UTC)
 
@@ -87,6 +88,7 @@ class FakeUoW:
         self.check_ins = FakeCheckIns()
         self.reminders = FakeReminders()
         self.memberships = FakeMemberships()
+        self.consents = FakeConsents(everyone_consents=True)
         self.committed = 0
         self.events: list[object] = []
 

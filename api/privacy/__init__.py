@@ -1,0 +1,1 @@
+"""GraphQL for data rights: consents, export and account deletion."""

@@ -1,0 +1,1 @@
+"""Data rights: consent to health data, export, account deletion and retention."""

@@ -1,0 +1,308 @@
+"""The sections of a data export: one per area, each read page by page.
+
+**Extension point.** An area that stores data about a member adds a
+:class:`Section` to :data:`SECTIONS` (and its shape to ``docs/export.schema.json``,
+bumping the minor ``schemaVersion``): reports they made, blocks, moderation
+decisions about their content, risk ratings of their texts (the rating only)...
+A list section yields its items from a keyset-paged query (``paged``), so a
+history of any length is never in memory at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import ColumnElement, Table, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from infra.db.repositories.checkins import emotions_from_text
+from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
+from infra.db.tables.circles import circle_table, membership_table
+from infra.db.tables.members import member_table
+from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.db.tables.posts import post_table, reaction_table, reply_table
+from infra.db.tables.privacy import consent_table
+
+PAGE = 1_000
+Row = Mapping[Any, Any]
+Items = AsyncIterator[dict[str, Any]]
+
+
+def iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def ids(text: str | None) -> list[str]:
+    return [t for t in (text or "").split(",") if t]
+
+
+@dataclass(frozen=True)
+class Section:
+    """One top-level key of the document. ``many``: a JSON array of what ``items``
+    yields; otherwise the first item (or null)."""
+
+    name: str
+    items: Callable[[AsyncConnection, UUID], Items]
+    many: bool = True
+
+
+async def paged(
+    conn: AsyncConnection,
+    table: Table,
+    where: ColumnElement[bool],
+    to_item: Callable[[Row], dict[str, Any]],
+    order: Sequence[str] = ("created_at", "id"),
+    columns: Sequence[Any] | None = None,
+) -> Items:
+    """Rows of ``table`` matching ``where``, ``PAGE`` at a time, oldest first."""
+    keys = [table.c[name] for name in order]
+    after: tuple[Any, ...] | None = None
+    while True:
+        query = select(*(columns or [table])).where(where)
+        if after is not None:
+            query = query.where(tuple_(*keys) > tuple_(*after))
+        rows = (await conn.execute(query.order_by(*keys).limit(PAGE))).mappings().all()
+        for row in rows:
+            yield to_item(row)
+        if len(rows) < PAGE:
+            return
+        after = tuple(rows[-1][name] for name in order)
+
+
+async def _profile(conn: AsyncConnection, member_id: UUID) -> Items:
+    row = (
+        (await conn.execute(select(member_table).where(member_table.c.id == member_id)))
+        .mappings()
+        .first()
+    )
+    if row is not None:
+        yield {
+            "id": str(row["id"]),
+            "displayName": row["display_name"],
+            "pronouns": row["pronouns"],
+            "bio": row["bio"],
+            "timezone": row["timezone"],
+            "region": row["region"],
+            "memberSince": iso(row["created_at"]),
+            "updatedAt": iso(row["updated_at"]),
+            "adultConfirmedAt": iso(row["adult_confirmed_at"]),
+        }
+
+
+async def _consents(conn: AsyncConnection, member_id: UUID) -> Items:
+    m = member_table
+    row = (await conn.execute(select(m).where(m.c.id == member_id))).mappings().first()
+    if row is not None:
+        yield {
+            "kind": "GUIDELINES",
+            "version": row["guidelines_version"],
+            "givenAt": iso(row["guidelines_accepted_at"]),
+            "withdrawnAt": None,
+        }
+    c = consent_table
+    async for item in paged(
+        conn,
+        c,
+        c.c.member_id == member_id,
+        lambda r: {
+            "kind": r["kind"],
+            "version": r["version"],
+            "givenAt": iso(r["given_at"]),
+            "withdrawnAt": iso(r["withdrawn_at"]),
+        },
+        order=("given_at", "id"),
+    ):
+        yield item
+
+
+async def _memberships(conn: AsyncConnection, member_id: UUID) -> Items:
+    m, c = membership_table, circle_table
+    query = (
+        select(m, c.c.name)
+        .join(c, c.c.id == m.c.circle_id)
+        .where(m.c.member_id == member_id)
+        .order_by(m.c.created_at, m.c.circle_id)
+    )
+    for row in (await conn.execute(query)).mappings():  # a member is in few circles
+        yield {
+            "circleId": str(row["circle_id"]),
+            "circleName": row["name"],
+            "role": row["role"],
+            "status": row["status"],
+            "since": iso(row["created_at"]),
+        }
+
+
+def _post(row: Row) -> dict[str, Any]:
+    warning = None
+    if row["cw_topics"] is not None or row["cw_note"] is not None:
+        warning = {"topics": ids(row["cw_topics"]), "note": row["cw_note"]}
+    return {
+        "id": str(row["id"]),
+        "circleId": str(row["circle_id"]),
+        "anonymous": row["anonymous"],
+        "body": row["body"] if row["removed_at"] is None else None,
+        "contentWarning": warning,
+        "createdAt": iso(row["created_at"]),
+        "editedAt": iso(row["edited_at"]),
+        "removedAt": iso(row["removed_at"]),
+    }
+
+
+def _reply(row: Row) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "postId": str(row["post_id"]),
+        "circleId": str(row["circle_id"]),
+        "anonymous": row["anonymous"],
+        "body": row["body"] if row["removed_at"] is None else None,
+        "createdAt": iso(row["created_at"]),
+        "editedAt": iso(row["edited_at"]),
+        "removedAt": iso(row["removed_at"]),
+    }
+
+
+def _posts(conn: AsyncConnection, member_id: UUID) -> Items:
+    return paged(conn, post_table, post_table.c.author_id == member_id, _post)
+
+
+def _replies(conn: AsyncConnection, member_id: UUID) -> Items:
+    return paged(conn, reply_table, reply_table.c.author_id == member_id, _reply)
+
+
+def _reactions(conn: AsyncConnection, member_id: UUID) -> Items:
+    r = reaction_table
+    return paged(
+        conn,
+        r,
+        r.c.member_id == member_id,
+        lambda row: {
+            "targetId": str(row["target_id"]),
+            "circleId": str(row["circle_id"]),
+            "kind": row["kind"],
+            "createdAt": iso(row["created_at"]),
+        },
+        order=("created_at", "target_id", "kind"),
+    )
+
+
+async def _check_ins(conn: AsyncConnection, member_id: UUID) -> Items:
+    t, s = check_in_table, check_in_share_table
+    page: list[Row] = []
+
+    async def flush() -> AsyncIterator[dict[str, Any]]:
+        query = select(s).where(s.c.check_in_id.in_([r["id"] for r in page]))
+        shares: dict[UUID, list[dict[str, Any]]] = {}
+        for share in (await conn.execute(query.order_by(s.c.shared_at))).mappings():
+            shares.setdefault(share["check_in_id"], []).append(
+                {"circleId": str(share["circle_id"]), "sharedAt": iso(share["shared_at"])}
+            )
+        for r in page:
+            yield {
+                "id": str(r["id"]),
+                "mood": r["mood"],
+                "emotions": [e.value for e in emotions_from_text(r["emotions"])],
+                "note": r["note"],
+                "createdAt": iso(r["created_at"]),
+                "editedAt": iso(r["edited_at"]),
+                "sharedWith": shares.get(r["id"], []),
+            }
+
+    async for row in paged(conn, t, t.c.member_id == member_id, dict):
+        page.append(row)
+        if len(page) == PAGE:
+            async for item in flush():
+                yield item
+            page = []
+    if page:
+        async for item in flush():
+            yield item
+
+
+async def _reminder(conn: AsyncConnection, member_id: UUID) -> Items:
+    r = check_in_reminder_table
+    row = (await conn.execute(select(r).where(r.c.member_id == member_id))).mappings().first()
+    if row is not None:
+        yield {
+            "enabled": row["enabled"],
+            "localTimes": ids(row["local_times"]),
+            "weekdays": [int(d) for d in ids(row["weekdays"])],
+            "timezone": row["timezone"],
+            "nextReminderAt": iso(row["next_fire_at"]),
+            "paused": row["paused"],
+            "updatedAt": iso(row["updated_at"]),
+        }
+
+
+def _devices(conn: AsyncConnection, member_id: UUID) -> Items:
+    d = device_table
+    return paged(
+        conn,
+        d,
+        d.c.member_id == member_id,
+        lambda row: {
+            "tokenPrefix": row["token"][:6] + "…",
+            "platform": row["platform"],
+            "appVersion": row["app_version"],
+            "locale": row["locale"],
+            "createdAt": iso(row["created_at"]),
+            "lastSeenAt": iso(row["last_seen_at"]),
+        },
+        order=("created_at", "token"),
+    )
+
+
+async def _preferences(conn: AsyncConnection, member_id: UUID) -> Items:
+    p = preferences_table
+    row = (await conn.execute(select(p).where(p.c.member_id == member_id))).mappings().first()
+    if row is not None:
+        quiet = None
+        if row["quiet_start"] and row["quiet_end"]:
+            quiet = {"start": row["quiet_start"], "end": row["quiet_end"]}
+        yield {
+            "replies": row["replies"],
+            "reactions": row["reactions"],
+            "circleActivity": row["circle_activity"],
+            "checkInReminders": row["check_in_reminders"],
+            "quietHours": quiet,
+            "showPreviews": row["show_previews"],
+            "updatedAt": iso(row["updated_at"]),
+        }
+
+
+def _notifications(conn: AsyncConnection, member_id: UUID) -> Items:
+    n = notification_table
+    return paged(
+        conn,
+        n,
+        n.c.member_id == member_id,
+        lambda row: {
+            "id": str(row["id"]),
+            "kind": row["kind"],
+            "title": row["title"],
+            "body": row["body"],
+            "status": row["status"],
+            "createdAt": iso(row["created_at"]),
+            "sentAt": iso(row["sent_at"]),
+            "readAt": iso(row["read_at"]),
+        },
+    )
+
+
+SECTIONS: list[Section] = [
+    Section("profile", _profile, many=False),
+    Section("consents", _consents),
+    Section("memberships", _memberships),
+    Section("posts", _posts),
+    Section("replies", _replies),
+    Section("reactions", _reactions),
+    Section("checkIns", _check_ins),
+    Section("checkInReminder", _reminder, many=False),
+    Section("devices", _devices),
+    Section("notificationPreferences", _preferences, many=False),
+    Section("notifications", _notifications),
+]
+"""Every section, in document order. Append new areas' sections here."""

@@ -1,0 +1,119 @@
+"""A member with something in every area (for the deletion and export tests).
+
+``alice7731`` ("Quiet Fox") moderates carol's circle, owns a private circle bob
+joined by invite and a circle of her own, posts (plainly, anonymously, and one she
+deleted), replies, reacts, removes a post as a moderator, checks in with a note and
+a share, has reminders, a device, preferences, an inbox item and a data export
+being prepared; bob has a pending notification that previews her reply.
+
+She also has a trace in every safety area: an URGENT post in the safety team's queue
+and her "I'm safe right now" answer, a pinned resource, a hidden post and a report
+as a moderator, a block both ways, a muted topic, a report she made and one about her.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests.api.checkins.conftest import SET_REMINDER, check_in
+from tests.api.notifications.conftest import register, set_prefs
+from tests.support.circles import (
+    DELETE_POST,
+    create_circle,
+    invite,
+    join,
+    mutate,
+    post,
+    react,
+    reply,
+    set_role,
+)
+from tests.support.graphql import GraphQLClient
+from tests.support.moderation import HIDE, MUTE_TOPICS, block, report
+
+UID = "alice7731"
+NAME = "Quiet Fox"
+BIO = "bio-marker-puffin"
+NOTE = "note-marker-walrus"
+POST = "post-marker-heron"
+ANON = "anon-marker-otter"
+REMOVED = "removed-marker-lynx"
+REPLY = "reply-marker-badger"
+DEVICE = "device-fid-0123456789abcdefghij"
+URGENT = "I have the pills ready and I am going to end it tonight."
+REPORT_NOTE = "report-marker-gannet"
+PRIVATE_TEXTS = (NAME, BIO, NOTE, REMOVED, UID, DEVICE, REPORT_NOTE)
+"""Texts of hers that must be gone after any deletion."""
+CONTENT_TEXTS = (POST, ANON, REPLY)
+"""Texts of hers that stay (unlinked) unless she deletes her content too."""
+
+
+@dataclass
+class History:
+    alice_id: str
+    shared_circle: str
+    her_private_circle: str
+    her_lonely_circle: str
+    her_post: str
+    bob_post: str
+
+
+async def build_history(gql: GraphQLClient) -> History:
+    await gql.onboard("carol", "Kind Heron")
+    bob_id = await gql.onboard("bob", "Brave Owl")
+    alice_id = await gql.onboard(UID, NAME)
+    await gql.data(
+        """mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
+             userErrors { code } } }""",
+        {"input": {"bio": BIO, "pronouns": "she/her"}},
+        as_=UID,
+    )
+    shared = await create_circle(gql, "carol", name="Evening Calm")
+    await join(gql, UID, shared)
+    await join(gql, "bob", shared)
+    await set_role(gql, "carol", shared, alice_id, "MODERATOR")
+    private = await create_circle(gql, UID, name="Night Owls", visibility="PRIVATE")
+    await join(gql, "bob", private, await invite(gql, UID, private))
+    lonely = await create_circle(gql, UID, name="Just Me")
+
+    await set_prefs(gql, "bob", showPreviews=True)
+    her_post = (await post(gql, UID, shared, POST))["id"]
+    await post(gql, UID, shared, ANON, anonymous=True)
+    removed = (await post(gql, UID, shared, REMOVED))["id"]
+    assert (await mutate(gql, DELETE_POST, {"postId": removed}, UID))["userErrors"] == []
+    bob_post = (await post(gql, "bob", shared, "bob asks something"))["id"]
+    await reply(gql, UID, bob_post, REPLY)
+    await reply(gql, "bob", her_post, "bob answers")
+    await react(gql, UID, bob_post, "HUG")
+    bob_other = (await post(gql, "bob", shared, "bob says too much"))["id"]
+    assert (await mutate(gql, DELETE_POST, {"postId": bob_other}, UID))["userErrors"] == []
+    await post(gql, UID, private, POST + " in private")
+
+    await check_in(gql, UID, mood=2, note=NOTE, emotions=["LONELY"], shareWithCircleIds=[shared])
+    reminder = {"enabled": True, "localTimes": ["08:30"], "weekdays": [1, 2, 3]}
+    await gql.data(SET_REMINDER, {"input": reminder}, as_=UID)
+    assert (await register(gql, UID, DEVICE))["userErrors"] == []
+    await set_prefs(gql, UID, reactions=False)
+
+    # the safety areas
+    urgent = (await post(gql, UID, shared, URGENT))["id"]
+    safe = "mutation($input: ImSafeRightNowInput!) { imSafeRightNow(input: $input) { recordedAt } }"
+    assert (await gql.data(safe, {"input": {"targetId": urgent}}, as_=UID))["imSafeRightNow"]
+    resources = await gql.data("{ resources(first: 1) { edges { node { id } } } }")
+    pin = """mutation($input: PinToCircleInput!) {
+      pinToCircle(input: $input) { userErrors { code } } }"""
+    resource = resources["resources"]["edges"][0]["node"]["id"]
+    pinned = await mutate(gql, pin, {"circleId": shared, "itemId": resource}, UID)
+    assert pinned["userErrors"] == []
+    bob_rude = (await post(gql, "bob", shared, "bob is rude"))["id"]
+    assert (await report(gql, UID, bob_rude, "HARASSMENT", note=REPORT_NOTE))["userErrors"] == []
+    hidden = await mutate(gql, HIDE, {"targetId": bob_rude, "reason": "HARASSMENT"}, UID)
+    assert hidden["userErrors"] == []
+    assert (await report(gql, "carol", her_post, "SPAM"))["userErrors"] == []
+    await block(gql, UID, bob_id)
+    await block(gql, "carol", alice_id)
+    await gql.data(MUTE_TOPICS, {"input": {"topics": ["GRIEF"]}}, as_=UID)
+
+    exported = await gql.data("mutation { exportMyData { userErrors { code } } }", as_=UID)
+    assert exported["exportMyData"]["userErrors"] == []
+    return History(alice_id, shared, private, lonely, her_post, bob_post)
