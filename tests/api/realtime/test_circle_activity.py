@@ -8,7 +8,7 @@ import json
 import pytest
 import websockets
 
-from tests.support.circles import REACT, create_circle, join, post, reply
+from tests.support.circles import REACT, ban, create_circle, invite, join, post, reply
 from tests.support.graphql import GraphQLClient
 from tests.support.live import ws_client
 
@@ -99,6 +99,34 @@ async def test_non_members_cannot_subscribe(live: tuple[str, GraphQLClient]) -> 
     circle_id = await _circle_with(gql)
     await gql.onboard("stranger", "Stranger")
     async with ws_client(base, "dev:stranger") as ws:
+        await ws.subscribe(ACTIVITY, {"id": circle_id})
+        message = await ws.receive()
+        completed = await ws.receive()
+    assert message["type"] == "next"
+    assert message["payload"]["data"] is None
+    assert [e["extensions"]["code"] for e in message["payload"]["errors"]] == ["FORBIDDEN"]
+    assert completed["type"] == "complete"
+
+
+@pytest.mark.parametrize("status", ["PENDING", "BANNED"])
+async def test_pending_and_banned_members_cannot_subscribe(
+    live: tuple[str, GraphQLClient], status: str
+) -> None:
+    # given a private circle where "asker" asked to join (PENDING), or joined by
+    # invitation and was then banned (BANNED)
+    base, gql = live
+    await gql.onboard("owner", "Name owner")
+    asker_id = await gql.onboard("asker", "Name asker")
+    circle_id = await create_circle(gql, "owner", visibility="PRIVATE")
+    code = await invite(gql, "owner", circle_id) if status == "BANNED" else None
+    joined = await join(gql, "asker", circle_id, code)
+    if status == "BANNED":
+        assert joined["membership"]["status"] == "ACTIVE"
+        await ban(gql, "owner", circle_id, asker_id)
+    else:
+        assert joined["membership"]["status"] == "PENDING"
+    # when they subscribe, then they are refused and the stream completes
+    async with ws_client(base, "dev:asker") as ws:
         await ws.subscribe(ACTIVITY, {"id": circle_id})
         message = await ws.receive()
         completed = await ws.receive()
