@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from domain.checkins.reminders import local_day, next_fire_after
+from domain.checkins.reminders import checked_in_on_fire_day, local_day, next_fire_after
 from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
@@ -244,8 +244,7 @@ async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) ->
             moved = replace(
                 reminder, next_fire_at=next_fire_after(reminder.schedule, now), updated_at=now
             )
-            checked_in_today = last is not None and local_day(last, tz) >= day
-            if checked_in_today or now - fire_at > STALE_REMINDER:
+            if checked_in_on_fire_day(last, fire_at, tz) or now - fire_at > STALE_REMINDER:
                 moved.consecutive_unanswered = unanswered
             elif unanswered >= UNANSWERED_BEFORE_PAUSE:
                 moved.paused = True
