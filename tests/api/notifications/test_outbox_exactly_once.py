@@ -4,7 +4,7 @@ or not at all; and the dedupe keys alone stop a second notification."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any
 from uuid import UUID
@@ -40,6 +40,23 @@ async def _a_reply_waiting(gql: GraphQLClient, fcm: FcmStandIn, clock: FixedCloc
     catch_up(clock)
 
 
+def _late_worker(
+    services: Services,
+    app: firebase_admin.App,
+    clock: FixedClock,
+    meanwhile: Callable[[NotificationWorker], Awaitable[None]],
+) -> NotificationWorker:
+    """Worker A, which stalls past its lease between sending and finishing, while
+    worker B does ``meanwhile``."""
+    b = make_worker(services, app, clock, worker_id="worker-b")
+
+    async def stall(_: Sequence[UUID]) -> None:
+        clock.set(clock.now() + PAST_THE_LEASE)
+        await meanwhile(b)
+
+    return make_worker(services, app, clock, worker_id="worker-a", before_finish=stall)
+
+
 async def test_a_late_worker_leaves_a_row_another_worker_took_over_alone(
     gql: GraphQLClient,
     fcm: FcmStandIn,
@@ -50,17 +67,13 @@ async def test_a_late_worker_leaves_a_row_another_worker_took_over_alone(
     # given worker A claims the row, sends (FCM answers UNAVAILABLE: a retry), then
     # stalls past its lease, and worker B claims the row meanwhile
     await _a_reply_waiting(gql, fcm, clock)
-    b = make_worker(services, fcm_app, clock, worker_id="worker-b")
     taken_over: list[Any] = []
 
-    async def stall(_: Sequence[UUID]) -> None:
-        clock.set(clock.now() + PAST_THE_LEASE)
+    async def meanwhile(b: NotificationWorker) -> None:
         taken_over.extend(await b.claim())
 
-    a = make_worker(services, fcm_app, clock, worker_id="worker-a", before_finish=stall)
-
     # when A finishes late
-    result = await a.run_once()
+    result = await _late_worker(services, fcm_app, clock, meanwhile).run_once()
 
     # then A records nothing: the row is still B's, SENDING, not A's retry
     assert (result.claimed, result.retried, result.lease_lost) == (1, 1, 1)
@@ -85,17 +98,13 @@ async def test_a_late_worker_never_overwrites_the_new_owners_sent(
 ) -> None:
     # given A stalls past its lease and B claims, delivers and records SENT meanwhile
     await _a_reply_waiting(gql, fcm, clock)
-    b = make_worker(services, fcm_app, clock, worker_id="worker-b")
     finished_by_b: list[int] = []
 
-    async def stall(_: Sequence[UUID]) -> None:
-        clock.set(clock.now() + PAST_THE_LEASE)
+    async def meanwhile(b: NotificationWorker) -> None:
         finished_by_b.append((await b.drain()).sent)
 
-    a = make_worker(services, fcm_app, clock, worker_id="worker-a", before_finish=stall)
-
     # when A finishes late with its retry
-    result = await a.run_once()
+    result = await _late_worker(services, fcm_app, clock, meanwhile).run_once()
 
     # then B's SENT stands
     assert finished_by_b == [1]
