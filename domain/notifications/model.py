@@ -91,6 +91,8 @@ class NotificationPreferences:
     quiet_hours: QuietHours | None = None
     show_previews: bool = False
     updated_at: datetime | None = None
+    named_circle_ids: frozenset[UUID] = frozenset()
+    """Circles the member chose to see named in push titles (none by default)."""
 
 
 @dataclass(slots=True)

@@ -213,7 +213,7 @@ def many_rows(members: list[Any], per_member: int, now: datetime) -> list[dict[s
             "id": uuid4(),
             "member_id": m,
             "kind": "REPLY",
-            "title": "New reply in Evening Calm",
+            "title": "Someone replied to you",
             "body": "Open Hearth to read it.",
             "data": {},
             "dedupe_key": f"bench:{m}:{n}",
