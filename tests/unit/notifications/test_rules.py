@@ -152,3 +152,28 @@ def test_a_circle_is_named_only_when_chosen_and_never_for_sensitive_topics(
         Topic.EATING_DISORDERS,
         Topic.SUBSTANCE_USE,
     } == NEVER_NAMED_TOPICS
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inside", "outside"),
+    [
+        (time(13), time(23), [time(13), time(18), time(22, 59)], [time(12, 59), time(23)]),
+        (
+            time(22),
+            time(7),
+            [time(22), time(23, 59), time(0), time(6, 59)],
+            [time(7), time(21, 59)],
+        ),
+        (time(8), time(8), [], [time(8), time(7, 59), time(0)]),
+    ],
+)
+def test_quiet_hours_include_their_start_and_exclude_their_end(
+    start: time, end: time, inside: list[time], outside: list[time]
+) -> None:
+    london = "Europe/London"  # UTC in January
+    for wall in inside:
+        now = datetime.combine(datetime(2030, 1, 15).date(), wall, tzinfo=UTC)
+        assert quiet_hours_end(QuietHours(start, end), london, now) is not None, wall
+    for wall in outside:
+        now = datetime.combine(datetime(2030, 1, 15).date(), wall, tzinfo=UTC)
+        assert quiet_hours_end(QuietHours(start, end), london, now) is None, wall
