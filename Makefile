@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema contract bench soak faults clean
+.PHONY: setup run worker test pytest lint format migrate schema contract bench soak faults mutate clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -64,5 +64,13 @@ faults: setup
 soak: setup
 	$(UV) run python -m bench.soak $(SOAK_ARGS)
 
+# Mutation testing (docs/testing.md); not part of `make test`. MUTANTS narrows it,
+# e.g. make mutate MUTANTS='domain.checkins.reminders.*'
+MUTANTS ?=
+mutate: setup
+	mkdir -p var
+	env -u DATABASE_URL -u REDIS_URL HEARTH_MUTATION_RUN=1 $(UV) run mutmut run --max-children 2 $(MUTANTS) > var/mutmut.log 2>&1 || (tail -c 3000 var/mutmut.log; exit 1)
+	$(UV) run python scripts/mutation_score.py
+
 clean:
-	rm -rf .tools .venv var .mypy_cache .ruff_cache
+	rm -rf .tools .venv var .mypy_cache .ruff_cache mutants

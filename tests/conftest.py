@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import hypothesis
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -17,9 +18,16 @@ import infra.db.tables  # noqa: F401
 from infra.settings import Settings
 
 _TMP = Path(tempfile.mkdtemp(prefix="hearth-test-"))
+_IMPORTED_BY = os.getpid()
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{_TMP}/test.sqlite3"
 REDIS_URL = os.environ.get("REDIS_URL") or None
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
+
+# `make mutate` runs the tests once per mutant: fewer generated examples there (the
+# full number still runs in `make test`), and no deadline on a loaded machine.
+hypothesis.settings.register_profile("mutation", max_examples=15, deadline=None)
+if os.environ.get("HEARTH_MUTATION_RUN"):
+    hypothesis.settings.load_profile("mutation")
 
 
 def test_settings(**overrides: object) -> Settings:
@@ -59,7 +67,11 @@ def run_migrations(url: str, revision: str = "head") -> None:
 @pytest.fixture(scope="session")
 async def migrated_database() -> str:
     """A database at the migrations' head. A dirty database from an earlier run is
-    wiped first, so reruns pass."""
+    wiped first, so reruns pass. A process forked after this module was imported
+    (mutmut's workers run side by side) gets an SQLite database of its own."""
+    global DATABASE_URL
+    if not IS_POSTGRES and os.getpid() != _IMPORTED_BY:
+        DATABASE_URL = f"sqlite+aiosqlite:///{_TMP}/test-{os.getpid()}.sqlite3"
     if IS_POSTGRES:
         await _reset_postgres()
     await asyncio.to_thread(run_migrations, DATABASE_URL)

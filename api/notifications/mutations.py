@@ -7,7 +7,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.mutation_support import attempt
+from api.mutation_support import attempt, global_id
 from api.node import MAX_NODES, parse_id
 from api.notifications.types import (
     DeviceType,
@@ -16,6 +16,8 @@ from api.notifications.types import (
     NotificationPreferencesType,
     RegisterDeviceInput,
     RegisterDevicePayload,
+    SetCircleNameInPushesInput,
+    SetCircleNameInPushesPayload,
     UnregisterDeviceInput,
     UnregisterDevicePayload,
     UpdateNotificationPreferencesInput,
@@ -23,6 +25,7 @@ from api.notifications.types import (
 )
 from domain.errors import DomainError, ErrorCode
 from domain.notifications import services as notifications
+from domain.notifications.model import NotificationPreferences
 from domain.notifications.push import Platform
 from infra.db.reads import notifications as reads
 
@@ -88,6 +91,30 @@ class NotificationMutations:
             )
         )
         return UpdateNotificationPreferencesPayload(
+            preferences=NotificationPreferencesType.build(prefs) if prefs else None,
+            user_errors=errors,
+        )
+
+    @strawberry.mutation(
+        description="Choose whether push titles name one of your circles. By default no "
+        'title names a circle ("Someone replied to you"). Errors: NOT_FOUND on '
+        "`input.circleId` unless you are an active member; INVALID on `input.show` for "
+        "circles about self-harm recovery, trauma, eating disorders or substance use."
+    )
+    async def set_circle_name_in_pushes(
+        self, info: strawberry.Info, input: Annotated[SetCircleNameInPushesInput, _ARG]
+    ) -> SetCircleNameInPushesPayload:
+        ctx, viewer = info.context, await info.context.member()
+
+        async def run() -> NotificationPreferences:
+            circle_id = global_id(input.circle_id, "Circle", "circleId")
+            command = notifications.NameCircleInPushes(viewer.id, circle_id, input.show)
+            return await notifications.name_circle_in_pushes(
+                command, ctx.services.uow(), ctx.services.clock
+            )
+
+        prefs, errors = await attempt(run)
+        return SetCircleNameInPushesPayload(
             preferences=NotificationPreferencesType.build(prefs) if prefs else None,
             user_errors=errors,
         )

@@ -82,6 +82,11 @@ class NotificationPreferencesType:
         description="Show a short preview of a reply on the lock screen (off by default). "
         "Anonymous replies and replies under content-warned posts are never previewed."
     )
+    named_circle_ids: list[strawberry.ID] = strawberry.field(
+        description="Circles you chose to see named in push titles (none by default: "
+        "titles name no circle). Circles about self-harm recovery, trauma, eating "
+        "disorders or substance use are never named."
+    )
     moderation_decisions: bool = strawberry.field(
         default=False,
         description="Push moderators' decisions about you (off by default: they wait in "
@@ -103,6 +108,7 @@ class NotificationPreferencesType:
             else None,
             show_previews=prefs.show_previews,
             moderation_decisions=prefs.moderation_decisions,
+            named_circle_ids=sorted(to_global_id("Circle", c) for c in prefs.named_circle_ids),
         )
 
 
@@ -231,4 +237,21 @@ class MarkNotificationsReadInput:
 class MarkNotificationsReadPayload:
     marked_count: int = strawberry.field(description="How many were unread and are now read.")
     unread_notification_count: int = strawberry.field(description="Unread ones left.")
+    user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@strawberry.input(description="Show or stop showing a circle's name in your push titles.")
+class SetCircleNameInPushesInput:
+    circle_id: strawberry.ID = strawberry.field(description="A circle you are active in.")
+    show: bool = strawberry.field(
+        description="True to name it in push titles; never allowed for circles about "
+        "self-harm recovery, trauma, eating disorders or substance use."
+    )
+
+
+@strawberry.type(description="The result of `setCircleNameInPushes`.")
+class SetCircleNameInPushesPayload:
+    preferences: NotificationPreferencesType | None = strawberry.field(
+        description="The saved preferences; null on errors."
+    )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)

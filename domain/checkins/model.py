@@ -91,12 +91,3 @@ class CheckInReminder:
     updated_at: datetime
     consecutive_unanswered: int = 0
     paused: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class DueReminder:
-    """A reminder to send: who, when, and the member's local date it is for."""
-
-    member_id: UUID
-    fire_at: datetime
-    timezone: str

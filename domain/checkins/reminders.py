@@ -141,6 +141,22 @@ def local_day(instant: datetime, timezone: str) -> date:
     return _as_utc(instant, "instant").astimezone(ZoneInfo(timezone)).date()
 
 
+def checked_in_on_fire_day(
+    last_check_in: datetime | None, fire_at: datetime, timezone: str
+) -> bool:
+    """Whether the member already checked in on the local day a reminder fires for.
+
+    Both instants are read as local dates in the member's IANA ``timezone``, never
+    as UTC dates: at 08:00 in Kiritimati (UTC+14) it is still the day before in UTC,
+    and at 20:00 in Pago Pago (UTC-11) it is already the next day. A check-in on a
+    later local day (the reminder is stale) counts too. The worker's reminder pass
+    (``domain.notifications.services.queue_due_reminders``) is the one caller.
+    """
+    if last_check_in is None:
+        return False
+    return local_day(last_check_in, timezone) >= local_day(fire_at, timezone)
+
+
 def _can_fire(schedule: ReminderSchedule) -> bool:
     """Whether the schedule has anything to fire at all."""
     return schedule.enabled and bool(schedule.local_times) and bool(schedule.weekdays)

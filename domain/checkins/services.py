@@ -22,10 +22,9 @@ from domain.checkins.model import (
     NOTE_MAX,
     CheckIn,
     CheckInReminder,
-    DueReminder,
     Emotion,
 )
-from domain.checkins.reminders import local_day, make_schedule, next_fire_after
+from domain.checkins.reminders import make_schedule, next_fire_after
 from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
@@ -34,7 +33,6 @@ from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
 from domain.privacy.consent import require_health_consent
-from domain.privacy.model import ConsentKind
 from domain.safety.model import RiskDetector, RiskLevel
 from domain.safety.services import rate
 from domain.safety.team import TargetKind
@@ -291,31 +289,3 @@ async def follow_timezone(uow: UnitOfWork, member_id: UUID, timezone: str, now: 
         reminder, schedule=schedule, next_fire_at=next_fire_after(schedule, now), updated_at=now
     )
     await uow.reminders.save(moved)
-
-
-async def reminders_due(
-    window_start: datetime, window_end: datetime, uow: UnitOfWork
-) -> list[DueReminder]:
-    """Reminders whose next fire time is in ``[window_start, window_end)``, except
-    for members who already checked in on the local day the reminder is for, and
-    members without the health-data consent (who could not check in).
-
-    A query: the worker that sends them moves ``next_fire_at`` on.
-    """
-    async with uow:
-        candidates = await uow.reminders.due(window_start, window_end)
-        members = [r.member_id for r in candidates]
-        consenting = await uow.consents.members_with_active(members, ConsentKind.HEALTH_DATA)
-        candidates = [r for r in candidates if r.member_id in consenting]
-        latest = await uow.check_ins.latest_times([r.member_id for r in candidates])
-    due: list[DueReminder] = []
-    for reminder in candidates:
-        fire_at = reminder.next_fire_at
-        if fire_at is None:
-            continue
-        timezone = reminder.schedule.timezone
-        last = latest.get(reminder.member_id)
-        if last is not None and local_day(last, timezone) >= local_day(fire_at, timezone):
-            continue
-        due.append(DueReminder(reminder.member_id, fire_at, timezone))
-    return due

@@ -97,6 +97,8 @@ class NotificationPreferences:
     moderation_decisions: bool = False
     """Push moderation decisions about you (off: they wait in the inbox)."""
     updated_at: datetime | None = None
+    named_circle_ids: frozenset[UUID] = frozenset()
+    """Circles the member chose to see named in push titles (none by default)."""
 
 
 @dataclass(slots=True)

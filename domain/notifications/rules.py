@@ -1,6 +1,10 @@
 """Pure rules: lock-screen text, collapsing, quiet hours, daily windows, backoff.
 
-Privacy: lock-screen text never contains a post body, a check-in note or a mood.
+Privacy: lock-screen text never contains a post body, a check-in note or a mood,
+and by default no circle name (a circle called "Self-harm recovery" on a lock
+screen tells anyone glancing at the phone what the member is going through). A
+member may opt in to a circle's name per circle, never for a circle whose topics
+include one of :data:`NEVER_NAMED_TOPICS`.
 A reply is previewed only when the recipient turned ``show_previews`` on AND the
 reply is not anonymous AND the post carries no content warning; an anonymous
 replier's name is never used anywhere in a push.
@@ -10,11 +14,13 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
+from domain.circles.model import Topic
 from domain.errors import DomainError, ErrorCode
 from domain.notifications.model import (
     COLLAPSE_WINDOW,
@@ -37,7 +43,34 @@ def reply_collapse_key(post_id: UUID) -> str:
     return f"post-{post_id}"
 
 
-def _reply_title(circle_name: str, count: int) -> str:
+NEVER_NAMED_TOPICS = frozenset(
+    {Topic.SELF_HARM_RECOVERY, Topic.TRAUMA, Topic.EATING_DISORDERS, Topic.SUBSTANCE_USE}
+)
+"""Circles about these are never named on a lock screen, whatever the member chose."""
+
+
+def may_name_circle(topics: Iterable[Topic], opted_in: bool) -> bool:
+    """Whether a push title may name the circle: only when the member opted in for
+    it and none of its topics is one of :data:`NEVER_NAMED_TOPICS`."""
+    return opted_in and NEVER_NAMED_TOPICS.isdisjoint(topics)
+
+
+LOCK_SCREEN_TEXT: dict[NotificationKind, tuple[str, str]] = {
+    NotificationKind.MODERATION_DECISION: ("A moderation decision", "Open Hearth to read it."),
+}
+"""Kinds whose inbox text names a circle, a guideline or a moderator's words: on a
+lock screen they show only this neutral title and body (the inbox keeps the rest)."""
+
+
+def lock_screen_text(kind: NotificationKind, title: str, body: str) -> tuple[str, str]:
+    """The title and body a push may show for a notification of ``kind``."""
+    return LOCK_SCREEN_TEXT.get(kind, (title, body))
+
+
+def _reply_title(circle_name: str | None, count: int) -> str:
+    """The title of a reply notification; ``circle_name`` only when it may be named."""
+    if circle_name is None:
+        return "Someone replied to you" if count == 1 else f"{count} new replies to your post"
     if count == 1:
         return f"New reply in {circle_name}"
     return f"{count} new replies in {circle_name}"
@@ -52,12 +85,13 @@ def reply_notification(
     recipient: NotificationPreferences,
     post: Post,
     reply: Reply,
-    circle_name: str,
+    circle_name: str | None,
     replier_name: str | None,
     now: datetime,
 ) -> Notification | None:
     """The notification for the post's author about ``reply``, or None when they
-    should not get one (their own reply, or replies turned off)."""
+    should not get one (their own reply, or replies turned off). ``circle_name`` is
+    None unless :func:`may_name_circle` allows it."""
     if reply.author_id == post.author_id or not recipient.replies:
         return None
     body = "Open Hearth to read it."
@@ -85,7 +119,7 @@ def can_collapse_into(pending: Notification, now: datetime) -> bool:
     return now - pending.created_at <= COLLAPSE_WINDOW
 
 
-def collapse(pending: Notification, newer: Notification, circle_name: str) -> Notification:
+def collapse(pending: Notification, newer: Notification, circle_name: str | None) -> Notification:
     """``pending`` now also stands for ``newer``: counted, text without any preview,
     deep link to the post (and the newest reply)."""
     count = pending.count + 1

@@ -7,10 +7,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
-from domain.checkins.reminders import local_day, next_fire_after
+from domain.checkins.reminders import checked_in_on_fire_day, local_day, next_fire_after
 from domain.circles.model import can_read
 from domain.clock import Clock
-from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.moderation.blocks import is_blocked_between
 from domain.notifications.model import (
@@ -26,11 +26,13 @@ from domain.notifications.push import Platform
 from domain.notifications.rules import (
     can_collapse_into,
     collapse,
+    may_name_circle,
     parse_local_time,
     reply_notification,
 )
 from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
+from domain.privacy.model import ConsentKind
 
 TOKEN_MAX = 255
 UNANSWERED_BEFORE_PAUSE = 5
@@ -153,6 +155,44 @@ async def update_preferences(
     return updated
 
 
+@dataclass(frozen=True, slots=True)
+class NameCircleInPushes:
+    """Show (or stop showing) a circle's name in the member's push titles."""
+
+    member_id: UUID
+    circle_id: UUID
+    show: bool
+
+
+async def name_circle_in_pushes(
+    cmd: NameCircleInPushes, uow: UnitOfWork, clock: Clock
+) -> NotificationPreferences:
+    """Opt in to (or out of) a circle's name in push titles. Only an active member may
+    choose it, and never for a circle with one of NEVER_NAMED_TOPICS (INVALID on
+    ``input.show``). Turning it off always works."""
+    async with uow:
+        circle = await uow.circles.get(cmd.circle_id)
+        membership = await uow.memberships.get(cmd.circle_id, cmd.member_id)
+        if circle is None or not can_read(membership):
+            raise NotFound("Circle", _input("circleId"))
+        if cmd.show and not may_name_circle(circle.topics, True):
+            message = (
+                "Circles about self-harm recovery, trauma, eating disorders or substance "
+                "use are never named on a lock screen."
+            )
+            raise DomainError(ErrorCode.INVALID, message, _input("show"))
+        current = await preferences_of(uow, cmd.member_id)
+        named = current.named_circle_ids - {cmd.circle_id}
+        updated = replace(
+            current,
+            named_circle_ids=named | {cmd.circle_id} if cmd.show else named,
+            updated_at=clock.now(),
+        )
+        await uow.notification_preferences.save(updated)
+        await uow.commit()
+    return updated
+
+
 async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime) -> None:
     """Write (or collapse into) the post author's reply notification, inside the
     reply's own transaction: the notification exists exactly when the reply does."""
@@ -170,7 +210,9 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
     if prefs.show_previews and not reply.anonymous:
         replier = await uow.members.get(reply.author_id)
         replier_name = replier.display_name if replier else None
-    notification = reply_notification(prefs, post, reply, circle.name, replier_name, now)
+    named = circle.id in prefs.named_circle_ids
+    circle_name = circle.name if may_name_circle(circle.topics, named) else None
+    notification = reply_notification(prefs, post, reply, circle_name, replier_name, now)
     if notification is None or notification.collapse_key is None:
         return
     if post.content_warning and set(post.content_warning.topics) & set(
@@ -186,7 +228,7 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
     if (
         pending is not None
         and can_collapse_into(pending, now)
-        and await uow.notifications.update_pending(collapse(pending, notification, circle.name))
+        and await uow.notifications.update_pending(collapse(pending, notification, circle_name))
     ):
         _announce(uow, pending)
         return
@@ -251,7 +293,9 @@ async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) ->
     """Turn reminders due by now into CHECKIN_REMINDER notifications (one per
     member, local date and slot: the dedupe key), and move each reminder on.
 
-    A member who already checked in on the reminder's local day gets none. After
+    A member who already checked in on the reminder's local day gets none, and so does
+    a member without the current health-data consent (reminders invite a check-in,
+    which is health data; their reminder just moves on). After
     UNANSWERED_BEFORE_PAUSE reminders in a row without a check-in, the next due
     reminder pauses reminders instead and leaves a REMINDERS_PAUSED inbox item.
     Returns how many notifications were written.
@@ -260,6 +304,9 @@ async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) ->
     written = 0
     async with uow:
         due = await uow.reminders.due(since, now + timedelta(microseconds=1))
+        consenting = await uow.consents.members_with_active(
+            [r.member_id for r in due], ConsentKind.HEALTH_DATA
+        )
         latest = await uow.check_ins.latest_times([r.member_id for r in due])
         for reminder in due:
             fire_at = reminder.next_fire_at
@@ -274,8 +321,8 @@ async def queue_due_reminders(uow: UnitOfWork, clock: Clock, since: datetime) ->
             moved = replace(
                 reminder, next_fire_at=next_fire_after(reminder.schedule, now), updated_at=now
             )
-            checked_in_today = last is not None and local_day(last, tz) >= day
-            if checked_in_today or now - fire_at > STALE_REMINDER:
+            skip = reminder.member_id not in consenting or now - fire_at > STALE_REMINDER
+            if skip or checked_in_on_fire_day(last, fire_at, tz):
                 moved.consecutive_unanswered = unanswered
             elif unanswered >= UNANSWERED_BEFORE_PAUSE:
                 moved.paused = True

@@ -20,6 +20,7 @@ from domain.notifications.push import (
     PushMessage,
     PushPriority,
 )
+from domain.notifications.rules import lock_screen_text
 
 log = logging.getLogger("hearth.worker")
 
@@ -90,12 +91,13 @@ def push_data(row: Claimed) -> dict[str, str]:
 def push_messages(row: Claimed) -> list[PushMessage]:
     """One message per device of the row's member."""
     reply_like = row.kind in _COLLAPSE
+    title, body = lock_screen_text(row.kind, row.title, row.body)
     return [
         PushMessage(
             device_token=device.token,
             platform=device.platform,
-            title=row.title,
-            body=row.body,
+            title=title,
+            body=body,
             data=push_data(row),
             channel_id=CHANNELS[row.kind],
             priority=PushPriority.HIGH if reply_like else PushPriority.NORMAL,

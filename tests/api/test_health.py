@@ -108,36 +108,44 @@ async def test_readyz_is_503_naming_redis_when_redis_does_not_answer(sqlite_url:
     assert live.status_code == 200
 
 
+async def metric(http: httpx.AsyncClient, sample: str) -> float:
+    """One sample's value on /metrics (0 when the series does not exist yet)."""
+    text = (await http.get("/metrics")).text
+    found = re.search(rf"^{re.escape(sample)} (\S+)$", text, re.MULTILINE)
+    return float(found[1]) if found else 0.0
+
+
 async def test_metrics_exposes_request_counts_by_method_path_and_status(
     http: httpx.AsyncClient,
 ) -> None:
     # given: a request whose path carries a query string
+    sample = 'hearth_http_requests_total{method="GET",path="/healthz",status="200"}'
+    before = await metric(http, sample)
     await http.get("/healthz", params={"token": "secret-value"})
 
     # when
     response = await http.get("/metrics")
 
-    # then
+    # then: exactly one more (the registry is the whole process's, so a difference)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain")
     text = response.text
     assert "# TYPE hearth_http_requests_total counter" in text
-    assert re.search(
-        r'hearth_http_requests_total\{method="GET",path="/healthz",status="200"\} [1-9]', text
-    )
+    assert await metric(http, sample) - before == 1
     assert "hearth_http_request_duration_seconds" in text
     assert "secret-value" not in text
 
 
 async def test_metrics_count_graphql_errors_by_code(http: httpx.AsyncClient) -> None:
     # given
-    await http.post("/graphql", json={"query": "{ me { id } }"})
+    sample = 'hearth_graphql_errors_total{code="UNAUTHENTICATED"}'
+    before = await metric(http, sample)
 
     # when
-    text = (await http.get("/metrics")).text
+    await http.post("/graphql", json={"query": "{ me { id } }"})
 
     # then
-    assert re.search(r'hearth_graphql_errors_total\{code="UNAUTHENTICATED"\} [1-9]', text)
+    assert await metric(http, sample) - before == 1
 
 
 async def test_every_response_carries_a_request_id(http: httpx.AsyncClient) -> None:

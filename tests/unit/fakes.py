@@ -21,6 +21,7 @@ from domain.errors import DomainError, ErrorCode
 from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
+from domain.notifications.model import Notification, NotificationPreferences, NotificationStatus
 from domain.posts.model import Post, ReactionKind, Reply
 from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
@@ -41,6 +42,8 @@ class FakeStore:
     check_ins: dict[UUID, CheckIn] = field(default_factory=dict)
     reminders: dict[UUID, CheckInReminder] = field(default_factory=dict)
     consents: list[Consent] = field(default_factory=list)
+    notifications: dict[UUID, Notification] = field(default_factory=dict)
+    notification_preferences: dict[UUID, NotificationPreferences] = field(default_factory=dict)
     published: list[Event] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
@@ -300,11 +303,68 @@ class FakeHealthData:
         return len(mine)
 
 
+class FakeNotificationPreferences:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, member_id: UUID) -> NotificationPreferences | None:
+        return self._store.notification_preferences.get(member_id)
+
+    async def save(self, preferences: NotificationPreferences) -> None:
+        self._store.notification_preferences[preferences.member_id] = preferences
+
+
+class FakeNotifications:
+    """The outbox: ``add`` refuses a second row with the same dedupe key, as the
+    database's unique index does."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, notification: Notification) -> bool:
+        keys = {n.dedupe_key for n in self._store.notifications.values()}
+        if notification.dedupe_key in keys:
+            return False
+        self._store.notifications[notification.id] = notification
+        return True
+
+    async def pending_to_collapse(
+        self, member_id: UUID, collapse_key: str, since: datetime
+    ) -> Notification | None:
+        found = [
+            n
+            for n in self._store.notifications.values()
+            if n.member_id == member_id
+            and n.collapse_key == collapse_key
+            and n.status is NotificationStatus.PENDING
+            and n.created_at >= since
+        ]
+        return max(found, key=lambda n: n.created_at, default=None)
+
+    async def update_pending(self, notification: Notification) -> bool:
+        current = self._store.notifications.get(notification.id)
+        if current is None or current.status is not NotificationStatus.PENDING:
+            return False
+        self._store.notifications[notification.id] = notification
+        return True
+
+    async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
+        changed = 0
+        for n in self._store.notifications.values():
+            if n.member_id == member_id and n.read_at is None and (ids is None or n.id in ids):
+                n.read_at = at
+                changed += 1
+        return changed
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
-    def __init__(self, store: FakeStore | None = None) -> None:
+    def __init__(self, store: FakeStore | None = None, everyone_consents: bool = False) -> None:
+        """``everyone_consents``: every member has the current health-data consent
+        (for tests about other rules)."""
         self.store = store if store is not None else FakeStore()
+        self._everyone_consents = everyone_consents
         self.committed = False
         self.rolled_back = False
         self._pending: list[Event] = []
@@ -321,8 +381,10 @@ class FakeUnitOfWork:
         self.reactions = FakeReactions(store)
         self.check_ins = FakeCheckIns(store)
         self.reminders = FakeReminders(store)
-        self.consents = FakeConsents(store)
+        self.consents = FakeConsents(store, self._everyone_consents)
         self.health_data = FakeHealthData(store)
+        self.notification_preferences = FakeNotificationPreferences(store)
+        self.notifications = FakeNotifications(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())

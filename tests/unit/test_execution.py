@@ -246,6 +246,7 @@ class CountingMiddleware(SchemaExtension):
 
 async def test_field_middleware_still_sees_every_field() -> None:
     # given: an extension that hooks every field (the fast path must step aside)
+    CountingMiddleware.seen = 0  # a class attribute: count this test's fields only
     schema = strawberry.Schema(
         query=Query,
         types=[Person, Item],

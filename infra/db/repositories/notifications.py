@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,12 @@ from domain.notifications.model import (
     QuietHours,
 )
 from domain.notifications.push import Platform
-from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.db.tables.notifications import (
+    device_table,
+    named_circle_table,
+    notification_table,
+    preferences_table,
+)
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
@@ -129,10 +135,13 @@ class SqlNotificationPreferencesRepository:
         self._session = session
 
     async def get(self, member_id: UUID) -> NotificationPreferences | None:
-        t = preferences_table
+        t, n = preferences_table, named_circle_table
         row = (await self._session.execute(select(t).where(t.c.member_id == member_id))).mappings()
         first = row.first()
-        return to_preferences(first) if first else None
+        if first is None:
+            return None
+        named = await self._session.execute(select(n.c.circle_id).where(n.c.member_id == member_id))
+        return replace(to_preferences(first), named_circle_ids=frozenset(named.scalars()))
 
     async def save(self, preferences: NotificationPreferences) -> None:
         quiet = preferences.quiet_hours
@@ -153,6 +162,14 @@ class SqlNotificationPreferencesRepository:
         await self._session.execute(
             statement.on_conflict_do_update(index_elements=["member_id"], set_=changes)
         )
+        n = named_circle_table
+        member = preferences.member_id
+        await self._session.execute(delete(n).where(n.c.member_id == member))
+        if preferences.named_circle_ids:
+            await self._session.execute(
+                insert(n),
+                [{"member_id": member, "circle_id": c} for c in preferences.named_circle_ids],
+            )
 
 
 def notification_values(n: Notification) -> dict[str, Any]:

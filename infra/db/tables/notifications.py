@@ -42,6 +42,17 @@ class NotificationPreferencesRow(SQLModel, table=True):
     updated_at: datetime = Field(sa_column=utc_column())
 
 
+class NamedCircleRow(SQLModel, table=True):
+    """A circle whose name the member chose to see in push titles (opt-in, per
+    circle; never for circles about the topics in
+    ``domain.notifications.rules.NEVER_NAMED_TOPICS``)."""
+
+    __tablename__ = "notification_named_circle"
+
+    member_id: uuid.UUID = Field(foreign_key="member.id", primary_key=True, ondelete="CASCADE")
+    circle_id: uuid.UUID = Field(foreign_key="circle.id", primary_key=True, ondelete="CASCADE")
+
+
 class NotificationRow(SQLModel, table=True):
     """The transactional outbox and the in-app inbox in one table."""
 
@@ -77,3 +88,4 @@ class NotificationRow(SQLModel, table=True):
 device_table: Table = DeviceRow.__table__  # type: ignore[attr-defined]
 preferences_table: Table = NotificationPreferencesRow.__table__  # type: ignore[attr-defined]
 notification_table: Table = NotificationRow.__table__  # type: ignore[attr-defined]
+named_circle_table: Table = NamedCircleRow.__table__  # type: ignore[attr-defined]

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
+from uuid import UUID
 
 import httpx
+from sqlalchemy import select, update
 from starlette.applications import Starlette
 
 from api.node import from_global_id
-from domain.checkins import services as checkins
 from domain.clock import FixedClock
+from domain.notifications.services import queue_due_reminders
+from infra.db.tables.checkins import check_in_reminder_table
+from infra.db.tables.notifications import notification_table
 from tests.api.checkins.conftest import SET_REMINDER, check_in
 from tests.support.graphql import GraphQLClient
 
@@ -148,9 +153,10 @@ async def test_reminder_settings_validate_and_follow_the_timezone(
     assert off["setCheckInReminder"]["reminder"]["nextReminderAt"] is None
 
 
-async def test_reminders_due_skip_members_who_checked_in_that_local_day(
+async def test_the_reminder_pass_skips_members_who_checked_in_that_local_day(
     gql: GraphQLClient, clock: FixedClock, app_and_http: tuple[Starlette, httpx.AsyncClient]
 ) -> None:
+    """Through production's reminder pass (the worker's) on the real database."""
     services = app_and_http[0].state.services
     every_day = {"enabled": True, "localTimes": ["20:00"], "weekdays": [1, 2, 3, 4, 5, 6, 7]}
     ids = {}
@@ -165,12 +171,40 @@ async def test_reminders_due_skip_members_who_checked_in_that_local_day(
     clock.set(utc(2026, 11, 2, 14))
     await check_in(gql, "bob")
     fire = utc(2026, 11, 3, 1)  # Nov 2 20:00 EST
-    due = await checkins.reminders_due(
-        fire - timedelta(minutes=1), fire + timedelta(minutes=1), services.uow()
-    )
-    assert {d.member_id for d in due} == {ids["alice"], ids["carol"]}
-    assert all(d.fire_at == fire and d.timezone == "America/New_York" for d in due)
-    empty = await checkins.reminders_due(
-        fire + timedelta(minutes=1), fire + timedelta(hours=1), services.uow()
-    )
-    assert empty == []
+    clock.set(fire + timedelta(minutes=1))
+    written = await queue_due_reminders(services.uow(), clock, fire - timedelta(minutes=1))
+    assert written == 2
+    assert {member for member, _ in await reminder_rows(services)} == {ids["alice"], ids["carol"]}
+    assert all(key.endswith(":2026-11-02:0100") for _, key in await reminder_rows(services))
+    again = await queue_due_reminders(services.uow(), clock, fire - timedelta(minutes=1))
+    assert again == 0  # every reminder moved on
+
+
+async def test_the_reminder_dedupe_key_holds_with_the_schedule_not_moved_on(
+    gql: GraphQLClient, clock: FixedClock, app_and_http: tuple[Starlette, httpx.AsyncClient]
+) -> None:
+    """The database's unique dedupe key alone stops a second row for one slot."""
+    services = app_and_http[0].state.services
+    await gql.onboard("alice", timezone="Pacific/Kiritimati")
+    clock.set(utc(2026, 12, 4, 12))  # Dec 5 02:00 in Kiritimati
+    every_day = {"enabled": True, "localTimes": ["08:00"], "weekdays": [1, 2, 3, 4, 5, 6, 7]}
+    await gql.data(SET_REMINDER, {"input": every_day}, as_="alice")
+    fire = utc(2026, 12, 4, 18)  # Dec 5 08:00 in Kiritimati, still Dec 4 in UTC
+    clock.set(fire + timedelta(minutes=1))
+    assert await queue_due_reminders(services.uow(), clock, fire - timedelta(hours=1)) == 1
+    [(_, key)] = await reminder_rows(services)
+    assert key.endswith(":2026-12-05:1800")  # the member's local date
+    # the schedule is put back as if the move had never been kept
+    async with services.engine.begin() as conn:
+        await conn.execute(update(check_in_reminder_table).values(next_fire_at=fire))
+    assert await queue_due_reminders(services.uow(), clock, fire - timedelta(hours=1)) == 0
+    assert len(await reminder_rows(services)) == 1
+
+
+async def reminder_rows(services: Any) -> list[tuple[UUID, str]]:
+    t = notification_table
+    async with services.engine.connect() as conn:
+        found = await conn.execute(
+            select(t.c.member_id, t.c.dedupe_key).where(t.c.kind == "CHECKIN_REMINDER")
+        )
+    return [(m, k) for m, k in found.all()]

@@ -53,7 +53,7 @@ async def test_android_and_ios_payloads_as_fcm_receives_them(
     ios = fcm.received_for("fid-ios")[0].message
     for message in (android, ios):
         assert message["notification"] == {
-            "title": "New reply in Evening Calm",
+            "title": "Someone replied to you",
             "body": "Open Hearth to read it.",
         }
         data = message["data"]
@@ -143,11 +143,11 @@ async def test_replies_to_one_post_collapse_while_undelivered(
     # then there is one notification counting three replies
     [row] = await rows(services)
     assert row["count"] == 3
-    assert row["title"] == "3 new replies in Evening Calm"
+    assert row["title"] == "3 new replies to your post"
     catch_up(clock)
     await worker.drain()
     [received] = fcm.received_for("fid-a")
-    assert received.message["notification"]["title"] == "3 new replies in Evening Calm"
+    assert received.message["notification"]["title"] == "3 new replies to your post"
     assert received.message["data"]["count"] == "3"
     assert received.message["data"]["replyId"] == last["id"]
 
@@ -343,7 +343,7 @@ async def test_a_member_without_devices_gets_the_inbox_only(
     )
     assert data["me"]["unreadNotificationCount"] == 1
     assert data["me"]["notifications"]["nodes"] == [
-        {"title": "New reply in Evening Calm", "kind": "REPLY"}
+        {"title": "Someone replied to you", "kind": "REPLY"}
     ]
 
 

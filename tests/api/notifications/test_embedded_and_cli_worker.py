@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import queue
@@ -23,6 +22,7 @@ from tests.api.notifications.conftest import register, thread
 from tests.conftest import DATABASE_URL, test_settings
 from tests.support.circles import reply
 from tests.support.graphql import GraphQLClient
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -39,14 +39,12 @@ async def test_the_embedded_worker_delivers_to_the_log_without_credentials(
         t = await thread(gql)
         await register(gql, "alice", "fid-a")
         await reply(gql, "bob", t.post_id, "hi")
-        deadline = time.monotonic() + 10
-        while True:
+
+        async def sent() -> bool:
             async with services.engine.connect() as conn:
-                status = await conn.scalar(select(notification_table.c.status))
-            if status == "SENT" or time.monotonic() > deadline:
-                break
-            await asyncio.sleep(0.05)
-        assert status == "SENT"
+                return await conn.scalar(select(notification_table.c.status)) == "SENT"
+
+        await eventually(sent, "the embedded worker sending the reply notification")
     assert task.done()  # stopped with the app
 
 

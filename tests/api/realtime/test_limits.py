@@ -9,6 +9,7 @@ from uuid import uuid4
 
 import pytest
 import websockets
+from prometheus_client import REGISTRY
 from starlette.applications import Starlette
 
 import api.realtime.subscriptions as subscriptions
@@ -18,6 +19,7 @@ from domain.events import Event, EventKind
 from tests.support.circles import create_circle
 from tests.support.graphql import GraphQLClient
 from tests.support.live import ws_client
+from tests.support.waiting import eventually
 
 
 async def test_a_sixth_connection_for_one_member_is_refused(
@@ -43,6 +45,11 @@ async def test_a_sixth_connection_for_one_member_is_refused(
         pass
 
 
+def active_here() -> float:
+    """This process's ``hearth_subscriptions_active`` gauge."""
+    return REGISTRY.get_sample_value("hearth_subscriptions_active") or 0.0
+
+
 async def test_a_subscriber_that_falls_behind_is_told_to_refetch(
     gql: GraphQLClient, app_and_http: tuple[Starlette, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -54,13 +61,14 @@ async def test_a_subscriber_that_falls_behind_is_told_to_refetch(
     services = app.state.services
     context = Context.from_authorization(services, "Bearer dev:alice")
     schema = app.routes[0].endpoint.schema  # the GraphQL view's schema
+    before = active_here()
     stream = await schema.subscribe(
         "subscription($id: ID!) { circleActivity(circleId: $id) { __typename } }",
         variable_values={"id": circle_id},
         context_value=context,
     )
     first = asyncio.ensure_future(stream.__anext__())
-    await asyncio.sleep(0.2)  # the subscription is registered and waiting
+    await eventually(lambda: active_here() == before + 1, "the subscription registered")
     # when three events arrive at once
     parsed = from_global_id(circle_id)
     assert parsed is not None

@@ -19,6 +19,7 @@ from tests.conftest import test_settings
 from tests.support.circles import create_circle, join, post
 from tests.support.graphql import GraphQLClient
 from tests.support.live import WsClient, live_server, ws_client
+from tests.support.waiting import eventually
 
 ACTIVITY = """subscription($id: ID!) { circleActivity(circleId: $id) {
   __typename ... on PostCreated { post { body } } } }"""
@@ -58,20 +59,24 @@ def private_redis() -> Iterator[tuple[int, list[subprocess.Popen[bytes]]]]:
 
 
 async def _readiness(http: httpx.AsyncClient, want: int) -> dict[str, str]:
-    for _ in range(100):
+    async def answered() -> dict[str, str] | None:
         response = await http.get("/readyz")
-        if response.status_code == want:
-            checks: dict[str, str] = response.json()["checks"]
-            return checks
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"/readyz never answered {want}")
+        return response.json()["checks"] if response.status_code == want else None
+
+    return await eventually(answered, f"/readyz answering {want}")
+
+
+def _accepts(port: int) -> bool:
+    """Whether something listens on the loopback port yet."""
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
 
 
 async def test_a_redis_outage_is_reported_and_recovered_from(
     clean_database: str, private_redis: tuple[int, list[subprocess.Popen[bytes]]]
 ) -> None:
     port, processes = private_redis
-    await asyncio.sleep(0.3)  # redis-server binds
+    await eventually(lambda: _accepts(port), f"redis-server listening on {port}")
     settings = test_settings(redis_url=f"redis://127.0.0.1:{port}/0")
     async with live_server(settings) as base, httpx.AsyncClient(base_url=f"http://{base}") as http:
         gql = GraphQLClient(http)
@@ -81,8 +86,7 @@ async def test_a_redis_outage_is_reported_and_recovered_from(
         circle_id = await create_circle(gql, "owner")
         await join(gql, "bob", circle_id)
         async with ws_client(base, "dev:bob") as ws:
-            await ws.subscribe(ACTIVITY, {"id": circle_id})
-            await asyncio.sleep(0.2)
+            await ws.subscribe_registered(ACTIVITY, {"id": circle_id})
             # when Redis dies
             processes[0].kill()
             processes[0].wait(5)

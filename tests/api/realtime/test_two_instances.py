@@ -3,7 +3,6 @@ database and Redis; a subscriber on one sees a write made on the other."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import socket
 import subprocess
@@ -18,6 +17,7 @@ from tests.conftest import DATABASE_URL
 from tests.support.circles import create_circle, join, post
 from tests.support.graphql import GraphQLClient
 from tests.support.live import ws_client
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[3]
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -72,24 +72,25 @@ async def test_a_subscriber_on_one_instance_sees_a_post_made_on_the_other(
     a, b = two_servers
     async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{a}") as http_a:
         for port in (a, b):
-            for _ in range(300):
+
+            async def ready(port: int = port) -> bool:
                 try:
-                    if (await http_a.get(f"http://127.0.0.1:{port}/readyz")).status_code == 200:
-                        break
+                    response = await http_a.get(f"http://127.0.0.1:{port}/readyz")
                 except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+                    return False
+                return response.status_code == 200
+
+            await eventually(ready, f"instance on {port} ready", timeout=90)
         gql_a = GraphQLClient(http_a)
         await gql_a.onboard("owner", "Owner")
         await gql_a.onboard("bob", "Bob")
         circle_id = await create_circle(gql_a, "owner")
         await join(gql_a, "bob", circle_id)
         async with ws_client(f"127.0.0.1:{b}", "dev:bob") as ws:
-            await ws.subscribe(
+            await ws.subscribe_registered(
                 "subscription($id: ID!) { circleActivity(circleId: $id) { __typename ... on PostCreated { post { body } } } }",
                 {"id": circle_id},
             )
-            await asyncio.sleep(0.3)
             await post(gql_a, "owner", circle_id, "Written on instance A")
             event = (await ws.next_data(timeout=10))["data"]["circleActivity"]
     assert event == {"__typename": "PostCreated", "post": {"body": "Written on instance A"}}

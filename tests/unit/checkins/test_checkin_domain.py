@@ -179,22 +179,6 @@ def test_streaks_and_averages_use_local_days_across_spring_forward() -> None:
         compute_insights([], tz, 14, now)
 
 
-async def test_reminders_due_skip_a_local_day_already_checked_in_on() -> None:
-    uow = FakeUoW()
-    tz = "America/New_York"
-    schedule = make_schedule(tz, [time(20)], range(1, 8))
-    fire = datetime(2026, 11, 3, 1, tzinfo=UTC)  # Nov 2 20:00 EST
-    done, waiting, paused = uuid4(), uuid4(), uuid4()
-    for member in (done, waiting, paused):
-        await uow.reminders.save(
-            CheckInReminder(member, schedule, fire, NOW, paused=member == paused)
-        )
-    await uow.check_ins.add(_check_in(done, datetime(2026, 11, 2, 14, tzinfo=UTC)))  # 09:00 local
-    await uow.check_ins.add(_check_in(waiting, datetime(2026, 11, 2, 4, tzinfo=UTC)))  # Nov 1 local
-    due = await services.reminders_due(fire, fire + timedelta(minutes=1), uow)  # type: ignore[arg-type]
-    assert [d.member_id for d in due] == [waiting]
-
-
 async def test_a_new_timezone_moves_the_next_reminder() -> None:
     uow, member = FakeUoW(), uuid4()
     schedule = make_schedule("Europe/London", [time(8)], range(1, 8))

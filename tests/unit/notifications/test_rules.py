@@ -12,8 +12,10 @@ from api.node import to_global_id
 from domain.circles.model import Topic
 from domain.notifications.model import NotificationPreferences, QuietHours
 from domain.notifications.rules import (
+    NEVER_NAMED_TOPICS,
     collapse,
     local_day_bounds,
+    may_name_circle,
     quiet_hours_end,
     reply_notification,
     retry_delay,
@@ -92,6 +94,9 @@ def test_reply_text_never_holds_the_post_body_and_previews_need_consent() -> Non
     quiet = reply_notification(prefs, post, _reply(post), "Circle", "Owl", NOW)
     assert quiet is not None
     assert (quiet.title, quiet.body) == ("New reply in Circle", "Open Hearth to read it.")
+    unnamed = reply_notification(prefs, post, _reply(post), None, "Owl", NOW)
+    assert unnamed is not None
+    assert unnamed.title == "Someone replied to you"
     prefs.show_previews = True
     shown = reply_notification(prefs, post, _reply(post), "Circle", "Owl", NOW)
     assert shown is not None
@@ -119,3 +124,56 @@ def test_collapsing_counts_and_drops_any_preview() -> None:
     assert merged.title == "3 new replies in Circle"
     assert "kind reply" not in merged.body
     assert merged.data["replyId"] == second.data["replyId"]
+
+
+def test_collapsed_titles_name_no_circle_unless_it_may_be_named() -> None:
+    post = _post()
+    prefs = NotificationPreferences(post.author_id)
+    first = reply_notification(prefs, post, _reply(post), None, None, NOW)
+    assert first is not None
+    assert collapse(first, first, None).title == "2 new replies to your post"
+    assert collapse(first, first, "Circle").title == "2 new replies in Circle"
+
+
+@pytest.mark.parametrize(
+    "sensitive",
+    [Topic.SELF_HARM_RECOVERY, Topic.TRAUMA, Topic.EATING_DISORDERS, Topic.SUBSTANCE_USE],
+)
+def test_a_circle_is_named_only_when_chosen_and_never_for_sensitive_topics(
+    sensitive: Topic,
+) -> None:
+    assert may_name_circle([Topic.ANXIETY, Topic.GRIEF], opted_in=True) is True
+    assert may_name_circle([Topic.ANXIETY], opted_in=False) is False
+    assert may_name_circle([sensitive], opted_in=True) is False
+    assert may_name_circle([Topic.ANXIETY, sensitive], opted_in=True) is False
+    assert {
+        Topic.SELF_HARM_RECOVERY,
+        Topic.TRAUMA,
+        Topic.EATING_DISORDERS,
+        Topic.SUBSTANCE_USE,
+    } == NEVER_NAMED_TOPICS
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "inside", "outside"),
+    [
+        (time(13), time(23), [time(13), time(18), time(22, 59)], [time(12, 59), time(23)]),
+        (
+            time(22),
+            time(7),
+            [time(22), time(23, 59), time(0), time(6, 59)],
+            [time(7), time(21, 59)],
+        ),
+        (time(8), time(8), [], [time(8), time(7, 59), time(0)]),
+    ],
+)
+def test_quiet_hours_include_their_start_and_exclude_their_end(
+    start: time, end: time, inside: list[time], outside: list[time]
+) -> None:
+    london = "Europe/London"  # UTC in January
+    for wall in inside:
+        now = datetime.combine(datetime(2030, 1, 15).date(), wall, tzinfo=UTC)
+        assert quiet_hours_end(QuietHours(start, end), london, now) is not None, wall
+    for wall in outside:
+        now = datetime.combine(datetime(2030, 1, 15).date(), wall, tzinfo=UTC)
+        assert quiet_hours_end(QuietHours(start, end), london, now) is None, wall

@@ -7,7 +7,9 @@ from uuid import uuid4
 
 from domain.checkins.model import CheckInReminder
 from domain.checkins.reminders import make_schedule
-from domain.checkins.services import reminders_due
+from domain.clock import FixedClock
+from domain.notifications.model import NotificationKind
+from domain.notifications.services import queue_due_reminders
 from domain.privacy.model import Consent, ConsentKind
 from tests.unit.fakes import FakeStore, FakeUnitOfWork
 
@@ -26,6 +28,17 @@ async def test_reminders_fire_only_for_members_with_the_health_data_consent() ->
         Consent(uuid4(), withdrawn, ConsentKind.HEALTH_DATA, "2026-12", NOW, withdrawn_at=NOW)
     )
 
-    due = await reminders_due(NOW, NOW + timedelta(hours=2), FakeUnitOfWork(store))
+    # when the worker's reminder pass runs after the reminders' time
+    clock = FixedClock(fire_at + timedelta(minutes=1))
+    written = await queue_due_reminders(FakeUnitOfWork(store), clock, NOW)
 
-    assert [d.member_id for d in due] == [consenting]
+    # then only the consenting member is reminded, and every reminder moved on
+    reminded = [
+        n.member_id
+        for n in store.notifications.values()
+        if n.kind is NotificationKind.CHECKIN_REMINDER
+    ]
+    assert (written, reminded) == (1, [consenting])
+    assert all(
+        r.next_fire_at is not None and r.next_fire_at > fire_at for r in store.reminders.values()
+    )

@@ -1,0 +1,103 @@
+"""`hearth worker`'s wiring, in process: which sender it picks, the firebase-admin
+app it makes from a service-account file, and `serve` draining the outbox until
+told to stop (the SIGTERM test runs the real command in a subprocess)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import firebase_admin
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from api.container import Services
+from infra.push.fcm import FcmPushSender, LogPushSender
+from infra.worker.process import make_push_sender, messaging_app, serve
+from tests.api.notifications.conftest import register, thread
+from tests.api.notifications.test_delivery import rows
+from tests.conftest import test_settings
+from tests.support.circles import reply
+from tests.support.graphql import GraphQLClient
+from tests.support.waiting import eventually
+
+
+@pytest.fixture
+def service_account(tmp_path: Path) -> Path:
+    """A service-account key file as the Google console makes them (a fresh key)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    path = tmp_path / "service-account.json"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "hearth-test",
+                "private_key_id": "k1",
+                "private_key": pem,
+                "client_email": "worker@hearth-test.iam.gserviceaccount.com",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
+    return path
+
+
+def test_no_firebase_app_without_a_project_or_without_credentials_in_development() -> None:
+    assert messaging_app(test_settings()) is None
+    assert messaging_app(test_settings(firebase_project_id="hearth-test")) is None
+
+
+def test_a_service_account_file_makes_a_named_app_for_the_project(service_account: Path) -> None:
+    settings = test_settings(
+        firebase_project_id="hearth-test", GOOGLE_APPLICATION_CREDENTIALS=service_account
+    )
+    app = messaging_app(settings)
+    try:
+        assert app is not None
+        assert app.project_id == "hearth-test"
+        assert app.name.startswith("hearth-worker-")
+        assert app.credential.service_account_email == "worker@hearth-test.iam.gserviceaccount.com"
+        assert isinstance(make_push_sender(settings, app), FcmPushSender)
+        # the same app without credentials configured is only good for the log sender
+        assert isinstance(make_push_sender(test_settings(), app), LogPushSender)
+        production = test_settings(hearth_env="production", firebase_project_id="hearth-test")
+        assert isinstance(make_push_sender(production, app), FcmPushSender)
+        assert isinstance(make_push_sender(production, None), LogPushSender)
+    finally:
+        if app is not None:
+            firebase_admin.delete_app(app)
+
+
+async def test_serve_refuses_production_without_a_firebase_project() -> None:
+    with pytest.raises(SystemExit, match="no Firebase project is configured"):
+        await serve(test_settings(hearth_env="production"), asyncio.Event())
+
+
+async def test_serve_drains_the_outbox_with_the_settings_until_stopped(
+    gql: GraphQLClient, services: Services
+) -> None:
+    # given a reply notification waiting, and a device (development: the log sender)
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    await reply(gql, "bob", t.post_id, "hi")
+    settings = test_settings(hearth_env="development", hearth_worker_poll_seconds=0.02)
+    stop = asyncio.Event()
+
+    # when `hearth worker` runs
+    task = asyncio.create_task(serve(settings, stop))
+
+    async def sent() -> bool:
+        return [r["status"] for r in await rows(services)] == ["SENT"]
+
+    await eventually(sent, "the worker sending the notification")
+    # then it stops when told to
+    stop.set()
+    await asyncio.wait_for(task, 10)
