@@ -2,29 +2,39 @@
 
 **Extension point.** An area that stores data about a member adds a
 :class:`Section` to :data:`SECTIONS` (and its shape to ``docs/export.schema.json``,
-bumping the minor ``schemaVersion``): reports they made, blocks, moderation
-decisions about their content, risk ratings of their texts (the rating only)...
+bumping the minor ``schemaVersion``). Only the member's own data goes in: the
+members she blocked, never who blocked her; the reports she made, never who reported
+her (moderators' decisions about her are in her notifications).
 A list section yields its items from a keyset-paged query (``paged``), so a
 history of any length is never in memory at once.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, select, tuple_
+from sqlalchemy import ColumnElement, Table, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.safety.model import RiskLevel
 from infra.db.repositories.checkins import emotions_from_text
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
-from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.db.tables.moderation import block_table, report_table, topic_filter_table
+from infra.db.tables.notifications import (
+    device_table,
+    named_circle_table,
+    notification_table,
+    preferences_table,
+)
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 from infra.db.tables.privacy import consent_table
+from infra.db.tables.safety import risk_rating_table, safe_said_table
 
 PAGE = 1_000
 Row = Mapping[Any, Any]
@@ -292,6 +302,96 @@ def _notifications(conn: AsyncConnection, member_id: UUID) -> Items:
     )
 
 
+def _blocks(conn: AsyncConnection, member_id: UUID) -> Items:
+    b = block_table
+    return paged(
+        conn,
+        b,
+        b.c.blocker_id == member_id,
+        lambda row: {"memberId": str(row["blocked_id"]), "createdAt": iso(row["created_at"])},
+        order=("created_at", "blocked_id"),
+    )
+
+
+async def _muted_topics(conn: AsyncConnection, member_id: UUID) -> Items:
+    t = topic_filter_table
+    row = (await conn.execute(select(t).where(t.c.member_id == member_id))).mappings().first()
+    if row is not None:
+        yield {"topics": ids(row["muted_topics"]), "updatedAt": iso(row["updated_at"])}
+
+
+def _reports_made(conn: AsyncConnection, member_id: UUID) -> Items:
+    r = report_table
+    return paged(
+        conn,
+        r,
+        r.c.reporter_id == member_id,
+        lambda row: {
+            "id": str(row["id"]),
+            "targetType": row["target_type"],
+            "targetId": str(row["target_id"]),
+            "circleId": str(row["circle_id"]),
+            "reason": row["reason"],
+            "note": row["note"],
+            "status": row["status"],
+            "createdAt": iso(row["created_at"]),
+        },
+    )
+
+
+def _risk_ratings(conn: AsyncConnection, member_id: UUID) -> Items:
+    """How the risk detector rated her own posts, replies and check-in notes: the
+    level and the rules that fired (never anyone else's texts)."""
+    r = risk_rating_table
+    mine = or_(
+        r.c.target_id.in_(select(post_table.c.id).where(post_table.c.author_id == member_id)),
+        r.c.target_id.in_(select(reply_table.c.id).where(reply_table.c.author_id == member_id)),
+        r.c.target_id.in_(
+            select(check_in_table.c.id).where(check_in_table.c.member_id == member_id)
+        ),
+    )
+    return paged(
+        conn,
+        r,
+        mine,
+        lambda row: {
+            "targetKind": row["target_kind"],
+            "targetId": str(row["target_id"]),
+            "level": RiskLevel(row["level"]).name,
+            "reasons": json.loads(row["reasons"]),
+            "detectorVersion": row["detector_version"],
+            "ratedAt": iso(row["rated_at"]),
+        },
+        order=("rated_at", "id"),
+    )
+
+
+def _safety_answers(conn: AsyncConnection, member_id: UUID) -> Items:
+    s = safe_said_table
+    return paged(
+        conn,
+        s,
+        s.c.member_id == member_id,
+        lambda row: {
+            "targetKind": row["target_kind"],
+            "targetId": str(row["target_id"]),
+            "saidSafeAt": iso(row["at"]),
+        },
+        order=("at", "id"),
+    )
+
+
+def _named_circles(conn: AsyncConnection, member_id: UUID) -> Items:
+    n = named_circle_table
+    return paged(
+        conn,
+        n,
+        n.c.member_id == member_id,
+        lambda row: {"circleId": str(row["circle_id"])},
+        order=("circle_id",),
+    )
+
+
 SECTIONS: list[Section] = [
     Section("profile", _profile, many=False),
     Section("consents", _consents),
@@ -304,5 +404,11 @@ SECTIONS: list[Section] = [
     Section("devices", _devices),
     Section("notificationPreferences", _preferences, many=False),
     Section("notifications", _notifications),
+    Section("circlesNamedInPushes", _named_circles),
+    Section("blockedMembers", _blocks),
+    Section("mutedTopics", _muted_topics, many=False),
+    Section("reportsMade", _reports_made),
+    Section("riskRatings", _risk_ratings),
+    Section("safetyAnswers", _safety_answers),
 ]
 """Every section, in document order. Append new areas' sections here."""

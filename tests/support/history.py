@@ -13,7 +13,9 @@ as a moderator, a block both ways, a muted topic, a report she made and one abou
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
+from uuid import UUID
 
 from tests.api.checkins.conftest import SET_REMINDER, check_in
 from tests.api.notifications.conftest import register, set_prefs
@@ -56,6 +58,12 @@ class History:
     her_lonely_circle: str
     her_post: str
     bob_post: str
+    bob_id: str
+
+
+def raw_id(global_id: str) -> UUID:
+    """The UUID inside a global ID (to compare with what the database or an export holds)."""
+    return UUID(base64.urlsafe_b64decode(global_id).decode().split(":", 1)[1])
 
 
 async def build_history(gql: GraphQLClient) -> History:
@@ -94,6 +102,10 @@ async def build_history(gql: GraphQLClient) -> History:
     await gql.data(SET_REMINDER, {"input": reminder}, as_=UID)
     assert (await register(gql, UID, DEVICE))["userErrors"] == []
     await set_prefs(gql, UID, reactions=False)
+    name = """mutation($input: SetCircleNameInPushesInput!) {
+      setCircleNameInPushes(input: $input) { userErrors { code } } }"""
+    named = await gql.data(name, {"input": {"circleId": shared, "show": True}}, as_=UID)
+    assert named["setCircleNameInPushes"]["userErrors"] == []
 
     # the safety areas
     urgent = (await post(gql, UID, shared, URGENT))["id"]
@@ -116,4 +128,4 @@ async def build_history(gql: GraphQLClient) -> History:
 
     exported = await gql.data("mutation { exportMyData { userErrors { code } } }", as_=UID)
     assert exported["exportMyData"]["userErrors"] == []
-    return History(alice_id, shared, private, lonely, her_post, bob_post)
+    return History(alice_id, shared, private, lonely, her_post, bob_post, bob_id)

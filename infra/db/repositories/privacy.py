@@ -27,7 +27,12 @@ from infra.db.tables.moderation import (
     report_table,
     topic_filter_table,
 )
-from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.db.tables.notifications import (
+    device_table,
+    named_circle_table,
+    notification_table,
+    preferences_table,
+)
 from infra.db.tables.pins import circle_pin_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 from infra.db.tables.privacy import consent_table, data_export_chunk_table, data_export_table
@@ -188,6 +193,7 @@ async def _erase_own_rows(session: AsyncSession, member_id: UUID, *_: Any) -> No
     for table, column in (
         (device_table, device_table.c.member_id),
         (preferences_table, preferences_table.c.member_id),
+        (named_circle_table, named_circle_table.c.member_id),
         (consent_table, consent_table.c.member_id),
         (reaction_table, reaction_table.c.member_id),
         (invite_table, invite_table.c.created_by),

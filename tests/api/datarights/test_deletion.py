@@ -7,7 +7,6 @@ later whose rows keep pointing to a deleted member fails it.
 
 from __future__ import annotations
 
-import base64
 import json
 from uuid import UUID
 
@@ -21,16 +20,19 @@ from infra.exports.builder import ExportBuilder
 from tests.api.checkins.conftest import SHARED
 from tests.support.circles import CIRCLE, POST, REPLIES, codes, mutate
 from tests.support.graphql import GraphQLClient, error_codes
-from tests.support.history import CONTENT_TEXTS, NAME, PRIVATE_TEXTS, UID, build_history
+from tests.support.history import (
+    CONTENT_TEXTS,
+    NAME,
+    PRIVATE_TEXTS,
+    UID,
+    build_history,
+    raw_id,
+)
 
 DELETE = """mutation($input: DeleteMyAccountInput!) {
   deleteMyAccount(input: $input) { deletedMemberId userErrors { code field message } } }"""
 CONTENT_COLUMNS = {("post", "body"), ("reply", "body")}
 """Where her words may stay, unlinked, when she keeps her content."""
-
-
-def raw_id(global_id: str) -> UUID:
-    return UUID(base64.urlsafe_b64decode(global_id).decode().split(":", 1)[1])
 
 
 async def traces(
@@ -102,6 +104,7 @@ async def test_the_walk_sees_every_kind_of_trace_before_deletion(
         "member_block.blocker_id",
         "member_block.blocked_id",
         "topic_filter.member_id",
+        "notification_named_circle.member_id",
     ):
         assert where in before, where
 

@@ -14,7 +14,19 @@ import jsonschema
 from domain.clock import FixedClock
 from infra.exports.builder import ExportBuilder
 from tests.support.graphql import GraphQLClient
-from tests.support.history import ANON, DEVICE, NAME, NOTE, POST, REMOVED, REPLY, UID, build_history
+from tests.support.history import (
+    ANON,
+    DEVICE,
+    NAME,
+    NOTE,
+    POST,
+    REMOVED,
+    REPLY,
+    REPORT_NOTE,
+    UID,
+    build_history,
+    raw_id,
+)
 
 SCHEMA = json.loads((Path(__file__).parents[3] / "docs" / "export.schema.json").read_text())
 EXPORT = """mutation { exportMyData {
@@ -56,7 +68,7 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert int(response.headers["content-length"]) == len(response.content)
 
-    assert document["schemaVersion"] == "1.0"
+    assert document["schemaVersion"] == "1.1"
     assert document["profile"]["displayName"] == NAME
     assert [c["kind"] for c in document["consents"]] == ["GUIDELINES", "HEALTH_DATA"]
     roles = sorted((m["circleName"], m["role"]) for m in document["memberships"])
@@ -79,7 +91,17 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     assert DEVICE not in response.text  # truncated: an export never carries a push token
     assert document["notificationPreferences"]["reactions"] is False
     assert [n["kind"] for n in document["notifications"]] == ["REPLY"]
-    assert history.alice_id  # built
+    # the safety and moderation areas: hers only
+    assert document["circlesNamedInPushes"] == [{"circleId": str(raw_id(history.shared_circle))}]
+    assert [b["memberId"] for b in document["blockedMembers"]] == [str(raw_id(history.bob_id))]
+    assert document["mutedTopics"]["topics"] == ["GRIEF"]
+    (made,) = document["reportsMade"]
+    assert (made["reason"], made["note"]) == ("HARASSMENT", REPORT_NOTE)
+    levels = {r["level"] for r in document["riskRatings"]}
+    assert "URGENT" in levels  # her urgent post, rated with the rule ids that fired
+    assert all(r["reasons"] or r["level"] == "NONE" for r in document["riskRatings"])
+    assert [a["targetKind"] for a in document["safetyAnswers"]] == ["POST"]
+    assert "carol" not in json.dumps(document["blockedMembers"])  # carol blocked her: not hers
 
 
 async def test_only_the_member_can_download_and_only_for_24_hours(
