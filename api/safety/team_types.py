@@ -40,6 +40,8 @@ SafetyItemSourceEnum = described_enum(
     "Why an item is in the safety queue.",
     {
         "URGENT_CONTENT": "A post or reply the risk detector rated URGENT.",
+        "PEER_REPORT": "A member reported a post or reply as a suicide (URGENT) or self-harm "
+        "(CONCERN) risk; the reporter is not shown.",
         "REACH_OUT": "A member asked for someone to reach out after a check-in (the note is "
         "withheld).",
     },

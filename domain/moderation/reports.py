@@ -12,6 +12,8 @@ from domain.members.rules import normalize_text
 from domain.moderation.model import SAFETY_REASONS, Report, ReportReason, TargetType
 from domain.ports import UnitOfWork
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
+from domain.safety.services import open_for_peer_report
+from domain.safety.team import TargetKind
 
 NOTE_MAX = 500
 
@@ -63,7 +65,8 @@ async def file_report(
 ) -> Report:
     """File a report. One open report per member and target; the reporter is never
     shown to the reported member or to moderators. SUICIDE_RISK and SELF_HARM_RISK
-    reports are marked for the safety team (``safety_review``).
+    reports are marked for the safety team (``safety_review``) and, on a post or reply,
+    open an item in the safety team's queue in the same transaction.
 
     A member may report content hidden from them by a block (they saw it before):
     success then says nothing about who wrote it.
@@ -97,5 +100,10 @@ async def file_report(
             safety_review=cmd.reason in SAFETY_REASONS,
         )
         await uow.reports.add(report)
+        if report.safety_review and cmd.target_type is not TargetType.MEMBER:
+            kind = TargetKind.POST if cmd.target_type is TargetType.POST else TargetKind.REPLY
+            await open_for_peer_report(
+                uow, kind, cmd.target_id, circle_id, about, cmd.reason.value, clock
+            )
         await uow.commit()
     return report

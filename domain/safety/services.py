@@ -177,6 +177,61 @@ async def say_safe(
     return said
 
 
+PEER_REPORT_LEVELS = {"SUICIDE_RISK": RiskLevel.URGENT, "SELF_HARM_RISK": RiskLevel.CONCERN}
+"""How a peer's safety report ranks in the queue: a suicide-risk report alerts the
+on-call staff like URGENT content; a self-harm report waits in the queue."""
+
+
+async def open_for_peer_report(
+    uow: UnitOfWork,
+    kind: TargetKind,
+    target_id: UUID,
+    circle_id: UUID,
+    author_id: UUID,
+    reason: str,
+    clock: Clock,
+) -> SafetyItem:
+    """A member's SUICIDE_RISK or SELF_HARM_RISK report on a post or reply reaches the
+    safety team: a queue item, one per target until resolved. A report while an item
+    for the target is unresolved adds its reason and can only raise the level (a
+    suicide-risk report on a CONCERN item makes it URGENT and alerts the on-call staff
+    if it was never alerted). Call inside an open unit of work; the caller commits."""
+    level, why = PEER_REPORT_LEVELS[reason], f"peer report: {reason}"
+    existing = await uow.safety_items.unresolved_for(kind, target_id)
+    if existing is not None:
+        return await _raise_for_report(uow, existing, level, why, clock)
+    item = SafetyItem(
+        uuid4(),
+        ItemSource.PEER_REPORT,
+        kind,
+        target_id,
+        circle_id,
+        author_id,
+        level,
+        (why,),
+        clock.now(),
+    )
+    await _open(uow, item, clock)
+    return item
+
+
+async def _raise_for_report(
+    uow: UnitOfWork, item: SafetyItem, level: RiskLevel, why: str, clock: Clock
+) -> SafetyItem:
+    if level <= item.level and why in item.reasons:
+        return item
+    item.reasons = item.reasons if why in item.reasons else (*item.reasons, why)
+    raised = level > item.level
+    item.level = max(item.level, level)
+    await uow.safety_items.update(item)
+    if raised and item.level >= RiskLevel.URGENT and item.alert_count == 0:
+        now = clock.now()
+        if await uow.safety_items.mark_alerted(item.id, None, now):
+            item.last_alerted_at, item.alert_count = now, 1
+            await _alert_on_call(uow, item, ALERT_BODY, clock)
+    return item
+
+
 async def ask_to_be_reached(
     member_id: UUID, check_in_id: UUID, uow: UnitOfWork, clock: Clock
 ) -> SafetyItem:

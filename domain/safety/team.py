@@ -53,6 +53,9 @@ class ItemSource(StrEnum):
     """A post or reply the detector rated URGENT."""
     REACH_OUT = "REACH_OUT"
     """A member asked for someone to reach out after a check-in (the note is withheld)."""
+    PEER_REPORT = "PEER_REPORT"
+    """A member reported a post or reply as a suicide or self-harm risk (the reporter is
+    never shown to the author or to peer moderators)."""
 
 
 class AuditAction(StrEnum):
@@ -161,7 +164,7 @@ class SafetyItemRepository(Protocol):
     async def add(self, item: SafetyItem) -> None: ...
 
     async def update(self, item: SafetyItem) -> bool:
-        """Save status, note and who/when, only if the stored status is still the
+        """Save status, level, reasons, note and who/when, only if the stored status is still the
         one this item was read with (``expected``); False when it changed meanwhile."""
         ...
 

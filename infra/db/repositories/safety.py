@@ -155,7 +155,16 @@ def to_item(row: Mapping[Any, Any]) -> SafetyItem:
     return SafetyItem(**values)
 
 
-_MUTABLE = ("status", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by", "note")
+_MUTABLE = (
+    "status",
+    "level",
+    "reasons",
+    "acknowledged_at",
+    "acknowledged_by",
+    "resolved_at",
+    "resolved_by",
+    "note",
+)
 _UNRESOLVED = (ItemStatus.OPEN.value, ItemStatus.ACKNOWLEDGED.value)
 
 
