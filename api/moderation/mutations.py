@@ -17,16 +17,16 @@ from api.moderation.types import (
 )
 from api.mutation_support import attempt, global_id
 from api.node import from_global_id, to_global_id
+from api.safety.types import CrisisResourcesType
 from domain.errors import NotFound
 from domain.moderation import actions, reports
 from domain.moderation.model import (
-    SAFETY_REASONS,
     ModerationAction,
     ReportDecision,
     ReportReason,
     TargetType,
 )
-from domain.moderation.support import SUPPORT_GUIDE
+from domain.moderation.support import reporter_support
 from infra.db.reads import moderation as reads
 
 _TARGETS = {"Post": TargetType.POST, "Reply": TargetType.REPLY, "Member": TargetType.MEMBER}
@@ -173,8 +173,19 @@ class ModerationMutations:
             )
 
         filed, errors = await attempt(run)
-        guide = SUPPORT_GUIDE if filed and filed.reason in SAFETY_REASONS else None
-        return ReportPayload(report=filed, support_guide=guide, user_errors=errors)
+        support = (
+            reporter_support(filed.reason, viewer.region, ctx.services.crisis_directory)
+            if filed
+            else None
+        )
+        return ReportPayload(
+            report=filed,
+            support_guide=support.guide if support else None,
+            crisis_resources=CrisisResourcesType.from_domain(support.resources)
+            if support
+            else None,
+            user_errors=errors,
+        )
 
     @strawberry.mutation(
         description="Hide a post or reply: readers see it as hidden by a moderator, the author "

@@ -30,6 +30,7 @@ from api.pagination import (
     decode_cursor,
     page_size,
 )
+from api.safety.types import CrisisResourcesType
 from domain.moderation.model import (
     SEVERITY,
     ModerationActionKind,
@@ -61,9 +62,15 @@ class ReportPayload:
     report: ReportType | None = strawberry.field(description="The report; null on user errors.")
     support_guide: str | None = strawberry.field(
         description="For SUICIDE_RISK and SELF_HARM_RISK reports: how to support someone "
-        "at risk (crisis lines for your region will sit beside it); null otherwise."
+        "at risk; null otherwise."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+    crisis_resources: CrisisResourcesType | None = strawberry.field(
+        default=None,
+        description="For SUICIDE_RISK and SELF_HARM_RISK reports: the crisis lines and "
+        "emergency numbers for your region (the international directories when Hearth has "
+        "none verified for it), to pass on or to use yourself; null otherwise.",
+    )
 
 
 @strawberry.type(description="How many reports gave one reason.")

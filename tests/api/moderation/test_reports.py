@@ -105,3 +105,45 @@ async def test_bad_reports_get_clear_codes_and_reveal_nothing(gql: GraphQLClient
         {"t": bea_post["id"]},
     )
     assert signed_out["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+REPORT_WITH_LINES = """
+mutation($input: ReportInput!) {
+  report(input: $input) {
+    report { id reason }
+    supportGuide
+    crisisResources { region emergencyNumbers { number } services { name phone } }
+    userErrors { code field message }
+  }
+}
+"""
+
+
+async def test_a_suicide_risk_reporter_gets_the_guide_and_the_crisis_lines_for_their_region(
+    gql: GraphQLClient,
+) -> None:
+    # given bea (region GB, as onboarded) sees a worrying post by cal
+    circle_id, _ = await moderated_circle(gql)
+    worrying = await post(gql, "cal", circle_id, "I don't know how much longer I can do this")
+    calm = await post(gql, "cal", circle_id, "Buy my course")
+
+    # when she reports it as a suicide risk
+    data = await gql.data(
+        REPORT_WITH_LINES,
+        {"input": {"targetId": worrying["id"], "reason": "SUICIDE_RISK"}},
+        as_="bea",
+    )
+    payload = data["report"]
+
+    # then she gets the guide and the UK's lines: 999 and Samaritans on 116 123
+    assert payload["userErrors"] == []
+    assert payload["supportGuide"]
+    lines = payload["crisisResources"]
+    assert lines["region"] == "GB"
+    assert "999" in [n["number"] for n in lines["emergencyNumbers"]]
+    assert {"name": "Samaritans", "phone": "116 123"} in lines["services"]
+    # while a spam report gets neither
+    other = await gql.data(
+        REPORT_WITH_LINES, {"input": {"targetId": calm["id"], "reason": "SPAM"}}, as_="bea"
+    )
+    assert (other["report"]["supportGuide"], other["report"]["crisisResources"]) == (None, None)
