@@ -14,6 +14,7 @@ from domain.members.model import Member
 from domain.moderation.model import ViewerFilters
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import members as member_reads
+from infra.db.reads import safety as safety_reads
 
 if TYPE_CHECKING:
     from api.container import Services
@@ -32,6 +33,18 @@ class MemberByIdLoader(DataLoader[UUID, Member | None]):
             async with services.reads() as conn:
                 found = await member_reads.by_ids(conn, ids)
             return [found.get(i) for i in ids]
+
+        super().__init__(load_fn=load)
+
+
+class SafetyReportersLoader(DataLoader[UUID, list[Any]]):
+    """Who reported each post or reply as a suicide or self-harm risk (staff only)."""
+
+    def __init__(self, services: Services) -> None:
+        async def load(ids: Sequence[UUID]) -> list[list[Any]]:
+            async with services.reads() as conn:
+                found = await safety_reads.safety_reporters(conn, ids)
+            return [found.get(i, []) for i in ids]
 
         super().__init__(load_fn=load)
 
@@ -77,3 +90,4 @@ class Loaders:
         self.member_by_id = MemberByIdLoader(services)
         self.member_by_uid = MemberByUidLoader(services)
         self.circle_by_id = CircleByIdLoader(context)
+        self.safety_reporters = SafetyReportersLoader(services)

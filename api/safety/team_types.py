@@ -17,6 +17,7 @@ from api.enums import RiskLevelEnum, described_enum  # noqa: F401 - registers Ri
 from api.errors import HearthError, TopLevelCode
 from api.node import Node, to_global_id
 from api.pagination import Connection, Edge, connection_of
+from domain.moderation.model import ReportReason
 from domain.safety.model import RiskLevel
 from domain.safety.team import ItemSource, ItemStatus, TargetKind
 
@@ -67,6 +68,14 @@ class SafetyItemAuthor:
     display_name: str = strawberry.field(description="The member's display name.")
 
 
+@strawberry.type(description="A member who reported a queue item's content as a risk.")
+class SafetyItemReporter:
+    id: strawberry.ID = strawberry.field(description="The member's global ID.")
+    display_name: str = strawberry.field(description="The member's display name.")
+    reason: ReportReason = strawberry.field(description="SUICIDE_RISK or SELF_HARM_RISK.")
+    reported_at: datetime = strawberry.field(description="When they reported it.")
+
+
 @strawberry.type(description="One item in the safety team's queue.")
 class SafetyItem(Node):
     level: RiskLevel = strawberry.field(description="The rating that put it here.")
@@ -105,6 +114,24 @@ class SafetyItem(Node):
     acknowledged_at: datetime | None = strawberry.field(description="When someone took it.")
     resolved_at: datetime | None = strawberry.field(description="When it was resolved.")
     note: str | None = strawberry.field(description="The staff note on what was done.")
+    raw_target_id: strawberry.Private[UUID]
+
+    @strawberry.field(
+        description="Staff only, like the whole item: the members who reported the post or "
+        "reply as a suicide or self-harm risk, oldest first (never shown to the author or to "
+        "peer moderators). Empty when nobody reported it."
+    )
+    async def reporters(self, info: strawberry.Info) -> list[SafetyItemReporter]:
+        rows = await info.context.loaders.safety_reporters.load(self.raw_target_id)
+        return [
+            SafetyItemReporter(
+                id=strawberry.ID(to_global_id("Member", r["reporter_id"])),
+                display_name=r["display_name"],
+                reason=ReportReason(r["reason"]),
+                reported_at=r["created_at"],
+            )
+            for r in rows
+        ]
 
     @classmethod
     def from_row(cls, row: Mapping[Any, Any]) -> SafetyItem:
@@ -138,6 +165,7 @@ class SafetyItem(Node):
             acknowledged_at=row["acknowledged_at"],
             resolved_at=row["resolved_at"],
             note=row["note"],
+            raw_target_id=row["target_id"],
         )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.safety.team import ItemStatus, TargetKind
 from infra.db.tables.circles import circle_table
 from infra.db.tables.members import member_table
+from infra.db.tables.moderation import report_table
 from infra.db.tables.posts import post_table, reply_table
 from infra.db.tables.safety import safe_said_table, safety_item_table
 
@@ -93,4 +94,22 @@ async def items_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID,
 async def author_name(conn: AsyncConnection, member_id: UUID) -> str | None:
     m = member_table
     found: str | None = await conn.scalar(select(m.c.display_name).where(m.c.id == member_id))
+    return found
+
+
+async def safety_reporters(
+    conn: AsyncConnection, target_ids: Sequence[UUID]
+) -> dict[UUID, list[Mapping[Any, Any]]]:
+    """For each post or reply, the members who reported it as a suicide or self-harm
+    risk (for staff only): member id, display name, reason and when, oldest first."""
+    r, m = report_table, member_table
+    query = (
+        select(r.c.target_id, r.c.reporter_id, m.c.display_name, r.c.reason, r.c.created_at)
+        .join(m, m.c.id == r.c.reporter_id)
+        .where(r.c.target_id.in_(list(target_ids)), r.c.safety_review.is_(True))
+        .order_by(r.c.created_at, r.c.id)
+    )
+    found: dict[UUID, list[Mapping[Any, Any]]] = {}
+    for row in (await conn.execute(query)).mappings():
+        found.setdefault(row["target_id"], []).append(row)
     return found
