@@ -25,7 +25,12 @@ from infra.db.repositories.checkins import emotions_from_text
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
-from infra.db.tables.moderation import block_table, report_table, topic_filter_table
+from infra.db.tables.moderation import (
+    block_table,
+    moderation_action_table,
+    report_table,
+    topic_filter_table,
+)
 from infra.db.tables.notifications import (
     device_table,
     named_circle_table,
@@ -339,6 +344,26 @@ def _reports_made(conn: AsyncConnection, member_id: UUID) -> Items:
     )
 
 
+def _moderation_decisions(conn: AsyncConnection, member_id: UUID) -> Items:
+    """What moderators did about her or her content: the action, the target, the
+    guideline and the message (never which moderator)."""
+    a = moderation_action_table
+    return paged(
+        conn,
+        a,
+        a.c.target_member_id == member_id,
+        lambda row: {
+            "action": row["kind"],
+            "targetType": row["target_type"],
+            "targetId": str(row["target_id"]),
+            "circleId": str(row["circle_id"]),
+            "reason": row["reason"],
+            "message": row["message"],
+            "createdAt": iso(row["created_at"]),
+        },
+    )
+
+
 def _risk_ratings(conn: AsyncConnection, member_id: UUID) -> Items:
     """How the risk detector rated her own posts, replies and check-in notes: the
     level and the rules that fired (never anyone else's texts)."""
@@ -408,6 +433,7 @@ SECTIONS: list[Section] = [
     Section("blockedMembers", _blocks),
     Section("mutedTopics", _muted_topics, many=False),
     Section("reportsMade", _reports_made),
+    Section("moderationDecisions", _moderation_decisions),
     Section("riskRatings", _risk_ratings),
     Section("safetyAnswers", _safety_answers),
 ]

@@ -101,6 +101,19 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     assert "URGENT" in levels  # her urgent post, rated with the rule ids that fired
     assert all(r["reasons"] or r["level"] == "NONE" for r in document["riskRatings"])
     assert [a["targetKind"] for a in document["safetyAnswers"]] == ["POST"]
+    # she hid bob's post as a moderator: that decision is in bob's export, not hers,
+    # and his export does not say who decided
+    assert document["moderationDecisions"] == []
+    bobs = (
+        await http.get(
+            await _ready_url(gql, builder, "bob"), headers={"Authorization": "Bearer dev:bob"}
+        )
+    ).json()
+    jsonschema.validate(bobs, SCHEMA, format_checker=jsonschema.FormatChecker())
+    decisions = {(d["action"], d["targetType"], d["reason"]) for d in bobs["moderationDecisions"]}
+    # she removed one of his posts and hid another, with the guideline
+    assert decisions == {("REMOVE_CONTENT", "POST", None), ("HIDE_CONTENT", "POST", "HARASSMENT")}
+    assert str(raw_id(history.alice_id)) not in json.dumps(bobs["moderationDecisions"])
     assert "carol" not in json.dumps(document["blockedMembers"])  # carol blocked her: not hers
 
 
