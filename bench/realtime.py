@@ -4,7 +4,7 @@ Measures, for posts created through HTTP, the delay from the database commit
 (the event's ``committedAt``) to each subscriber's receipt, and the server's
 memory per websocket connection.
 
-    uv run python -m bench.realtime [--subscribers 1000] [--posts 20]
+    uv run python -m bench.realtime [--subscribers 1000] [--posts 20] [--ws websockets]
 """
 
 from __future__ import annotations
@@ -46,7 +46,9 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def _start_server(port: int, db_url: str, per_member: int) -> subprocess.Popen[bytes]:
+def _start_server(
+    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio"
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "HEARTH_ENV": "development",
@@ -77,7 +79,7 @@ def _start_server(port: int, db_url: str, per_member: int) -> subprocess.Popen[b
         "--http",
         "httptools",
         "--ws",
-        "websockets",
+        ws,
         "--no-access-log",
         "--ws-max-queue",
         "64",
@@ -194,12 +196,12 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-async def run(subscribers: int, posts: int) -> dict:
+async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> dict:
     port = _free_port()
     db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_dir}/rt.sqlite3"
     per_member = -(-subscribers // MEMBERS)
-    server = _start_server(port, db_url, per_member)
+    server = _start_server(port, db_url, per_member, ws)
     base = f"127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
@@ -247,6 +249,7 @@ async def run(subscribers: int, posts: int) -> dict:
         "rss_before_mib": round(rss_before / 1024, 1),
         "rss_after_mib": round(rss_after / 1024, 1),
         "database": "postgresql" if db_url.startswith("postgresql") else "sqlite",
+        "ws": ws,
     }
 
 
@@ -254,8 +257,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--posts", type=int, default=20)
+    parser.add_argument(
+        "--ws",
+        default="websockets-sansio",
+        help="uvicorn's websocket implementation: websockets, websockets-sansio or wsproto",
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.subscribers, args.posts))
+    result = asyncio.run(run(args.subscribers, args.posts, args.ws))
     print(json.dumps(result, indent=2))
 
 

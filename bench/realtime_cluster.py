@@ -163,7 +163,7 @@ def _start(port: int, redis_url: str) -> subprocess.Popen[bytes]:
         "--http",
         "httptools",
         "--ws",
-        "websockets",
+        "websockets-sansio",
         "--no-access-log",
         "--log-level",
         "warning",

@@ -89,6 +89,8 @@ async def test_sigterm_finishes_the_request_in_flight_and_closes_sockets_with_10
             str(port),
             "--timeout-graceful-shutdown",
             "10",
+            "--ws",
+            "websockets-sansio",  # as production serves (README)
         ],
         cwd=ROOT,
         env=env,

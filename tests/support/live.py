@@ -22,7 +22,12 @@ from tests.support.waiting import eventually
 async def live_server(settings: Settings) -> AsyncIterator[str]:
     """Serve the app with uvicorn (real sockets, real websockets); yields the base URL."""
     config = uvicorn.Config(
-        create_app(settings), host="127.0.0.1", port=0, log_level="warning", lifespan="on"
+        create_app(settings),
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="on",
+        ws="websockets-sansio",  # as production serves (README)
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
