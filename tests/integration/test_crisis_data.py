@@ -27,7 +27,7 @@ REQUIRED = {
     "SE", "NO", "DK", "FI", "IS",
 }  # fmt: skip
 NOT_YET_VERIFIED = {
-    "IE", "IN", "BR", "MX",
+    "IN", "BR", "MX",
     "IT", "ES", "PL", "CZ", "GR", "RO",
     "DK",
 }  # fmt: skip
