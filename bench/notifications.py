@@ -182,6 +182,9 @@ async def run(rows: int, workers: int) -> dict[str, float]:
         "sent": counts["SENT"],
         "received": len(fcm.received),
         "duplicates": sum(n - 1 for n in per_row.values()),
+        # each one a TCP and TLS handshake against real FCM (HEARTH_FCM_POOL_SIZE bounds it)
+        "connections_opened": fcm.connections_opened,
+        "fcm_pool_size": int(os.environ.get("HEARTH_FCM_POOL_SIZE", "100")),
     }
 
 

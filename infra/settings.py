@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     hearth_embedded_worker: bool | None = None
     hearth_worker_lease_seconds: float = 60.0
     hearth_worker_batch_size: int = 500
+    # Connections kept to FCM per worker for send_each's fan-out (infra.push.fcm.
+    # tune_fcm_connections); 0 leaves firebase-admin's defaults (10) as they are.
+    hearth_fcm_pool_size: int = Field(100, ge=0, le=500)
     hearth_worker_poll_seconds: float = 1.0
     hearth_executor: ExecutorKind = ExecutorKind.FAST
     hearth_trusted_documents: Path | None = None

@@ -247,6 +247,47 @@ def disable_http_retries(app: firebase_admin.App, *, pool_maxsize: int = 100) ->
     service._client.session.mount("http://", adapter)
 
 
+class _SkipNetrc(requests.auth.AuthBase):
+    """Set as the session's ``auth`` so requests stops reading ``~/.netrc`` on every
+    call (it does when a session has no auth of its own; google-auth's session
+    authorises through headers instead). Leaves the request as it is."""
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        return request
+
+
+def tune_fcm_connections(app: firebase_admin.App, pool_size: int) -> None:
+    """Size the FCM connection pools for ``send_each``'s fan-out, keeping firebase-admin's
+    retry policy.
+
+    firebase-admin mounts requests' default adapters (10 pooled connections per host),
+    while ``send_each`` sends a chunk of up to 500 messages from as many threads: the
+    connections beyond 10 are opened for one request and thrown away ("Connection pool is
+    full, discarding connection"), a new TCP and TLS handshake each in production. This
+    keeps at most ``pool_size`` connections to FCM, reused from chunk to chunk (a thread
+    waits for a free one rather than opening another), and stops requests' per-call ``~/.netrc``
+    lookups (a filesystem check per message, 12% of the worker's samples in a py-spy
+    profile of ``bench/notifications.py``).
+
+    Library internals: firebase-admin's ``_get_messaging_service(app)._client.session``
+    (pinned exactly in pyproject.toml; ``tests/unit/test_library_pins.py`` fails loudly
+    on another version). ``HEARTH_FCM_POOL_SIZE=0`` leaves firebase-admin as it is.
+    """
+    session = messaging._get_messaging_service(app)._client.session
+    for prefix in ("https://", "http://"):
+        current = session.get_adapter(prefix)
+        session.mount(
+            prefix,
+            requests.adapters.HTTPAdapter(
+                max_retries=current.max_retries,
+                pool_connections=4,
+                pool_maxsize=pool_size,
+                pool_block=True,
+            ),
+        )
+    session.auth = _SkipNetrc()
+
+
 if TYPE_CHECKING:  # mypy proves both adapters satisfy the port
 
     def _implements_port(app: firebase_admin.App) -> tuple[PushSender, PushSender]:

@@ -17,7 +17,7 @@ from domain.notifications.push import (
 )
 from infra.db.uow import SqlUnitOfWork
 from infra.exports.builder import ExportBuilder
-from infra.push.fcm import FcmPushSender, LogPushSender
+from infra.push.fcm import FcmPushSender, LogPushSender, tune_fcm_connections
 from infra.retention import RetentionJob
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
@@ -30,6 +30,8 @@ def make_push_sender(settings: Settings, firebase_app: Any) -> PushSender:
     Application Default Credentials in production); otherwise, in development, the
     log sender, which "delivers" to the log."""
     if firebase_app is not None and (settings.firebase_credentials or settings.is_production):
+        if settings.hearth_fcm_pool_size > 0:
+            tune_fcm_connections(firebase_app, settings.hearth_fcm_pool_size)
         return FcmPushSender(firebase_app)
     return LogPushSender()
 

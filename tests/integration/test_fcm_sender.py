@@ -21,7 +21,7 @@ from domain.notifications.push import (
     PushPriority,
     PushResult,
 )
-from infra.push import FcmPushSender, LogPushSender
+from infra.push import FcmPushSender, LogPushSender, tune_fcm_connections
 from tests.support.fcm_stub import (
     INTERNAL,
     INVALID_PAYLOAD,
@@ -389,3 +389,30 @@ async def test_a_retry_after_answer_says_how_long_to_wait(
     assert results[1].retry_after is not None
     assert 100 < results[1].retry_after <= 120
     assert results[2].retry_after is None
+
+
+async def test_tuned_connections_stay_within_the_pool_and_keep_firebase_admins_retries(
+    fcm: FcmStandIn,
+) -> None:
+    # given firebase-admin as it comes (10 pooled connections, its own retries): two full
+    # chunks open a connection for most messages, a TLS handshake each against real FCM
+    messages = [push(f"fid-{n}") for n in range(2 * MAX_BATCH)]
+    with fcm.firebase_app(http_retries=True) as app:
+        await FcmPushSender(app).send_batch(messages)
+    untuned = fcm.connections_opened
+
+    # when the worker tunes the app as production does (HEARTH_FCM_POOL_SIZE)
+    with fcm.firebase_app(http_retries=True) as app:
+        session = messaging._get_messaging_service(app)._client.session
+        retries = session.get_adapter("https://").max_retries
+        tune_fcm_connections(app, 50)
+        before = fcm.connections_opened
+        results = await FcmPushSender(app).send_batch(messages)
+        tuned = fcm.connections_opened - before
+        kept = session.get_adapter("https://").max_retries
+
+    # then every message is sent over at most 50 connections, reused across chunks
+    assert [r.outcome for r in results] == [PushOutcome.SENT] * len(messages)
+    assert tuned <= 50 < untuned, (tuned, untuned)
+    # and firebase-admin's retry policy (500/503 retried with backoff) is unchanged
+    assert (kept.total, kept.status_forcelist) == (retries.total, retries.status_forcelist)

@@ -170,6 +170,8 @@ class FcmStandIn:
         self._lock = threading.Lock()
         self._names = itertools.count(1)
         self._connections: set[socket.socket] = set()
+        self.connections_opened = 0
+        """TCP connections accepted so far (each would be a TLS handshake with real FCM)."""
         self._server = _Server(("127.0.0.1", 0), _Handler)
         self._server.standin = self
         self._thread: threading.Thread | None = None
@@ -294,6 +296,7 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
         with self.server.standin._lock:
             self.server.standin._connections.add(self.connection)
+            self.server.standin.connections_opened += 1
 
     def finish(self) -> None:
         with self.server.standin._lock:

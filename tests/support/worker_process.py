@@ -22,7 +22,7 @@ from firebase_admin import messaging
 
 from domain.clock import SystemClock
 from infra.db.engine import create_engine, create_session_factory
-from infra.push import FcmPushSender, disable_http_retries
+from infra.push import FcmPushSender, disable_http_retries, tune_fcm_connections
 from infra.settings import Settings
 from infra.worker import build_worker
 
@@ -43,7 +43,10 @@ async def main() -> None:
     )
     with mock.patch.object(messaging._MessagingService, "FCM_URL", os.environ["FCM_URL"]):
         messaging._get_messaging_service(app)
-    disable_http_retries(app)
+    # firebase-admin's own pool size (10), then the production tuning when it is on
+    disable_http_retries(app, pool_maxsize=10)
+    if settings.hearth_fcm_pool_size > 0:
+        tune_fcm_connections(app, settings.hearth_fcm_pool_size)
     engine = create_engine(settings)
     hold = os.environ.get("HOLD", "")
     worker = build_worker(

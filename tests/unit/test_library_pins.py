@@ -3,7 +3,9 @@ version change fails here, loudly, before anything subtle breaks elsewhere."""
 
 from __future__ import annotations
 
+import firebase_admin
 import graphql
+from firebase_admin import messaging
 from graphql import build_schema, parse
 from graphql.execution.executor import Executor
 
@@ -27,3 +29,14 @@ def test_per_event_executors_still_share_the_memo_that_hearth_resets() -> None:
     per_event = executor.build_per_event_executor({"a": 1})
     # graphql-core copies the executor shallowly: the memo is shared unless reset.
     assert per_event._relevant_sub_fields is executor._relevant_sub_fields
+
+
+def test_firebase_admin_is_the_version_the_fcm_tuning_was_checked_against() -> None:
+    # infra/push/fcm.py (tune_fcm_connections, disable_http_retries) and the FCM stand-in
+    # reach into firebase-admin's private messaging service and its requests session.
+    assert firebase_admin.__version__ == "7.7.0", (
+        "firebase-admin changed: re-check infra/push/fcm.py's use of "
+        "messaging._get_messaging_service(app)._client.session before updating the pin "
+        "(HEARTH_FCM_POOL_SIZE=0 turns the tuning off)"
+    )
+    assert callable(messaging._get_messaging_service)
