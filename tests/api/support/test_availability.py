@@ -43,7 +43,7 @@ async def test_all_my_circles_when_none_are_named_and_it_shows_on_me(
 async def test_some_circles_replace_the_earlier_offer_and_it_ends_on_time(
     gql: GraphQLClient, clock: FixedClock
 ) -> None:
-    calm, grief, _ = await _two_circles(gql)
+    _, grief, _ = await _two_circles(gql)
     await set_availability(gql, "ann", clock.now() + hours(3))
 
     payload = await set_availability(gql, "ann", clock.now() + hours(1), [grief])
