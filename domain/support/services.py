@@ -171,7 +171,9 @@ async def _nudge_one(uow: UnitOfWork, waiting: WaitingPost, now: datetime) -> Nu
     for listener in fair_order(candidates):
         if not await _eligible(uow, listener, waiting, now):
             continue
-        seq = len(already) + 1
+        # the number comes from the due list this pass read: a pass that read it before
+        # another worker's nudge committed collides on (post, seq) and writes nothing
+        seq = waiting.nudges + 1
         nudge = Nudge(uuid4(), post.id, post.circle_id, listener.member_id, seq, now)
         if not await uow.support.add_nudge(nudge):
             return None  # another worker sent this one
