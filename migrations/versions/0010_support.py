@@ -32,6 +32,7 @@ def upgrade() -> None:
         batch.create_index(
             "ix_post_awaiting", ["circle_id", "first_reply_at", "created_at"], unique=False
         )
+        batch.create_index("ix_post_unanswered", ["first_reply_at", "created_at"], unique=False)
     with op.batch_alter_table("circle") as batch:
         batch.add_column(
             sa.Column("nudge_after_minutes", sa.Integer(), server_default="20", nullable=False)
@@ -83,6 +84,7 @@ def downgrade() -> None:
     with op.batch_alter_table("circle") as batch:
         batch.drop_column("nudge_after_minutes")
     with op.batch_alter_table("post") as batch:
+        batch.drop_index("ix_post_unanswered")
         batch.drop_index("ix_post_awaiting")
         batch.drop_column("first_reply_seconds")
         batch.drop_column("first_reply_at")

@@ -18,6 +18,8 @@ class PostRow(SQLModel, table=True):
         Index("ix_post_circle_feed", "circle_id", "created_at", "id"),
         # posts still waiting for a first reply, oldest first (domain.support)
         Index("ix_post_awaiting", "circle_id", "first_reply_at", "created_at"),
+        # the nudge job's scan of recent unanswered posts in every circle
+        Index("ix_post_unanswered", "first_reply_at", "created_at"),
     )
 
     id: uuid.UUID = Field(primary_key=True)
