@@ -33,7 +33,8 @@ class SupportRepository(Protocol):
 
     async def waiting_posts(self, since: datetime) -> list[WaitingPost]:
         """Posts created at or after ``since`` with no reply from anyone but their
-        author, neither removed nor hidden, with fewer than MAX_NUDGES_PER_POST nudges."""
+        author, neither removed nor hidden, whose author is still an active member of
+        the circle, with fewer than MAX_NUDGES_PER_POST nudges."""
         ...
 
     async def listeners(self, circle_id: UUID, now: datetime) -> list[Listener]:

@@ -130,11 +130,12 @@ async def _eligible(
     uow: UnitOfWork, listener: Listener, waiting: WaitingPost, now: datetime
 ) -> bool:
     """Whether this listener may be nudged about this post now: still an active
-    member, not muting the post's warning topics, outside their quiet hours, under
+    member whom no moderator muted, not muting the post's warning topics, outside their quiet hours, under
     the daily push cap and the daily nudge cap, with a device to push to."""
     post = waiting.post
-    if not can_read(await uow.memberships.get(post.circle_id, listener.member_id)):
-        return False
+    membership = await uow.memberships.get(post.circle_id, listener.member_id)
+    if not can_read(membership) or (membership is not None and membership.is_muted(now)):
+        return False  # cannot read the post, or a moderator muted them (they can't reply)
     if post.content_warning and set(post.content_warning.topics) & set(
         await uow.topic_filters.get(listener.member_id)
     ):

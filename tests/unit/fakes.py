@@ -454,6 +454,8 @@ class FakeSupport:
                 and not post.is_removed
                 and not post.is_hidden
                 and len(nudges) < MAX_NUDGES_PER_POST
+                and (author := self._store.memberships.get((post.circle_id, post.author_id)))
+                and author.is_active
             ):
                 last = max((n.nudged_at for n in nudges), default=None)
                 interval = self._store.circles[post.circle_id].nudge_after_minutes

@@ -30,6 +30,21 @@ AwaitingKey = tuple[int, datetime, UUID]
 _urgent: Any = case((post_table.c.risk_level >= int(RiskLevel.URGENT), 1), else_=0)
 
 
+def author_still_here() -> Any:
+    """The post's author is still an active member of its circle (a post by someone
+    who left, was banned or deleted their account waits for no one)."""
+    p, m = post_table, membership_table
+    return (
+        select(m.c.member_id)
+        .where(
+            m.c.circle_id == p.c.circle_id,
+            m.c.member_id == p.c.author_id,
+            m.c.status == MembershipStatus.ACTIVE.value,
+        )
+        .exists()
+    )
+
+
 def _awaiting_where(
     viewer_id: UUID, hidden: Sequence[UUID], muted: Sequence[Topic], circle_id: UUID | None
 ) -> list[Any]:
@@ -47,6 +62,7 @@ def _awaiting_where(
         p.c.removed_at.is_(None),
         p.c.hidden_at.is_(None),
         p.c.author_id != viewer_id,
+        author_still_here(),
     ]
     if hidden:
         where.append(p.c.author_id.not_in(list(hidden)))

@@ -16,6 +16,7 @@ from domain.notifications.model import NotificationStatus
 from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
 from domain.support.rules import MAX_NUDGES_PER_POST
 from infra.db.mapping import to_post
+from infra.db.reads.support import author_still_here
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
 from infra.db.tables.notifications import notification_table
@@ -96,6 +97,7 @@ class SqlSupportRepository:
                 p.c.created_at >= since,
                 p.c.removed_at.is_(None),
                 p.c.hidden_at.is_(None),
+                author_still_here(),
                 func.coalesce(nudges.c.nudges, 0) < MAX_NUDGES_PER_POST,
             )
             .order_by(p.c.risk_level.desc(), p.c.created_at, p.c.id)

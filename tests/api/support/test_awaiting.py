@@ -145,3 +145,20 @@ async def test_only_active_members_see_a_circles_count_and_nobody_sees_anothers_
     assert other["data"]["node"]["awaitingSupport"] is None
     signed_out = await gql("query { me { awaitingSupport { edges { cursor } } } }")
     assert error_codes(signed_out) == ["UNAUTHENTICATED"]
+
+
+async def test_a_post_whose_author_left_or_was_banned_waits_for_no_one(
+    gql: GraphQLClient,
+) -> None:
+    circle_id, ids = await _circle(gql)
+    await post(gql, "bea", circle_id, "bea's post")
+    await post(gql, "cal", circle_id, "cal's post")
+    await gql.data(
+        "mutation($input: CircleInput!) { leaveCircle(input: $input) { userErrors { code } } }",
+        {"input": {"circleId": circle_id}},
+        as_="bea",
+    )
+    await ban(gql, "ann", circle_id, ids["cal"])
+
+    assert await awaiting_bodies(gql, "dan") == []
+    assert await badge(gql, "dan", circle_id) == 0

@@ -30,7 +30,7 @@ from tests.support.circles import (
 )
 from tests.support.fcm_stub import FcmStandIn
 from tests.support.graphql import GraphQLClient, error_codes
-from tests.support.moderation import MUTE_TOPICS, block
+from tests.support.moderation import MUTE, MUTE_TOPICS, block
 
 LISTENERS = ("bea", "cal", "dan")
 BODY = "I finally said it out loud: I'm not OK."
@@ -194,8 +194,9 @@ async def test_never_the_author_a_blocked_pair_a_banned_member_or_one_who_muted_
     services: Services,
 ) -> None:
     # given everyone offered to listen, the author ann too; bea blocked ann, ann
-    # blocked cal, dan was banned, fay muted the post's topic; only eve may be nudged
-    listeners = ("bea", "cal", "dan", "eve", "fay")
+    # blocked cal, dan was banned, fay muted the post's topic, a moderator muted gus
+    # (he can't reply); only eve may be nudged
+    listeners = ("bea", "cal", "dan", "eve", "fay", "gus")
     circle_id, ids = await _circle(gql, clock, listeners=listeners)
     await register(gql, "ann", "fid-ann")
     await set_availability(gql, "ann", clock.now() + hours(6))
@@ -203,6 +204,12 @@ async def test_never_the_author_a_blocked_pair_a_banned_member_or_one_who_muted_
     await block(gql, "ann", ids["cal"])
     await ban(gql, "ann", circle_id, ids["dan"])
     await mutate(gql, MUTE_TOPICS, {"topics": ["GRIEF"]}, "fay")
+    muted = {
+        "circleId": circle_id,
+        "memberId": ids["gus"],
+        "until": (clock.now() + hours(6)).isoformat(),
+    }
+    assert (await mutate(gql, MUTE, muted, "ann"))["userErrors"] == []
     await post(gql, "ann", circle_id, BODY, contentWarning={"topics": ["GRIEF"]})
 
     # when the post waits for an hour and a half
@@ -233,6 +240,27 @@ async def test_quiet_hours_are_respected(
         await _tick(services, fcm_app, clock)
 
     assert [target for target, _, _ in _pushed(fcm)] == ["fid-cal"]
+
+
+async def test_no_nudge_about_a_post_whose_author_left(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    circle_id, _ = await _circle(gql, clock, listeners=("bea", "cal"))
+    await post(gql, "bea", circle_id, BODY)
+    await gql.data(
+        "mutation($input: CircleInput!) { leaveCircle(input: $input) { userErrors { code } } }",
+        {"input": {"circleId": circle_id}},
+        as_="bea",
+    )
+
+    clock.set(clock.now() + timedelta(minutes=30))
+    await _tick(services, fcm_app, clock)
+
+    assert fcm.received == []
 
 
 async def test_exactly_once_across_a_worker_restart(
