@@ -130,8 +130,9 @@ async def _eligible(
     uow: UnitOfWork, listener: Listener, waiting: WaitingPost, now: datetime
 ) -> bool:
     """Whether this listener may be nudged about this post now: still an active
-    member whom no moderator muted, not muting the post's warning topics, outside their quiet hours, under
-    the daily push cap and the daily nudge cap, with a device to push to."""
+    member whom no moderator muted, not muting the post's warning topics, outside
+    their quiet hours, under the daily push cap and the daily nudge cap, with a
+    device to push to."""
     post = waiting.post
     membership = await uow.memberships.get(post.circle_id, listener.member_id)
     if not can_read(membership) or (membership is not None and membership.is_muted(now)):
