@@ -74,6 +74,7 @@ async def test_bad_input_gets_clear_user_errors_and_writes_nothing(
         (now - timedelta(minutes=1), None, "INVALID", ["input", "until"]),
         (now, None, "INVALID", ["input", "until"]),
         (now + hours(12) + timedelta(seconds=1), None, "INVALID", ["input", "until"]),
+        (now.replace(tzinfo=None) + hours(1), None, "INVALID", ["input", "until"]),
         (now + hours(1), [other], "NOT_FOUND", ["input", "circleIds"]),
         (now + hours(1), [calm, "Q2lyY2xlOm5vcGU="], "NOT_FOUND", ["input", "circleIds"]),
     ]

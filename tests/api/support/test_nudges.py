@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import firebase_admin
+import httpx
 from sqlalchemy import func, select
 
 from api.container import Services
@@ -19,6 +20,7 @@ from infra.db.tables.support import support_nudge_table
 from tests.api.notifications.conftest import register, set_prefs
 from tests.api.notifications.test_lock_screens import name_circle
 from tests.api.support.conftest import hours, make_worker, set_availability
+from tests.api.test_observability import _metric
 from tests.support.circles import (
     UPDATE_CIRCLE,
     ban,
@@ -318,3 +320,30 @@ async def test_nudge_settings_are_for_owners_and_moderators_within_5_to_240_minu
     assert ok["userErrors"] == []
     assert error_codes(refused) == ["FORBIDDEN"]
     assert shown["node"]["nudgeAfterMinutes"] == 240
+
+
+async def test_operators_see_first_replies_unanswered_posts_and_nudges_in_the_metrics(
+    gql: GraphQLClient,
+    http: httpx.AsyncClient,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    circle_id, _ = await _circle(gql, clock, listeners=("bea", "cal"))
+    before = (await http.get("/metrics")).text
+    answered = await post(gql, "ann", circle_id, "Answered soon.")
+    await post(gql, "ann", circle_id, BODY)
+    clock.set(clock.now() + timedelta(minutes=5))
+    await reply(gql, "bea", answered["id"], "Here.")
+    clock.set(clock.now() + timedelta(minutes=61))
+    await _tick(services, fcm_app, clock)
+    after = (await http.get("/metrics")).text
+
+    def grew(name: str) -> float:
+        return _metric(after, name) - _metric(before, name)
+
+    assert grew("hearth_support_first_reply_seconds_count") == 1
+    assert grew("hearth_support_first_reply_seconds_sum") == 300
+    assert grew("hearth_support_nudges_sent_total") == 1
+    assert _metric(after, "hearth_support_unanswered_over_1h") == 1
