@@ -17,6 +17,7 @@ from domain.moderation.model import (
 )
 from domain.posts.model import ReactionKind
 from domain.safety.model import RiskLevel
+from domain.support.model import StatsPeriod
 
 
 def described_enum(cls: type[Enum], name: str, description: str, values: dict[str, str]) -> Any:
@@ -138,5 +139,15 @@ RiskLevelEnum = described_enum(
         "CONCERN": "Signs of distress: hopelessness, thoughts of death or self-harm without "
         "a plan, or abuse being disclosed.",
         "URGENT": "Signs of immediate risk: intent, a plan, means or timing, or a goodbye.",
+    },
+)
+StatsPeriodEnum = described_enum(
+    StatsPeriod,
+    "SupportStatsPeriod",
+    "The window of a circle's support statistics, ending now.",
+    {
+        "DAY": "The last 24 hours.",
+        "WEEK": "The last 7 days.",
+        "MONTH": "The last 30 days.",
     },
 )

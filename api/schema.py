@@ -69,6 +69,8 @@ from api.safety.resources import ResourceQueries, ResourceType
 from api.safety.team import SafetyTeamMutations, SafetyTeamQueries
 from api.safety.team_types import SafetyItem
 from api.scalars import SCALAR_OVERRIDES
+from api.support.availability import SupportMutations
+from api.support.queries import SupportQueries
 from infra.metrics import GRAPHQL_ERRORS, GRAPHQL_OPERATIONS, operation_label
 from infra.persisted_queries import ManifestError, load_manifest
 from infra.settings import ExecutorKind, Settings
@@ -85,6 +87,7 @@ class Query(
     ResourceQueries,
     SafetyTeamQueries,
     ConsentQueries,
+    SupportQueries,
 ):
     pass
 
@@ -108,6 +111,7 @@ class Mutation(
     ConsentMutations,
     DeletionMutations,
     ExportMutations,
+    SupportMutations,
 ):
     pass
 

@@ -27,6 +27,7 @@ class EventKind(StrEnum):
     NOTIFICATION_CREATED = "NotificationCreated"
     NOTIFICATIONS_READ = "NotificationsRead"
     ACCOUNT_DELETED = "AccountDeleted"
+    AWAITING_SUPPORT_CHANGED = "AwaitingSupportChanged"
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ from domain.safety.team import (
     SafetyItemRepository,
     StaffRepository,
 )
+from domain.support.ports import SupportRepository
 
 
 class MemberRepository(Protocol):
@@ -106,7 +107,14 @@ class PostRepository(Protocol):
 
     async def add(self, post: Post) -> None: ...
 
-    async def update(self, post: Post) -> None: ...
+    async def update(self, post: Post) -> None:
+        """Save the post (``first_reply_at`` is left alone: see ``mark_answered``)."""
+        ...
+
+    async def mark_answered(self, post_id: UUID, at: datetime, seconds: int) -> bool:
+        """Set the first reply's time (and ``seconds`` after the post) unless it is
+        set already: a compare-and-set; True when this call set it."""
+        ...
 
 
 class ReplyRepository(Protocol):
@@ -201,6 +209,7 @@ class UnitOfWork(Protocol):
     health_data: HealthDataEraser
     accounts: AccountEraser
     exports: ExportRepository
+    support: SupportRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -110,3 +110,17 @@ RISK_RATINGS = Counter(
 SAFETY_REALERTS = Counter(
     "hearth_safety_realerts_total", "Unacknowledged URGENT safety items alerted again"
 )
+
+SUPPORT_FIRST_REPLY_SECONDS = Histogram(
+    "hearth_support_first_reply_seconds",
+    "Time from a post to its first reply by someone other than its author",
+    buckets=(60, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400, 259200),
+)
+SUPPORT_UNANSWERED_OVER_1H = Gauge(
+    "hearth_support_unanswered_over_1h",
+    "Visible posts of the last 7 days with no reply after an hour (set by the nudge job)",
+)
+SUPPORT_NUDGES_SENT = Counter(
+    "hearth_support_nudges_sent_total",
+    "Pushes asking an available member to look at an unanswered post",
+)

@@ -36,6 +36,11 @@ class UpdateCircleInput:
         default=None, description="2 to 100, not below the members now."
     )
     guidelines: str | None = strawberry.field(default=None, description="At most 2,000 characters.")
+    nudge_after_minutes: int | None = strawberry.field(
+        default=None,
+        description="Minutes a post waits without a reply before a member who offered to "
+        "listen is nudged (5 to 240).",
+    )
 
 
 @strawberry.input(description="Join a circle, or ask to join a private one.")

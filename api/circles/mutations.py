@@ -91,6 +91,7 @@ class CircleMutations:
                 input.visibility,
                 input.capacity,
                 input.guidelines,
+                input.nudge_after_minutes,
             )
             return (await circles.update_circle(command, ctx.services.uow())).id
 

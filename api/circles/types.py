@@ -24,6 +24,8 @@ from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.assemble import assemble_posts
 from api.posts.types import PostType
 from api.safety.resources import AFTER, FIRST, ResourceType, resources_connection
+from api.support.queries import awaiting_count, circle_support_stats
+from api.support.types import SupportStats
 from domain.circles.model import (
     Circle,
     Membership,
@@ -36,6 +38,7 @@ from domain.circles.model import (
     can_see_circle,
 )
 from domain.moderation.model import ReportStatus
+from domain.support.model import StatsPeriod
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import feed
 
@@ -78,6 +81,11 @@ class CircleType(Node):
     viewer_membership: ViewerMembership | None = strawberry.field(
         description="The viewer's role and status here; null when not a member."
     )
+    nudge_after_minutes: int = strawberry.field(
+        description="How long a post waits without a reply before a member who offered to "
+        "listen gets a push (5 to 240; 20 by default). Owners and moderators change it "
+        "with `updateCircle`."
+    )
     raw_id: strawberry.Private[UUID]
     membership: strawberry.Private[Membership | None]
 
@@ -94,6 +102,7 @@ class CircleType(Node):
             created_at=circle.created_at,
             member_count=circle.active_count,
             viewer_membership=viewer_membership(membership),
+            nudge_after_minutes=circle.nudge_after_minutes,
             raw_id=circle.id,
             membership=membership,
         )
@@ -174,6 +183,32 @@ class CircleType(Node):
         after: Annotated[str | None, AFTER] = None,
     ) -> Connection[ResourceType]:
         return resources_connection(info.context.services.resources, self.topics, first, after)
+
+    @strawberry.field(
+        description="Posts here waiting for a first reply, counted as `me.awaitingSupport` "
+        "counts them for you (the badge). Active members only."
+    )
+    async def awaiting_support_count(self, info: strawberry.Info) -> int:
+        if not can_read(self.membership):
+            raise forbidden("Only the circle's active members can see what waits for a reply.")
+        viewer = await info.context.member()
+        return await awaiting_count(info, viewer.id, self.raw_id)
+
+    @strawberry.field(
+        description="How fast the circle answers: time to first reply (median, p90), the "
+        "share of posts unanswered after 1 and 24 hours, and its listeners. Owner and "
+        "moderators only."
+    )
+    async def support_stats(
+        self,
+        info: strawberry.Info,
+        period: Annotated[
+            StatsPeriod, strawberry.argument(description="The window, ending now (WEEK).")
+        ] = StatsPeriod.WEEK,
+    ) -> SupportStats:
+        if not can_moderate(self.membership):
+            raise forbidden("Only the circle's owner and moderators can see its support stats.")
+        return await circle_support_stats(info, self.raw_id, period)
 
     @strawberry.field(description="People asking to join. Owner and moderators only.")
     async def join_requests(

@@ -24,6 +24,8 @@ from domain.members.model import Member as MemberModel
 if TYPE_CHECKING:
     from api.notifications.types import NotificationPreferencesType, NotificationType
     from api.privacy.types import ConsentType, DataExportType
+    from api.support.availability import SupportAvailabilityType
+    from api.support.types import AwaitingSupportItem
 
 
 @strawberry.type(
@@ -197,6 +199,40 @@ class MemberType(Node):
         from api.privacy.exports import own_exports
 
         return await own_exports(info)
+
+    @strawberry.field(
+        description="Posts in your circles that no one but their author has replied to yet: "
+        "URGENT-rated posts first, then the oldest first. Leaves out your own posts, posts by "
+        "members in a block with you, posts warning of a topic you muted, and removed or "
+        "hidden posts; a post leaves once it has a reply. Only for the member themself; null "
+        "for anyone else."
+    )
+    async def awaiting_support(
+        self,
+        info: strawberry.Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
+        after: Annotated[
+            str | None, strawberry.argument(description="Cursor to continue after.")
+        ] = None,
+    ) -> Connection[Annotated[AwaitingSupportItem, strawberry.lazy("api.support.types")]] | None:
+        if not self.is_viewer:
+            return None
+        from api.support.queries import awaiting_support  # the existing lazy-import pattern
+
+        return await awaiting_support(info, first, after)
+
+    @strawberry.field(
+        description='Your "I\'m around to listen" offer while it lasts '
+        "(`setSupportAvailability`); null when there is none, or for anyone else."
+    )
+    async def support_availability(
+        self, info: strawberry.Info
+    ) -> Annotated[SupportAvailabilityType, strawberry.lazy("api.support.availability")] | None:
+        if not self.is_viewer:
+            return None
+        from api.support.availability import own_availability
+
+        return await own_availability(info)
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

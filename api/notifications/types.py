@@ -39,6 +39,8 @@ _KIND = described_enum(
         "SAFETY_ALERT": "Safety team only: an urgent item is waiting in the safety queue.",
         "MODERATION_DECISION": "A moderator acted on your content or membership: what, "
         "why and which guideline (inbox only unless you opted in to pushes).",
+        "SUPPORT_NUDGE": "You offered to listen, and a post in one of your circles has "
+        "waited for a reply (no text from the post).",
     },
 )
 

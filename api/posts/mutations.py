@@ -22,6 +22,7 @@ from domain.posts.model import ContentWarning
 from domain.safety.contact_details import ContactKind
 from domain.safety.model import RiskLevel
 from domain.safety.team import TargetKind
+from infra.metrics import SUPPORT_FIRST_REPLY_SECONDS
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -165,7 +166,7 @@ class PostMutations:
         async def run() -> Written:
             post_id = global_id(input.post_id, "Post", "postId")
             services = ctx.services
-            reply, _ = await posts.reply_to_post(
+            reply, post = await posts.reply_to_post(
                 viewer.id,
                 post_id,
                 input.body,
@@ -176,6 +177,10 @@ class PostMutations:
                 services.contacts,
                 services.detector,
             )
+            if post.first_reply_at == reply.created_at and reply.author_id != post.author_id:
+                # this reply is the post's first from someone else
+                seconds = (reply.created_at - post.created_at).total_seconds()
+                SUPPORT_FIRST_REPLY_SECONDS.observe(max(seconds, 0.0))
             return Written(reply.id, reply.contact_masked, reply.risk_level)
 
         return await _reply_payload(info, run, viewer)

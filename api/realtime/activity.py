@@ -9,6 +9,8 @@ import strawberry
 
 from api.notifications.types import NotificationType
 from api.realtime.subscriptions import QUEUE_SIZE, overflow_error
+from api.support.queries import awaiting_count
+from api.support.types import AwaitingSupportChanged
 from domain.events import Event, EventKind, member_channel
 from infra.db.reads import notifications as reads
 from infra.events.bus import Gap
@@ -22,6 +24,11 @@ class ActivityUpdate:
         "(on subscribe, after marking read, or after a gap)."
     )
     unread_count: int = strawberry.field(description="Unread notifications now: the badge.")
+    awaiting_support: AwaitingSupportChanged | None = strawberry.field(
+        default=None,
+        description="Set when your count of posts that need a reply changed (and on "
+        "subscribe); null otherwise.",
+    )
 
 
 async def _update(info: strawberry.Info, viewer_id: UUID, event: Event | None) -> ActivityUpdate:
@@ -38,17 +45,36 @@ async def _update(info: strawberry.Info, viewer_id: UUID, event: Event | None) -
 @strawberry.type
 class ActivitySubscription:
     @strawberry.subscription(
-        description="The viewer's new in-app notifications and unread count, live. The first "
-        "update carries the current count."
+        description="The viewer's new in-app notifications and unread count, live, and "
+        "their count of posts that need a reply (`awaitingSupport`) whenever it changes. The "
+        "first update carries both counts."
     )
     async def my_activity(self, info: strawberry.Info) -> AsyncGenerator[ActivityUpdate, None]:
         viewer = await info.context.member()
         subscription = info.context.services.bus.subscribe(member_channel(viewer.id), QUEUE_SIZE)
         SUBSCRIPTIONS_ACTIVE.inc()
         try:
-            yield await _update(info, viewer.id, None)
+            waiting = await awaiting_count(info, viewer.id, None)
+            first = await _update(info, viewer.id, None)
+            first.awaiting_support = AwaitingSupportChanged(count=waiting)
+            yield first
             async for item in subscription:
-                yield await _update(info, viewer.id, None if isinstance(item, Gap) else item)
+                event = None if isinstance(item, Gap) else item
+                if event is not None and event.kind is EventKind.AWAITING_SUPPORT_CHANGED:
+                    now_waiting = await awaiting_count(info, viewer.id, None)
+                    if now_waiting == waiting:
+                        continue  # nothing this viewer sees changed
+                    waiting = now_waiting
+                    update = await _update(info, viewer.id, None)
+                    update.awaiting_support = AwaitingSupportChanged(count=waiting)
+                    yield update
+                    continue
+                if event is None:  # a gap: recount too
+                    waiting = await awaiting_count(info, viewer.id, None)
+                update = await _update(info, viewer.id, event)
+                if event is None:
+                    update.awaiting_support = AwaitingSupportChanged(count=waiting)
+                yield update
             if subscription.overflowed:
                 SUBSCRIPTION_OVERFLOWS.inc()
                 raise overflow_error()

@@ -58,6 +58,9 @@ class Circle:
     created_at: datetime
     created_by: UUID
     active_count: int = 0
+    nudge_after_minutes: int = 20
+    """How long a post waits for a first reply before an available member is nudged
+    (domain.support); owners and moderators set it, 5 to 240."""
 
 
 @dataclass(slots=True)

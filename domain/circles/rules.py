@@ -13,6 +13,8 @@ DESCRIPTION_MAX = 500
 GUIDELINES_MAX = 2_000
 CAPACITY_MIN, CAPACITY_MAX, CAPACITY_DEFAULT = 2, 100, 30
 TOPICS_MAX = 5
+NUDGE_MIN, NUDGE_MAX, NUDGE_DEFAULT = 5, 240, 20
+"""Minutes a post waits unanswered before an available member is nudged."""
 
 
 def field(name: str) -> tuple[str, ...]:
@@ -72,3 +74,15 @@ def check_capacity(capacity: int, errors: list[DomainError], active: int = 0) ->
             )
         )
     return capacity
+
+
+def check_nudge_minutes(minutes: int, errors: list[DomainError]) -> int:
+    if not NUDGE_MIN <= minutes <= NUDGE_MAX:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"Nudge after {NUDGE_MIN} to {NUDGE_MAX} minutes.",
+                field("nudgeAfterMinutes"),
+            )
+        )
+    return minutes

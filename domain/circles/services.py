@@ -49,6 +49,7 @@ class UpdateCircle:
     visibility: Visibility | None = None
     capacity: int | None = None
     guidelines: str | None = None
+    nudge_after_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +127,8 @@ def _updated_circle(circle: Circle, cmd: UpdateCircle) -> Circle:
         changes["capacity"] = rules.check_capacity(cmd.capacity, errors, circle.active_count)
     if cmd.visibility is not None:
         changes["visibility"] = cmd.visibility
+    if cmd.nudge_after_minutes is not None:
+        changes["nudge_after_minutes"] = rules.check_nudge_minutes(cmd.nudge_after_minutes, errors)
     if errors:
         raise ValidationError(errors)
     return replace(circle, **changes)  # type: ignore[arg-type]

@@ -31,6 +31,7 @@ from domain.notifications.model import Notification, NotificationKind, Notificat
 from domain.notifications.services import preferences_of, write_notification
 from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
+from domain.support.services import announce_waiting_changed
 
 MESSAGE_MAX = 500
 MUTE_MAX = timedelta(days=90)
@@ -204,8 +205,15 @@ async def hide_content(
             note,
         )
         await notify_decision(uow, action, item.author_id)
+        await _waiting_changed(uow, item)
         await uow.commit()
     return action
+
+
+async def _waiting_changed(uow: UnitOfWork, item: Post | Reply) -> None:
+    """Hiding or restoring an unanswered post changes members' "needs a reply" counts."""
+    if isinstance(item, Post) and item.first_reply_at is None:
+        await announce_waiting_changed(uow, item.circle_id, except_id=item.author_id)
 
 
 async def restore_content(
@@ -230,6 +238,7 @@ async def restore_content(
             note,
         )
         await notify_decision(uow, action, item.author_id)
+        await _waiting_changed(uow, item)
         await uow.commit()
     return action
 

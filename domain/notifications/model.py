@@ -34,6 +34,7 @@ class NotificationKind(StrEnum):
     REMINDERS_PAUSED = "REMINDERS_PAUSED"
     SAFETY_ALERT = "SAFETY_ALERT"
     MODERATION_DECISION = "MODERATION_DECISION"
+    SUPPORT_NUDGE = "SUPPORT_NUDGE"
 
 
 class NotificationStatus(StrEnum):
@@ -58,6 +59,7 @@ CHANNELS: dict[NotificationKind, str] = {
     NotificationKind.REMINDERS_PAUSED: "checkin_reminders",
     NotificationKind.SAFETY_ALERT: "safety_alerts",
     NotificationKind.MODERATION_DECISION: "moderation",
+    NotificationKind.SUPPORT_NUDGE: "support_nudges",
 }
 """The Android notification channel of each kind (the app creates these channels)."""
 

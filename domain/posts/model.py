@@ -46,6 +46,9 @@ class Post:
     hidden_at: datetime | None = None
     hidden_by: UUID | None = None
     hidden_reason: str | None = None
+    first_reply_at: datetime | None = None
+    """When someone other than the author first replied (None: still waiting). Set
+    once, by a compare-and-set (``PostRepository.mark_answered``)."""
 
     @property
     def is_removed(self) -> bool:

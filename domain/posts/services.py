@@ -21,6 +21,7 @@ from domain.safety.contact_details import ContactDetector, ContactKind, mask_con
 from domain.safety.model import RiskDetector, RiskLevel
 from domain.safety.services import rate
 from domain.safety.team import TargetKind
+from domain.support.services import announce_waiting_changed
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 
@@ -144,6 +145,7 @@ async def create_post(
         post.risk_level = await _rate(uow, detector, TargetKind.POST, post, clock)
         await uow.posts.add(post)
         uow.record(Event(EventKind.POST_CREATED, post.circle_id, subject_id=post.id))
+        await announce_waiting_changed(uow, post.circle_id, except_id=post.author_id)
         await uow.commit()
     return post
 
@@ -232,6 +234,8 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
         await uow.posts.update(removed)
         await _log_removal(uow, actor_id, post, TargetType.POST, clock)
         uow.record(Event(EventKind.POST_REMOVED, post.circle_id, subject_id=post.id))
+        if post.first_reply_at is None:
+            await announce_waiting_changed(uow, post.circle_id, except_id=post.author_id)
         await uow.commit()
     return removed
 
@@ -290,6 +294,7 @@ async def reply_to_post(
         )
         reply.risk_level = await _rate(uow, detector, TargetKind.REPLY, reply, clock)
         await uow.replies.add(reply)
+        await _mark_answered(uow, post, reply)
         await notify_reply(uow, post, reply, reply.created_at)
         uow.record(
             Event(EventKind.REPLY_CREATED, post.circle_id, subject_id=reply.id, parent_id=post.id)
@@ -357,6 +362,17 @@ async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: C
         await _log_removal(uow, actor_id, reply, TargetType.REPLY, clock)
         await uow.commit()
     return removed
+
+
+async def _mark_answered(uow: UnitOfWork, post: Post, reply: Reply) -> None:
+    """The first reply by someone other than the author takes the post off everyone's
+    "needs a reply" list (a compare-and-set: of two racing replies one wins)."""
+    if reply.author_id == post.author_id or post.first_reply_at is not None:
+        return
+    seconds = max(int((reply.created_at - post.created_at).total_seconds()), 0)
+    if await uow.posts.mark_answered(post.id, reply.created_at, seconds):
+        post.first_reply_at = reply.created_at
+        await announce_waiting_changed(uow, post.circle_id, except_id=post.author_id)
 
 
 def _reply_event(kind: EventKind, reply: Reply) -> Event:

@@ -31,6 +31,7 @@ def circle_values(circle: Circle) -> dict[str, Any]:
         "created_at": circle.created_at,
         "created_by": circle.created_by,
         "active_count": circle.active_count,
+        "nudge_after_minutes": circle.nudge_after_minutes,
     }
 
 
@@ -46,6 +47,7 @@ def to_circle(row: Mapping[Any, Any]) -> Circle:
         created_at=row["created_at"],
         created_by=row["created_by"],
         active_count=row["active_count"],
+        nudge_after_minutes=row["nudge_after_minutes"],
     )
 
 
@@ -118,6 +120,7 @@ def to_post(row: Mapping[Any, Any]) -> Post:
         hidden_at=row["hidden_at"],
         hidden_by=row["hidden_by"],
         hidden_reason=row["hidden_reason"],
+        first_reply_at=row.get("first_reply_at"),
     )
 
 

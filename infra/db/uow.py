@@ -47,6 +47,7 @@ from infra.db.repositories.safety import (
     SqlSafetyItemRepository,
     SqlStaffRepository,
 )
+from infra.db.repositories.support import SqlSupportRepository
 
 log = logging.getLogger("hearth.uow")
 
@@ -117,6 +118,7 @@ class SqlUnitOfWork:
         self.health_data = SqlHealthDataEraser(session)
         self.accounts = SqlAccountEraser(session)
         self.exports = SqlExportRepository(session)
+        self.support = SqlSupportRepository(session)
         return self
 
     async def __aexit__(

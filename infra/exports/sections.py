@@ -40,6 +40,7 @@ from infra.db.tables.notifications import (
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 from infra.db.tables.privacy import consent_table
 from infra.db.tables.safety import risk_rating_table, safe_said_table
+from infra.db.tables.support import support_availability_table, support_nudge_table
 
 PAGE = 1_000
 Row = Mapping[Any, Any]
@@ -417,6 +418,39 @@ def _named_circles(conn: AsyncConnection, member_id: UUID) -> Items:
     )
 
 
+def _support_availability(conn: AsyncConnection, member_id: UUID) -> Items:
+    """Where and until when she offered to listen (setSupportAvailability)."""
+    a = support_availability_table
+    return paged(
+        conn,
+        a,
+        a.c.member_id == member_id,
+        lambda row: {
+            "circleId": str(row["circle_id"]),
+            "until": iso(row["until"]),
+            "allCircles": row["all_circles"],
+            "setAt": iso(row["set_at"]),
+        },
+        order=("circle_id",),
+    )
+
+
+def _support_nudges(conn: AsyncConnection, member_id: UUID) -> Items:
+    """The nudges she was sent about unanswered posts (never who else was nudged)."""
+    n = support_nudge_table
+    return paged(
+        conn,
+        n,
+        n.c.member_id == member_id,
+        lambda row: {
+            "postId": str(row["post_id"]),
+            "circleId": str(row["circle_id"]),
+            "nudgedAt": iso(row["nudged_at"]),
+        },
+        order=("nudged_at", "id"),
+    )
+
+
 SECTIONS: list[Section] = [
     Section("profile", _profile, many=False),
     Section("consents", _consents),
@@ -436,5 +470,7 @@ SECTIONS: list[Section] = [
     Section("moderationDecisions", _moderation_decisions),
     Section("riskRatings", _risk_ratings),
     Section("safetyAnswers", _safety_answers),
+    Section("supportAvailability", _support_availability),
+    Section("supportNudges", _support_nudges),
 ]
 """Every section, in document order. Append new areas' sections here."""

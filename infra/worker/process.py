@@ -21,6 +21,7 @@ from infra.push.fcm import FcmPushSender, LogPushSender, tune_fcm_connections
 from infra.retention import RetentionJob
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
+from infra.worker.support import SUPPORT_INTERVAL, SupportNudgeJob
 
 log = logging.getLogger("hearth.worker")
 
@@ -49,14 +50,18 @@ def build_worker(
     publisher: EventPublisher | None = None,
     **overrides: Any,
 ) -> NotificationWorker:
+    def uow_factory() -> Any:
+        return SqlUnitOfWork(session_factory, publisher=publisher)
+
     options: dict[str, Any] = {
-        "uow_factory": lambda: SqlUnitOfWork(session_factory, publisher=publisher),
+        "uow_factory": uow_factory,
         "lease": timedelta(seconds=settings.hearth_worker_lease_seconds),
         "batch_size": settings.hearth_worker_batch_size,
         "poll_interval": settings.hearth_worker_poll_seconds,
         "periodic": [
             (settings.hearth_worker_poll_seconds, ExportBuilder(engine, clock).build_pending),
             (RETENTION_INTERVAL, RetentionJob(engine, clock).run),
+            (SUPPORT_INTERVAL, SupportNudgeJob(engine, uow_factory, clock).run),
         ],
     }
     options.update(overrides)

@@ -16,16 +16,23 @@ from typing import Self
 from uuid import UUID
 
 from domain.checkins.model import CheckIn, CheckInReminder
-from domain.circles.model import Circle, Invite, Membership
+from domain.circles.model import Circle, Invite, Membership, MembershipStatus, Topic
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
-from domain.notifications.model import Notification, NotificationPreferences, NotificationStatus
+from domain.notifications.model import (
+    Device,
+    Notification,
+    NotificationPreferences,
+    NotificationStatus,
+)
 from domain.posts.model import Post, ReactionKind, Reply
 from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from domain.safety.contact_details import ContactSpan
+from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
+from domain.support.rules import MAX_NUDGES_PER_POST
 
 
 @dataclass
@@ -45,6 +52,11 @@ class FakeStore:
     notifications: dict[UUID, Notification] = field(default_factory=dict)
     notification_preferences: dict[UUID, NotificationPreferences] = field(default_factory=dict)
     published: list[Event] = field(default_factory=list)
+    blocks: set[tuple[UUID, UUID]] = field(default_factory=set)
+    topic_filters: dict[UUID, tuple[Topic, ...]] = field(default_factory=dict)
+    devices: dict[UUID, list[Device]] = field(default_factory=dict)
+    availability: dict[UUID, SupportAvailability] = field(default_factory=dict)
+    nudges: list[Nudge] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -157,7 +169,15 @@ class FakePosts:
         self._store.posts[post.id] = copy.copy(post)
 
     async def update(self, post: Post) -> None:
-        self._store.posts[post.id] = copy.copy(post)
+        answered = self._store.posts[post.id].first_reply_at
+        self._store.posts[post.id] = replace(post, first_reply_at=answered)
+
+    async def mark_answered(self, post_id: UUID, at: datetime, seconds: int) -> bool:
+        post = self._store.posts[post_id]
+        if post.first_reply_at is not None:
+            return False
+        post.first_reply_at = at
+        return True
 
 
 class FakeReplies:
@@ -357,6 +377,136 @@ class FakeNotifications:
         return changed
 
 
+class FakeBlocks:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, blocker_id: UUID, blocked_id: UUID, at: datetime) -> bool:
+        if (blocker_id, blocked_id) in self._store.blocks:
+            return False
+        self._store.blocks.add((blocker_id, blocked_id))
+        return True
+
+    async def remove(self, blocker_id: UUID, blocked_id: UUID) -> bool:
+        if (blocker_id, blocked_id) not in self._store.blocks:
+            return False
+        self._store.blocks.discard((blocker_id, blocked_id))
+        return True
+
+    async def pairs_involving(self, member_ids: Sequence[UUID]) -> list[tuple[UUID, UUID]]:
+        return [p for p in self._store.blocks if p[0] in member_ids or p[1] in member_ids]
+
+
+class FakeTopicFilters:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, member_id: UUID) -> tuple[Topic, ...]:
+        return self._store.topic_filters.get(member_id, ())
+
+    async def save(self, member_id: UUID, topics: tuple[Topic, ...], at: datetime) -> None:
+        self._store.topic_filters[member_id] = topics
+
+
+class FakeDevices:
+    """Only what the support use cases read (``for_members``) and a way to add."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def save(self, device: Device) -> None:
+        self._store.devices.setdefault(device.member_id, []).append(device)
+
+    async def for_members(self, member_ids: Sequence[UUID]) -> dict[UUID, list[Device]]:
+        return {m: list(self._store.devices[m]) for m in member_ids if self._store.devices.get(m)}
+
+
+class FakeSupport:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def availability(self, member_id: UUID) -> SupportAvailability | None:
+        return self._store.availability.get(member_id)
+
+    async def set_availability(self, availability: SupportAvailability) -> None:
+        self._store.availability[availability.member_id] = availability
+
+    async def clear_availability(self, member_id: UUID) -> bool:
+        return self._store.availability.pop(member_id, None) is not None
+
+    async def active_circle_ids(self, member_id: UUID) -> list[UUID]:
+        return [
+            c for (c, m), ms in self._store.memberships.items() if m == member_id and ms.is_active
+        ]
+
+    async def active_member_ids(self, circle_id: UUID) -> list[UUID]:
+        return [
+            m for (c, m), ms in self._store.memberships.items() if c == circle_id and ms.is_active
+        ]
+
+    async def waiting_posts(self, since: datetime) -> list[WaitingPost]:
+        found = []
+        for post in sorted(self._store.posts.values(), key=lambda p: p.created_at):
+            nudges = [n for n in self._store.nudges if n.post_id == post.id]
+            if (
+                post.first_reply_at is None
+                and post.created_at >= since
+                and not post.is_removed
+                and not post.is_hidden
+                and len(nudges) < MAX_NUDGES_PER_POST
+                and (author := self._store.memberships.get((post.circle_id, post.author_id)))
+                and author.is_active
+            ):
+                last = max((n.nudged_at for n in nudges), default=None)
+                interval = self._store.circles[post.circle_id].nudge_after_minutes
+                found.append(WaitingPost(copy.copy(post), interval, len(nudges), last))
+        return found
+
+    async def listeners(self, circle_id: UUID, now: datetime) -> list[Listener]:
+        found = []
+        for member_id, offer in self._store.availability.items():
+            membership = self._store.memberships.get((circle_id, member_id))
+            if (
+                circle_id in offer.circle_ids
+                and offer.until > now
+                and membership is not None
+                and membership.status is MembershipStatus.ACTIVE
+            ):
+                last = max(
+                    (n.nudged_at for n in self._store.nudges if n.member_id == member_id),
+                    default=None,
+                )
+                member = self._store.members.get(member_id)
+                found.append(Listener(member_id, last, member.timezone if member else "UTC"))
+        return found
+
+    async def nudged_about(self, post_id: UUID) -> set[UUID]:
+        return {n.member_id for n in self._store.nudges if n.post_id == post_id}
+
+    async def add_nudge(self, nudge: Nudge) -> bool:
+        if any(n.post_id == nudge.post_id and n.seq == nudge.seq for n in self._store.nudges):
+            return False
+        self._store.nudges.append(nudge)
+        return True
+
+    async def pushes_between(self, member_id: UUID, start: datetime, end: datetime) -> int:
+        return sum(
+            1
+            for n in self._store.notifications.values()
+            if n.member_id == member_id
+            and n.status is NotificationStatus.SENT
+            and n.sent_at is not None
+            and start <= n.sent_at < end
+        )
+
+    async def nudges_since(self, member_ids: Sequence[UUID], since: datetime) -> dict[UUID, int]:
+        counts: dict[UUID, int] = {}
+        for n in self._store.nudges:
+            if n.member_id in member_ids and n.nudged_at >= since:
+                counts[n.member_id] = counts.get(n.member_id, 0) + 1
+        return counts
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -385,6 +535,10 @@ class FakeUnitOfWork:
         self.health_data = FakeHealthData(store)
         self.notification_preferences = FakeNotificationPreferences(store)
         self.notifications = FakeNotifications(store)
+        self.blocks = FakeBlocks(store)
+        self.topic_filters = FakeTopicFilters(store)
+        self.devices = FakeDevices(store)
+        self.support = FakeSupport(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())

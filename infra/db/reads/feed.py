@@ -106,6 +106,12 @@ async def _page(
 _POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
 
 
+def visible_posts(pg: bool) -> Any:
+    """Posts with authors and visible reply counts, leaving out the authors in the
+    ``hidden`` parameter (for other lists of posts, such as domain.support's)."""
+    return _posts(pg)
+
+
 Hidden = frozenset[UUID] | set[UUID]
 """Authors whose content the viewer must not see (``ViewerFilters.hidden_authors``)."""
 

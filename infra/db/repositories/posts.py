@@ -32,6 +32,16 @@ class SqlPostRepository:
             update(post_table).where(post_table.c.id == post.id).values(**post_values(post))
         )
 
+    async def mark_answered(self, post_id: UUID, at: datetime, seconds: int) -> bool:
+        t = post_table
+        statement = (
+            update(t)
+            .where(t.c.id == post_id, t.c.first_reply_at.is_(None))
+            .values(first_reply_at=at, first_reply_seconds=seconds)
+        )
+        result = await self._session.execute(statement)
+        return cast(CursorResult[Any], result).rowcount == 1
+
 
 class SqlReplyRepository:
     def __init__(self, session: AsyncSession) -> None:

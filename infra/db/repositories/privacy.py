@@ -42,6 +42,7 @@ from infra.db.tables.safety import (
     safety_audit_table,
     safety_item_table,
 )
+from infra.db.tables.support import support_availability_table, support_nudge_table
 
 _REMINDER_KINDS = (NotificationKind.CHECKIN_REMINDER.value, NotificationKind.REMINDERS_PAUSED.value)
 
@@ -289,7 +290,17 @@ async def _erase_moderation(session: AsyncSession, member_id: UUID, *_: Any) -> 
             )
 
 
+async def _erase_support(session: AsyncSession, member_id: UUID, *_: Any) -> None:
+    """Her "I'm around to listen" offers and the nudges she was sent go; so do nudges
+    about her own posts (they named her as the author to no one, but link to her posts
+    only through the post, which stays unlinked)."""
+    a, n = support_availability_table, support_nudge_table
+    await session.execute(delete(a).where(a.c.member_id == member_id))
+    await session.execute(delete(n).where(n.c.member_id == member_id))
+
+
 ERASERS: list[Eraser] = [
+    _erase_support,
     _erase_safety,
     _erase_moderation,
     _erase_health_data,

@@ -21,6 +21,7 @@ from infra.db.tables.safety import (
     SafetyItemRow,
     StaffRoleRow,
 )
+from infra.db.tables.support import SupportAvailabilityRow, SupportNudgeRow
 
 __all__ = [
     "CheckInReminderRow",
@@ -48,5 +49,7 @@ __all__ = [
     "SafetyAuditRow",
     "SafetyItemRow",
     "StaffRoleRow",
+    "SupportAvailabilityRow",
+    "SupportNudgeRow",
     "TopicFilterRow",
 ]

@@ -25,6 +25,7 @@ class CircleRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column())
     created_by: uuid.UUID = Field(foreign_key="member.id", index=True)
     active_count: int = Field(default=0)
+    nudge_after_minutes: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
 
 
 class MembershipRow(SQLModel, table=True):

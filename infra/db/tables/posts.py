@@ -14,7 +14,13 @@ from infra.db.tables.members import utc_column
 
 class PostRow(SQLModel, table=True):
     __tablename__ = "post"
-    __table_args__ = (Index("ix_post_circle_feed", "circle_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_post_circle_feed", "circle_id", "created_at", "id"),
+        # posts still waiting for a first reply, oldest first (domain.support)
+        Index("ix_post_awaiting", "circle_id", "first_reply_at", "created_at"),
+        # the nudge job's scan of recent unanswered posts in every circle
+        Index("ix_post_unanswered", "first_reply_at", "created_at"),
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     circle_id: uuid.UUID = Field(foreign_key="circle.id", ondelete="CASCADE")
@@ -34,6 +40,10 @@ class PostRow(SQLModel, table=True):
     hidden_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     hidden_by: uuid.UUID | None = None
     hidden_reason: str | None = Field(default=None, max_length=600)
+    # The first reply by someone other than the author (set once, on reply): when, and
+    # how many seconds after the post, so support statistics are plain SQL over columns.
+    first_reply_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    first_reply_seconds: int | None = None
 
 
 class ReplyRow(SQLModel, table=True):

@@ -68,7 +68,7 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert int(response.headers["content-length"]) == len(response.content)
 
-    assert document["schemaVersion"] == "1.1"
+    assert document["schemaVersion"] == "1.2"
     assert document["profile"]["displayName"] == NAME
     assert [c["kind"] for c in document["consents"]] == ["GUIDELINES", "HEALTH_DATA"]
     roles = sorted((m["circleName"], m["role"]) for m in document["memberships"])

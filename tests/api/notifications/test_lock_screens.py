@@ -128,6 +128,9 @@ def test_the_lock_screen_tests_cover_every_notification_kind() -> None:
         # staff only: "Safety queue", no text, circle or member
         # (tests/api/notifications/test_safety_alerts.py)
         NotificationKind.SAFETY_ALERT,
+        # "Someone in one of your circles could use a reply", the circle named only
+        # when opted in and not sensitive (tests/api/support/test_nudges.py)
+        NotificationKind.SUPPORT_NUDGE,
     }
     # REACTION is a kind of the API and the Android channel list, but nothing writes
     # REACTION notifications yet: whoever adds the writer adds it to these tests.

@@ -60,7 +60,10 @@ async def test_others_activity_never_reaches_me(live: tuple[str, GraphQLClient])
         assert (await ws.next_data())["data"]["myActivity"]["unreadCount"] == 0
         await reply(gql, "bob", alice_post["id"], "A reply for alice")
         await reply(gql, "bob", cara_post["id"], "A reply for cara")
-        # the first update on cara's stream is about her own post, not alice's
+        # alice's post no longer waits for a reply: cara hears only her count change
+        answered = (await ws.next_data())["data"]["myActivity"]
+        # the first notification on cara's stream is about her own post, not alice's
         update = (await ws.next_data())["data"]["myActivity"]
+    assert answered == {"unreadCount": 0, "notification": None}
     assert update["unreadCount"] == 1
     assert update["notification"]["postId"] == cara_post["id"]

@@ -1,0 +1,1 @@
+"""No one waits alone: awaiting support, availability, nudge settings, stats, the guide."""

@@ -1,0 +1,119 @@
+"""Reads of the support area: the awaiting list and counts, circle stats, the guide."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+import strawberry
+
+from api.errors import HearthError, TopLevelCode
+from api.node import to_global_id
+from api.pagination import Connection, Edge, connection_of, decode_cursor, encode_cursor, page_size
+from api.posts.assemble import assemble_posts
+from api.support.types import (
+    AwaitingSupportItem,
+    SupportGuide,
+    SupportGuideSection,
+    SupportGuideSource,
+    SupportStats,
+)
+from domain.moderation import support as guide
+from domain.support.model import StatsPeriod
+from domain.support.rules import RESPONDER_HINT
+from infra.db.reads import support as reads
+
+_KINDS = ("awaiting1", "awaiting0")
+
+
+def _decode(after: str | None) -> reads.AwaitingKey | None:
+    """An awaiting-list cursor: its kind carries the urgency flag."""
+    if after is None:
+        return None
+    for kind in _KINDS:
+        try:
+            found = decode_cursor(kind, after)
+        except HearthError:
+            continue
+        assert found is not None
+        return (1 if kind == "awaiting1" else 0, found[0], found[1])
+    raise HearthError("That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT)
+
+
+async def awaiting_support(
+    info: strawberry.Info, first: int | None, after: str | None
+) -> Connection[AwaitingSupportItem]:
+    size = page_size(first)
+    cursor = _decode(after)
+    viewer = await info.context.member()
+    filters = await info.context.filters()
+    hidden, muted = sorted(filters.hidden_authors), sorted(filters.muted_topics)
+    async with info.context.services.reads() as conn:
+        rows = await reads.awaiting_page(conn, viewer.id, hidden, muted, size, cursor)
+        page = rows[:size]
+        posts = await assemble_posts(info, conn, viewer.id, [row for _, row in page], filters)
+    edges = []
+    for (urgent, row), post in zip(page, posts, strict=True):
+        item = AwaitingSupportItem(
+            post=post,
+            circle_id=to_global_id("Circle", row["circle_id"]),
+            waiting_since=row["created_at"],
+            is_urgent=bool(urgent),
+            responder_hint=RESPONDER_HINT if urgent else None,
+        )
+        cursor_text = encode_cursor(_KINDS[1 - urgent], row["created_at"], row["id"])
+        edges.append(Edge(cursor=cursor_text, node=item))
+    return connection_of(edges, len(rows) > size, after)
+
+
+async def awaiting_count(info: strawberry.Info, viewer_id: UUID, circle_id: UUID | None) -> int:
+    """The viewer's "needs a reply" count (one circle, or all of theirs)."""
+    filters = await info.context.filters()
+    hidden, muted = sorted(filters.hidden_authors), sorted(filters.muted_topics)
+    async with info.context.services.reads() as conn:
+        return await reads.awaiting_count(conn, viewer_id, hidden, muted, circle_id)
+
+
+async def circle_support_stats(
+    info: strawberry.Info, circle_id: UUID, period: StatsPeriod
+) -> SupportStats:
+    now = info.context.services.clock.now()
+    start = now - period.length
+    async with info.context.services.reads() as conn:
+        stats = await reads.support_stats(conn, circle_id, start, now)
+    return SupportStats(
+        period=period,
+        since=start,
+        posts=stats.posts,
+        answered=stats.answered,
+        median_first_reply_seconds=stats.median_seconds,
+        p90_first_reply_seconds=stats.p90_seconds,
+        unanswered_after_1h_share=stats.unanswered_after_1h,
+        unanswered_after_24h_share=stats.unanswered_after_24h,
+        active_listeners=stats.active_listeners,
+        available_now=stats.available_now,
+    )
+
+
+def support_guide() -> SupportGuide:
+    return SupportGuide(
+        version=guide.REPLY_GUIDE_VERSION,
+        summary=guide.REPLY_GUIDE_SUMMARY,
+        sections=[
+            SupportGuideSection(title=s.title, points=list(s.points)) for s in guide.REPLY_GUIDE
+        ],
+        sources=[
+            SupportGuideSource(title=s.title, url=s.url, checked_on=s.checked_on)
+            for s in guide.REPLY_GUIDE_SOURCES
+        ],
+    )
+
+
+@strawberry.type
+class SupportQueries:
+    @strawberry.field(
+        description="How to reply supportively (validation, no advice-dumping, safe "
+        "messaging about suicide, when to point to crisis lines), with its sources. The app "
+        "shows it before a member's first reply. No sign-in needed."
+    )
+    def support_guide(self) -> SupportGuide:
+        return support_guide()
