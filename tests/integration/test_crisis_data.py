@@ -27,9 +27,9 @@ REQUIRED = {
     "SE", "NO", "DK", "FI", "IS",
 }  # fmt: skip
 NOT_YET_VERIFIED = {
-    "IN", "BR", "MX",
+    "IN", "BR", "MX", "KR",
     "IT", "ES", "PL", "CZ", "GR", "RO",
-    "DK",
+    "SE", "DK",
 }  # fmt: skip
 # Re-verify every entry at least yearly: an older date fails here on purpose.
 MAX_AGE = timedelta(days=400)
