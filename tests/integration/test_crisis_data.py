@@ -28,8 +28,8 @@ REQUIRED = {
 }  # fmt: skip
 NOT_YET_VERIFIED = {
     "IN", "BR", "MX", "KR",
-    "IT", "ES", "PL", "CZ", "GR", "RO",
-    "SE", "DK",
+    "IT", "ES", "PL", "GR", "RO",
+    "DK",
 }  # fmt: skip
 # Re-verify every entry at least yearly: an older date fails here on purpose.
 MAX_AGE = timedelta(days=400)
