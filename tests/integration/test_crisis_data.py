@@ -27,8 +27,8 @@ REQUIRED = {
     "SE", "NO", "DK", "FI", "IS",
 }  # fmt: skip
 NOT_YET_VERIFIED = {
-    "IN", "BR", "MX",
-    "IT", "ES", "PL", "CZ", "GR", "RO",
+    "IN", "BR", "MX", "KR",
+    "IT", "ES", "PL", "GR", "RO",
     "DK",
 }  # fmt: skip
 # Re-verify every entry at least yearly: an older date fails here on purpose.
