@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import strawberry
 
@@ -43,8 +43,20 @@ _KIND = described_enum(
 )
 
 
-@strawberry.type(name="Device", description="A device registered for push notifications.")
-class DeviceType:
+_DEVICE_IDS = UUID("6b1f3c52-8f0e-4d52-9a57-2f3a8d0c7e11")
+
+
+def device_id(token: str) -> strawberry.ID:
+    """A device's global ID: derived from its FID without showing it."""
+    return to_global_id("Device", uuid5(_DEVICE_IDS, token))
+
+
+@strawberry.type(
+    name="Device",
+    description="A device registered for push notifications. `node(id:)` resolves it for "
+    "its owner only.",
+)
+class DeviceType(Node):
     platform: Platform = strawberry.field(description="iOS or Android.")
     app_version: str = strawberry.field(description="The app version that registered it.")
     locale: str = strawberry.field(description="The device's locale, e.g. en-GB.")
@@ -53,6 +65,7 @@ class DeviceType:
     @classmethod
     def build(cls, device: Device) -> DeviceType:
         return cls(
+            id=device_id(device.token),
             platform=device.platform,
             app_version=device.app_version,
             locale=device.locale,
@@ -71,6 +84,9 @@ class QuietHoursType:
     description="What you want pushed to your devices. The inbox keeps everything.",
 )
 class NotificationPreferencesType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable for each member: one set of preferences per member (for caches)."
+    )
     replies: bool = strawberry.field(description="Replies to your posts.")
     reactions: bool = strawberry.field(description="Reactions to your posts and replies.")
     circle_activity: bool = strawberry.field(description="Activity in your circles.")
@@ -97,6 +113,7 @@ class NotificationPreferencesType:
     def build(cls, prefs: NotificationPreferences) -> NotificationPreferencesType:
         quiet = prefs.quiet_hours
         return cls(
+            id=to_global_id("NotificationPreferences", prefs.member_id),
             replies=prefs.replies,
             reactions=prefs.reactions,
             circle_activity=prefs.circle_activity,
@@ -187,6 +204,11 @@ class UnregisterDeviceInput:
 @strawberry.type(description="The result of `unregisterDevice`.")
 class UnregisterDevicePayload:
     removed: bool = strawberry.field(description="False when it was not registered to you.")
+    deleted_device_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The `Device` id that no longer exists: evict it. Null when nothing was "
+        "removed.",
+    )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -255,3 +277,15 @@ class SetCircleNameInPushesPayload:
         description="The saved preferences; null on errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@register_node("Device")
+async def resolve_devices(info: strawberry.Info, ids: list[UUID]) -> list[DeviceType | None]:
+    """Only the owner resolves their devices."""
+    viewer = await info.context.member_or_none()
+    if viewer is None:
+        return [None] * len(ids)
+    async with info.context.services.uow() as uow:
+        devices = (await uow.devices.for_members([viewer.id])).get(viewer.id, [])
+    mine = {uuid5(_DEVICE_IDS, d.token): d for d in devices}
+    return [DeviceType.build(mine[i]) if i in mine else None for i in ids]

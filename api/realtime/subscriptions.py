@@ -156,7 +156,8 @@ async def _check_in_event(
     if row is None or row["member_id"] in hidden_authors(viewer_id, pairs):
         return None
     return t.CheckInShared(
-        circle_id=to_global_id("Circle", circle_id), check_in=build_shared_check_in(row, viewer_id)
+        circle_id=to_global_id("Circle", circle_id),
+        check_in=build_shared_check_in(row, viewer_id, circle_id),
     )
 
 
