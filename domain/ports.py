@@ -14,6 +14,7 @@ from uuid import UUID
 from domain.checkins.model import CheckIn, CheckInReminder
 from domain.circles.model import Circle, Invite, Membership
 from domain.events import Event
+from domain.idempotency import IdempotencyRepository
 from domain.members.model import Member
 from domain.moderation.ports import (
     BlockRepository,
@@ -201,6 +202,7 @@ class UnitOfWork(Protocol):
     health_data: HealthDataEraser
     accounts: AccountEraser
     exports: ExportRepository
+    idempotency: IdempotencyRepository
 
     async def __aenter__(self) -> Self: ...
 

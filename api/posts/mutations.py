@@ -104,6 +104,7 @@ class PostMutations:
                 input.anonymous,
                 warning.topics if warning else None,
                 warning.note if warning else None,
+                input.idempotency_key,
             )
             services = ctx.services
             created = await posts.create_post(
@@ -175,6 +176,7 @@ class PostMutations:
                 services.limiter,
                 services.contacts,
                 services.detector,
+                input.idempotency_key,
             )
             return Written(reply.id, reply.contact_masked, reply.risk_level)
 
@@ -227,9 +229,17 @@ class PostMutations:
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
             services = ctx.services
-            await posts.react(
-                viewer.id, target_id, input.kind, services.uow(), services.clock, services.limiter
+            reacted = await posts.react(
+                viewer.id,
+                target_id,
+                input.kind,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                input.idempotency_key,
             )
+            if reacted != target_id:  # a repeat of an earlier send, with another target
+                return await _kind_of(services, reacted), reacted
             return kind, target_id
 
         return await _reaction_payload(info, run)
@@ -246,6 +256,12 @@ class PostMutations:
             return kind, target_id
 
         return await _reaction_payload(info, run)
+
+
+async def _kind_of(services: Any, target_id: UUID) -> str:
+    """Whether a reaction's target is a post or a reply."""
+    async with services.uow() as uow:
+        return "Post" if await uow.posts.get(target_id) is not None else "Reply"
 
 
 async def _reaction_payload(

@@ -29,6 +29,7 @@ from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
 from domain.events import Event, EventKind
+from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
@@ -53,6 +54,7 @@ class CheckInCommand:
     emotions: Sequence[Emotion] = ()
     note: str | None = None
     share_with_circle_ids: Sequence[UUID] = ()
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +159,24 @@ async def check_in(
     errors += _share_count_errors(cmd.share_with_circle_ids)
     if errors:
         raise ValidationError(errors)
+    key = check_key(cmd.idempotency_key, _field("idempotencyKey"))
+    check_in_id = uuid4()
     async with uow:
+        if key is not None:
+            first = await claim_or_replay(
+                uow,
+                cmd.member_id,
+                key,
+                Operation.CHECK_IN,
+                check_in_id,
+                clock.now(),
+                _field("idempotencyKey"),
+            )
+            if first is not None:
+                return await _own_check_in(uow, cmd.member_id, first, "idempotencyKey")
         await require_health_consent(uow, cmd.member_id)
         circles = await _check_circles(uow, cmd.member_id, cmd.share_with_circle_ids)
-        made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
+        made = CheckIn(check_in_id, cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
         made.risk_level = await _rate_note(uow, detector, made, clock)
         await uow.check_ins.add(made)
@@ -169,10 +185,12 @@ async def check_in(
     return made
 
 
-async def _own_check_in(uow: UnitOfWork, member_id: UUID, check_in_id: UUID) -> CheckIn:
+async def _own_check_in(
+    uow: UnitOfWork, member_id: UUID, check_in_id: UUID, field: str = "checkInId"
+) -> CheckIn:
     found = await uow.check_ins.get(check_in_id)
     if found is None or found.member_id != member_id:
-        raise NotFound("Check-in", _field("checkInId"))
+        raise NotFound("Check-in", _field(field))
     return found
 
 
