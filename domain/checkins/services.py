@@ -129,6 +129,20 @@ def _record_shares(uow: UnitOfWork, check_in_id: UUID, circle_ids: Sequence[UUID
         uow.record(Event(EventKind.CHECK_IN_SHARED, circle_id, subject_id=check_in_id))
 
 
+def record_withdrawals(uow: UnitOfWork, check_in: CheckIn, circle_ids: Sequence[UUID]) -> None:
+    """A share withdrawn (or its check-in deleted) is news for that circle only: its
+    members drop it. The event names the sharer, since the check-in may be gone."""
+    for circle_id in circle_ids:
+        uow.record(
+            Event(
+                EventKind.CHECK_IN_SHARE_WITHDRAWN,
+                circle_id,
+                member_id=check_in.member_id,
+                subject_id=check_in.id,
+            )
+        )
+
+
 async def _rate_note(
     uow: UnitOfWork, detector: RiskDetector | None, check_in: CheckIn, clock: Clock
 ) -> RiskLevel:
@@ -233,6 +247,8 @@ async def edit_check_in(
         await uow.check_ins.update(edited)
         added = [c for c in edited.shared_circle_ids if c not in current.shared_circle_ids]
         _record_shares(uow, edited.id, added)
+        dropped = [c for c in current.shared_circle_ids if c not in edited.shared_circle_ids]
+        record_withdrawals(uow, current, dropped)
         await uow.commit()
     return edited
 
@@ -240,8 +256,9 @@ async def edit_check_in(
 async def delete_check_in(member_id: UUID, check_in_id: UUID, uow: UnitOfWork) -> UUID:
     """The owner deletes a check-in; every share of it goes with it."""
     async with uow:
-        await _own_check_in(uow, member_id, check_in_id)
+        found = await _own_check_in(uow, member_id, check_in_id)
         await uow.check_ins.delete(check_in_id)
+        record_withdrawals(uow, found, found.shared_circle_ids)
         await uow.commit()
     return check_in_id
 
