@@ -127,6 +127,10 @@ class ReactionRepository(Protocol):
 
     async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool: ...
 
+    async def since(self, target_id: UUID, at: datetime) -> list[tuple[UUID, ReactionKind]]:
+        """(member, kind) of the reactions on a target made at or after ``at``."""
+        ...
+
 
 class CheckInRepository(Protocol):
     """Stores check-ins with the circles they are shared with."""

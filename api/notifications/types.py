@@ -17,9 +17,15 @@ from domain.notifications.model import (
     NotificationPreferences,
 )
 from domain.notifications.push import Platform
+from domain.notifications.rules import deep_link
 from infra.db.reads import notifications as reads
 
 _ERRORS = "Why the input was refused."
+_CIRCLE_ACTIVITY_UNUSED = (
+    "Nothing is pushed for circle activity: new posts reach members live (the "
+    "`circleActivity` subscription) and in the feed, never as pushes. The setting is "
+    "stored and ignored; it will be removed after 2027-06-01."
+)
 
 _PLATFORM = described_enum(
     Platform,
@@ -88,8 +94,14 @@ class NotificationPreferencesType:
         description="Stable for each member: one set of preferences per member (for caches)."
     )
     replies: bool = strawberry.field(description="Replies to your posts.")
-    reactions: bool = strawberry.field(description="Reactions to your posts and replies.")
-    circle_activity: bool = strawberry.field(description="Activity in your circles.")
+    reactions: bool = strawberry.field(
+        description="Reactions to your posts and replies (batched, at most one push per post "
+        "an hour)."
+    )
+    circle_activity: bool = strawberry.field(
+        description="Stored, but no push depends on it.",
+        deprecation_reason=_CIRCLE_ACTIVITY_UNUSED,
+    )
     check_in_reminders: bool = strawberry.field(description="Check-in reminders.")
     quiet_hours: QuietHoursType | None = strawberry.field(
         description="Pushes wait until these end, in your timezone; null when off."
@@ -133,6 +145,13 @@ def _gid(type_name: str, raw: str | None) -> strawberry.ID | None:
     return to_global_id(type_name, UUID(raw)) if raw else None
 
 
+_LINKED = {"circleId": "Circle", "postId": "Post", "replyId": "Reply", "safetyItemId": "SafetyItem"}
+
+
+def _global_ids(data: dict[str, str]) -> dict[str, str]:
+    return {k: str(to_global_id(t, UUID(data[k]))) for k, t in _LINKED.items() if data.get(k)}
+
+
 @strawberry.type(name="Notification", description="An item in your in-app inbox.")
 class NotificationType(Node):
     kind: NotificationKind = strawberry.field(description="What it is about.")
@@ -144,6 +163,12 @@ class NotificationType(Node):
     circle_id: strawberry.ID | None = strawberry.field(description="The circle it is about.")
     post_id: strawberry.ID | None = strawberry.field(description="The post to open.")
     reply_id: strawberry.ID | None = strawberry.field(description="The newest reply it is about.")
+    link: str = strawberry.field(
+        description="The app URL to open, the same as the push's `data.link`: "
+        "`hearth://posts/<postId>?reply=<replyId>`, `hearth://circles/<circleId>`, "
+        "`hearth://check-in`, `hearth://settings/reminders`, "
+        "`hearth://safety/items/<safetyItemId>` or `hearth://inbox` (docs/notifications.md)."
+    )
 
     @strawberry.field(description="True once marked read.")
     def is_read(self) -> bool:
@@ -162,6 +187,7 @@ class NotificationType(Node):
             circle_id=_gid("Circle", n.data.get("circleId")),
             post_id=_gid("Post", n.data.get("postId")),
             reply_id=_gid("Reply", n.data.get("replyId")),
+            link=deep_link(n.kind, _global_ids(n.data)),
         )
 
 
@@ -221,9 +247,15 @@ class QuietHoursInput:
 @strawberry.input(description="Notification preferences; omitted fields stay as they are.")
 class UpdateNotificationPreferencesInput:
     replies: bool | None = strawberry.field(default=None, description="Replies to your posts.")
-    reactions: bool | None = strawberry.field(default=None, description="Reactions.")
+    reactions: bool | None = strawberry.field(
+        default=None,
+        description="Reactions to your posts and replies (batched, at most one push per post "
+        "an hour).",
+    )
     circle_activity: bool | None = strawberry.field(
-        default=None, description="Activity in your circles."
+        default=None,
+        description="Stored, but no push depends on it.",
+        deprecation_reason=_CIRCLE_ACTIVITY_UNUSED,
     )
     check_in_reminders: bool | None = strawberry.field(
         default=None, description="Check-in reminders."

@@ -15,7 +15,7 @@ from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.rules import normalize_text
 from domain.moderation.blocks import is_blocked_between
 from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
-from domain.notifications.services import notify_reply
+from domain.notifications.services import notify_reaction, notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
@@ -400,8 +400,8 @@ def _reply_event(kind: EventKind, reply: Reply) -> Event:
     return Event(kind, reply.circle_id, subject_id=reply.id, parent_id=reply.post_id)
 
 
-async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> UUID:
-    """The circle of a post or reply the actor may react to."""
+async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> Post | Reply:
+    """The post or reply the actor may react to."""
     post = await uow.posts.get(target_id)
     target: Post | Reply | None = post or await uow.replies.get(target_id)
     membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
@@ -413,7 +413,7 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
         or await _hidden_by_block(uow, membership, target.author_id, actor_id)
     ):
         raise NotFound("Post or reply", ("targetId",))
-    return target.circle_id
+    return target
 
 
 async def react(
@@ -439,9 +439,11 @@ async def react(
             if first is not None:
                 return first
             await take_slot(limiter, actor_id, Action.REACTION)
-        circle_id = await _reaction_target(uow, target_id, actor_id)
-        if await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now()):
-            uow.record(Event(EventKind.REACTIONS_CHANGED, circle_id, subject_id=target_id))
+        target = await _reaction_target(uow, target_id, actor_id)
+        now = clock.now()
+        if await uow.reactions.add(target_id, target.circle_id, actor_id, kind, now):
+            uow.record(Event(EventKind.REACTIONS_CHANGED, target.circle_id, subject_id=target_id))
+            await notify_reaction(uow, target, actor_id, now)
         await uow.commit()
     return target_id
 
