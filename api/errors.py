@@ -147,8 +147,13 @@ UserErrorCode = strawberry.enum(
     name="UserErrorCode",
     description="Why an input was refused. Stable: clients may switch on it.",
 )
+_DEPRECATED_CODES: dict[ErrorCode, str] = {
+    ErrorCode.FORBIDDEN: "Never returned in userErrors: a permission failure is a top-level "
+    "error with extensions.code FORBIDDEN. Will be removed after 2027-06-01.",
+}
 for _value in UserErrorCode.__strawberry_definition__.values:  # type: ignore[attr-defined]
     _value.description = _CODE_DESCRIPTIONS[ErrorCode(_value.value)]
+    _value.deprecation_reason = _DEPRECATED_CODES.get(ErrorCode(_value.value))
 
 
 @strawberry.type(description="A problem with the input of a mutation, meant to be shown.")

@@ -11,6 +11,14 @@ from api.errors import UserError, forbidden, user_errors
 from api.node import parse_id
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ServiceUnavailable
 
+IDEMPOTENCY_KEY = (
+    "Optional: a key you make for this one action (a UUID is ideal; 1 to 100 "
+    "characters) and resend unchanged when you retry it. A repeat with the same key "
+    "from you within 24 hours returns the first send's result, creates nothing and takes "
+    "no rate-limit slot; the rest of a repeat's input is not looked at. A key already "
+    "used for another kind of change is INVALID. See docs/api.md, Safe retries."
+)
+
 T = TypeVar("T")
 F = TypeVar("F")
 # Pauses before each try of a read after a committed write (about 2 s in all).

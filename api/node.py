@@ -19,6 +19,8 @@ from api.errors import HearthError, TopLevelCode
 MAX_NODES = 100
 NodeResolver = Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]]
 NODE_RESOLVERS: dict[str, NodeResolver] = {}
+PairResolver = Callable[[strawberry.Info, list[tuple[UUID, UUID]]], Awaitable[list[Any]]]
+PAIR_RESOLVERS: dict[str, PairResolver] = {}
 
 
 @strawberry.interface(description="An object with a global ID (Relay).")
@@ -39,6 +41,22 @@ def from_global_id(global_id: str) -> tuple[str, UUID] | None:
         return None
 
 
+def to_pair_id(type_name: str, first: UUID, second: UUID) -> strawberry.ID:
+    """The global ID of an object keyed by two UUIDs (a membership: circle and member)."""
+    return strawberry.ID(
+        base64.urlsafe_b64encode(f"{type_name}:{first}:{second}".encode()).decode()
+    )
+
+
+def from_pair_id(global_id: str) -> tuple[str, tuple[UUID, UUID]] | None:
+    try:
+        decoded = base64.urlsafe_b64decode(global_id.encode()).decode()
+        type_name, first, second = decoded.split(":")
+        return type_name, (UUID(first), UUID(second))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
 def parse_id(global_id: str, expected: str, field: str) -> UUID | None:
     """The UUID inside a global ID of the expected type, or None."""
     parsed = from_global_id(global_id)
@@ -55,16 +73,27 @@ def register_node(type_name: str) -> Callable[[NodeResolver], NodeResolver]:
     return decorate
 
 
+def register_pair_node(type_name: str) -> Callable[[PairResolver], PairResolver]:
+    def decorate(resolver: PairResolver) -> PairResolver:
+        PAIR_RESOLVERS[type_name] = resolver
+        return resolver
+
+    return decorate
+
+
 async def resolve_nodes(info: strawberry.Info, ids: list[str]) -> list[Any]:
     await info.context.member()  # every node needs sign-in and a finished onboarding
-    parsed = [from_global_id(i) for i in ids]
-    by_type: dict[str, list[UUID]] = {}
+    parsed: list[tuple[str, Any] | None] = [from_global_id(i) or from_pair_id(i) for i in ids]
+    by_type: dict[str, list[Any]] = {}
     for item in parsed:
-        if item is not None and item[0] in NODE_RESOLVERS:
+        if item is not None and (item[0] in NODE_RESOLVERS or item[0] in PAIR_RESOLVERS):
+            if isinstance(item[1], tuple) != (item[0] in PAIR_RESOLVERS):
+                continue  # a single ID for a pair type, or the other way round
             by_type.setdefault(item[0], []).append(item[1])
-    found: dict[tuple[str, UUID], Any] = {}
+    found: dict[tuple[str, Any], Any] = {}
     for type_name, raw_ids in by_type.items():
-        objects = await NODE_RESOLVERS[type_name](info, raw_ids)
+        resolver = NODE_RESOLVERS.get(type_name) or PAIR_RESOLVERS[type_name]
+        objects = await resolver(info, raw_ids)
         found.update(((type_name, i), obj) for i, obj in zip(raw_ids, objects, strict=True))
     return [found.get(item) if item else None for item in parsed]
 

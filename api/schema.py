@@ -53,6 +53,7 @@ from api.realtime.activity import ActivitySubscription
 from api.realtime.subscriptions import CircleSubscription
 from api.realtime.types import (
     CheckInShared,
+    CheckInShareWithdrawn,
     EventsMayHaveBeenMissed,
     MemberJoined,
     MemberLeft,
@@ -234,6 +235,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             MemberLeft,
             EventsMayHaveBeenMissed,
             CheckInShared,
+            CheckInShareWithdrawn,
             ResourceType,
             SafetyItem,
         ],

@@ -23,6 +23,7 @@ class EventKind(StrEnum):
     MEMBER_JOINED = "MemberJoined"
     MEMBER_LEFT = "MemberLeft"
     CHECK_IN_SHARED = "CheckInShared"
+    CHECK_IN_SHARE_WITHDRAWN = "CheckInShareWithdrawn"
     CIRCLE_CLOSED = "CircleClosed"
     NOTIFICATION_CREATED = "NotificationCreated"
     NOTIFICATIONS_READ = "NotificationsRead"
@@ -33,7 +34,9 @@ class EventKind(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Event:
     """Something that happened in a circle (``circle_id``) or to one member
-    (``member_id``, for the viewer's own activity stream)."""
+    (``member_id`` alone, for the viewer's own activity stream). A circle event may name
+    the member it is about in ``member_id`` when ``subject_id`` can no longer be read
+    (the sharer of a withdrawn check-in share)."""
 
     kind: EventKind
     circle_id: UUID | None = None

@@ -14,6 +14,7 @@ from uuid import UUID
 from domain.checkins.model import CheckIn, CheckInReminder
 from domain.circles.model import Circle, Invite, Membership
 from domain.events import Event
+from domain.idempotency import IdempotencyRepository
 from domain.members.model import Member
 from domain.moderation.ports import (
     BlockRepository,
@@ -134,6 +135,10 @@ class ReactionRepository(Protocol):
 
     async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool: ...
 
+    async def since(self, target_id: UUID, at: datetime) -> list[tuple[UUID, ReactionKind]]:
+        """(member, kind) of the reactions on a target made at or after ``at``."""
+        ...
+
 
 class CheckInRepository(Protocol):
     """Stores check-ins with the circles they are shared with."""
@@ -210,6 +215,7 @@ class UnitOfWork(Protocol):
     accounts: AccountEraser
     exports: ExportRepository
     support: SupportRepository
+    idempotency: IdempotencyRepository
 
     async def __aenter__(self) -> Self: ...
 

@@ -11,8 +11,10 @@ from sqlalchemy import and_, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
+from domain.idempotency import KEY_TTL
 from domain.notifications.model import NotificationStatus
 from domain.privacy import retention
+from infra.db.tables.idempotency import idempotency_key_table
 from infra.db.tables.notifications import notification_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 from infra.db.tables.privacy import data_export_chunk_table, data_export_table
@@ -32,6 +34,7 @@ class Purged:
     read_notifications: int = 0
     outbox: int = 0
     exports: int = 0
+    idempotency_keys: int = 0
 
 
 def _count(result: Any) -> int:
@@ -77,6 +80,11 @@ class RetentionJob:
             expired = select(e.c.id).where(e.c.expires_at <= now)
             await conn.execute(delete(c).where(c.c.export_id.in_(expired)))
             purged.exports = _count(await conn.execute(delete(e).where(e.c.expires_at <= now)))
+        async with self._engine.begin() as conn:
+            k = idempotency_key_table
+            purged.idempotency_keys = _count(
+                await conn.execute(delete(k).where(k.c.created_at < now - KEY_TTL))
+            )
         if any(vars(purged).values()):
             log.info("retention purged %s", vars(purged))
         return purged

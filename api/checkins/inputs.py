@@ -6,6 +6,7 @@ import strawberry
 
 from api.checkins.types import MOOD_DESCRIPTION, CheckInReminderType, CheckInType
 from api.errors import UserError
+from api.mutation_support import IDEMPOTENCY_KEY
 from api.safety.prompts import SafetyPrompt
 from domain.checkins.model import Emotion
 
@@ -26,6 +27,7 @@ class CheckInInput:
         description="Circles (you are an active member of, at most 10) to share the mood and "
         "emotions with. The note is never shared.",
     )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="Changes to one of your check-ins, within 24 hours of making it.")

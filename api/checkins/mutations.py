@@ -63,6 +63,7 @@ class CheckInMutations:
                 emotions=input.emotions,
                 note=input.note,
                 share_with_circle_ids=_circle_ids(input.share_with_circle_ids),
+                idempotency_key=input.idempotency_key,
             )
             services = ctx.services
             return await checkins.check_in(

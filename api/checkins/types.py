@@ -132,7 +132,7 @@ async def resolve_check_ins(info: strawberry.Info, ids: list[UUID]) -> list[Chec
     description="A check-in a member shared with a circle: their mood and emotions only. "
     "The private note is never part of it.",
 )
-class SharedCheckInType:
+class SharedCheckInType(Node):
     sharer: Annotated[MemberType, strawberry.lazy("api.members.types")] = strawberry.field(
         description="Who checked in (their public profile and pseudonym)."
     )
@@ -141,6 +141,10 @@ class SharedCheckInType:
     emotions: list[Emotion] = strawberry.field(description="The emotions they named.")
     checked_in_at: datetime = strawberry.field(description="When they checked in.")
     shared_at: datetime = strawberry.field(description="When they shared it with this circle.")
+    circle_id: strawberry.ID = strawberry.field(
+        description="The circle it is shared with (one check-in shared with two circles is "
+        "two SharedCheckIns with different ids)."
+    )
 
 
 @strawberry.type(name="CheckInDayMood", description="The average mood of one local day.")
@@ -207,6 +211,9 @@ class CheckInInsightsType:
 
 @strawberry.type(name="CheckInReminder", description="When Hearth reminds you to check in.")
 class CheckInReminderType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable for each member: one reminder setting per member (for caches)."
+    )
     enabled: bool = strawberry.field(description="False when reminders are off.")
     local_times: list[str] = strawberry.field(
         description='Up to three 24-hour local times, "HH:MM", earliest first.'
@@ -225,6 +232,7 @@ class CheckInReminderType:
     def build(cls, reminder: CheckInReminder) -> CheckInReminderType:
         schedule = reminder.schedule
         return cls(
+            id=to_global_id("CheckInReminder", reminder.member_id),
             enabled=schedule.enabled,
             local_times=[t.strftime("%H:%M") for t in schedule.local_times],
             weekdays=sorted(schedule.weekdays),

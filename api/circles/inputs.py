@@ -108,6 +108,16 @@ class MembershipPayload:
     membership: CircleMember | None = strawberry.field(
         description="The membership after the change; null when it was removed or on user errors."
     )
+    removed_membership_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The `CircleMember` id that no longer exists (a declined join request): "
+        "evict it from your cache. Null otherwise.",
+    )
+    circle: CircleType | None = strawberry.field(
+        default=None,
+        description="The circle after the change, with your own `viewerMembership` (handing "
+        "ownership on changes yours too); null on user errors.",
+    )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -123,5 +133,14 @@ class DeleteCirclePayload:
 class LeaveCirclePayload:
     circle_id: strawberry.ID | None = strawberry.field(
         description="The circle left; null on user errors."
+    )
+    circle: CircleType | None = strawberry.field(
+        default=None,
+        description="The circle after you left (`viewerMembership` null, `memberCount` "
+        "updated); null when you may no longer see it (a private circle) or on user errors.",
+    )
+    removed_membership_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Your `CircleMember` id in that circle, which no longer exists: evict it.",
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)

@@ -10,11 +10,17 @@ from uuid import UUID
 import strawberry
 
 from api.circles import inputs as i
-from api.circles.types import CircleMember, CircleType, InviteType, viewer_membership
+from api.circles.types import (
+    CircleMember,
+    CircleType,
+    InviteType,
+    load_circle_type,
+    viewer_membership,
+)
 from api.loaders import forget
 from api.members.types import MemberType
 from api.mutation_support import attempt, global_id, read_back
-from api.node import to_global_id
+from api.node import to_global_id, to_pair_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
 from domain.circles.model import Membership
@@ -33,6 +39,7 @@ async def _circle_member(info: strawberry.Info, membership: Membership) -> Circl
     member = await info.context.loaders.member_by_id.load(membership.member_id)
     viewer = await info.context.member()
     return CircleMember(
+        id=to_pair_id("CircleMember", membership.circle_id, membership.member_id),
         member=MemberType.public(
             member.id,
             member.display_name,
@@ -44,7 +51,14 @@ async def _circle_member(info: strawberry.Info, membership: Membership) -> Circl
         role=membership.role,
         status=membership.status,
         since=membership.created_at,
+        circle_id=to_global_id("Circle", membership.circle_id),
     )
+
+
+async def _visible_circle(info: strawberry.Info, circle_id: UUID) -> CircleType | None:
+    """The circle as the viewer now sees it (fresh), or None when it is hidden to them."""
+    forget(info.context.loaders.circle_by_id, circle_id)
+    return await load_circle_type(info, circle_id)
 
 
 def _input(description: str) -> object:
@@ -148,7 +162,12 @@ class CircleMutations:
                 ctx.services.clock,
                 ctx.services.limiter,
             )
-            return InviteType(code=code, expires_at=invite.expires_at, max_uses=invite.max_uses)
+            return InviteType(
+                id=to_global_id("Invite", invite.id),
+                code=code,
+                expires_at=invite.expires_at,
+                max_uses=invite.max_uses,
+            )
 
         invite, errors = await attempt(run)
         return i.CreateInvitePayload(invite=invite, user_errors=errors)
@@ -173,14 +192,23 @@ class CircleMutations:
     ) -> i.MembershipPayload:
         ctx, viewer = info.context, await info.context.member()
 
-        async def run() -> None:
+        async def run() -> tuple[UUID, UUID]:
             circle_id, member_id = _pair(input)
             await memberships.decline_join_request(
                 viewer.id, circle_id, member_id, ctx.services.uow()
             )
+            return circle_id, member_id
 
-        _, errors = await attempt(run)
-        return i.MembershipPayload(membership=None, user_errors=errors)
+        pair, errors = await attempt(run)
+        if pair is None:
+            return i.MembershipPayload(membership=None, user_errors=errors)
+        circle = await read_back(lambda: _visible_circle(info, pair[0]), None)
+        return i.MembershipPayload(
+            membership=None,
+            removed_membership_id=to_pair_id("CircleMember", *pair),
+            circle=circle,
+            user_errors=[],
+        )
 
     @strawberry.mutation(
         description="Leave a circle, or withdraw a join request. Owners hand on first."
@@ -196,8 +224,15 @@ class CircleMutations:
             return circle_id
 
         circle_id, errors = await attempt(run)
-        left = to_global_id("Circle", circle_id) if circle_id else None
-        return i.LeaveCirclePayload(circle_id=left, user_errors=errors)
+        if circle_id is None:
+            return i.LeaveCirclePayload(circle_id=None, user_errors=errors)
+        circle = await read_back(lambda: _visible_circle(info, circle_id), None)
+        return i.LeaveCirclePayload(
+            circle_id=to_global_id("Circle", circle_id),
+            circle=circle,
+            removed_membership_id=to_pair_id("CircleMember", circle_id, viewer.id),
+            user_errors=[],
+        )
 
     @strawberry.mutation(
         description="Delete a circle for good, with its posts, replies, reactions and shared "
@@ -250,8 +285,11 @@ async def _membership_payload(
     info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
 ) -> i.MembershipPayload:
     membership, errors = await attempt(run)
-    member = await read_back(lambda: _circle_member(info, membership), None) if membership else None
-    return i.MembershipPayload(membership=member, user_errors=errors)
+    if membership is None:
+        return i.MembershipPayload(membership=None, user_errors=errors)
+    member = await read_back(lambda: _circle_member(info, membership), None)
+    circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)
+    return i.MembershipPayload(membership=member, circle=circle, user_errors=[])
 
 
 def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:

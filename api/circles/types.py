@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -19,7 +19,7 @@ from api.moderation.types import (
     moderation_log,
     moderation_queue,
 )
-from api.node import Node, register_node, to_global_id
+from api.node import Node, register_node, register_pair_node, to_global_id, to_pair_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.assemble import assemble_posts
 from api.posts.types import PostType
@@ -43,8 +43,10 @@ from infra.db.reads import circles as circle_reads
 from infra.db.reads import feed
 
 
-@strawberry.type(description="The viewer's own place in a circle.")
-class ViewerMembership:
+@strawberry.type(
+    description="The viewer's own place in a circle. `node(id:)` resolves it for the viewer only."
+)
+class ViewerMembership(Node):
     role: Role = strawberry.field(description="The viewer's role.")
     status: MembershipStatus = strawberry.field(
         description="Whether the viewer is in, waiting or banned."
@@ -52,20 +54,98 @@ class ViewerMembership:
     since: datetime = strawberry.field(description="When the viewer joined or asked to join.")
 
 
-@strawberry.type(description="A member of a circle, as the circle's members see them.")
-class CircleMember:
+@strawberry.type(
+    description="A member of a circle, as the circle's members see them. `node(id:)` "
+    "resolves an ACTIVE membership for the circle's active members and any other (a join "
+    "request, a ban) for its owner and moderators; the member always sees their own. Null "
+    "for everyone else and between members who blocked each other."
+)
+class CircleMember(Node):
     member: MemberType = strawberry.field(description="The member's public profile.")
     role: Role = strawberry.field(description="Their role in the circle.")
     status: MembershipStatus = strawberry.field(description="ACTIVE, or PENDING for join requests.")
     since: datetime = strawberry.field(description="When they joined or asked to join.")
+    circle_id: strawberry.ID = strawberry.field(description="The circle.")
 
 
 def viewer_membership(membership: Membership | None) -> ViewerMembership | None:
     if membership is None:
         return None
     return ViewerMembership(
-        role=membership.role, status=membership.status, since=membership.created_at
+        id=to_pair_id("ViewerMembership", membership.circle_id, membership.member_id),
+        role=membership.role,
+        status=membership.status,
+        since=membership.created_at,
     )
+
+
+def circle_member(row: Any, viewer_id: UUID) -> CircleMember:
+    """A membership row with the member's public profile (``membership_one`` or
+    ``memberships_page``) as the circle sees it."""
+    return CircleMember(
+        id=to_pair_id("CircleMember", row["circle_id"], row["member_id"]),
+        member=MemberType.public(
+            row["member_id"],
+            row["display_name"],
+            row["pronouns"],
+            row["bio"],
+            row["member_since"],
+            viewer_id,
+        ),
+        role=Role(row["role"]),
+        status=MembershipStatus(row["status"]),
+        since=row["created_at"],
+        circle_id=to_global_id("Circle", row["circle_id"]),
+    )
+
+
+def may_see_membership(
+    viewer_id: UUID, viewers: Membership | None, member_id: UUID, status: MembershipStatus
+) -> bool:
+    """Who may see a membership: the member; the circle's active members an ACTIVE one
+    (as ``Circle.members`` lists it); its owner and moderators any other."""
+    if member_id == viewer_id:
+        return True
+    if status is MembershipStatus.ACTIVE:
+        return can_read(viewers)
+    return can_moderate(viewers)
+
+
+@register_pair_node("CircleMember")
+async def resolve_circle_members(
+    info: strawberry.Info, keys: list[tuple[UUID, UUID]]
+) -> list[CircleMember | None]:
+    viewer = await info.context.member_or_none()
+    if viewer is None:
+        return [None] * len(keys)
+    hidden = (await info.context.filters()).hidden_authors
+    found: list[CircleMember | None] = []
+    for circle_id, member_id in keys:
+        pair = await info.context.loaders.circle_by_id.load(circle_id)
+        row = None
+        if pair is not None and member_id not in hidden:
+            async with info.context.services.reads() as conn:
+                row = await circle_reads.membership_one(conn, circle_id, member_id)
+        if row is None or not may_see_membership(
+            viewer.id, pair[1] if pair else None, member_id, MembershipStatus(row["status"])
+        ):
+            found.append(None)
+            continue
+        found.append(circle_member(row, viewer.id))
+    return found
+
+
+@register_pair_node("ViewerMembership")
+async def resolve_viewer_memberships(
+    info: strawberry.Info, keys: list[tuple[UUID, UUID]]
+) -> list[ViewerMembership | None]:
+    viewer = await info.context.member_or_none()
+    found: list[ViewerMembership | None] = []
+    for circle_id, member_id in keys:
+        pair = await info.context.loaders.circle_by_id.load(circle_id)
+        mine = viewer is not None and member_id == viewer.id and pair is not None
+        found.append(viewer_membership(pair[1]) if mine and pair else None)
+    return found
 
 
 @strawberry.type(name="Circle", description="A small peer-support group.")
@@ -275,22 +355,7 @@ async def _memberships(
             conn, circle_id, status, size, decode_cursor(kind, after), hidden
         )
     page = rows[:size]
-    items = [
-        CircleMember(
-            member=MemberType.public(
-                r["member_id"],
-                r["display_name"],
-                r["pronouns"],
-                r["bio"],
-                r["member_since"],
-                viewer.id,
-            ),
-            role=Role(r["role"]),
-            status=MembershipStatus(r["status"]),
-            since=r["created_at"],
-        )
-        for r in page
-    ]
+    items = [circle_member(r, viewer.id) for r in page]
     keys = [(r["created_at"], r["member_id"]) for r in page]
     return connection(kind, items, keys, len(rows) > size, after)
 
@@ -310,8 +375,12 @@ async def resolve_circles(info: strawberry.Info, ids: list[UUID]) -> list[Circle
     return [await load_circle_type(info, i) for i in ids]
 
 
-@strawberry.type(description="A single-use-or-more code that lets people join a private circle.")
+@strawberry.type(
+    description="A single-use-or-more code that lets people join a private circle. Not a "
+    "`Node`: its code is shown once, so it cannot be fetched again."
+)
 class InviteType:
+    id: strawberry.ID = strawberry.field(description="The invite's opaque global ID.")
     code: str = strawberry.field(description="Share this; it is shown only once.")
     expires_at: datetime = strawberry.field(description="When it stops working.")
     max_uses: int = strawberry.field(description="How many people can use it.")

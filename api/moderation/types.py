@@ -21,7 +21,7 @@ from api.enums import (  # noqa: F401 - registers the enums
 )
 from api.errors import HearthError, TopLevelCode, UserError
 from api.members.types import MemberType
-from api.node import to_global_id
+from api.node import to_global_id, to_pair_id
 from api.pagination import (
     Connection,
     Edge,
@@ -84,6 +84,9 @@ class ReasonCount:
     "owner and moderators. Reporters are never shown."
 )
 class ModerationQueueItem:
+    id: strawberry.ID = strawberry.field(
+        description="Stable for one reported item in one circle (not a `Node`)."
+    )
     report_id: strawberry.ID = strawberry.field(
         description="Pass to `resolveReport`: it closes every report of this item at once."
     )
@@ -197,6 +200,7 @@ async def moderation_queue(
             excerpt = None if gone or found is None else found["body"]
             hidden = found is not None and found["hidden_at"] is not None
         item = ModerationQueueItem(
+            id=to_pair_id("ModerationQueueItem", circle_id, group["target_id"]),
             report_id=to_global_id("Report", items[-1]["id"]),
             target_id=target_global_id(target_type, group["target_id"]),
             target_type=target_type,

@@ -22,6 +22,7 @@ from api.notifications.types import (
     UnregisterDevicePayload,
     UpdateNotificationPreferencesInput,
     UpdateNotificationPreferencesPayload,
+    device_id,
 )
 from domain.errors import DomainError, ErrorCode
 from domain.notifications import services as notifications
@@ -65,7 +66,11 @@ class NotificationMutations:
         removed, errors = await attempt(
             lambda: notifications.unregister_device(viewer.id, input.token, ctx.services.uow())
         )
-        return UnregisterDevicePayload(removed=bool(removed), user_errors=errors)
+        return UnregisterDevicePayload(
+            removed=bool(removed),
+            deleted_device_id=device_id(input.token) if removed else None,
+            user_errors=errors,
+        )
 
     @strawberry.mutation(description="Choose what is pushed to you, and quiet hours.")
     async def update_notification_preferences(

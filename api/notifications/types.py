@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid5
 
 import strawberry
 
@@ -17,9 +17,15 @@ from domain.notifications.model import (
     NotificationPreferences,
 )
 from domain.notifications.push import Platform
+from domain.notifications.rules import deep_link
 from infra.db.reads import notifications as reads
 
 _ERRORS = "Why the input was refused."
+_CIRCLE_ACTIVITY_UNUSED = (
+    "Nothing is pushed for circle activity: new posts reach members live (the "
+    "`circleActivity` subscription) and in the feed, never as pushes. The setting is "
+    "stored and ignored; it will be removed after 2027-06-01."
+)
 
 _PLATFORM = described_enum(
     Platform,
@@ -45,8 +51,20 @@ _KIND = described_enum(
 )
 
 
-@strawberry.type(name="Device", description="A device registered for push notifications.")
-class DeviceType:
+_DEVICE_IDS = UUID("6b1f3c52-8f0e-4d52-9a57-2f3a8d0c7e11")
+
+
+def device_id(token: str) -> strawberry.ID:
+    """A device's global ID: derived from its FID without showing it."""
+    return to_global_id("Device", uuid5(_DEVICE_IDS, token))
+
+
+@strawberry.type(
+    name="Device",
+    description="A device registered for push notifications. `node(id:)` resolves it for "
+    "its owner only.",
+)
+class DeviceType(Node):
     platform: Platform = strawberry.field(description="iOS or Android.")
     app_version: str = strawberry.field(description="The app version that registered it.")
     locale: str = strawberry.field(description="The device's locale, e.g. en-GB.")
@@ -55,6 +73,7 @@ class DeviceType:
     @classmethod
     def build(cls, device: Device) -> DeviceType:
         return cls(
+            id=device_id(device.token),
             platform=device.platform,
             app_version=device.app_version,
             locale=device.locale,
@@ -73,9 +92,18 @@ class QuietHoursType:
     description="What you want pushed to your devices. The inbox keeps everything.",
 )
 class NotificationPreferencesType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable for each member: one set of preferences per member (for caches)."
+    )
     replies: bool = strawberry.field(description="Replies to your posts.")
-    reactions: bool = strawberry.field(description="Reactions to your posts and replies.")
-    circle_activity: bool = strawberry.field(description="Activity in your circles.")
+    reactions: bool = strawberry.field(
+        description="Reactions to your posts and replies (batched, at most one push per post "
+        "an hour)."
+    )
+    circle_activity: bool = strawberry.field(
+        description="Stored, but no push depends on it.",
+        deprecation_reason=_CIRCLE_ACTIVITY_UNUSED,
+    )
     check_in_reminders: bool = strawberry.field(description="Check-in reminders.")
     quiet_hours: QuietHoursType | None = strawberry.field(
         description="Pushes wait until these end, in your timezone; null when off."
@@ -99,6 +127,7 @@ class NotificationPreferencesType:
     def build(cls, prefs: NotificationPreferences) -> NotificationPreferencesType:
         quiet = prefs.quiet_hours
         return cls(
+            id=to_global_id("NotificationPreferences", prefs.member_id),
             replies=prefs.replies,
             reactions=prefs.reactions,
             circle_activity=prefs.circle_activity,
@@ -118,6 +147,13 @@ def _gid(type_name: str, raw: str | None) -> strawberry.ID | None:
     return to_global_id(type_name, UUID(raw)) if raw else None
 
 
+_LINKED = {"circleId": "Circle", "postId": "Post", "replyId": "Reply", "safetyItemId": "SafetyItem"}
+
+
+def _global_ids(data: dict[str, str]) -> dict[str, str]:
+    return {k: str(to_global_id(t, UUID(data[k]))) for k, t in _LINKED.items() if data.get(k)}
+
+
 @strawberry.type(name="Notification", description="An item in your in-app inbox.")
 class NotificationType(Node):
     kind: NotificationKind = strawberry.field(description="What it is about.")
@@ -129,6 +165,12 @@ class NotificationType(Node):
     circle_id: strawberry.ID | None = strawberry.field(description="The circle it is about.")
     post_id: strawberry.ID | None = strawberry.field(description="The post to open.")
     reply_id: strawberry.ID | None = strawberry.field(description="The newest reply it is about.")
+    link: str = strawberry.field(
+        description="The app URL to open, the same as the push's `data.link`: "
+        "`hearth://posts/<postId>?reply=<replyId>`, `hearth://circles/<circleId>`, "
+        "`hearth://check-in`, `hearth://settings/reminders`, "
+        "`hearth://safety/items/<safetyItemId>` or `hearth://inbox` (docs/notifications.md)."
+    )
 
     @strawberry.field(description="True once marked read.")
     def is_read(self) -> bool:
@@ -147,6 +189,7 @@ class NotificationType(Node):
             circle_id=_gid("Circle", n.data.get("circleId")),
             post_id=_gid("Post", n.data.get("postId")),
             reply_id=_gid("Reply", n.data.get("replyId")),
+            link=deep_link(n.kind, _global_ids(n.data)),
         )
 
 
@@ -189,6 +232,11 @@ class UnregisterDeviceInput:
 @strawberry.type(description="The result of `unregisterDevice`.")
 class UnregisterDevicePayload:
     removed: bool = strawberry.field(description="False when it was not registered to you.")
+    deleted_device_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The `Device` id that no longer exists: evict it. Null when nothing was "
+        "removed.",
+    )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
@@ -201,9 +249,15 @@ class QuietHoursInput:
 @strawberry.input(description="Notification preferences; omitted fields stay as they are.")
 class UpdateNotificationPreferencesInput:
     replies: bool | None = strawberry.field(default=None, description="Replies to your posts.")
-    reactions: bool | None = strawberry.field(default=None, description="Reactions.")
+    reactions: bool | None = strawberry.field(
+        default=None,
+        description="Reactions to your posts and replies (batched, at most one push per post "
+        "an hour).",
+    )
     circle_activity: bool | None = strawberry.field(
-        default=None, description="Activity in your circles."
+        default=None,
+        description="Stored, but no push depends on it.",
+        deprecation_reason=_CIRCLE_ACTIVITY_UNUSED,
     )
     check_in_reminders: bool | None = strawberry.field(
         default=None, description="Check-in reminders."
@@ -257,3 +311,15 @@ class SetCircleNameInPushesPayload:
         description="The saved preferences; null on errors."
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
+
+
+@register_node("Device")
+async def resolve_devices(info: strawberry.Info, ids: list[UUID]) -> list[DeviceType | None]:
+    """Only the owner resolves their devices."""
+    viewer = await info.context.member_or_none()
+    if viewer is None:
+        return [None] * len(ids)
+    async with info.context.services.uow() as uow:
+        devices = (await uow.devices.for_members([viewer.id])).get(viewer.id, [])
+    mine = {uuid5(_DEVICE_IDS, d.token): d for d in devices}
+    return [DeviceType.build(mine[i]) if i in mine else None for i in ids]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from api.errors import UserError
+from api.mutation_support import IDEMPOTENCY_KEY
 from api.node import Node
 from api.posts.notices import ContentNotice
 from api.posts.types import PostType, ReplyType
@@ -33,6 +34,7 @@ class CreatePostInput:
     anonymous: bool = strawberry.field(
         default=False, description="Hide who posted it from everyone, moderators included."
     )
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="New text for your post.")
@@ -54,6 +56,7 @@ class ReplyToPostInput:
     post_id: strawberry.ID = strawberry.field(description="The post.")
     body: str = strawberry.field(description="1 to 2,000 characters.")
     anonymous: bool = strawberry.field(default=False, description="Hide who replied from everyone.")
+    idempotency_key: str | None = strawberry.field(default=None, description=IDEMPOTENCY_KEY)
 
 
 @strawberry.input(description="New text for your reply.")
@@ -71,6 +74,10 @@ class ReplyInput:
 class ReactionInput:
     target_id: strawberry.ID = strawberry.field(description="A post or reply.")
     kind: ReactionKind = strawberry.field(description="The reaction.")
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description=IDEMPOTENCY_KEY + " `react` only: `unreact` is safe to repeat and ignores it.",
+    )
 
 
 @strawberry.type(description="The result of a change to a post.")

@@ -105,6 +105,7 @@ class PostMutations:
                 input.anonymous,
                 warning.topics if warning else None,
                 warning.note if warning else None,
+                input.idempotency_key,
             )
             services = ctx.services
             created = await posts.create_post(
@@ -176,6 +177,7 @@ class PostMutations:
                 services.limiter,
                 services.contacts,
                 services.detector,
+                input.idempotency_key,
             )
             if post.first_reply_at == reply.created_at and reply.author_id != post.author_id:
                 # this reply is the post's first from someone else
@@ -232,9 +234,17 @@ class PostMutations:
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
             services = ctx.services
-            await posts.react(
-                viewer.id, target_id, input.kind, services.uow(), services.clock, services.limiter
+            reacted = await posts.react(
+                viewer.id,
+                target_id,
+                input.kind,
+                services.uow(),
+                services.clock,
+                services.limiter,
+                input.idempotency_key,
             )
+            if reacted != target_id:  # a repeat of an earlier send, with another target
+                return await _kind_of(services, reacted), reacted
             return kind, target_id
 
         return await _reaction_payload(info, run)
@@ -251,6 +261,12 @@ class PostMutations:
             return kind, target_id
 
         return await _reaction_payload(info, run)
+
+
+async def _kind_of(services: Any, target_id: UUID) -> str:
+    """Whether a reaction's target is a post or a reply."""
+    async with services.uow() as uow:
+        return "Post" if await uow.posts.get(target_id) is not None else "Reply"
 
 
 async def _reaction_payload(

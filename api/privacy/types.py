@@ -8,6 +8,7 @@ import strawberry
 
 from api.enums import described_enum
 from api.errors import UserError
+from api.node import to_global_id
 from domain.privacy.export import ExportStatus
 from domain.privacy.model import Consent, ConsentKind
 
@@ -28,6 +29,7 @@ ConsentKindEnum = described_enum(
 
 @strawberry.type(name="Consent", description="A consent the member gave, with its version.")
 class ConsentType:
+    id: strawberry.ID = strawberry.field(description="The consent's opaque global ID.")
     kind: ConsentKind = strawberry.field(description="What was agreed to.")
     version: str = strawberry.field(description="The version of the text agreed to.")
     given_at: datetime = strawberry.field(description="When it was given.")
@@ -38,6 +40,7 @@ class ConsentType:
     @classmethod
     def build(cls, consent: Consent) -> ConsentType:
         return cls(
+            id=to_global_id("Consent", consent.id),
             kind=consent.kind,
             version=consent.version,
             given_at=consent.given_at,

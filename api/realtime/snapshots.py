@@ -118,3 +118,9 @@ async def shared_check_in_snapshot(
         row = await check_in_reads.shared_one(conn, circle_id, check_in_id)
         pairs = await moderation_reads.block_pairs(conn, [row["member_id"]] if row else [])
     return row, pairs
+
+
+async def block_pairs_snapshot(services: Services, member_id: UUID) -> Pairs:
+    """The blocks involving one member (the sharer of a withdrawn share)."""
+    async with services.reads() as conn:
+        return await moderation_reads.block_pairs(conn, [member_id])

@@ -19,7 +19,7 @@ import strawberry
 from api.checkins.queries import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
-from api.node import parse_id, to_global_id
+from api.node import parse_id, to_global_id, to_pair_id
 from api.posts.assemble import (
     build_post,
     build_reply,
@@ -156,7 +156,31 @@ async def _check_in_event(
     if row is None or row["member_id"] in hidden_authors(viewer_id, pairs):
         return None
     return t.CheckInShared(
-        circle_id=to_global_id("Circle", circle_id), check_in=build_shared_check_in(row, viewer_id)
+        circle_id=to_global_id("Circle", circle_id),
+        check_in=build_shared_check_in(row, viewer_id, circle_id),
+    )
+
+
+async def _share_withdrawn_event(
+    info: strawberry.Info, event: Event, viewer_id: UUID
+) -> t.CircleEvent | None:
+    services, circle_id, subject, sharer = (
+        info.context.services,
+        event.circle_id,
+        event.subject_id,
+        event.member_id,
+    )
+    assert circle_id is not None
+    assert subject is not None
+    assert sharer is not None
+    pairs = await _cache(info).get(
+        (event.id, "sharer-blocks"), lambda: snapshots.block_pairs_snapshot(services, sharer)
+    )
+    if sharer in hidden_authors(viewer_id, pairs):
+        return None  # they never saw the share: a block hides it both ways
+    return t.CheckInShareWithdrawn(
+        circle_id=to_global_id("Circle", circle_id),
+        shared_check_in_id=to_pair_id("SharedCheckIn", subject, circle_id),
     )
 
 
@@ -171,6 +195,7 @@ RENDERERS = {
     EventKind.MEMBER_JOINED: _member_event,
     EventKind.MEMBER_LEFT: _member_event,
     EventKind.CHECK_IN_SHARED: _check_in_event,
+    EventKind.CHECK_IN_SHARE_WITHDRAWN: _share_withdrawn_event,
 }
 
 

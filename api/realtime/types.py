@@ -88,3 +88,14 @@ class CheckInShared(CircleEvent):
     check_in: Annotated[SharedCheckInType, strawberry.lazy("api.checkins.types")] = (
         strawberry.field(description="What the circle sees of it: never the private note.")
     )
+
+
+@strawberry.type(
+    description="A check-in share ended: its sharer took this circle off it (`editCheckIn`) "
+    "or deleted the check-in. Drop the `SharedCheckIn` with this id from the list (Apollo: "
+    "`cache.evict`). Only this circle's members hear of it."
+)
+class CheckInShareWithdrawn(CircleEvent):
+    shared_check_in_id: strawberry.ID = strawberry.field(
+        description="The `SharedCheckIn.id` that no longer exists."
+    )

@@ -12,6 +12,7 @@ import strawberry
 from api.circles.types import CircleType, load_circle_type
 from api.errors import UserError
 from api.mutation_support import attempt, global_id
+from api.node import to_global_id
 from domain.support import services
 from domain.support.model import SupportAvailability
 
@@ -20,6 +21,9 @@ _ERRORS = "Why the input was refused."
 
 @strawberry.type(description='You said "I\'m around to listen" for a while.')
 class SupportAvailabilityType:
+    id: strawberry.ID = strawberry.field(
+        description="Stable for each member: one offer at a time per member (for caches)."
+    )
     until: datetime = strawberry.field(
         description="When it ends (at most 12 hours after it was set)."
     )
@@ -37,11 +41,17 @@ class SupportAvailabilityType:
     @classmethod
     def build(cls, availability: SupportAvailability) -> SupportAvailabilityType:
         return cls(
+            id=availability_id(availability.member_id),
             until=availability.until,
             all_circles=availability.all_circles,
             set_at=availability.set_at,
             circle_ids=availability.circle_ids,
         )
+
+
+def availability_id(member_id: UUID) -> strawberry.ID:
+    """The offer's id: one per member, whichever circles and times it has."""
+    return to_global_id("SupportAvailability", member_id)
 
 
 @strawberry.input(description='Say "I\'m around to listen" for a while.')
@@ -61,6 +71,11 @@ class SetSupportAvailabilityInput:
 class SupportAvailabilityPayload:
     availability: SupportAvailabilityType | None = strawberry.field(
         description="Your offer now; null when cleared or on user errors."
+    )
+    cleared_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="On `clearSupportAvailability`: the id of the offer that ended, for "
+        "caches to evict (null when there was none).",
     )
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
@@ -101,5 +116,7 @@ class SupportMutations:
     async def clear_support_availability(self, info: strawberry.Info) -> SupportAvailabilityPayload:
         viewer = await info.context.member()
         ctx = info.context.services
+        had = await services.current_availability(viewer.id, ctx.uow(), ctx.clock)
         await services.clear_availability(viewer.id, ctx.uow())
-        return SupportAvailabilityPayload(availability=None, user_errors=[])
+        cleared = availability_id(viewer.id) if had else None
+        return SupportAvailabilityPayload(availability=None, cleared_id=cleared, user_errors=[])

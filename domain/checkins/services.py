@@ -29,6 +29,7 @@ from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
 from domain.events import Event, EventKind
+from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.model import Member
 from domain.members.rules import normalize_text
 from domain.ports import UnitOfWork
@@ -53,6 +54,7 @@ class CheckInCommand:
     emotions: Sequence[Emotion] = ()
     note: str | None = None
     share_with_circle_ids: Sequence[UUID] = ()
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,20 @@ def _record_shares(uow: UnitOfWork, check_in_id: UUID, circle_ids: Sequence[UUID
         uow.record(Event(EventKind.CHECK_IN_SHARED, circle_id, subject_id=check_in_id))
 
 
+def record_withdrawals(uow: UnitOfWork, check_in: CheckIn, circle_ids: Sequence[UUID]) -> None:
+    """A share withdrawn (or its check-in deleted) is news for that circle only: its
+    members drop it. The event names the sharer, since the check-in may be gone."""
+    for circle_id in circle_ids:
+        uow.record(
+            Event(
+                EventKind.CHECK_IN_SHARE_WITHDRAWN,
+                circle_id,
+                member_id=check_in.member_id,
+                subject_id=check_in.id,
+            )
+        )
+
+
 async def _rate_note(
     uow: UnitOfWork, detector: RiskDetector | None, check_in: CheckIn, clock: Clock
 ) -> RiskLevel:
@@ -157,10 +173,24 @@ async def check_in(
     errors += _share_count_errors(cmd.share_with_circle_ids)
     if errors:
         raise ValidationError(errors)
+    key = check_key(cmd.idempotency_key, _field("idempotencyKey"))
+    check_in_id = uuid4()
     async with uow:
+        if key is not None:
+            first = await claim_or_replay(
+                uow,
+                cmd.member_id,
+                key,
+                Operation.CHECK_IN,
+                check_in_id,
+                clock.now(),
+                _field("idempotencyKey"),
+            )
+            if first is not None:
+                return await _own_check_in(uow, cmd.member_id, first, "idempotencyKey")
         await require_health_consent(uow, cmd.member_id)
         circles = await _check_circles(uow, cmd.member_id, cmd.share_with_circle_ids)
-        made = CheckIn(uuid4(), cmd.member_id, cmd.mood, emotions, note, clock.now())
+        made = CheckIn(check_in_id, cmd.member_id, cmd.mood, emotions, note, clock.now())
         made.shared_circle_ids = circles
         made.risk_level = await _rate_note(uow, detector, made, clock)
         await uow.check_ins.add(made)
@@ -169,10 +199,12 @@ async def check_in(
     return made
 
 
-async def _own_check_in(uow: UnitOfWork, member_id: UUID, check_in_id: UUID) -> CheckIn:
+async def _own_check_in(
+    uow: UnitOfWork, member_id: UUID, check_in_id: UUID, field: str = "checkInId"
+) -> CheckIn:
     found = await uow.check_ins.get(check_in_id)
     if found is None or found.member_id != member_id:
-        raise NotFound("Check-in", _field("checkInId"))
+        raise NotFound("Check-in", _field(field))
     return found
 
 
@@ -215,6 +247,8 @@ async def edit_check_in(
         await uow.check_ins.update(edited)
         added = [c for c in edited.shared_circle_ids if c not in current.shared_circle_ids]
         _record_shares(uow, edited.id, added)
+        dropped = [c for c in current.shared_circle_ids if c not in edited.shared_circle_ids]
+        record_withdrawals(uow, current, dropped)
         await uow.commit()
     return edited
 
@@ -222,8 +256,9 @@ async def edit_check_in(
 async def delete_check_in(member_id: UUID, check_in_id: UUID, uow: UnitOfWork) -> UUID:
     """The owner deletes a check-in; every share of it goes with it."""
     async with uow:
-        await _own_check_in(uow, member_id, check_in_id)
+        found = await _own_check_in(uow, member_id, check_in_id)
         await uow.check_ins.delete(check_in_id)
+        record_withdrawals(uow, found, found.shared_circle_ids)
         await uow.commit()
     return check_in_id
 

@@ -56,6 +56,18 @@ class NotificationRepository(Protocol):
         """Save title, body, data and count, only if the row is still PENDING."""
         ...
 
+    async def latest_by_collapse_key(
+        self, member_id: UUID, collapse_key: str, since: datetime
+    ) -> Notification | None:
+        """The newest notification with this collapse key created at or after ``since``,
+        whatever its status (pending, sent or inbox only)."""
+        ...
+
+    async def update_text(self, notification: Notification) -> bool:
+        """Save title, body, data and count whatever the row's status (a sent one is
+        not pushed again: only the inbox shows the change)."""
+        ...
+
     async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
         """Mark the member's unread notifications read (all when ``ids`` is None)."""
         ...

@@ -29,7 +29,7 @@ from domain.notifications.model import (
     NotificationPreferences,
     QuietHours,
 )
-from domain.posts.model import Post, Reply
+from domain.posts.model import Post, ReactionKind, Reply
 
 PREVIEW_MAX = 80
 """The longest reply preview, in characters."""
@@ -65,6 +65,30 @@ lock screen they show only this neutral title and body (the inbox keeps the rest
 def lock_screen_text(kind: NotificationKind, title: str, body: str) -> tuple[str, str]:
     """The title and body a push may show for a notification of ``kind``."""
     return LOCK_SCREEN_TEXT.get(kind, (title, body))
+
+
+DEEP_LINK_SCHEME = "hearth"
+
+
+def deep_link(kind: NotificationKind, ids: dict[str, str]) -> str:
+    """The app URL a notification opens (docs/notifications.md, Deep links), from the
+    API's global ids in ``ids`` (``circleId``, ``postId``, ``replyId``,
+    ``safetyItemId``): ``hearth://posts/<postId>?reply=<replyId>``,
+    ``hearth://circles/<circleId>``, ``hearth://check-in``, ``hearth://settings/reminders``,
+    ``hearth://safety/items/<safetyItemId>``; ``hearth://inbox`` otherwise."""
+    base = f"{DEEP_LINK_SCHEME}://"
+    post, reply, circle = ids.get("postId"), ids.get("replyId"), ids.get("circleId")
+    if kind is NotificationKind.SAFETY_ALERT and ids.get("safetyItemId"):
+        return f"{base}safety/items/{ids['safetyItemId']}"
+    if kind is NotificationKind.CHECKIN_REMINDER:
+        return f"{base}check-in"
+    if kind is NotificationKind.REMINDERS_PAUSED:
+        return f"{base}settings/reminders"
+    if post:
+        return f"{base}posts/{post}" + (f"?reply={reply}" if reply else "")
+    if circle:
+        return f"{base}circles/{circle}"
+    return f"{base}inbox"
 
 
 def _reply_title(circle_name: str | None, count: int) -> str:
@@ -111,6 +135,77 @@ def reply_notification(
         created_at=now,
         next_attempt_at=now,
         collapse_key=reply_collapse_key(post.id),
+    )
+
+
+REACTION_WINDOW = timedelta(hours=1)
+"""At most one reaction notification per post (or reply) in this long."""
+REACTION_BODY = "Open Hearth to see."
+_REACTED: dict[ReactionKind, str] = {
+    ReactionKind.HUG: "sent you a hug",
+    ReactionKind.ME_TOO: "said “me too”",
+    ReactionKind.STRENGTH: "sent you strength",
+    ReactionKind.THANK_YOU: "thanked you",
+}
+
+
+def reaction_collapse_key(target_id: UUID) -> str:
+    """One collapse key per post or reply (45 bytes, under APNs' 64-byte limit)."""
+    return f"react-{target_id}"
+
+
+def reaction_title(people: int, kinds: Iterable[ReactionKind], on_reply: bool) -> str:
+    """ "Someone sent you a hug", "3 people sent you a hug", "3 people reacted to your
+    post": never who, never the circle, never the text (lock-screen safe)."""
+    who = "Someone" if people == 1 else f"{people} people"
+    distinct = set(kinds)
+    if len(distinct) == 1:
+        return f"{who} {_REACTED[distinct.pop()]}"
+    return f"{who} reacted to your {'reply' if on_reply else 'post'}"
+
+
+def counted_reactors(
+    author_id: UUID, reactions: Iterable[tuple[UUID, ReactionKind]], hidden: frozenset[UUID]
+) -> tuple[int, set[ReactionKind]]:
+    """Distinct people (never the author, never anyone a block separates from the
+    author) and the kinds they sent."""
+    people: set[UUID] = set()
+    kinds: set[ReactionKind] = set()
+    for member, kind in reactions:
+        if member == author_id or member in hidden:
+            continue
+        people.add(member)
+        kinds.add(kind)
+    return len(people), kinds
+
+
+def reaction_notification(
+    author_id: UUID,
+    target: Post | Reply,
+    people: int,
+    kinds: Iterable[ReactionKind],
+    now: datetime,
+) -> Notification:
+    """A new REACTION notification for the author of ``target``; its deep link names
+    the circle, the post and (for a reply) the reply."""
+    on_reply = isinstance(target, Reply)
+    data = {"circleId": str(target.circle_id)}
+    if isinstance(target, Reply):
+        data |= {"postId": str(target.post_id), "replyId": str(target.id)}
+    else:
+        data["postId"] = str(target.id)
+    return Notification(
+        id=uuid4(),
+        member_id=author_id,
+        kind=NotificationKind.REACTION,
+        title=reaction_title(people, kinds, on_reply),
+        body=REACTION_BODY,
+        data=data,
+        dedupe_key=f"reaction:{target.id}:{author_id}:{now:%Y%m%d%H}",
+        created_at=now,
+        next_attempt_at=now,
+        collapse_key=reaction_collapse_key(target.id),
+        count=people,
     )
 
 

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
 from domain.events import Event, EventKind
 from domain.moderation.blocks import is_blocked_between
+from domain.moderation.visibility import hidden_authors
 from domain.notifications.model import (
     MAX_DEVICES,
     Device,
@@ -24,10 +25,15 @@ from domain.notifications.model import (
 )
 from domain.notifications.push import Platform
 from domain.notifications.rules import (
+    REACTION_WINDOW,
     can_collapse_into,
     collapse,
+    counted_reactors,
     may_name_circle,
     parse_local_time,
+    reaction_collapse_key,
+    reaction_notification,
+    reaction_title,
     reply_notification,
 )
 from domain.ports import UnitOfWork
@@ -233,6 +239,52 @@ async def notify_reply(uow: UnitOfWork, post: Post, reply: Reply, now: datetime)
         _announce(uow, pending)
         return
     await _add(uow, notification)
+
+
+async def notify_reaction(
+    uow: UnitOfWork, target: Post | Reply, reactor_id: UUID, now: datetime
+) -> None:
+    """Inside the reaction's own transaction: the author's REACTION notification for the
+    target, batched. At most one per target in REACTION_WINDOW: while it waits to be
+    pushed it is recounted ("3 people sent you a hug"); once pushed, later reactions in
+    the hour only recount it in the inbox. Never for one's own reaction, never across a
+    block, never when the author turned ``reactions`` off or left the circle. Quiet hours
+    and the daily cap are the worker's, as for every push."""
+    author = target.author_id
+    if reactor_id == author:
+        return
+    if not can_read(await uow.memberships.get(target.circle_id, author)):
+        return
+    pairs = await uow.blocks.pairs_involving([author])
+    hidden = hidden_authors(author, pairs)
+    if reactor_id in hidden:
+        return
+    prefs = await preferences_of(uow, author)
+    if not prefs.reactions:
+        return
+    key = reaction_collapse_key(target.id)
+    existing = await uow.notifications.latest_by_collapse_key(author, key, now - REACTION_WINDOW)
+    if existing is None:
+        people, kinds = counted_reactors(author, await uow.reactions.since(target.id, now), hidden)
+        if people == 0:
+            return
+        fresh = reaction_notification(author, target, people, kinds, now)
+        if await _add(uow, fresh):
+            return
+        # a concurrent reaction wrote this hour's notification first: recount it
+        existing = await uow.notifications.latest_by_collapse_key(
+            author, key, now - REACTION_WINDOW
+        )
+        if existing is None:
+            return
+    reactions = await uow.reactions.since(target.id, existing.created_at)
+    people, kinds = counted_reactors(author, reactions, hidden)
+    title = reaction_title(people, kinds, isinstance(target, Reply))
+    if people == 0 or (people, title) == (existing.count, existing.title):
+        return  # nothing new (a second hug from the same person counts once)
+    recounted = replace(existing, title=title, count=people)
+    if await uow.notifications.update_text(recounted):
+        _announce(uow, recounted)
 
 
 def _announce(uow: UnitOfWork, notification: Notification) -> None:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, replace
+from typing import TypeVar
 from uuid import UUID, uuid4
 
 from domain.circles.model import Membership, Topic, can_moderate, can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
+from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.rules import normalize_text
 from domain.moderation.blocks import is_blocked_between
 from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
-from domain.notifications.services import notify_reply
+from domain.notifications.services import notify_reaction, notify_reply
 from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
@@ -24,6 +26,8 @@ from domain.safety.team import TargetKind
 from domain.support.services import announce_waiting_changed
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
+_KEY = ("idempotencyKey",)
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +38,7 @@ class CreatePost:
     anonymous: bool = False
     warning_topics: Sequence[Topic] | None = None
     warning_note: str | None = None
+    idempotency_key: str | None = None
 
 
 def check_body(raw: str, limit: int) -> str:
@@ -127,13 +132,23 @@ async def create_post(
     rated in the same transaction (``post.risk_level``; see domain.safety.services.rate)."""
     body = check_body(cmd.body, POST_MAX)
     warning = check_warning(cmd.warning_topics, cmd.warning_note)
-    await take_slot(limiter, cmd.actor_id, Action.POST)
+    key = check_key(cmd.idempotency_key, _KEY)
+    if key is None:
+        await take_slot(limiter, cmd.actor_id, Action.POST)
+    post_id = uuid4()
     async with uow:
+        if key is not None:
+            first = await claim_or_replay(
+                uow, cmd.actor_id, key, Operation.CREATE_POST, post_id, clock.now(), _KEY
+            )
+            if first is not None:
+                return await _replayed(uow.posts.get(first), "Post")
+            await take_slot(limiter, cmd.actor_id, Action.POST)  # a replay takes no slot
         membership = await _active_membership(uow, cmd.circle_id, cmd.actor_id)
         check_not_muted(membership, clock, "circleId")
         body, masked = await _masked(uow, cmd.actor_id, body, contacts)
         post = Post(
-            uuid4(),
+            post_id,
             cmd.circle_id,
             cmd.actor_id,
             cmd.anonymous,
@@ -148,6 +163,15 @@ async def create_post(
         await announce_waiting_changed(uow, post.circle_id, except_id=post.author_id)
         await uow.commit()
     return post
+
+
+async def _replayed(found: Awaitable[_T | None], what: str) -> _T:
+    """What the first send with this idempotency key created (NOT_FOUND once it is
+    gone for good)."""
+    item = await found
+    if item is None:
+        raise NotFound(what, _KEY)
+    return item
 
 
 async def _rate(
@@ -270,11 +294,24 @@ async def reply_to_post(
     limiter: RateLimiter,
     contacts: ContactDetector,
     detector: RiskDetector | None = None,
+    idempotency_key: str | None = None,
 ) -> tuple[Reply, Post]:
-    """Reply to a post; contact details are masked as in :func:`create_post`."""
+    """Reply to a post; contact details are masked as in :func:`create_post`. A repeat
+    with the same ``idempotency_key`` returns the first reply (domain.idempotency)."""
     clean = check_body(body, REPLY_MAX)
-    await take_slot(limiter, actor_id, Action.REPLY)
+    key = check_key(idempotency_key, _KEY)
+    if key is None:
+        await take_slot(limiter, actor_id, Action.REPLY)
+    reply_id = uuid4()
     async with uow:
+        if key is not None:
+            first = await claim_or_replay(
+                uow, actor_id, key, Operation.REPLY_TO_POST, reply_id, clock.now(), _KEY
+            )
+            if first is not None:
+                replayed = await _replayed(uow.replies.get(first), "Reply")
+                return replayed, await _replayed(uow.posts.get(replayed.post_id), "Post")
+            await take_slot(limiter, actor_id, Action.REPLY)
         post, membership = await _visible_post(uow, post_id, actor_id)
         if post.is_removed:
             raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
@@ -283,7 +320,7 @@ async def reply_to_post(
         check_not_muted(membership, clock, "postId")
         clean, masked = await _masked(uow, actor_id, clean, contacts)
         reply = Reply(
-            uuid4(),
+            reply_id,
             post.id,
             post.circle_id,
             actor_id,
@@ -379,8 +416,8 @@ def _reply_event(kind: EventKind, reply: Reply) -> Event:
     return Event(kind, reply.circle_id, subject_id=reply.id, parent_id=reply.post_id)
 
 
-async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> UUID:
-    """The circle of a post or reply the actor may react to."""
+async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> Post | Reply:
+    """The post or reply the actor may react to."""
     post = await uow.posts.get(target_id)
     target: Post | Reply | None = post or await uow.replies.get(target_id)
     membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
@@ -392,7 +429,7 @@ async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> 
         or await _hidden_by_block(uow, membership, target.author_id, actor_id)
     ):
         raise NotFound("Post or reply", ("targetId",))
-    return target.circle_id
+    return target
 
 
 async def react(
@@ -402,16 +439,29 @@ async def react(
     uow: UnitOfWork,
     clock: Clock,
     limiter: RateLimiter,
+    idempotency_key: str | None = None,
 ) -> UUID:
-    """Idempotent: reacting twice with the same kind keeps one reaction (each call
-    counts towards the reaction limit)."""
-    await take_slot(limiter, actor_id, Action.REACTION)
+    """Reacting twice with the same kind keeps one reaction (each call counts towards
+    the reaction limit). With an ``idempotency_key`` a repeat takes no slot and returns
+    the target of the first send. Returns the target reacted to."""
+    key = check_key(idempotency_key, _KEY)
+    if key is None:
+        await take_slot(limiter, actor_id, Action.REACTION)
     async with uow:
-        circle_id = await _reaction_target(uow, target_id, actor_id)
-        if await uow.reactions.add(target_id, circle_id, actor_id, kind, clock.now()):
-            uow.record(Event(EventKind.REACTIONS_CHANGED, circle_id, subject_id=target_id))
+        if key is not None:
+            first = await claim_or_replay(
+                uow, actor_id, key, Operation.REACT, target_id, clock.now(), _KEY
+            )
+            if first is not None:
+                return first
+            await take_slot(limiter, actor_id, Action.REACTION)
+        target = await _reaction_target(uow, target_id, actor_id)
+        now = clock.now()
+        if await uow.reactions.add(target_id, target.circle_id, actor_id, kind, now):
+            uow.record(Event(EventKind.REACTIONS_CHANGED, target.circle_id, subject_id=target_id))
+            await notify_reaction(uow, target, actor_id, now)
         await uow.commit()
-    return circle_id
+    return target_id
 
 
 async def unreact(actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork) -> UUID:

@@ -20,6 +20,7 @@ from infra.db.repositories.circles import (
     SqlInviteRepository,
     SqlMembershipRepository,
 )
+from infra.db.repositories.idempotency import SqlIdempotencyRepository
 from infra.db.repositories.members import SqlMemberRepository
 from infra.db.repositories.moderation import (
     SqlBlockRepository,
@@ -119,6 +120,7 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountEraser(session)
         self.exports = SqlExportRepository(session)
         self.support = SqlSupportRepository(session)
+        self.idempotency = SqlIdempotencyRepository(session)
         return self
 
     async def __aexit__(

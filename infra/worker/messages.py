@@ -20,7 +20,7 @@ from domain.notifications.push import (
     PushMessage,
     PushPriority,
 )
-from domain.notifications.rules import lock_screen_text
+from domain.notifications.rules import deep_link, lock_screen_text
 
 log = logging.getLogger("hearth.worker")
 
@@ -79,12 +79,14 @@ class RoundResult:
 
 def push_data(row: Claimed) -> dict[str, str]:
     """The deep link: ``type``, ``notificationId`` and global ``circleId``/``postId``/
-    ``replyId``, plus ``count`` for collapsed replies. Only ids, never content."""
+    ``replyId``, ``count`` for collapsed replies and batched reactions, and ``link``, the
+    app URL to open (domain.notifications.rules.deep_link). Only ids, never content."""
     data = {"type": row.kind.value, "notificationId": global_id("Notification", row.id)}
     for key, value in row.data.items():
         data[key] = global_id(_ID_TYPES[key], value) if key in _ID_TYPES else str(value)
     if row.count > 1:
         data["count"] = str(row.count)
+    data["link"] = deep_link(row.kind, data)
     return data
 
 

@@ -95,7 +95,7 @@ async def build_history(gql: GraphQLClient) -> History:
     await react(gql, UID, bob_post, "HUG")
     bob_other = (await post(gql, "bob", shared, "bob says too much"))["id"]
     assert (await mutate(gql, DELETE_POST, {"postId": bob_other}, UID))["userErrors"] == []
-    await post(gql, UID, private, POST + " in private")
+    await post(gql, UID, private, POST + " in private", idempotencyKey="her-retry-key")
 
     await check_in(gql, UID, mood=2, note=NOTE, emotions=["LONELY"], shareWithCircleIds=[shared])
     reminder = {"enabled": True, "localTimes": ["08:30"], "weekdays": [1, 2, 3]}

@@ -107,16 +107,27 @@ async def shared_page(
     return (await conn.execute(query)).mappings().all()
 
 
-async def shared_one(conn: AsyncConnection, circle_id: UUID, check_in_id: UUID) -> Any | None:
-    """One share, as the circle sees it (no note)."""
-    t, s = check_in_table, check_in_share_table
+async def shared_one(
+    conn: AsyncConnection, circle_id: UUID, check_in_id: UUID, *, sharer_active: bool = False
+) -> Any | None:
+    """One share, as the circle sees it (no note); with ``sharer_active`` only while the
+    sharer is still an active member of the circle (as ``shared_page`` lists it)."""
+    t, s, m = check_in_table, check_in_share_table, membership_table
+    joined = s.join(t, t.c.id == s.c.check_in_id).join(
+        member_table, member_table.c.id == t.c.member_id
+    )
+    if sharer_active:
+        joined = joined.join(
+            m,
+            and_(
+                m.c.circle_id == s.c.circle_id,
+                m.c.member_id == t.c.member_id,
+                m.c.status == MembershipStatus.ACTIVE.value,
+            ),
+        )
     query = (
         select(*SHARED_COLUMNS)
-        .select_from(
-            s.join(t, t.c.id == s.c.check_in_id).join(
-                member_table, member_table.c.id == t.c.member_id
-            )
-        )
+        .select_from(joined)
         .where(s.c.circle_id == circle_id, s.c.check_in_id == check_in_id)
     )
     return (await conn.execute(query)).mappings().first()

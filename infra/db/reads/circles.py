@@ -106,6 +106,22 @@ async def mine(
     return await _page(conn, query, first, after)
 
 
+def _membership_with_profile() -> Any:
+    m = membership_table
+    return (
+        select(m, member_table.c.display_name, member_table.c.pronouns, member_table.c.bio)
+        .add_columns(member_table.c.created_at.label("member_since"))
+        .join(member_table, member_table.c.id == m.c.member_id)
+    )
+
+
+async def membership_one(conn: AsyncConnection, circle_id: UUID, member_id: UUID) -> Any | None:
+    """One membership with the member's public profile, or None."""
+    m = membership_table
+    query = _membership_with_profile().where(m.c.circle_id == circle_id, m.c.member_id == member_id)
+    return (await conn.execute(query)).mappings().first()
+
+
 async def memberships_page(
     conn: AsyncConnection,
     circle_id: UUID,
@@ -117,12 +133,7 @@ async def memberships_page(
     """Memberships of one status with the members' public profile, oldest first,
     leaving out ``hidden`` members (blocked by or blocking the viewer)."""
     m = membership_table
-    query = (
-        select(m, member_table.c.display_name, member_table.c.pronouns, member_table.c.bio)
-        .add_columns(member_table.c.created_at.label("member_since"))
-        .join(member_table, member_table.c.id == m.c.member_id)
-        .where(m.c.circle_id == circle_id, m.c.status == status.value)
-    )
+    query = _membership_with_profile().where(m.c.circle_id == circle_id, m.c.status == status.value)
     if hidden:
         query = query.where(m.c.member_id.not_in(list(hidden)))
     if after is not None:

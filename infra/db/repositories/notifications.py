@@ -259,6 +259,37 @@ class SqlNotificationRepository:
         )
         return bool(result.rowcount)
 
+    async def latest_by_collapse_key(
+        self, member_id: UUID, collapse_key: str, since: datetime
+    ) -> Notification | None:
+        t = notification_table
+        query = (
+            select(t)
+            .where(
+                t.c.member_id == member_id,
+                t.c.collapse_key == collapse_key,
+                t.c.created_at >= since,
+            )
+            .order_by(t.c.created_at.desc())
+            .limit(1)
+        )
+        row = (await self._session.execute(query)).mappings().first()
+        return to_notification(row) if row else None
+
+    async def update_text(self, notification: Notification) -> bool:
+        t = notification_table
+        result: Any = await self._session.execute(
+            update(t)
+            .where(t.c.id == notification.id)
+            .values(
+                title=notification.title,
+                body=notification.body,
+                data=dict(notification.data),
+                count=notification.count,
+            )
+        )
+        return bool(result.rowcount)
+
     async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
         t = notification_table
         statement = update(t).where(t.c.member_id == member_id, t.c.read_at.is_(None))

@@ -91,3 +91,13 @@ class SqlReactionRepository:
         )
         result = await self._session.execute(statement)
         return cast(CursorResult[Any], result).rowcount == 1
+
+    async def since(self, target_id: UUID, at: datetime) -> list[tuple[UUID, ReactionKind]]:
+        t = reaction_table
+        query = (
+            select(t.c.member_id, t.c.kind)
+            .where(t.c.target_id == target_id, t.c.created_at >= at)
+            .order_by(t.c.created_at, t.c.member_id, t.c.kind)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(row.member_id, ReactionKind(row.kind)) for row in rows]

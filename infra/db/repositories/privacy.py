@@ -20,6 +20,7 @@ from infra.db.repositories.members import MEMBER_FIELDS
 from infra.db.repositories.notifications import dialect_insert
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import circle_table, invite_table, membership_table
+from infra.db.tables.idempotency import idempotency_key_table
 from infra.db.tables.members import member_table
 from infra.db.tables.moderation import (
     block_table,
@@ -299,8 +300,15 @@ async def _erase_support(session: AsyncSession, member_id: UUID, *_: Any) -> Non
     await session.execute(delete(n).where(n.c.member_id == member_id))
 
 
+async def _erase_idempotency_keys(session: AsyncSession, member_id: UUID, *_: Any) -> None:
+    """Her idempotency keys go (technical, kept 24 hours at most; not exported)."""
+    k = idempotency_key_table
+    await session.execute(delete(k).where(k.c.member_id == member_id))
+
+
 ERASERS: list[Eraser] = [
     _erase_support,
+    _erase_idempotency_keys,
     _erase_safety,
     _erase_moderation,
     _erase_health_data,

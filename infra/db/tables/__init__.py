@@ -3,6 +3,7 @@ dataclasses. Import every table module here so ``SQLModel.metadata`` is complete
 
 from infra.db.tables.checkins import CheckInReminderRow, CheckInRow, CheckInShareRow
 from infra.db.tables.circles import CircleRow, InviteRow, MembershipRow
+from infra.db.tables.idempotency import IdempotencyKeyRow
 from infra.db.tables.members import MemberRow
 from infra.db.tables.moderation import (
     MemberBlockRow,
@@ -33,6 +34,7 @@ __all__ = [
     "DataExportChunkRow",
     "DataExportRow",
     "DeviceRow",
+    "IdempotencyKeyRow",
     "InviteRow",
     "MemberBlockRow",
     "MemberRow",

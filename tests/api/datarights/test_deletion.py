@@ -105,6 +105,7 @@ async def test_the_walk_sees_every_kind_of_trace_before_deletion(
         "member_block.blocked_id",
         "topic_filter.member_id",
         "notification_named_circle.member_id",
+        "idempotency_key.member_id",
     ):
         assert where in before, where
 

@@ -139,3 +139,21 @@ async def test_exports_are_purged_24_hours_after_they_are_ready(
     clock.set(ready + timedelta(hours=24))
     assert (await retention.run()).exports == 1
     assert (await gql.data(EXPORTS, as_="alice"))["me"]["dataExports"] == []
+
+
+async def test_idempotency_keys_are_purged_24_hours_after_the_first_send(
+    gql: GraphQLClient, clock: FixedClock, retention: RetentionJob
+) -> None:
+    circle, _ = await _circle_with_thread(gql)
+    send = """mutation Send($input: CreatePostInput!) {
+      createPost(input: $input) { post { id } userErrors { code } } }"""
+    values = {"circleId": circle, "body": "sent once", "idempotencyKey": "k"}
+    first = await gql.data(send, {"input": values}, as_="bob")
+    sent = clock.now()
+    clock.set(sent + timedelta(hours=24) - SECOND)
+    assert (await retention.run()).idempotency_keys == 0
+    assert await gql.data(send, {"input": values}, as_="bob") == first  # still a repeat
+    clock.set(sent + timedelta(hours=24) + SECOND)
+    assert (await retention.run()).idempotency_keys == 1
+    again = await gql.data(send, {"input": values}, as_="bob")
+    assert again["createPost"]["post"]["id"] != first["createPost"]["post"]["id"]

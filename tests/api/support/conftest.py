@@ -35,14 +35,14 @@ COUNT = "query($id: ID!) { node(id: $id) { ... on Circle { awaitingSupportCount 
 SET_AVAILABILITY = f"""
 mutation($input: SetSupportAvailabilityInput!) {{
   setSupportAvailability(input: $input) {{
-    availability {{ until allCircles circles {{ id name }} }} {USER_ERRORS}
+    availability {{ id until allCircles circles {{ id name }} }} {USER_ERRORS}
   }}
 }}
 """
 CLEAR_AVAILABILITY = (
-    "mutation { clearSupportAvailability { availability { until } userErrors { code } } }"
+    "mutation { clearSupportAvailability { availability { until } clearedId userErrors { code } } }"
 )
-MY_AVAILABILITY = "query { me { supportAvailability { until allCircles circles { id } } } }"
+MY_AVAILABILITY = "query { me { supportAvailability { id until allCircles circles { id } } } }"
 
 
 @pytest.fixture

@@ -54,14 +54,17 @@ async def test_some_circles_replace_the_earlier_offer_and_it_ends_on_time(
     assert (await gql.data(MY_AVAILABILITY, as_="ann"))["me"]["supportAvailability"] is None
 
 
-async def test_clearing_it_works_and_is_idempotent(gql: GraphQLClient, clock: FixedClock) -> None:
+async def test_clearing_it_works_is_idempotent_and_names_the_offer_to_evict(
+    gql: GraphQLClient, clock: FixedClock
+) -> None:
     await _two_circles(gql)
-    await set_availability(gql, "ann", clock.now() + hours(2))
+    offer = (await set_availability(gql, "ann", clock.now() + hours(2)))["availability"]["id"]
 
     first = (await gql.data(CLEAR_AVAILABILITY, as_="ann"))["clearSupportAvailability"]
     again = (await gql.data(CLEAR_AVAILABILITY, as_="ann"))["clearSupportAvailability"]
 
-    assert first == again == {"availability": None, "userErrors": []}
+    assert first == {"availability": None, "clearedId": offer, "userErrors": []}
+    assert again == {"availability": None, "clearedId": None, "userErrors": []}
     assert (await gql.data(MY_AVAILABILITY, as_="ann"))["me"]["supportAvailability"] is None
 
 

@@ -5,12 +5,14 @@ thread and time-to-live of the kind."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
 
 from domain.notifications.model import Device, NotificationKind
 from domain.notifications.push import Platform, PushPriority
+from domain.notifications.rules import deep_link
 from infra.worker.messages import Claimed, global_id, push_data, push_messages
 
 NOW = datetime(2026, 12, 5, 9, tzinfo=UTC)
@@ -71,7 +73,13 @@ def test_each_kind_has_its_channel_priority_collapse_key_and_lifetime(
             ttl,
         )
         assert (m.tag, m.thread_id) == (None, "checkin")
-        assert m.data == {"type": kind.value, "notificationId": global_id("Notification", row.id)}
+        assert m.data == {
+            "type": kind.value,
+            "notificationId": global_id("Notification", row.id),
+            "link": "hearth://check-in"
+            if kind is NotificationKind.CHECKIN_REMINDER
+            else "hearth://inbox",
+        }
 
 
 def test_a_reply_threads_by_post_and_its_data_holds_global_ids_and_the_count() -> None:
@@ -91,8 +99,43 @@ def test_a_reply_threads_by_post_and_its_data_holds_global_ids_and_the_count() -
         "postId": global_id("Post", post),
         "replyId": global_id("Reply", reply),
         "count": "3",
+        "link": f"hearth://posts/{global_id('Post', post)}?reply={global_id('Reply', reply)}",
     }
 
 
 def test_a_member_without_devices_gets_no_message() -> None:
     assert push_messages(claimed(NotificationKind.REPLY, devices=[])) == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "link"),
+    [
+        (NotificationKind.REACTION, {"circleId": "C", "postId": "P"}, "hearth://posts/P"),
+        (
+            NotificationKind.REACTION,
+            {"circleId": "C", "postId": "P", "replyId": "R"},
+            "hearth://posts/P?reply=R",
+        ),
+        (NotificationKind.MODERATION_DECISION, {"circleId": "C"}, "hearth://circles/C"),
+        (
+            NotificationKind.MODERATION_DECISION,
+            {"circleId": "C", "postId": "P"},
+            "hearth://posts/P",
+        ),
+        (NotificationKind.SAFETY_ALERT, {"safetyItemId": "S"}, "hearth://safety/items/S"),
+        (NotificationKind.CHECKIN_REMINDER, {}, "hearth://check-in"),
+        (NotificationKind.REMINDERS_PAUSED, {}, "hearth://settings/reminders"),
+    ],
+)
+def test_every_kind_has_a_deep_link(
+    kind: NotificationKind, data: dict[str, str], link: str
+) -> None:
+    assert deep_link(kind, data) == link
+
+
+def test_the_deep_link_table_covers_every_kind() -> None:
+    """docs/notifications.md has a deep-link row for every kind."""
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "notifications.md").read_text()
+    table = docs.split("### Deep links", 1)[1].split("###", 1)[0]
+    for kind in NotificationKind:
+        assert f"| `{kind.value}` |" in table, kind
