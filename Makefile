@@ -51,10 +51,12 @@ bench: setup
 	$(UV) run python -m bench
 
 # Fault scenarios with private PostgreSQL/Redis/uvicorn processes (also in `make test`):
-# a PostgreSQL restart under load, a dead connection after commit, a Redis restart,
+# a PostgreSQL restart under load, PostgreSQL SIGKILLed mid-batch of the worker,
+# a dead connection after commit, a Redis restart,
 # SIGTERM with a request in flight, workers killed mid-batch, FCM's Retry-After.
 faults: setup
 	$(UV) run pytest -q -s -p no:cacheprovider tests/integration/test_postgres_restart.py \
+		tests/integration/test_postgres_killed.py \
 		tests/api/faults tests/api/realtime/test_redis_outage.py \
 		tests/integration/test_graceful_shutdown.py tests/api/notifications/test_worker_processes.py \
 		tests/api/notifications/test_delivery.py -k "restart or read_back or lost or redis or sigterm or killed or window or two_workers or retry_after"
