@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema contract bench soak faults mutate clean
+.PHONY: setup run worker test pytest lint format migrate schema contract bench soak soak-worker faults mutate clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -65,6 +65,10 @@ faults: setup
 # (SOAK_ARGS="--minutes 10 --subscribers 200" for the long one).
 soak: setup
 	$(UV) run python -m bench.soak $(SOAK_ARGS)
+
+# The notification worker's memory over thousands of outbox rows (FCM stand-in).
+soak-worker: setup
+	$(UV) run python -m bench.worker_soak $(SOAK_ARGS)
 
 # Mutation testing (docs/testing.md); not part of `make test`. MUTANTS narrows it,
 # e.g. make mutate MUTANTS='domain.checkins.reminders.*'

@@ -121,7 +121,6 @@ def _start_server(
     port: int, db_url: str, log: Path, trace: Path | None = None
 ) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
-    env.pop("REDIS_URL", None)
     env.update(SERVER_ENV, DATABASE_URL=db_url)
     subprocess.run(
         [sys.executable, "-m", "alembic", "upgrade", "head"],
@@ -309,6 +308,8 @@ async def soak(args: argparse.Namespace) -> int:
     db_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/soak.sqlite3"
     if db_url.startswith("postgresql"):
         print("soak: PostgreSQL", db_url.rsplit("@", 1)[-1], "(its tables are replaced)")
+    if os.environ.get("REDIS_URL"):
+        print("soak: events through Redis", os.environ["REDIS_URL"].rsplit("@", 1)[-1])
     server = _start_server(port, db_url, tmp / "server.log", tmp if args.trace else None)
     tracer = Tracer(server, tmp) if args.trace else None
     figures = Figures(received=[0] * args.subscribers)
