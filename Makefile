@@ -5,7 +5,7 @@ UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run worker test pytest lint format migrate schema contract bench soak faults mutate clean
+.PHONY: setup run worker test pytest lint format migrate schema contract bench soak soak-worker faults mutate clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -51,10 +51,12 @@ bench: setup
 	$(UV) run python -m bench
 
 # Fault scenarios with private PostgreSQL/Redis/uvicorn processes (also in `make test`):
-# a PostgreSQL restart under load, a dead connection after commit, a Redis restart,
+# a PostgreSQL restart under load, PostgreSQL SIGKILLed mid-batch of the worker,
+# a dead connection after commit, a Redis restart,
 # SIGTERM with a request in flight, workers killed mid-batch, FCM's Retry-After.
 faults: setup
 	$(UV) run pytest -q -s -p no:cacheprovider tests/integration/test_postgres_restart.py \
+		tests/integration/test_postgres_killed.py \
 		tests/api/faults tests/api/realtime/test_redis_outage.py \
 		tests/integration/test_graceful_shutdown.py tests/api/notifications/test_worker_processes.py \
 		tests/api/notifications/test_delivery.py -k "restart or read_back or lost or redis or sigterm or killed or window or two_workers or retry_after"
@@ -63,6 +65,10 @@ faults: setup
 # (SOAK_ARGS="--minutes 10 --subscribers 200" for the long one).
 soak: setup
 	$(UV) run python -m bench.soak $(SOAK_ARGS)
+
+# The notification worker's memory over thousands of outbox rows (FCM stand-in).
+soak-worker: setup
+	$(UV) run python -m bench.worker_soak $(SOAK_ARGS)
 
 # Mutation testing (docs/testing.md); not part of `make test`. MUTANTS narrows it,
 # e.g. make mutate MUTANTS='domain.checkins.reminders.*'

@@ -7,9 +7,16 @@ and reactions at ``--rate`` requests per second for ``--minutes``. Every
 ``--sample-seconds`` it prints the server's RSS; at the end it fits a line to the
 samples taken after ``--warm-up`` minutes and fails (exit 1) when RSS grows faster
 than ``--max-slope`` MiB per minute, when a request failed, or when a subscriber
-missed an event.
+missed an event. The fit's figures (window, samples, RSS at its start and end, the
+slope) are printed, so a pass or a failure can be checked by hand.
 
-    uv run python -m bench.soak [--minutes 5] [--subscribers 50] [--rate 30]
+``--trace`` runs the server under tracemalloc (``bench/traced_server.py``: slower, and
+its RSS is not comparable with an untraced run) and diffs heap snapshots taken
+before the subscribers connect, at the end of the warm-up, halfway through the steady
+window, at the end of the load and after the subscribers left; a real leak shows up
+as the same allocation site growing in both halves of the steady window.
+
+    uv run python -m bench.soak [--minutes 5] [--subscribers 50] [--rate 30] [--trace]
 """
 
 from __future__ import annotations
@@ -19,11 +26,13 @@ import asyncio
 import json
 import os
 import random
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,9 +117,10 @@ def slope_mib_per_minute(samples: list[tuple[float, int]]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / var * 60
 
 
-def _start_server(port: int, db_url: str, log: Path) -> subprocess.Popen[bytes]:
+def _start_server(
+    port: int, db_url: str, log: Path, trace: Path | None = None
+) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HEARTH_")}
-    env.pop("REDIS_URL", None)
     env.update(SERVER_ENV, DATABASE_URL=db_url)
     subprocess.run(
         [sys.executable, "-m", "alembic", "upgrade", "head"],
@@ -119,8 +129,12 @@ def _start_server(port: int, db_url: str, log: Path) -> subprocess.Popen[bytes]:
         check=True,
         capture_output=True,
     )
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    if trace is None:
+        command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
+        command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+    else:
+        command = [sys.executable, "-m", "bench.traced_server", str(trace)]
+        command += ["--host", "127.0.0.1", "--port", str(port)]
     out = log.open("ab")
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
 
@@ -175,6 +189,7 @@ async def _load(
     rate: float,
     until: float,
     rng: random.Random,
+    running: asyncio.Event,
 ) -> None:
     posts: list[str] = []
     reacted: set[tuple[str, str]] = set()  # a second identical hug changes nothing: no event
@@ -199,6 +214,9 @@ async def _load(
             del posts[:-200]
 
     while time.monotonic() < until:
+        if not running.is_set():  # paused while the traced server writes a snapshot
+            await running.wait()
+            next_at = time.monotonic()
         roll = rng.random()
         if roll < 0.5 and posts:
             job = one("feed", FEED, {"id": circle_id}, 0)
@@ -228,6 +246,61 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
+class Tracer:
+    """Asks the traced server for heap snapshots (SIGUSR1) and diffs them."""
+
+    def __init__(self, server: subprocess.Popen[bytes], folder: Path) -> None:
+        self.server, self.folder = server, folder
+        self.labels: list[str] = []
+        self.running = asyncio.Event()  # the load pauses while a snapshot is written
+        self.running.set()
+
+    async def take(self, label: str) -> None:
+        """Pause the load, let in-flight requests and events settle, snapshot, resume
+        (a burst queued behind a paused server would overflow the subscribers)."""
+        self.running.clear()
+        await asyncio.sleep(3)
+        done = self.folder / f"snapshot-{len(self.labels)}.done"
+        self.server.send_signal(signal.SIGUSR1)
+        for _ in range(1200):
+            if done.exists():
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError(f"no heap snapshot for {label}")
+        self.labels.append(label)
+        self.running.set()
+
+    def _load(self, label: str) -> tracemalloc.Snapshot:
+        n = self.labels.index(label)
+        snapshot = tracemalloc.Snapshot.load(str(self.folder / f"snapshot-{n}.pickle"))
+        return snapshot.filter_traces(
+            [
+                tracemalloc.Filter(False, tracemalloc.__file__),
+                tracemalloc.Filter(False, "<frozen importlib._bootstrap*"),
+            ]
+        )
+
+    def report(self, pairs: list[tuple[str, str]], top: int = 12) -> str:
+        lines: list[str] = []
+        for before, after in pairs:
+            old, new = self._load(before), self._load(after)
+            total = sum(s.size for s in new.statistics("filename")) - sum(
+                s.size for s in old.statistics("filename")
+            )
+            lines.append(f"\n== Python heap, {before} -> {after}: {total / 1024:+.1f} KiB")
+            for stat in new.compare_to(old, "lineno")[:top]:
+                lines.append(
+                    f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d}  "
+                    f"{stat.traceback[0]}"
+                )
+            lines.append("  largest growth by traceback:")
+            for stat in new.compare_to(old, "traceback")[:4]:
+                lines.append(f"  {stat.size_diff / 1024:+9.1f} KiB {stat.count_diff:+7d}")
+                lines += [f"      {frame}" for frame in stat.traceback.format()[-12:]]
+        return "\n".join(lines)
+
+
 async def soak(args: argparse.Namespace) -> int:
     port = _free_port()
     base = f"127.0.0.1:{port}"
@@ -235,12 +308,19 @@ async def soak(args: argparse.Namespace) -> int:
     db_url = os.environ.get("DATABASE_URL") or f"sqlite+aiosqlite:///{tmp}/soak.sqlite3"
     if db_url.startswith("postgresql"):
         print("soak: PostgreSQL", db_url.rsplit("@", 1)[-1], "(its tables are replaced)")
-    server = _start_server(port, db_url, tmp / "server.log")
+    if os.environ.get("REDIS_URL"):
+        print("soak: events through Redis", os.environ["REDIS_URL"].rsplit("@", 1)[-1])
+    server = _start_server(port, db_url, tmp / "server.log", tmp if args.trace else None)
+    tracer = Tracer(server, tmp) if args.trace else None
     figures = Figures(received=[0] * args.subscribers)
     rng = random.Random(20)
+    samples: list[tuple[float, int]] = []
     try:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=30) as http:
-            for _ in range(300):
+            deadline = time.monotonic() + 300  # start-up under tracemalloc takes a while
+            while time.monotonic() < deadline:
+                if server.poll() is not None:
+                    raise RuntimeError(f"the server exited; see {tmp / 'server.log'}")
                 try:
                     if (await http.get("/healthz")).status_code == 200:
                         break
@@ -253,6 +333,9 @@ async def soak(args: argparse.Namespace) -> int:
             circle_id = circle["createCircle"]["circle"]["id"]
             for n in range(1, MEMBERS):
                 await _gql(http, f"soak{n}", JOIN, {"id": circle_id})
+            if tracer:
+                await tracer.take("before subscribers")
+            before = _rss_kib(server.pid)
             readies = [asyncio.Event() for _ in range(args.subscribers)]
             subscribers = [
                 asyncio.create_task(
@@ -264,25 +347,39 @@ async def soak(args: argparse.Namespace) -> int:
             await asyncio.sleep(0.5)
             started = time.monotonic()
             until = started + args.minutes * 60
-            samples: list[tuple[float, int]] = []
-            load = asyncio.create_task(_load(http, circle_id, figures, args.rate, until, rng))
+            # Snapshots at the end of the warm-up and halfway through the steady window.
+            marks = [args.warm_up * 60, (args.warm_up * 60 + args.minutes * 60) / 2]
+            running = tracer.running if tracer else asyncio.Event()
+            running.set()
+            load = asyncio.create_task(
+                _load(http, circle_id, figures, args.rate, until, rng, running)
+            )
             print(f"soak: {args.minutes} min, {args.subscribers} subscribers, {args.rate} req/s")
+            print(f"RSS before the subscribers connected: {before / 1024:.1f} MiB")
             print(f"{'minute':>7} {'RSS MiB':>8} {'requests':>9} {'events/sub':>11}")
             while not load.done():
-                await asyncio.sleep(min(args.sample_seconds, max(0.1, until - time.monotonic())))
+                next_sample = (len(samples) + 1) * args.sample_seconds
+                await asyncio.sleep(max(0.1, min(next_sample + started, until) - time.monotonic()))
                 elapsed = time.monotonic() - started
                 rss = _rss_kib(server.pid)
                 samples.append((elapsed, rss))
                 done = sum(len(v) for v in figures.latencies.values())
                 per_sub = statistics.fmean(figures.received) if figures.received else 0
                 print(f"{elapsed / 60:7.2f} {rss / 1024:8.1f} {done:9d} {per_sub:11.0f}")
+                if tracer and marks and elapsed >= marks[0]:
+                    await tracer.take(("warm-up end", "halfway")[2 - len(marks)])
+                    marks.pop(0)
             await load
             await asyncio.sleep(2)  # the last events reach every subscriber
+            if tracer:
+                await tracer.take("load end")
             for task in subscribers:
                 task.cancel()
             await asyncio.gather(*subscribers, return_exceptions=True)
             await asyncio.sleep(2)
             after = _rss_kib(server.pid)
+            if tracer:
+                await tracer.take("subscribers left")
     finally:
         server.terminate()
         server.wait(10)
@@ -295,13 +392,31 @@ async def soak(args: argparse.Namespace) -> int:
     missed = [figures.events_expected - got for got in figures.received]
     print(
         f"events: {figures.events_expected} per subscriber expected, "
-        f"received min {min(figures.received)} max {max(figures.received)}"
+        f"received min {min(figures.received)} max {max(figures.received)}, "
+        f"{sum(figures.received)} delivered in all"
     )
     print(f"RSS after the subscribers left: {after / 1024:.1f} MiB")
+    if steady:
+        (t0, r0), (t1, r1) = steady[0], steady[-1]
+        print(
+            f"fit window: {t0 / 60:.2f}-{t1 / 60:.2f} min ({len(steady)} samples, the first "
+            f"{args.warm_up} min left out as warm-up); RSS {r0 / 1024:.1f} -> {r1 / 1024:.1f} MiB, "
+            f"min {min(k for _, k in steady) / 1024:.1f}, max {max(k for _, k in steady) / 1024:.1f}"
+        )
     print(
-        f"RSS slope after {args.warm_up} min warm-up: {slope:.2f} MiB/min (limit {args.max_slope})"
+        f"RSS slope (least squares over the fit window): {slope:.2f} MiB/min "
+        f"(limit {args.max_slope})"
     )
+    if tracer:
+        labels = tracer.labels
+        pairs = [(labels[1], labels[2]), (labels[2], labels[3]), (labels[0], labels[4])]
+        report = tracer.report(pairs) if len(labels) == 5 else "snapshots missing"
+        (tmp / "trace.txt").write_text(report)
+        print(report)
+        print(f"heap diffs written to {tmp / 'trace.txt'}")
     failures = []
+    if len(steady) < 3:
+        failures.append(f"only {len(steady)} samples after the warm-up: no slope to judge")
     if slope > args.max_slope:
         failures.append(f"RSS grows {slope:.2f} MiB/min")
     if figures.errors:
@@ -322,6 +437,7 @@ def main() -> None:
     parser.add_argument("--warm-up", type=float, default=1.0, help="minutes left out of the fit")
     parser.add_argument("--sample-seconds", type=float, default=15.0)
     parser.add_argument("--max-slope", type=float, default=1.0, help="MiB per minute")
+    parser.add_argument("--trace", action="store_true", help="diff the server's heap snapshots")
     sys.exit(asyncio.run(soak(parser.parse_args())))
 
 

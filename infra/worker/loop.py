@@ -51,6 +51,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
+from domain.errors import ServiceUnavailable
 from domain.notifications.model import (
     DAILY_PUSH_CAP,
     MAX_ATTEMPTS,
@@ -66,6 +67,7 @@ from domain.notifications.rules import next_try_after, quiet_hours_end
 from domain.notifications.services import queue_due_reminders
 from domain.ports import UnitOfWork
 from domain.safety.services import realert_unacknowledged
+from infra.db.errors import is_connection_lost
 from infra.metrics import (
     NOTIFICATION_DELIVERY_SECONDS,
     NOTIFICATIONS_CLAIMED,
@@ -83,6 +85,10 @@ from infra.worker.messages import (
 from infra.worker.outbox import claim_rows, finish_rows, sent_today
 
 log = logging.getLogger("hearth.worker")
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    return isinstance(exc, ServiceUnavailable) or is_connection_lost(exc)
 
 
 @dataclass
@@ -143,8 +149,9 @@ class NotificationWorker:
                 result = await self.run_once()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("notification worker round failed")
+            except Exception as exc:
+                if not _connection_lost(exc):  # an outage is logged once by hearth.db
+                    log.exception("notification worker round failed")
                 result = RoundResult()
             if result.claimed < self._batch_size:
                 with contextlib.suppress(TimeoutError):
@@ -162,8 +169,9 @@ class NotificationWorker:
                 await job.run()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("worker job failed")
+            except Exception as exc:
+                if not _connection_lost(exc):  # an outage is logged once by hearth.db
+                    log.exception("worker job failed")
 
     async def drain(self) -> RoundResult:
         """Run rounds until nothing is due (tests, benchmarks)."""
@@ -257,9 +265,7 @@ class NotificationWorker:
                 failed.append((row.id, error))
         if self._before_finish is not None:
             await self._before_finish([r.id for r in rows])
-        finished = await finish_rows(
-            self._engine, self.worker_id, now, sent, inbox_only, failed, retry, deferred, prune
-        )
+        finished = await self._finish(now, sent, inbox_only, failed, retry, deferred, prune)
         result.lease_lost = len(rows) - finished
         result.sent, result.retried, result.failed = len(sent), len(retry), len(failed)
         result.inbox_only, result.deferred = len(inbox_only), len(deferred)
@@ -297,6 +303,41 @@ class NotificationWorker:
         )
         NOTIFICATIONS_CLAIMED.inc(len(rows))
         return rows
+
+    async def _finish(
+        self,
+        now: datetime,
+        sent: list[UUID],
+        inbox_only: list[UUID],
+        failed: list[tuple[UUID, str | None]],
+        retry: dict[UUID, tuple[datetime, str | None]],
+        deferred: dict[UUID, datetime],
+        prune: list[str],
+    ) -> int:
+        """Record the outcomes. When the database is unreachable (a restart, a crash),
+        keep them and try again until it is back, for as long as the lease lasts:
+        giving up would leave rows SENDING that the push service already accepted,
+        and they would go out a second time once the lease expired. Only rows still
+        SENDING and claimed by this worker change, so a late record is always safe."""
+        give_up_at = monotonic_time.monotonic() + self._lease.total_seconds()
+        delay = 0.1
+        while True:
+            try:
+                return await finish_rows(
+                    self._engine, self.worker_id, now, sent, inbox_only, failed, retry,
+                    deferred, prune,
+                )  # fmt: skip
+            except Exception as exc:
+                if not _connection_lost(exc) or monotonic_time.monotonic() >= give_up_at:
+                    raise
+                if delay == 0.1:
+                    log.warning(
+                        "database unreachable while recording %d outcomes; retrying until it "
+                        "is back (at most the lease)",
+                        len(sent) + len(inbox_only) + len(failed) + len(retry) + len(deferred),
+                    )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
 
     async def _send(self, rows: Sequence[Claimed]) -> dict[UUID, list[PushResult]]:
         flat: list[tuple[UUID, PushMessage]] = [

@@ -3,8 +3,11 @@
 It sends with the real firebase-admin client to the FCM stand-in at ``FCM_URL`` (an
 ``FCM_URL`` template as in :mod:`tests.support.fcm_stub`) and reads the database from
 ``DATABASE_URL``. ``HOLD=after_claim`` (or ``before_finish``) prints ``HELD`` and
-sleeps forever at that point, so a test can SIGKILL it there. The lease comes from
-``HEARTH_WORKER_LEASE_SECONDS`` as for ``hearth worker``.
+sleeps forever at that point, so a test can SIGKILL it there. With ``HOLD_UNTIL=line``
+it holds only the first batch, until a line arrives on stdin, so a test can break
+something (the database) at that point and then let the batch go on. The lease and
+batch size come from ``HEARTH_WORKER_LEASE_SECONDS`` and ``HEARTH_WORKER_BATCH_SIZE``
+as for ``hearth worker``.
 """
 
 from __future__ import annotations
@@ -26,10 +29,18 @@ from infra.push import FcmPushSender, disable_http_retries, tune_fcm_connections
 from infra.settings import Settings
 from infra.worker import build_worker
 
+_held: list[int] = []
+
 
 async def _hold(ids: Sequence[UUID]) -> None:
+    if _held and os.environ.get("HOLD_UNTIL") == "line":
+        return  # only the first batch is held
+    _held.append(len(ids))
     sys.stdout.write(f"HELD {len(ids)}\n")
     sys.stdout.flush()
+    if os.environ.get("HOLD_UNTIL") == "line":
+        await asyncio.to_thread(sys.stdin.readline)
+        return
     await asyncio.sleep(3600)
 
 

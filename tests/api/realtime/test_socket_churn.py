@@ -1,0 +1,84 @@
+"""Per-socket state is released on disconnect: a member whose app reconnects all day
+(mobile networks) leaves nothing behind on the server. Counted, not timed: after many
+sockets have come and gone, the event bus has no subscriptions left, the
+connection counter has no entry, and no per-socket task (the account-deletion
+watcher, the token-expiry timer) is still alive."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import uvicorn
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.realtime import websocket as realtime
+from tests.conftest import test_settings
+from tests.support.circles import create_circle
+from tests.support.graphql import GraphQLClient
+from tests.support.live import subscriptions_reach, ws_client
+from tests.support.waiting import eventually
+
+ACTIVITY = "subscription($id: ID!) { circleActivity(circleId: $id) { __typename } }"
+SOCKETS = 40
+
+
+@asynccontextmanager
+async def served(app: Starlette) -> AsyncIterator[str]:
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, 10)
+
+
+def socket_tasks() -> list[asyncio.Task[object]]:
+    watchers = (realtime._close_when_deleted.__code__, realtime._close_when_expired.__code__)
+    return [
+        t
+        for t in asyncio.all_tasks()
+        if not t.done() and getattr(t.get_coro(), "cr_code", None) in watchers
+    ]
+
+
+async def test_sockets_that_come_and_go_leave_no_state_behind(clean_database: str) -> None:
+    app = create_app(test_settings())
+    async with served(app) as base, httpx.AsyncClient(base_url=f"http://{base}") as http:
+        gql = GraphQLClient(http)
+        await gql.onboard("alice", "Alice")
+        circle_id = await create_circle(gql, "alice")
+        services = app.state.services
+
+        # while sockets are open, each holds its watcher and its subscriptions
+        async with ws_client(base, "dev:alice") as ws:
+            await ws.subscribe_registered(ACTIVITY, {"id": circle_id})
+            assert len(socket_tasks()) == 1
+            assert services.bus.fanout.subscriber_count == 2  # the circle, the member
+
+        # when a member's app reconnects many times, subscribing each time
+        for _ in range(SOCKETS):
+            async with ws_client(base, "dev:alice") as ws:
+                await ws.subscribe_registered(ACTIVITY, {"id": circle_id})
+
+        # then nothing of those sockets is left once they are closed
+        await subscriptions_reach(base, 0)
+
+        def released() -> bool:
+            return (
+                services.bus.fanout.subscriber_count == 0
+                and not services.extras.get("ws_connections")
+                and socket_tasks() == []
+            )
+
+        await eventually(released, "every socket's state released", 10)
