@@ -47,9 +47,10 @@ def reporter_support(
 
 # -- "How to reply supportively": shown before a member's first reply (issue #17) ----------
 #
-# Every point rests on a published source in REPLY_GUIDE_SOURCES, checked on
-# REPLY_GUIDE_CHECKED (docs/support.md lists which point comes from where). What could not
-# be checked against a source was left out.
+# Every point rests on a source in REPLY_GUIDE_SOURCES read on its publisher's own site
+# (never a reprint), checked on REPLY_GUIDE_CHECKED (docs/support.md lists which point comes
+# from where). What no publisher's own page supported was reworded to what it says, or left
+# out.
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,7 @@ class GuideSource:
 
 
 REPLY_GUIDE_CHECKED = "2026-12-05"
-REPLY_GUIDE_VERSION = "2026-12-05"
+REPLY_GUIDE_VERSION = "2026-12-05.2"
 REPLY_GUIDE_SUMMARY = (
     "Listen more than you advise, take what they say seriously, keep method details out, "
     "and point to a crisis line when someone may be at risk."
@@ -75,24 +76,23 @@ REPLY_GUIDE: tuple[GuideSection, ...] = (
     GuideSection(
         "Listen first",
         (
-            "Show you care: give them your full attention and make your reply about them, "
-            "not about you.",
-            "Have patience: it can take time, and more than one try, before someone is "
-            "ready to open up.",
-            'Use open questions that need more than a yes or no, such as "Tell me more".',
-            "Say it back in your own words to check you understood.",
-            "Have courage: don't be put off by a negative response, and don't be afraid "
-            "of silence.",
+            "Show you care: focus on them and give them your full attention.",
+            "Have patience: it can take time, and a few tries, before someone is ready to open up.",
+            'Use open questions that need more than a yes or no, such as "How are you '
+            'feeling today?", and follow up with "Tell me more".',
+            "Say it back to check you've understood, without interrupting or offering a solution.",
+            "Have courage: try not to be put off by a negative response, and you don't have "
+            "to fill every silence.",
         ),
     ),
     GuideSection(
         "Validate, don't fix",
         (
-            "You don't need to be an expert: being listened to helps.",
-            "Hold back from advice and solutions unless they ask for them, and don't turn "
-            "the thread to your own story.",
-            "Don't tell them their situation is \"not that bad\": you don't know what it is "
-            "like for them.",
+            "You don't have to be an expert: the fact that you care is what matters.",
+            "Listen without judging, and try not to jump in with your advice, your opinions "
+            "or your own experiences.",
+            "Don't brush their feelings off with \"it's not that bad\": acknowledge how much "
+            "it hurts.",
         ),
     ),
     GuideSection(
@@ -109,42 +109,36 @@ REPLY_GUIDE: tuple[GuideSection, ...] = (
     GuideSection(
         "Point to help",
         (
-            "If someone may be at immediate risk, encourage them to call their local "
+            "If someone may be in immediate danger, encourage them to call their local "
             "emergency number now.",
-            'Share a crisis line for where they live: the "Get help now" list '
-            "(crisisResources) has them.",
+            "Let them know there is always someone to talk to: share a crisis line for where "
+            'they live from the "Get help now" list (crisisResources).',
         ),
     ),
     GuideSection(
         "Look after yourself",
         (
-            "Responding to someone in distress can be hard on you too: look after yourself, "
-            "and get support for yourself when you need it.",
+            "Supporting someone in distress can affect you too: be clear about what support "
+            "you can offer, take a break when you need one, and get support for yourself.",
         ),
     ),
 )
 REPLY_GUIDE_SOURCES: tuple[GuideSource, ...] = (
     GuideSource(
-        "Samaritans: SHUSH listening tips (as published by Southend, Essex & Thurrock Mind)",
-        "https://www.seandcessexmind.org.uk/post/shush-samaritans-listening-tips",
+        "Samaritans: We believe in tomorrow, listening tips (Show you care, Have patience, "
+        "Use open questions, Say it back, Have courage)",
+        "http://samaritans.org/tomorrow",
         REPLY_GUIDE_CHECKED,
     ),
     GuideSource(
-        "Orygen: #chatsafe, a young person's guide for communicating safely online about "
-        "suicide (2018; summary by mindline.sg)",
-        "https://mindline.sg/youth/article/chatsafe-guidelines?type=interest",
+        "Samaritans (Dunfermline branch): World Suicide Prevention Day 2024, how to help "
+        "someone open up",
+        "https://samaritans.org/branches/dunfermline/news/world-suicide-prevention-day-tuesday-10-september-2024",
         REPLY_GUIDE_CHECKED,
     ),
     GuideSource(
-        "National Suicide Prevention Alliance: Responding to suicidal content online, "
-        "best-practice guidelines",
-        "https://www.scribd.com/document/563199967/NSPA-Guidelines-Responding-to-Suicidal-Content-Online",
-        REPLY_GUIDE_CHECKED,
-    ),
-    GuideSource(
-        "Recommendations for Reporting on Suicide (reportingonsuicide.org), top points as "
-        "published by #BeThe1To",
-        "http://www.bethe1to.com/reporting-on-suicide/",
+        "Durham County Council: Helping someone who has suicidal thoughts",
+        "https://durham.gov.uk/article/32461/Helping-someone-who-has-suicidal-thoughts",
         REPLY_GUIDE_CHECKED,
     ),
     GuideSource(
@@ -153,9 +147,23 @@ REPLY_GUIDE_SOURCES: tuple[GuideSource, ...] = (
         REPLY_GUIDE_CHECKED,
     ),
     GuideSource(
-        "Alliance for Safe Kids: talking points for someone at risk of suicide (adapted from "
-        "the National Suicide Prevention Lifeline)",
-        "https://allianceforsafekids.org/talking-points-for-someone-at-risk-of-suicide",
+        "Orygen: #chatsafe, responding to someone online",
+        "https://orygen.org.au/chatsafe/responding",
+        REPLY_GUIDE_CHECKED,
+    ),
+    GuideSource(
+        "Action Alliance for Suicide Prevention, Framework for Successful Messaging: the don'ts",
+        "https://suicidepreventionmessaging.org/safety/messaging-donts",
+        REPLY_GUIDE_CHECKED,
+    ),
+    GuideSource(
+        "Mindframe (Everymind): language when communicating about suicide",
+        "https://mindframe.org.au/suicide/communicating-about-suicide/language",
+        REPLY_GUIDE_CHECKED,
+    ),
+    GuideSource(
+        "Rethink Mental Illness: Suicidal thoughts, how to support someone",
+        "https://rethink.org/advice-and-information/carers-information-hub/supporting-someone-with-suicidal-thoughts/",
         REPLY_GUIDE_CHECKED,
     ),
 )

@@ -101,6 +101,12 @@ async def test_the_guide_needs_no_sign_in_and_names_its_sources(gql: GraphQLClie
         "Look after yourself",
     ]
     assert all(s["points"] for s in guide["sections"])
+    # where to turn is part of what a member reads, not only the listening tips
+    help_points = " ".join(guide["sections"][3]["points"])
+    assert "emergency number" in help_points
+    assert "Get help now" in help_points
     assert guide["sources"]
     assert all(s["url"].startswith("http") for s in guide["sources"])
+    urls = [s["url"] for s in guide["sources"]]
+    assert len(set(urls)) == len(urls)  # each source listed once
     assert {s["checkedOn"] for s in guide["sources"]} == {"2026-12-05"}
