@@ -9,17 +9,17 @@ from domain.moderation.model import SAFETY_REASONS, ReportReason
 from domain.safety.crisis import CrisisDirectory, CrisisResources, resources_for
 
 SUPPORT_GUIDE = (
-    "Thank you for speaking up. You did the right thing, and the circle's moderators and "
-    "Hearth's safety team will see this. If you want to support them: reach out gently "
-    "and privately-in-the-circle, say you are worried and that you care; ask directly "
-    "whether they are thinking about suicide or hurting themselves (asking does not put "
-    "the idea in their head); listen without judging or arguing; encourage them to "
-    "contact a crisis line, a doctor or someone they trust, and offer to stay with them "
-    "while they do. If someone is in immediate danger, call your local emergency number. "
-    "You are not responsible for keeping them safe alone: look after yourself too."
+    "Thank you for speaking up: the circle's moderators and Hearth's safety team will see "
+    "this. If you want to support them: let them know you care and give them your full "
+    "attention; it is all right to ask directly whether they are thinking about suicide "
+    "(talking about it does not put the idea in their head); listen without judgement, and "
+    "don't promise to keep it a secret; let them know there is always someone to listen, "
+    "and share a crisis line. If someone is in immediate danger, call your local emergency "
+    "number. Supporting someone can affect you too: look after yourself and get support."
 )
 """Shown with SUICIDE_RISK and SELF_HARM_RISK reports, beside the crisis lines for the
-reporter's region (:func:`reporter_support`)."""
+reporter's region (:func:`reporter_support`). Each clause rests on a source of the reply
+guide below (docs/moderation.md, "After a risk report", lists which)."""
 
 
 @dataclass(frozen=True, slots=True)
