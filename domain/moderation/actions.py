@@ -29,9 +29,9 @@ from domain.moderation.model import (
 )
 from domain.notifications.model import Notification, NotificationKind, NotificationStatus
 from domain.notifications.services import preferences_of, write_notification
-from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
 from domain.support.services import announce_waiting_changed
+from domain.uow import UnitOfWork
 
 MESSAGE_MAX = 500
 MUTE_MAX = timedelta(days=90)
