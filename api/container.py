@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from domain.clock import Clock
 from domain.notifications.reads import NotificationReads
 from domain.privacy.ports import SignInAccounts
+from domain.privacy.reads import ExportLinks, ExportReads
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
@@ -24,7 +25,9 @@ from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
 from infra.db.reads.notifications import SqlNotificationReads
+from infra.db.reads.privacy import SqlExportReads
 from infra.db.uow import SqlUnitOfWork
+from infra.exports.links import SignedExportLinks
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
 from infra.safety.detector import ObservedDetector
@@ -60,11 +63,15 @@ class Services:
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
     notification_reads: NotificationReads = field(init=False)
+    export_reads: ExportReads = field(init=False)
+    export_links: ExportLinks = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
         self.notification_reads = SqlNotificationReads(self.reads)
+        self.export_reads = SqlExportReads(self.reads)
+        self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):
