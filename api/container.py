@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.moderation.reads import ModerationReads
 from domain.notifications.reads import NotificationReads
 from domain.privacy.ports import SignInAccounts
 from domain.privacy.reads import ExportLinks, ExportReads
@@ -24,6 +25,7 @@ from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
+from infra.db.reads.moderation import SqlModerationReads
 from infra.db.reads.notifications import SqlNotificationReads
 from infra.db.reads.privacy import SqlExportReads
 from infra.db.uow import SqlUnitOfWork
@@ -63,6 +65,7 @@ class Services:
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
     notification_reads: NotificationReads = field(init=False)
+    moderation_reads: ModerationReads = field(init=False)
     export_reads: ExportReads = field(init=False)
     export_links: ExportLinks = field(init=False)
 
@@ -70,6 +73,7 @@ class Services:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
         self.notification_reads = SqlNotificationReads(self.reads)
+        self.moderation_reads = SqlModerationReads(self.reads)
         self.export_reads = SqlExportReads(self.reads)
         self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
 

@@ -27,7 +27,6 @@ from domain.moderation.model import (
     TargetType,
 )
 from domain.moderation.support import reporter_support
-from infra.db.reads import moderation as reads
 
 _TARGETS = {"Post": TargetType.POST, "Reply": TargetType.REPLY, "Member": TargetType.MEMBER}
 
@@ -103,21 +102,8 @@ async def _action_payload(
     if action is None:
         return ModerationActionPayload(entry=None, user_errors=errors)
     viewer = await info.context.member()
-    row = {
-        "id": action.id,
-        "kind": action.kind.value,
-        "actor_id": action.actor_id,
-        "target_type": action.target_type.value,
-        "target_id": action.target_id,
-        "target_member_id": action.target_member_id,
-        "reason": action.reason.value if action.reason else None,
-        "message": action.message,
-        "created_at": action.created_at,
-    }
-    people = [action.actor_id, *([action.target_member_id] if action.target_member_id else [])]
-    async with info.context.services.reads() as conn:
-        names = await reads.profiles(conn, people)
-    return ModerationActionPayload(entry=log_entry(row, names, viewer.id), user_errors=[])
+    view = await info.context.services.moderation_reads.log_entry(action)
+    return ModerationActionPayload(entry=log_entry(view, viewer.id), user_errors=[])
 
 
 MemberUseCase = Callable[[UUID, UUID, UUID, Any, Any], Awaitable[ModerationAction]]
