@@ -19,6 +19,7 @@ from domain.privacy.reads import ExportLinks, ExportReads
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
+from domain.safety.reads import SafetyReads
 from domain.safety.resources import ResourceCatalog
 from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
@@ -28,6 +29,7 @@ from infra.db.engine import reads_engine
 from infra.db.reads.moderation import SqlModerationReads
 from infra.db.reads.notifications import SqlNotificationReads
 from infra.db.reads.privacy import SqlExportReads
+from infra.db.reads.safety import SqlSafetyReads
 from infra.db.uow import SqlUnitOfWork
 from infra.exports.links import SignedExportLinks
 from infra.ratelimits import LimitsRateLimiter
@@ -66,6 +68,7 @@ class Services:
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
     notification_reads: NotificationReads = field(init=False)
     moderation_reads: ModerationReads = field(init=False)
+    safety_reads: SafetyReads = field(init=False)
     export_reads: ExportReads = field(init=False)
     export_links: ExportLinks = field(init=False)
 
@@ -74,6 +77,7 @@ class Services:
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
         self.notification_reads = SqlNotificationReads(self.reads)
         self.moderation_reads = SqlModerationReads(self.reads)
+        self.safety_reads = SqlSafetyReads(self.reads)
         self.export_reads = SqlExportReads(self.reads)
         self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
 

@@ -12,7 +12,7 @@ import strawberry
 
 from api.errors import UserError, forbidden
 from api.mutation_support import attempt, global_id
-from api.node import from_global_id, register_node, to_global_id
+from api.node import from_global_id, register_node
 from api.pagination import Connection, page_size
 from api.safety.team_types import (
     STAFF_ONLY,
@@ -25,7 +25,6 @@ from domain.errors import Forbidden, NotFound
 from domain.members.model import Member
 from domain.safety import services as safety
 from domain.safety.team import ItemStatus, TargetKind
-from infra.db.reads import safety as safety_reads
 
 _ARG = strawberry.argument(description="The input.")
 _ERRORS = "Problems with the input; empty when it worked."
@@ -52,9 +51,8 @@ async def resolve_items(info: strawberry.Info, ids: list[UUID]) -> list[SafetyIt
     identity = await ctx.identity()
     if await safety.staff_grant(ctx.services.uow(), identity.uid) is None:
         return [None] * len(ids)
-    async with ctx.services.reads() as conn:
-        rows = await safety_reads.items_by_ids(conn, ids)
-    return [SafetyItem.from_row(rows[i]) if i in rows else None for i in ids]
+    found = await ctx.services.safety_reads.items_by_ids(ids)
+    return [SafetyItem.build(found[i]) if i in found else None for i in ids]
 
 
 @strawberry.input(description="Which safety item.")
@@ -166,9 +164,9 @@ class SafetyTeamQueries:
         await staff_viewer(info)
         size = page_size(first)
         position = decode_queue_cursor(after)
-        async with info.context.services.reads() as conn:
-            rows = await safety_reads.queue_page(conn, size, position, include_resolved)
-        return queue_connection(list(rows), size, after)
+        reads = info.context.services.safety_reads
+        found = await reads.queue_page(size, position, include_resolved)
+        return queue_connection(found, size, after)
 
 
 @strawberry.type
@@ -214,9 +212,7 @@ class SafetyTeamMutations:
         author_id, errors = await attempt(run)
         if author_id is None:
             return RevealSafetyItemAuthorPayload(author=None, user_errors=errors)
-        async with ctx.services.reads() as conn:
-            name = await safety_reads.author_name(conn, author_id)
-        author = SafetyItemAuthor(id=to_global_id("Member", author_id), display_name=name or "")
+        author = SafetyItemAuthor.build(await ctx.services.safety_reads.author(author_id))
         return RevealSafetyItemAuthorPayload(author=author, user_errors=errors)
 
     @strawberry.mutation(
