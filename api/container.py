@@ -21,6 +21,7 @@ from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
 from domain.safety.reads import SafetyReads
 from domain.safety.resources import ResourceCatalog
+from domain.support.reads import SupportReads
 from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
@@ -30,6 +31,7 @@ from infra.db.reads.moderation import SqlModerationReads
 from infra.db.reads.notifications import SqlNotificationReads
 from infra.db.reads.privacy import SqlExportReads
 from infra.db.reads.safety import SqlSafetyReads
+from infra.db.reads.support import SqlSupportReads
 from infra.db.uow import SqlUnitOfWork
 from infra.exports.links import SignedExportLinks
 from infra.ratelimits import LimitsRateLimiter
@@ -69,6 +71,7 @@ class Services:
     notification_reads: NotificationReads = field(init=False)
     moderation_reads: ModerationReads = field(init=False)
     safety_reads: SafetyReads = field(init=False)
+    support_reads: SupportReads = field(init=False)
     export_reads: ExportReads = field(init=False)
     export_links: ExportLinks = field(init=False)
 
@@ -78,6 +81,7 @@ class Services:
         self.notification_reads = SqlNotificationReads(self.reads)
         self.moderation_reads = SqlModerationReads(self.reads)
         self.safety_reads = SqlSafetyReads(self.reads)
+        self.support_reads = SqlSupportReads(self.reads)
         self.export_reads = SqlExportReads(self.reads)
         self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
 
