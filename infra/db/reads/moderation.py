@@ -74,13 +74,19 @@ def _severity() -> Any:
     return case(*((r.c.reason == reason.value, rank) for reason, rank in SEVERITY.items()), else_=0)
 
 
-def _profile(row: Mapping[Any, Any], member_id: UUID, since: str = "member_since") -> ProfileView:
+def _profile_columns() -> tuple[Any, ...]:
+    """The public profile's columns, joined into another read (see ``_profile``)."""
+    m = member_table
+    return (m.c.display_name, m.c.pronouns, m.c.bio, m.c.created_at.label("member_since"))
+
+
+def _profile(row: Mapping[Any, Any], member_id: UUID) -> ProfileView:
     return ProfileView(
         id=member_id,
         display_name=row["display_name"],
         pronouns=row["pronouns"],
         bio=row["bio"],
-        member_since=row[since],
+        member_since=row["member_since"],
     )
 
 
@@ -164,10 +170,7 @@ async def _contents(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Re
                 table.c.removed_at,
                 table.c.hidden_at,
                 table.c.risk_level,
-                member_table.c.display_name,
-                member_table.c.pronouns,
-                member_table.c.bio,
-                member_table.c.created_at.label("member_since"),
+                *_profile_columns(),
             )
             .join(member_table, member_table.c.id == table.c.author_id)
             .where(table.c.id.in_(list(ids)))
@@ -186,11 +189,9 @@ async def _contents(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Re
 
 async def _profiles(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, ProfileView]:
     m = member_table
-    query = select(m.c.id, m.c.display_name, m.c.pronouns, m.c.bio, m.c.created_at).where(
-        m.c.id.in_(list(set(ids)))
-    )
+    query = select(m.c.id, *_profile_columns()).where(m.c.id.in_(list(set(ids))))
     rows = (await conn.execute(query)).mappings().all()
-    return {row["id"]: _profile(row, row["id"], "created_at") for row in rows}
+    return {row["id"]: _profile(row, row["id"]) for row in rows}
 
 
 class SqlModerationReads:
@@ -204,14 +205,7 @@ class SqlModerationReads:
     ) -> list[BlockedView]:
         b, m = block_table, member_table
         query = (
-            select(
-                b.c.blocked_id,
-                b.c.created_at,
-                m.c.display_name,
-                m.c.pronouns,
-                m.c.bio,
-                m.c.created_at.label("member_since"),
-            )
+            select(b.c.blocked_id, b.c.created_at, *_profile_columns())
             .join(m, m.c.id == b.c.blocked_id)
             .where(b.c.blocker_id == blocker_id)
         )
