@@ -12,17 +12,28 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.moderation.reads import ModerationReads
+from domain.notifications.reads import NotificationReads
 from domain.privacy.ports import SignInAccounts
+from domain.privacy.reads import ExportLinks, ExportReads
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
+from domain.safety.reads import SafetyReads
 from domain.safety.resources import ResourceCatalog
+from domain.support.reads import SupportReads
 from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
+from infra.db.reads.moderation import SqlModerationReads
+from infra.db.reads.notifications import SqlNotificationReads
+from infra.db.reads.privacy import SqlExportReads
+from infra.db.reads.safety import SqlSafetyReads
+from infra.db.reads.support import SqlSupportReads
 from infra.db.uow import SqlUnitOfWork
+from infra.exports.links import SignedExportLinks
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
 from infra.safety.detector import ObservedDetector
@@ -57,10 +68,22 @@ class Services:
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    notification_reads: NotificationReads = field(init=False)
+    moderation_reads: ModerationReads = field(init=False)
+    safety_reads: SafetyReads = field(init=False)
+    support_reads: SupportReads = field(init=False)
+    export_reads: ExportReads = field(init=False)
+    export_links: ExportLinks = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
+        self.notification_reads = SqlNotificationReads(self.reads)
+        self.moderation_reads = SqlModerationReads(self.reads)
+        self.safety_reads = SqlSafetyReads(self.reads)
+        self.support_reads = SqlSupportReads(self.reads)
+        self.export_reads = SqlExportReads(self.reads)
+        self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):

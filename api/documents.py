@@ -15,8 +15,7 @@ from graphql.utilities import TypeInfo
 from graphql.validation import ValidationContext
 
 from api.cost import operation_cost
-from api.guards import limit_rules
-from infra.settings import Settings
+from api.guards import QueryLimits, limit_rules
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ class DocumentReport:
 
 
 def check_document(
-    schema: GraphQLSchema, sha256: str, document: str, settings: Settings
+    schema: GraphQLSchema, sha256: str, document: str, settings: QueryLimits
 ) -> DocumentReport:
     try:
         ast = parse(document, max_tokens=settings.hearth_max_query_tokens)
@@ -43,6 +42,6 @@ def check_document(
 
 
 def check_manifest(
-    schema: GraphQLSchema, manifest: dict[str, str], settings: Settings
+    schema: GraphQLSchema, manifest: dict[str, str], settings: QueryLimits
 ) -> list[DocumentReport]:
     return [check_document(schema, sha, doc, settings) for sha, doc in sorted(manifest.items())]

@@ -10,7 +10,7 @@ cache works: validation is skipped for documents seen before.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from strawberry.extensions import (
     AddValidationRules,
@@ -23,19 +23,34 @@ from strawberry.extensions import (
 )
 
 from api.cost import cost_rule
-from infra.settings import Settings
 
 CACHE_SIZE = 512
 
 
-def limit_rules(settings: Settings) -> list[Any]:
+class QueryLimits(Protocol):
+    """The settings the guards read (``infra.settings.Settings`` has them)."""
+
+    @property
+    def hearth_max_query_depth(self) -> int: ...
+
+    @property
+    def hearth_max_aliases(self) -> int: ...
+
+    @property
+    def hearth_max_query_cost(self) -> int: ...
+
+    @property
+    def hearth_max_query_tokens(self) -> int: ...
+
+
+def limit_rules(settings: QueryLimits) -> list[Any]:
     """The depth, alias and cost rules, built once (see the module's docstring)."""
     depth_rule = QueryDepthLimiter(max_depth=settings.hearth_max_query_depth).validation_rules[0]
     alias_rule = MaxAliasesLimiter(max_alias_count=settings.hearth_max_aliases).validation_rules[0]
     return [depth_rule, alias_rule, cost_rule(settings.hearth_max_query_cost)]
 
 
-def guard_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+def guard_extensions(settings: QueryLimits) -> list[Callable[[], SchemaExtension]]:
     rules = limit_rules(settings)
     return [
         lambda: MaxTokensLimiter(max_token_count=settings.hearth_max_query_tokens),

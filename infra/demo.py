@@ -17,11 +17,11 @@ from domain.circles import services as circles
 from domain.circles.model import Topic, Visibility
 from domain.clock import SystemClock
 from domain.members import services as members
-from domain.ports import UnitOfWork
 from domain.posts import services as posts
 from domain.posts.model import ReactionKind
 from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION
 from domain.safety.detector import default_detector
+from domain.uow import UnitOfWork
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import create_engine, create_session_factory

@@ -10,11 +10,11 @@ import strawberry
 
 from api.errors import UserError
 from api.members.types import MemberType
+from api.moderation.types import member_type
 from api.mutation_support import attempt, global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.moderation import blocks
-from infra.db.reads import moderation as reads
 
 _ERRORS = "Why the input was refused."
 
@@ -120,17 +120,12 @@ async def blocked_members(
     """The viewer's blocked members, most recently blocked first."""
     viewer = await info.context.member()
     size = page_size(first)
-    async with info.context.services.reads() as conn:
-        rows = await reads.blocked_page(conn, viewer.id, size, decode_cursor("blocked", after))
-    page = rows[:size]
-    items = [
-        MemberType.public(
-            r["blocked_id"], r["display_name"], r["pronouns"], r["bio"], r["member_since"], None
-        )
-        for r in page
-    ]
-    keys: list[tuple[object, UUID]] = [(r["created_at"], r["blocked_id"]) for r in page]
-    return connection("blocked", items, keys, len(rows) > size)  # type: ignore[arg-type]
+    reads = info.context.services.moderation_reads
+    found = await reads.blocked_page(viewer.id, size, decode_cursor("blocked", after))
+    page = found[:size]
+    items = [member_type(b.member, None) for b in page]
+    keys = [(b.blocked_at, b.member.id) for b in page]
+    return connection("blocked", items, keys, len(found) > size)  # type: ignore[arg-type]
 
 
 async def muted_topics(info: strawberry.Info) -> list[Topic]:

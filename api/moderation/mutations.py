@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
@@ -18,6 +18,7 @@ from api.moderation.types import (
 from api.mutation_support import attempt, global_id
 from api.node import from_global_id, to_global_id
 from api.safety.types import CrisisResourcesType
+from domain.clock import Clock
 from domain.errors import NotFound
 from domain.moderation import actions, reports
 from domain.moderation.model import (
@@ -27,7 +28,7 @@ from domain.moderation.model import (
     TargetType,
 )
 from domain.moderation.support import reporter_support
-from infra.db.reads import moderation as reads
+from domain.uow import UnitOfWork
 
 _TARGETS = {"Post": TargetType.POST, "Reply": TargetType.REPLY, "Member": TargetType.MEMBER}
 
@@ -96,47 +97,37 @@ def _target(value: str, allowed: tuple[str, ...]) -> tuple[TargetType, UUID]:
     return _TARGETS[parsed[0]], parsed[1]
 
 
-async def _action_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[ModerationAction]]
-) -> ModerationActionPayload:
-    action, errors = await attempt(run)
+ActionCall = Callable[[UUID, UnitOfWork, Clock], Awaitable[ModerationAction]]
+"""A moderation use case on (viewer, unit of work, clock)."""
+
+
+async def _action_payload(info: strawberry.Info, call: ActionCall) -> ModerationActionPayload:
+    """Run the use case and hand back the log entry it wrote (or the user errors)."""
+    ctx, viewer = info.context, await info.context.member()
+    action, errors = await attempt(lambda: call(viewer.id, ctx.services.uow(), ctx.services.clock))
     if action is None:
         return ModerationActionPayload(entry=None, user_errors=errors)
-    viewer = await info.context.member()
-    row = {
-        "id": action.id,
-        "kind": action.kind.value,
-        "actor_id": action.actor_id,
-        "target_type": action.target_type.value,
-        "target_id": action.target_id,
-        "target_member_id": action.target_member_id,
-        "reason": action.reason.value if action.reason else None,
-        "message": action.message,
-        "created_at": action.created_at,
-    }
-    people = [action.actor_id, *([action.target_member_id] if action.target_member_id else [])]
-    async with info.context.services.reads() as conn:
-        names = await reads.profiles(conn, people)
-    return ModerationActionPayload(entry=log_entry(row, names, viewer.id), user_errors=[])
+    view = await ctx.services.moderation_reads.log_entry(action)
+    return ModerationActionPayload(entry=log_entry(view, viewer.id), user_errors=[])
 
 
-MemberUseCase = Callable[[UUID, UUID, UUID, Any, Any], Awaitable[ModerationAction]]
+MemberUseCase = Callable[[UUID, UUID, UUID, UnitOfWork, Clock], Awaitable[ModerationAction]]
 
 
-async def _member_action(
-    info: strawberry.Info, input: MemberActionInput | MuteMemberInput, use_case: MemberUseCase
-) -> ModerationActionPayload:
-    """Run a use case on (viewer, circle, member, unit of work, clock)."""
-    ctx, viewer = info.context, await info.context.member()
+def _on_member(input: MemberActionInput | MuteMemberInput, use_case: MemberUseCase) -> ActionCall:
+    """Call a use case on (viewer, circle, member, unit of work, clock); the IDs are
+    parsed in the call, so a bad one comes back as a user error."""
 
-    async def run() -> ModerationAction:
+    def call(actor_id: UUID, uow: UnitOfWork, clock: Clock) -> Awaitable[ModerationAction]:
         circle_id = global_id(input.circle_id, "Circle", "circleId")
         member_id = global_id(input.member_id, "Member", "memberId")
-        return await use_case(
-            viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
-        )
+        return use_case(actor_id, circle_id, member_id, uow, clock)
 
-    return await _action_payload(info, run)
+    return call
+
+
+def _content_id(input: HideContentInput | RestoreContentInput) -> UUID:
+    return _target(input.target_id, ("Post", "Reply"))[1]
 
 
 _ARG = strawberry.argument(description="The input.")
@@ -194,34 +185,23 @@ class ModerationMutations:
     async def hide_content(
         self, info: strawberry.Info, input: Annotated[HideContentInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            _, target_id = _target(input.target_id, ("Post", "Reply"))
-            return await actions.hide_content(
-                viewer.id,
-                target_id,
-                input.reason,
-                input.message,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        return await _action_payload(info, run)
+        return await _action_payload(
+            info,
+            lambda actor, uow, clock: actions.hide_content(
+                actor, _content_id(input), input.reason, input.message, uow, clock
+            ),
+        )
 
     @strawberry.mutation(description="Show hidden content again. Owner or moderators.")
     async def restore_content(
         self, info: strawberry.Info, input: Annotated[RestoreContentInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            _, target_id = _target(input.target_id, ("Post", "Reply"))
-            return await actions.restore_content(
-                viewer.id, target_id, input.message, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _action_payload(info, run)
+        return await _action_payload(
+            info,
+            lambda actor, uow, clock: actions.restore_content(
+                actor, _content_id(input), input.message, uow, clock
+            ),
+        )
 
     @strawberry.mutation(
         description="Take a member out of a circle (they may rejoin; `banMember` keeps them "
@@ -230,11 +210,13 @@ class ModerationMutations:
     async def remove_member(
         self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
     ) -> ModerationActionPayload:
-        return await _member_action(
+        return await _action_payload(
             info,
-            input,
-            lambda actor, circle, member, uow, clock: actions.remove_member(
-                actor, circle, member, input.reason, input.message, uow, clock
+            _on_member(
+                input,
+                lambda actor, circle, member, uow, clock: actions.remove_member(
+                    actor, circle, member, input.reason, input.message, uow, clock
+                ),
             ),
         )
 
@@ -244,11 +226,13 @@ class ModerationMutations:
     async def unban_member(
         self, info: strawberry.Info, input: Annotated[MemberActionInput, _ARG]
     ) -> ModerationActionPayload:
-        return await _member_action(
+        return await _action_payload(
             info,
-            input,
-            lambda actor, circle, member, uow, clock: actions.unban_member(
-                actor, circle, member, input.message, uow, clock
+            _on_member(
+                input,
+                lambda actor, circle, member, uow, clock: actions.unban_member(
+                    actor, circle, member, input.message, uow, clock
+                ),
             ),
         )
 
@@ -259,11 +243,13 @@ class ModerationMutations:
     async def mute_member(
         self, info: strawberry.Info, input: Annotated[MuteMemberInput, _ARG]
     ) -> ModerationActionPayload:
-        return await _member_action(
+        return await _action_payload(
             info,
-            input,
-            lambda actor, circle, member, uow, clock: actions.mute_member(
-                actor, circle, member, input.until, input.reason, input.message, uow, clock
+            _on_member(
+                input,
+                lambda actor, circle, member, uow, clock: actions.mute_member(
+                    actor, circle, member, input.until, input.reason, input.message, uow, clock
+                ),
             ),
         )
 
@@ -274,17 +260,14 @@ class ModerationMutations:
     async def resolve_report(
         self, info: strawberry.Info, input: Annotated[ResolveReportInput, _ARG]
     ) -> ModerationActionPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> ModerationAction:
-            report_id = global_id(input.report_id, "Report", "reportId")
-            return await actions.resolve_report(
-                viewer.id,
-                report_id,
+        return await _action_payload(
+            info,
+            lambda actor, uow, clock: actions.resolve_report(
+                actor,
+                global_id(input.report_id, "Report", "reportId"),
                 input.decision,
                 input.message,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        return await _action_payload(info, run)
+                uow,
+                clock,
+            ),
+        )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections import Counter
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -32,14 +30,13 @@ from api.pagination import (
 )
 from api.safety.types import CrisisResourcesType
 from domain.moderation.model import (
-    SEVERITY,
     ModerationActionKind,
     ReportReason,
     ReportStatus,
     TargetType,
 )
+from domain.moderation.reads import LogEntryView, ProfileView, QueueItemView
 from domain.safety.model import RiskLevel
-from infra.db.reads import moderation as reads
 
 _ERRORS = "Why the input was refused."
 _TYPE_NAMES = {TargetType.POST: "Post", TargetType.REPLY: "Reply", TargetType.MEMBER: "Member"}
@@ -135,11 +132,16 @@ class ModerationActionPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-def _profile(row: Any, member_id: UUID | None, viewer_id: UUID) -> MemberType | None:
-    if row is None or member_id is None:
+def member_type(profile: ProfileView | None, viewer_id: UUID | None) -> MemberType | None:
+    if profile is None:
         return None
     return MemberType.public(
-        member_id, row["display_name"], row["pronouns"], row["bio"], row["created_at"], viewer_id
+        profile.id,
+        profile.display_name,
+        profile.pronouns,
+        profile.bio,
+        profile.member_since,
+        viewer_id,
     )
 
 
@@ -163,6 +165,25 @@ def _queue_key(cursor: str | None) -> tuple[int, datetime, UUID] | None:
         ) from exc
 
 
+def queue_item_type(view: QueueItemView, viewer_id: UUID) -> ModerationQueueItem:
+    return ModerationQueueItem(
+        id=to_pair_id("ModerationQueueItem", view.circle_id, view.target_id),
+        report_id=to_global_id("Report", view.latest_report_id),
+        target_id=target_global_id(view.target_type, view.target_id),
+        target_type=view.target_type,
+        excerpt=view.excerpt,
+        author=member_type(view.author, viewer_id),
+        is_hidden=view.is_hidden,
+        reasons=[ReasonCount(reason=reason, count=n) for reason, n in view.reasons],
+        report_count=view.report_count,
+        notes=list(view.notes),
+        risk_level=view.risk_level,
+        first_reported_at=view.first_reported_at,
+        last_reported_at=view.last_reported_at,
+        status=view.status,
+    )
+
+
 async def moderation_queue(
     info: strawberry.Info,
     circle_id: UUID,
@@ -172,78 +193,25 @@ async def moderation_queue(
 ) -> Connection[ModerationQueueItem]:
     viewer = await info.context.member()
     size = page_size(first)
-    async with info.context.services.reads() as conn:
-        groups, reports = await reads.queue_page(conn, circle_id, status, size, _queue_key(after))
-        page = groups[:size]
-        content = await reads.targets(conn, [g["target_id"] for g in page])
-        members = await reads.profiles(
-            conn,
-            [g["target_id"] for g in page if g["target_type"] == TargetType.MEMBER.value],
-        )
-    edges = []
-    for group in page:
-        target_type = TargetType(group["target_type"])
-        items = reports[group["target_id"]]
-        counts = Counter(ReportReason(r["reason"]) for r in items)
-        found = content.get(group["target_id"])
-        if target_type is TargetType.MEMBER:
-            author = _profile(members.get(group["target_id"]), group["target_id"], viewer.id)
-            excerpt, hidden = None, False
-        else:
-            named = found is not None and not found["anonymous"]
-            author = _profile(
-                {**found, "created_at": found["member_since"]} if named and found else None,
-                found["author_id"] if named and found else None,
-                viewer.id,
-            )
-            gone = found is None or found["removed_at"] is not None
-            excerpt = None if gone or found is None else found["body"]
-            hidden = found is not None and found["hidden_at"] is not None
-        item = ModerationQueueItem(
-            id=to_pair_id("ModerationQueueItem", circle_id, group["target_id"]),
-            report_id=to_global_id("Report", items[-1]["id"]),
-            target_id=target_global_id(target_type, group["target_id"]),
-            target_type=target_type,
-            excerpt=excerpt,
-            author=author,
-            is_hidden=hidden,
-            reasons=[
-                ReasonCount(reason=reason, count=n)
-                for reason, n in sorted(counts.items(), key=lambda kv: -SEVERITY[kv[0]])
-            ],
-            report_count=len(items),
-            notes=[r["note"] for r in items if r["note"]],
-            risk_level=_risk(found, target_type),
-            first_reported_at=group["first_at"],
-            last_reported_at=group["last_at"],
-            status=status,
-        )
-        key = (group["severity"], group["first_at"], group["target_id"])
-        edges.append(Edge(cursor=_queue_cursor(key), node=item))
-    return connection_of(edges, len(groups) > size, after)
+    reads = info.context.services.moderation_reads
+    found = await reads.queue_page(circle_id, status, size, _queue_key(after))
+    edges = [
+        Edge(cursor=_queue_cursor(v.key), node=queue_item_type(v, viewer.id)) for v in found[:size]
+    ]
+    return connection_of(edges, len(found) > size, after)
 
 
-def _risk(found: Any, target_type: TargetType) -> RiskLevel | None:
-    """The detector's latest rating of a post or reply still there; null for a member
-    or for content that is gone."""
-    if target_type is TargetType.MEMBER or found is None or found["removed_at"] is not None:
-        return None
-    return RiskLevel(found["risk_level"])
-
-
-def log_entry(row: Any, names: dict[UUID, Any], viewer_id: UUID) -> ModerationLogEntry:
-    target_type = TargetType(row["target_type"])
-    member_id = row["target_member_id"]
+def log_entry(view: LogEntryView, viewer_id: UUID) -> ModerationLogEntry:
     return ModerationLogEntry(
-        id=to_global_id("ModerationLogEntry", row["id"]),
-        action=ModerationActionKind(row["kind"]),
-        actor=_profile(names.get(row["actor_id"]), row["actor_id"], viewer_id),
-        target_type=target_type,
-        target_id=target_global_id(target_type, row["target_id"]),
-        target_member=_profile(names.get(member_id), member_id, viewer_id) if member_id else None,
-        reason=ReportReason(row["reason"]) if row["reason"] else None,
-        message=row["message"],
-        created_at=row["created_at"],
+        id=to_global_id("ModerationLogEntry", view.id),
+        action=view.action,
+        actor=member_type(view.actor, viewer_id),
+        target_type=view.target_type,
+        target_id=target_global_id(view.target_type, view.target_id),
+        target_member=member_type(view.target_member, viewer_id),
+        reason=view.reason,
+        message=view.message,
+        created_at=view.created_at,
     )
 
 
@@ -252,13 +220,9 @@ async def moderation_log(
 ) -> Connection[ModerationLogEntry]:
     viewer = await info.context.member()
     size = page_size(first)
-    async with info.context.services.reads() as conn:
-        rows = await reads.log_page(conn, circle_id, size, decode_cursor("moderation-log", after))
-        page = rows[:size]
-        people = [r["actor_id"] for r in page] + [
-            r["target_member_id"] for r in page if r["target_member_id"]
-        ]
-        names = await reads.profiles(conn, people) if page else {}
-    entries = [log_entry(r, names, viewer.id) for r in page]
-    keys = [(r["created_at"], r["id"]) for r in page]
-    return connection("moderation-log", entries, keys, len(rows) > size)
+    reads = info.context.services.moderation_reads
+    found = await reads.log_page(circle_id, size, decode_cursor("moderation-log", after))
+    page = found[:size]
+    entries = [log_entry(v, viewer.id) for v in page]
+    keys = [(v.created_at, v.id) for v in page]
+    return connection("moderation-log", entries, keys, len(found) > size)

@@ -28,7 +28,6 @@ from domain.errors import DomainError, ErrorCode
 from domain.notifications import services as notifications
 from domain.notifications.model import NotificationPreferences
 from domain.notifications.push import Platform
-from infra.db.reads import notifications as reads
 
 _ARG = strawberry.argument(description="The input.")
 
@@ -149,8 +148,7 @@ class NotificationMutations:
 
         marked, errors = await attempt(run)
         if marked is None:
-            async with ctx.services.reads() as conn:
-                unread = await reads.unread_count(conn, viewer.id)
+            unread = await ctx.services.notification_reads.unread_count(viewer.id)
             marked = notifications.MarkedRead(0, unread)
         return MarkNotificationsReadPayload(
             marked_count=marked.changed, unread_notification_count=marked.unread, user_errors=errors

@@ -8,7 +8,6 @@ import strawberry
 from api.notifications.types import NotificationPreferencesType, NotificationType
 from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.notifications.services import preferences_of
-from infra.db.reads import notifications as reads
 
 
 async def own_notifications(
@@ -16,8 +15,8 @@ async def own_notifications(
 ) -> Connection[NotificationType]:
     size = page_size(first)
     viewer = await info.context.member()
-    async with info.context.services.reads() as conn:
-        found = await reads.inbox_page(conn, viewer.id, size, decode_cursor("notification", after))
+    reads = info.context.services.notification_reads
+    found = await reads.inbox_page(viewer.id, size, decode_cursor("notification", after))
     page = found[:size]
     items = [NotificationType.build(n) for n in page]
     keys = [(n.created_at, n.id) for n in page]
@@ -26,8 +25,8 @@ async def own_notifications(
 
 async def own_unread_count(info: strawberry.Info) -> int:
     viewer = await info.context.member()
-    async with info.context.services.reads() as conn:
-        return await reads.unread_count(conn, viewer.id)
+    count: int = await info.context.services.notification_reads.unread_count(viewer.id)
+    return count
 
 
 async def own_preferences(info: strawberry.Info) -> NotificationPreferencesType:

@@ -18,7 +18,6 @@ from domain.notifications.model import (
 )
 from domain.notifications.push import Platform
 from domain.notifications.rules import deep_link
-from infra.db.reads import notifications as reads
 
 _ERRORS = "Why the input was refused."
 _CIRCLE_ACTIVITY_UNUSED = (
@@ -201,8 +200,7 @@ async def resolve_notifications(
     viewer = await info.context.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    async with info.context.services.reads() as conn:
-        found = await reads.own_by_ids(conn, ids, viewer.id)
+    found = await info.context.services.notification_reads.own_by_ids(ids, viewer.id)
     return [NotificationType.build(found[i]) if i in found else None for i in ids]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from uuid import UUID
 
 import strawberry
@@ -15,16 +16,15 @@ from api.mutation_support import attempt
 from api.node import to_global_id
 from api.privacy.types import DataExportType, ExportMyDataPayload
 from domain.privacy import export as exports
-from domain.privacy.export import DataExport, ExportStatus
-from infra.db.reads import privacy as reads
-from infra.exports.links import download_path, is_signed
+from domain.privacy.export import DataExport
+from domain.privacy.reads import ExportLinks, downloadable, link_expiry
 
 
-def _build(export: DataExport, secret: str, now_ts: float) -> DataExportType:
-    expires = int(export.expires_at.timestamp())
+def _build(export: DataExport, links: ExportLinks, now: datetime) -> DataExportType:
+    expires = link_expiry(export, now)
     url = None
-    if export.status is ExportStatus.READY and now_ts < expires:
-        url = download_path(secret, export.id, export.member_id, expires)
+    if expires is not None:
+        url = links.download_path(export.id, export.member_id, expires)
     return DataExportType(
         id=to_global_id("DataExport", export.id),
         status=export.status,
@@ -40,11 +40,9 @@ async def own_exports(info: strawberry.Info) -> list[DataExportType]:
     ctx = info.context
     member = await ctx.member()
     services = ctx.services
-    async with services.reads() as conn:
-        found = await reads.own_exports(conn, member.id)
-    secret = services.settings.hearth_secret_key.get_secret_value()
-    now_ts = services.clock.now().timestamp()
-    return [_build(e, secret, now_ts) for e in found]
+    found = await services.export_reads.own_exports(member.id)
+    now = services.clock.now()
+    return [_build(e, services.export_links, now) for e in found]
 
 
 @strawberry.type
@@ -60,8 +58,7 @@ class ExportMutations:
         made, errors = await attempt(
             lambda: exports.request_export(member.id, services.uow(), services.clock)
         )
-        secret = services.settings.hearth_secret_key.get_secret_value()
-        built = _build(made, secret, services.clock.now().timestamp()) if made else None
+        built = _build(made, services.export_links, services.clock.now()) if made else None
         return ExportMyDataPayload(export=built, user_errors=errors)
 
 
@@ -85,22 +82,19 @@ async def download_export(request: Request) -> Response:
         member = await context.member()
     except HearthError as error:
         return _problem(401, error.message)
-    async with services.reads() as conn:
-        found = await reads.export_by_id(conn, export_id)
-    if found is None or found.member_id != member.id:
+    found = await services.export_reads.export_by_id(export_id)
+    allowed = downloadable(found, member.id, expires, services.clock.now())
+    if found is None or allowed is None:
         return _problem(404, "Not found.")
-    secret = services.settings.hearth_secret_key.get_secret_value()
-    if not is_signed(secret, export_id, member.id, expires, sig):
+    if not services.export_links.is_signed(export_id, member.id, expires, sig):
         return _problem(403, "This link is not valid.")
-    now = services.clock.now().timestamp()
-    if found.status is not ExportStatus.READY or now >= min(expires, found.expires_at.timestamp()):
+    if not allowed:
         return _problem(410, "This export has expired. Ask for a new one.")
 
     async def body() -> AsyncIterator[bytes]:
         seq = 0
         while True:
-            async with services.reads() as conn:
-                data = await reads.chunk(conn, export_id, seq)
+            data = await services.export_reads.chunk(export_id, seq)
             if data is None:
                 return
             yield data.encode()

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 from uuid import UUID
 
 import strawberry
 
 from api.errors import UserError, forbidden
 from api.mutation_support import attempt, global_id
-from api.node import from_global_id, register_node, to_global_id
+from api.node import from_global_id, register_node
 from api.pagination import Connection, page_size
 from api.safety.team_types import (
     STAFF_ONLY,
@@ -21,11 +21,12 @@ from api.safety.team_types import (
     decode_queue_cursor,
     queue_connection,
 )
+from domain.clock import Clock
 from domain.errors import Forbidden, NotFound
 from domain.members.model import Member
 from domain.safety import services as safety
 from domain.safety.team import ItemStatus, TargetKind
-from infra.db.reads import safety as safety_reads
+from domain.uow import UnitOfWork
 
 _ARG = strawberry.argument(description="The input.")
 _ERRORS = "Problems with the input; empty when it worked."
@@ -52,9 +53,8 @@ async def resolve_items(info: strawberry.Info, ids: list[UUID]) -> list[SafetyIt
     identity = await ctx.identity()
     if await safety.staff_grant(ctx.services.uow(), identity.uid) is None:
         return [None] * len(ids)
-    async with ctx.services.reads() as conn:
-        rows = await safety_reads.items_by_ids(conn, ids)
-    return [SafetyItem.from_row(rows[i]) if i in rows else None for i in ids]
+    found = await ctx.services.safety_reads.items_by_ids(ids)
+    return [SafetyItem.build(found[i]) if i in found else None for i in ids]
 
 
 @strawberry.input(description="Which safety item.")
@@ -131,13 +131,16 @@ class AskSomeoneToReachOutPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
-async def _item_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[UUID]]
-) -> SafetyItemPayload:
-    item_id, errors = await attempt(run)
-    if item_id is None:
-        return SafetyItemPayload(item=None, user_errors=errors)
-    return SafetyItemPayload(item=(await resolve_items(info, [item_id]))[0], user_errors=errors)
+T = TypeVar("T")
+StaffCall = Callable[[Member, UnitOfWork, Clock], Awaitable[T]]
+
+
+async def _as_staff(info: strawberry.Info, call: StaffCall[T]) -> tuple[T | None, list[UserError]]:
+    """Check that the viewer is staff (FORBIDDEN before anything else, input
+    included), then run the use case on (staff member, unit of work, clock)."""
+    staff = await staff_viewer(info)
+    services = info.context.services
+    return await attempt(lambda: call(staff, services.uow(), services.clock))
 
 
 def _item_id(value: str) -> UUID:
@@ -166,9 +169,9 @@ class SafetyTeamQueries:
         await staff_viewer(info)
         size = page_size(first)
         position = decode_queue_cursor(after)
-        async with info.context.services.reads() as conn:
-            rows = await safety_reads.queue_page(conn, size, position, include_resolved)
-        return queue_connection(list(rows), size, after)
+        reads = info.context.services.safety_reads
+        found = await reads.queue_page(size, position, include_resolved)
+        return queue_connection(found, size, after)
 
 
 @strawberry.type
@@ -198,25 +201,15 @@ class SafetyTeamMutations:
     async def reveal_safety_item_author(
         self, info: strawberry.Info, input: Annotated[RevealSafetyItemAuthorInput, _ARG]
     ) -> RevealSafetyItemAuthorPayload:
-        staff = await staff_viewer(info)
-        ctx = info.context
-
-        async def run() -> UUID:
-            return await safety.reveal_author(
-                staff.firebase_uid,
-                staff.id,
-                _item_id(input.item_id),
-                input.reason,
-                ctx.services.uow(),
-                ctx.services.clock,
-            )
-
-        author_id, errors = await attempt(run)
+        author_id, errors = await _as_staff(
+            info,
+            lambda staff, uow, clock: safety.reveal_author(
+                staff.firebase_uid, staff.id, _item_id(input.item_id), input.reason, uow, clock
+            ),
+        )
         if author_id is None:
             return RevealSafetyItemAuthorPayload(author=None, user_errors=errors)
-        async with ctx.services.reads() as conn:
-            name = await safety_reads.author_name(conn, author_id)
-        author = SafetyItemAuthor(id=to_global_id("Member", author_id), display_name=name or "")
+        author = SafetyItemAuthor.build(await info.context.services.safety_reads.author(author_id))
         return RevealSafetyItemAuthorPayload(author=author, user_errors=errors)
 
     @strawberry.mutation(
@@ -226,12 +219,11 @@ class SafetyTeamMutations:
     async def set_safety_on_call(
         self, info: strawberry.Info, input: Annotated[SetSafetyOnCallInput, _ARG]
     ) -> SetSafetyOnCallPayload:
-        staff = await staff_viewer(info)
-        ctx = info.context
-        grant, errors = await attempt(
-            lambda: safety.set_on_call(
-                staff.firebase_uid, staff.id, input.on_call, ctx.services.uow(), ctx.services.clock
-            )
+        grant, errors = await _as_staff(
+            info,
+            lambda staff, uow, clock: safety.set_on_call(
+                staff.firebase_uid, staff.id, input.on_call, uow, clock
+            ),
         )
         return SetSafetyOnCallPayload(on_call=grant.on_call if grant else None, user_errors=errors)
 
@@ -281,19 +273,12 @@ class SafetyTeamMutations:
 
 
 async def _move(info: strawberry.Info, input: SafetyItemInput, to: ItemStatus) -> SafetyItemPayload:
-    staff = await staff_viewer(info)
-    ctx = info.context
-
-    async def run() -> UUID:
-        item = await safety.move_item(
-            staff.firebase_uid,
-            staff.id,
-            _item_id(input.item_id),
-            to,
-            input.note,
-            ctx.services.uow(),
-            ctx.services.clock,
-        )
-        return item.id
-
-    return await _item_payload(info, run)
+    item, errors = await _as_staff(
+        info,
+        lambda staff, uow, clock: safety.move_item(
+            staff.firebase_uid, staff.id, _item_id(input.item_id), to, input.note, uow, clock
+        ),
+    )
+    if item is None:
+        return SafetyItemPayload(item=None, user_errors=errors)
+    return SafetyItemPayload(item=(await resolve_items(info, [item.id]))[0], user_errors=errors)

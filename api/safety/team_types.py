@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import strawberry
@@ -19,6 +16,7 @@ from api.node import Node, to_global_id
 from api.pagination import Connection, Edge, connection_of
 from domain.moderation.model import ReportReason
 from domain.safety.model import RiskLevel
+from domain.safety.reads import ItemAuthorView, ReporterView, SafetyItemView
 from domain.safety.team import ItemSource, ItemStatus, TargetKind
 
 STAFF_ONLY = "Staff only (safety team)."
@@ -66,6 +64,10 @@ class SafetyItemCircle:
 class SafetyItemAuthor:
     id: strawberry.ID = strawberry.field(description="The member's global ID.")
     display_name: str = strawberry.field(description="The member's display name.")
+
+    @classmethod
+    def build(cls, view: ItemAuthorView) -> SafetyItemAuthor:
+        return cls(id=to_global_id("Member", view.id), display_name=view.display_name)
 
 
 @strawberry.type(description="A member who reported a queue item's content as a risk.")
@@ -122,50 +124,44 @@ class SafetyItem(Node):
         "peer moderators). Empty when nobody reported it."
     )
     async def reporters(self, info: strawberry.Info) -> list[SafetyItemReporter]:
-        rows = await info.context.loaders.safety_reporters.load(self.raw_target_id)
+        found: list[ReporterView] = await info.context.loaders.safety_reporters.load(
+            self.raw_target_id
+        )
         return [
             SafetyItemReporter(
-                id=strawberry.ID(to_global_id("Member", r["reporter_id"])),
-                display_name=r["display_name"],
-                reason=ReportReason(r["reason"]),
-                reported_at=r["created_at"],
+                id=strawberry.ID(to_global_id("Member", r.member_id)),
+                display_name=r.display_name,
+                reason=r.reason,
+                reported_at=r.reported_at,
             )
-            for r in rows
+            for r in found
         ]
 
     @classmethod
-    def from_row(cls, row: Mapping[Any, Any]) -> SafetyItem:
-        kind = row["target_kind"]
-        anonymous = bool(row["anonymous"])
-        removed = row["removed_at"] is not None
+    def build(cls, view: SafetyItemView) -> SafetyItem:
+        circle, author = view.circle, view.author
         return cls(
-            id=to_global_id("SafetyItem", row["id"]),
-            level=RiskLevel(row["level"]),
-            status=ItemStatus(row["status"]),
-            source=ItemSource(row["source"]),
-            target_kind=TargetKind(kind),
-            target_id=to_global_id(_NODE_TYPES[kind], row["target_id"]),
-            text=None if kind == TargetKind.CHECK_IN.value or removed else row["text"],
-            post_id=to_global_id("Post", row["post_id"]) if row["post_id"] else None,
-            circle=SafetyItemCircle(
-                id=to_global_id("Circle", row["circle_id"]), name=row["circle_name"]
-            )
-            if row["circle_id"] and row["circle_name"] is not None
+            id=to_global_id("SafetyItem", view.id),
+            level=view.level,
+            status=view.status,
+            source=view.source,
+            target_kind=view.target_kind,
+            target_id=to_global_id(_NODE_TYPES[view.target_kind.value], view.target_id),
+            text=view.text,
+            post_id=to_global_id("Post", view.post_id) if view.post_id else None,
+            circle=SafetyItemCircle(id=to_global_id("Circle", circle.id), name=circle.name)
+            if circle
             else None,
-            reasons=list(json.loads(row["reasons"])),
-            author_is_anonymous=anonymous,
-            author=None
-            if anonymous
-            else SafetyItemAuthor(
-                id=to_global_id("Member", row["author_id"]), display_name=row["author_name"]
-            ),
-            member_said_safe_at=row["safe_said_at"],
-            created_at=row["created_at"],
-            alert_count=row["alert_count"],
-            acknowledged_at=row["acknowledged_at"],
-            resolved_at=row["resolved_at"],
-            note=row["note"],
-            raw_target_id=row["target_id"],
+            reasons=list(view.reasons),
+            author_is_anonymous=view.author_is_anonymous,
+            author=SafetyItemAuthor.build(author) if author else None,
+            member_said_safe_at=view.member_said_safe_at,
+            created_at=view.created_at,
+            alert_count=view.alert_count,
+            acknowledged_at=view.acknowledged_at,
+            resolved_at=view.resolved_at,
+            note=view.note,
+            raw_target_id=view.target_id,
         )
 
 
@@ -190,14 +186,9 @@ def decode_queue_cursor(cursor: str | None) -> tuple[int, datetime, UUID] | None
 
 
 def queue_connection(
-    rows: list[Mapping[Any, Any]], size: int, after: str | None
+    found: list[SafetyItemView], size: int, after: str | None
 ) -> Connection[SafetyItem]:
-    page = rows[:size]
     edges = [
-        Edge(
-            cursor=encode_queue_cursor(r["level"], r["created_at"], r["id"]),
-            node=SafetyItem.from_row(r),
-        )
-        for r in page
+        Edge(cursor=encode_queue_cursor(*v.key), node=SafetyItem.build(v)) for v in found[:size]
     ]
-    return connection_of(edges, len(rows) > size, after)
+    return connection_of(edges, len(found) > size, after)

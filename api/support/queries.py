@@ -19,13 +19,14 @@ from api.support.types import (
 )
 from domain.moderation import support as guide
 from domain.support.model import StatsPeriod
+from domain.support.reads import AwaitingKey
 from domain.support.rules import RESPONDER_HINT
 from infra.db.reads import support as reads
 
 _KINDS = ("awaiting1", "awaiting0")
 
 
-def _decode(after: str | None) -> reads.AwaitingKey | None:
+def _decode(after: str | None) -> AwaitingKey | None:
     """An awaiting-list cursor: its kind carries the urgency flag."""
     if after is None:
         return None
@@ -69,8 +70,9 @@ async def awaiting_count(info: strawberry.Info, viewer_id: UUID, circle_id: UUID
     """The viewer's "needs a reply" count (one circle, or all of theirs)."""
     filters = await info.context.filters()
     hidden, muted = sorted(filters.hidden_authors), sorted(filters.muted_topics)
-    async with info.context.services.reads() as conn:
-        return await reads.awaiting_count(conn, viewer_id, hidden, muted, circle_id)
+    support = info.context.services.support_reads
+    count: int = await support.awaiting_count(viewer_id, hidden, muted, circle_id)
+    return count
 
 
 async def circle_support_stats(
@@ -78,8 +80,7 @@ async def circle_support_stats(
 ) -> SupportStats:
     now = info.context.services.clock.now()
     start = now - period.length
-    async with info.context.services.reads() as conn:
-        stats = await reads.support_stats(conn, circle_id, start, now)
+    stats = await info.context.services.support_reads.stats(circle_id, start, now)
     return SupportStats(
         period=period,
         since=start,

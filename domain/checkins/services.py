@@ -32,11 +32,11 @@ from domain.events import Event, EventKind
 from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.model import Member
 from domain.members.rules import normalize_text
-from domain.ports import UnitOfWork
 from domain.privacy.consent import require_health_consent
 from domain.safety.model import RiskDetector, RiskLevel
 from domain.safety.services import rate
 from domain.safety.team import TargetKind
+from domain.uow import UnitOfWork
 
 _HH_MM = re.compile(r"(\d{2}):(\d{2})")
 

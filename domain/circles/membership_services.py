@@ -11,7 +11,7 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.events import Event, EventKind
 from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
-from domain.ports import UnitOfWork
+from domain.uow import UnitOfWork
 
 
 async def _target(uow: UnitOfWork, circle_id: UUID, member_id: UUID) -> Membership:

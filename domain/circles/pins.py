@@ -21,8 +21,8 @@ from uuid import UUID
 from domain.circles.membership_services import require_moderator
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound
-from domain.ports import UnitOfWork
 from domain.safety.resources import ResourceCatalog
+from domain.uow import UnitOfWork
 
 MAX_PINS = 3
 ITEM = ("input", "itemId")

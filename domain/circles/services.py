@@ -24,8 +24,8 @@ from domain.circles.model import (
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationError
 from domain.events import Event, EventKind
-from domain.ports import UnitOfWork
 from domain.ratelimits.policy import Action, RateLimiter, ensure_slot_left, take_slot
+from domain.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members import rules
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member, NameSkeleton
-from domain.ports import UnitOfWork
 from domain.privacy.consent import check_health_consent_version, health_consent
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.contact_details import ContactDetector
+from domain.uow import UnitOfWork
 
 _NAME_TAKEN = "That display name is taken. Try another one."
 _PROFILE_TEXT = {"display_name": "displayName", "pronouns": "pronouns", "bio": "bio"}

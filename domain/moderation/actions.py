@@ -8,6 +8,7 @@ would tell the moderator that the author is the owner or a moderator."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
@@ -29,9 +30,9 @@ from domain.moderation.model import (
 )
 from domain.notifications.model import Notification, NotificationKind, NotificationStatus
 from domain.notifications.services import preferences_of, write_notification
-from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
 from domain.support.services import announce_waiting_changed
+from domain.uow import UnitOfWork
 
 MESSAGE_MAX = 500
 MUTE_MAX = timedelta(days=90)
@@ -173,6 +174,33 @@ def _named(item: Post | Reply) -> UUID | None:
     return None if item.anonymous else item.author_id
 
 
+async def _act_on_content(
+    actor_id: UUID,
+    target_id: UUID,
+    action_kind: ModerationActionKind,
+    reason: ReportReason | None,
+    note: str | None,
+    change: Callable[[Post | Reply, datetime], Post | Reply],
+    uow: UnitOfWork,
+    clock: Clock,
+) -> ModerationAction:
+    """Save ``change(item, now)`` of a post or reply the actor moderates (``change``
+    raises when the action does not apply), log it, tell the author, and update the
+    "needs a reply" counts."""
+    async with uow:
+        kind, item, _ = await _content_as_moderator(uow, actor_id, target_id)
+        now = clock.now()
+        await _save(uow, kind, change(item, now))
+        target = (kind, item.id, _named(item))
+        action = await log_action(
+            uow, actor_id, item.circle_id, action_kind, target, now, reason, note
+        )
+        await notify_decision(uow, action, item.author_id)
+        await _waiting_changed(uow, item)
+        await uow.commit()
+    return action
+
+
 async def hide_content(
     actor_id: UUID,
     target_id: UUID,
@@ -183,31 +211,17 @@ async def hide_content(
 ) -> ModerationAction:
     """Readers see "hidden by a moderator"; the author still sees it, with the reason."""
     note = check_message(message)
-    async with uow:
-        kind, item, _ = await _content_as_moderator(uow, actor_id, target_id)
+
+    def hide(item: Post | Reply, now: datetime) -> Post | Reply:
         if item.is_removed:
             raise NotFound("Post or reply", ("targetId",))
         if item.is_hidden:
             raise DomainError(ErrorCode.CONFLICT, "This is already hidden.", ("targetId",))
-        now = clock.now()
         shown = f"{GUIDELINES[reason]}" + (f" {note}" if note else "")
-        hidden = replace(item, hidden_at=now, hidden_by=actor_id, hidden_reason=shown[:600])
-        await _save(uow, kind, hidden)
-        target = (kind, item.id, _named(item))
-        action = await log_action(
-            uow,
-            actor_id,
-            item.circle_id,
-            ModerationActionKind.HIDE_CONTENT,
-            target,
-            now,
-            reason,
-            note,
-        )
-        await notify_decision(uow, action, item.author_id)
-        await _waiting_changed(uow, item)
-        await uow.commit()
-    return action
+        return replace(item, hidden_at=now, hidden_by=actor_id, hidden_reason=shown[:600])
+
+    kind = ModerationActionKind.HIDE_CONTENT
+    return await _act_on_content(actor_id, target_id, kind, reason, note, hide, uow, clock)
 
 
 async def _waiting_changed(uow: UnitOfWork, item: Post | Reply) -> None:
@@ -220,27 +234,14 @@ async def restore_content(
     actor_id: UUID, target_id: UUID, message: str | None, uow: UnitOfWork, clock: Clock
 ) -> ModerationAction:
     note = check_message(message)
-    async with uow:
-        kind, item, _ = await _content_as_moderator(uow, actor_id, target_id)
+
+    def restore(item: Post | Reply, now: datetime) -> Post | Reply:
         if not item.is_hidden:
             raise DomainError(ErrorCode.CONFLICT, "This is not hidden.", ("targetId",))
-        now = clock.now()
-        await _save(uow, kind, replace(item, hidden_at=None, hidden_by=None, hidden_reason=None))
-        target = (kind, item.id, _named(item))
-        action = await log_action(
-            uow,
-            actor_id,
-            item.circle_id,
-            ModerationActionKind.RESTORE_CONTENT,
-            target,
-            now,
-            None,
-            note,
-        )
-        await notify_decision(uow, action, item.author_id)
-        await _waiting_changed(uow, item)
-        await uow.commit()
-    return action
+        return replace(item, hidden_at=None, hidden_by=None, hidden_reason=None)
+
+    kind = ModerationActionKind.RESTORE_CONTENT
+    return await _act_on_content(actor_id, target_id, kind, None, note, restore, uow, clock)
 
 
 async def _member_target(

@@ -9,7 +9,7 @@ from domain.circles.model import Topic
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.moderation.visibility import blocked_between
-from domain.ports import UnitOfWork
+from domain.uow import UnitOfWork
 
 MUTED_TOPICS_MAX = len(Topic)
 

@@ -10,10 +10,10 @@ from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.members.rules import normalize_text
 from domain.moderation.model import SAFETY_REASONS, Report, ReportReason, TargetType
-from domain.ports import UnitOfWork
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.services import open_for_peer_report
 from domain.safety.team import TargetKind
+from domain.uow import UnitOfWork
 
 NOTE_MAX = 500
 

@@ -36,9 +36,9 @@ from domain.notifications.rules import (
     reaction_title,
     reply_notification,
 )
-from domain.ports import UnitOfWork
 from domain.posts.model import Post, Reply
 from domain.privacy.model import ConsentKind
+from domain.uow import UnitOfWork
 
 TOKEN_MAX = 255
 UNANSWERED_BEFORE_PAUSE = 5

@@ -16,7 +16,6 @@ from domain.members.rules import normalize_text
 from domain.moderation.blocks import is_blocked_between
 from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
 from domain.notifications.services import notify_reaction, notify_reply
-from domain.ports import UnitOfWork
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.contact_details import ContactDetector, ContactKind, mask_contact_details
@@ -24,6 +23,7 @@ from domain.safety.model import RiskDetector, RiskLevel
 from domain.safety.services import rate
 from domain.safety.team import TargetKind
 from domain.support.services import announce_waiting_changed
+from domain.uow import UnitOfWork
 
 POST_MAX, REPLY_MAX, CW_NOTE_MAX = 5_000, 2_000, 200
 _KEY = ("idempotencyKey",)

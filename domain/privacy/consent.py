@@ -7,8 +7,8 @@ from uuid import UUID, uuid4
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members.model import Member
-from domain.ports import UnitOfWork
 from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION, Consent, ConsentKind
+from domain.uow import UnitOfWork
 
 _NEEDS_CONSENT = (
     "Check-ins are health data: agree to the health-data consent first (giveHealthDataConsent)."

@@ -22,9 +22,9 @@ from domain.circles.model import Membership, Role
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventKind
-from domain.ports import UnitOfWork
 from domain.privacy.model import REAUTH_WINDOW
 from domain.privacy.ports import SignInAccounts
+from domain.uow import UnitOfWork
 
 CONFIRMATION = "DELETE"
 

@@ -13,7 +13,7 @@ from uuid import UUID, uuid4
 
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode
-from domain.ports import UnitOfWork
+from domain.uow import UnitOfWork
 
 EXPORTS_PER_DAY = 3
 EXPORT_TTL = timedelta(hours=24)

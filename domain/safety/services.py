@@ -15,7 +15,6 @@ from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, Validatio
 from domain.events import Event, EventKind
 from domain.members.rules import normalize_text
 from domain.notifications.model import Notification, NotificationKind
-from domain.ports import UnitOfWork
 from domain.safety.assess import safe_assess
 from domain.safety.model import RiskAssessment, RiskDetector, RiskLevel
 from domain.safety.team import (
@@ -34,6 +33,7 @@ from domain.safety.team import (
     StaffRole,
     TargetKind,
 )
+from domain.uow import UnitOfWork
 
 ALERT_TITLE = "Safety queue"
 ALERT_BODY = "An urgent item is waiting for the safety team."

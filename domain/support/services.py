@@ -16,7 +16,6 @@ from domain.moderation.visibility import hidden_authors
 from domain.notifications.model import DAILY_PUSH_CAP, Notification, NotificationKind
 from domain.notifications.rules import local_day_bounds, quiet_hours_end
 from domain.notifications.services import preferences_of, write_notification
-from domain.ports import UnitOfWork
 from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
 from domain.support.rules import (
     NUDGE_BODY,
@@ -27,6 +26,7 @@ from domain.support.rules import (
     nudge_due,
     nudge_title,
 )
+from domain.uow import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)

@@ -71,7 +71,7 @@ def _integrity_error(exc: IntegrityError) -> DomainError:
 
 
 class SqlUnitOfWork:
-    """Implements ``domain.ports.UnitOfWork`` on an async SQLAlchemy session."""
+    """Implements ``domain.uow.UnitOfWork`` on an async SQLAlchemy session."""
 
     def __init__(
         self,

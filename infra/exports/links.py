@@ -23,3 +23,16 @@ def download_path(secret: str, export_id: UUID, member_id: UUID, expires: int) -
 
 def is_signed(secret: str, export_id: UUID, member_id: UUID, expires: int, sig: str) -> bool:
     return hmac.compare_digest(signature(secret, export_id, member_id, expires), sig)
+
+
+class SignedExportLinks:
+    """``domain.privacy.reads.ExportLinks`` signed with the deployment's secret key."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret
+
+    def download_path(self, export_id: UUID, member_id: UUID, expires: int) -> str:
+        return download_path(self._secret, export_id, member_id, expires)
+
+    def is_signed(self, export_id: UUID, member_id: UUID, expires: int, sig: str) -> bool:
+        return is_signed(self._secret, export_id, member_id, expires, sig)

@@ -65,8 +65,8 @@ from domain.notifications.push import (
 )
 from domain.notifications.rules import next_try_after, quiet_hours_end
 from domain.notifications.services import queue_due_reminders
-from domain.ports import UnitOfWork
 from domain.safety.services import realert_unacknowledged
+from domain.uow import UnitOfWork
 from infra.db.errors import is_connection_lost
 from infra.metrics import (
     NOTIFICATION_DELIVERY_SECONDS,

@@ -9,9 +9,9 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
-from domain.ports import UnitOfWork
 from domain.support.model import Nudge
 from domain.support.services import nudge_unanswered
+from domain.uow import UnitOfWork
 from infra.db.reads.support import unanswered_older_than
 from infra.metrics import SUPPORT_NUDGES_SENT, SUPPORT_UNANSWERED_OVER_1H
 

@@ -1,4 +1,4 @@
-"""Hand-made in-memory adapters for the ports in ``domain/ports.py``.
+"""Hand-made in-memory adapters for the ports in ``domain/<area>/ports.py`` and ``domain/uow.py``.
 
 :class:`FakeStore` is the "database"; each :class:`FakeUnitOfWork` works on a copy
 of it and writes the copy back only on ``commit``, so a test can check both what a

@@ -3,7 +3,7 @@ backlog for the metrics."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from uuid import UUID
 
@@ -11,10 +11,11 @@ from sqlalchemy import case, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.notifications.model import Notification, NotificationStatus
+from domain.notifications.reads import InboxKey
 from infra.db.repositories.notifications import to_notification
 from infra.db.tables.notifications import notification_table
 
-Keyset = tuple[datetime, UUID]
+Keyset = InboxKey
 
 
 async def inbox_page(
@@ -42,6 +43,27 @@ async def own_by_ids(
     t = notification_table
     query = select(t).where(t.c.id.in_(list(set(ids))), t.c.member_id == member_id)
     return {r["id"]: to_notification(r) for r in (await conn.execute(query)).mappings()}
+
+
+class SqlNotificationReads:
+    """``domain.notifications.reads.NotificationReads`` on a connection per call."""
+
+    def __init__(self, connect: Callable[[], AsyncConnection]) -> None:
+        self._connect = connect
+
+    async def inbox_page(
+        self, member_id: UUID, first: int, after: Keyset | None
+    ) -> list[Notification]:
+        async with self._connect() as conn:
+            return await inbox_page(conn, member_id, first, after)
+
+    async def unread_count(self, member_id: UUID) -> int:
+        async with self._connect() as conn:
+            return await unread_count(conn, member_id)
+
+    async def own_by_ids(self, ids: Sequence[UUID], member_id: UUID) -> dict[UUID, Notification]:
+        async with self._connect() as conn:
+            return await own_by_ids(conn, ids, member_id)
 
 
 async def outbox_backlog(engine: AsyncEngine) -> tuple[int, float]:

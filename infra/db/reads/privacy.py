@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from uuid import UUID
 
@@ -50,3 +50,22 @@ async def chunk(conn: AsyncConnection, export_id: UUID, seq: int) -> str | None:
     query = select(c.c.data).where(c.c.export_id == export_id, c.c.seq == seq)
     data: str | None = (await conn.execute(query)).scalar()
     return data
+
+
+class SqlExportReads:
+    """``domain.privacy.reads.ExportReads`` on a connection per call."""
+
+    def __init__(self, connect: Callable[[], AsyncConnection]) -> None:
+        self._connect = connect
+
+    async def own_exports(self, member_id: UUID) -> list[DataExport]:
+        async with self._connect() as conn:
+            return await own_exports(conn, member_id)
+
+    async def export_by_id(self, export_id: UUID) -> DataExport | None:
+        async with self._connect() as conn:
+            return await export_by_id(conn, export_id)
+
+    async def chunk(self, export_id: UUID, seq: int) -> str | None:
+        async with self._connect() as conn:
+            return await chunk(conn, export_id, seq)

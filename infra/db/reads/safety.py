@@ -4,26 +4,37 @@ Ordered by risk (highest first), then age (oldest first), with a keyset on
 (level, created_at, id). The text of a check-in is never selected (its note is
 withheld, always); an anonymous author's identity is not selected either
 (``revealSafetyItemAuthor`` is the only way to it, and it is audited).
+``SqlSafetyReads`` implements ``domain.safety.reads.SafetyReads``; what staff see is
+decided there (``staff_text``, ``staff_author``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+import json
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.safety.team import ItemStatus, TargetKind
+from domain.moderation.model import ReportReason
+from domain.safety.model import RiskLevel
+from domain.safety.reads import (
+    ItemAuthorView,
+    ItemCircleView,
+    QueueKey,
+    ReporterView,
+    SafetyItemView,
+    staff_author,
+    staff_text,
+)
+from domain.safety.team import ItemSource, ItemStatus, TargetKind
 from infra.db.tables.circles import circle_table
 from infra.db.tables.members import member_table
 from infra.db.tables.moderation import report_table
 from infra.db.tables.posts import post_table, reply_table
 from infra.db.tables.safety import safe_said_table, safety_item_table
-
-QueueKey = tuple[int, datetime, UUID]
 
 
 def _base() -> Any:
@@ -63,9 +74,37 @@ def _base() -> Any:
     )
 
 
+def _view(row: Mapping[Any, Any]) -> SafetyItemView:
+    kind = TargetKind(row["target_kind"])
+    anonymous = bool(row["anonymous"])
+    circle = None
+    if row["circle_id"] and row["circle_name"] is not None:
+        circle = ItemCircleView(row["circle_id"], row["circle_name"])
+    return SafetyItemView(
+        id=row["id"],
+        level=RiskLevel(row["level"]),
+        status=ItemStatus(row["status"]),
+        source=ItemSource(row["source"]),
+        target_kind=kind,
+        target_id=row["target_id"],
+        text=staff_text(kind, row["text"], row["removed_at"] is not None),
+        post_id=row["post_id"],
+        circle=circle,
+        reasons=tuple(json.loads(row["reasons"])),
+        author_is_anonymous=anonymous,
+        author=staff_author(anonymous, row["author_id"], row["author_name"]),
+        member_said_safe_at=row["safe_said_at"],
+        created_at=row["created_at"],
+        alert_count=row["alert_count"],
+        acknowledged_at=row["acknowledged_at"],
+        resolved_at=row["resolved_at"],
+        note=row["note"],
+    )
+
+
 async def queue_page(
     conn: AsyncConnection, size: int, after: QueueKey | None, include_resolved: bool
-) -> Sequence[Mapping[Any, Any]]:
+) -> list[SafetyItemView]:
     """Up to ``size + 1`` items after ``after`` (so the caller knows if there is more)."""
     i = safety_item_table
     query = _base()
@@ -83,12 +122,12 @@ async def queue_page(
             )
         )
     query = query.order_by(i.c.level.desc(), i.c.created_at, i.c.id).limit(size + 1)
-    return (await conn.execute(query)).mappings().all()
+    return [_view(row) for row in (await conn.execute(query)).mappings().all()]
 
 
-async def items_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Mapping[Any, Any]]:
+async def items_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, SafetyItemView]:
     query = _base().where(safety_item_table.c.id.in_(list(ids)))
-    return {row["id"]: row for row in (await conn.execute(query)).mappings()}
+    return {row["id"]: _view(row) for row in (await conn.execute(query)).mappings()}
 
 
 async def author_name(conn: AsyncConnection, member_id: UUID) -> str | None:
@@ -99,7 +138,7 @@ async def author_name(conn: AsyncConnection, member_id: UUID) -> str | None:
 
 async def safety_reporters(
     conn: AsyncConnection, target_ids: Sequence[UUID]
-) -> dict[UUID, list[Mapping[Any, Any]]]:
+) -> dict[UUID, list[ReporterView]]:
     """For each post or reply, the members who reported it as a suicide or self-harm
     risk (for staff only): member id, display name, reason and when, oldest first."""
     r, m = report_table, member_table
@@ -109,7 +148,36 @@ async def safety_reporters(
         .where(r.c.target_id.in_(list(target_ids)), r.c.safety_review.is_(True))
         .order_by(r.c.created_at, r.c.id)
     )
-    found: dict[UUID, list[Mapping[Any, Any]]] = {}
+    found: dict[UUID, list[ReporterView]] = {}
     for row in (await conn.execute(query)).mappings():
-        found.setdefault(row["target_id"], []).append(row)
+        reporter = ReporterView(
+            row["reporter_id"], row["display_name"], ReportReason(row["reason"]), row["created_at"]
+        )
+        found.setdefault(row["target_id"], []).append(reporter)
     return found
+
+
+class SqlSafetyReads:
+    """``domain.safety.reads.SafetyReads`` on a connection per call."""
+
+    def __init__(self, connect: Callable[[], AsyncConnection]) -> None:
+        self._connect = connect
+
+    async def queue_page(
+        self, first: int, after: QueueKey | None, include_resolved: bool
+    ) -> list[SafetyItemView]:
+        async with self._connect() as conn:
+            return await queue_page(conn, first, after, include_resolved)
+
+    async def items_by_ids(self, ids: Sequence[UUID]) -> dict[UUID, SafetyItemView]:
+        async with self._connect() as conn:
+            return await items_by_ids(conn, ids)
+
+    async def author(self, member_id: UUID) -> ItemAuthorView:
+        async with self._connect() as conn:
+            name = await author_name(conn, member_id)
+        return ItemAuthorView(member_id, name or "")
+
+    async def reporters(self, target_ids: Sequence[UUID]) -> dict[UUID, list[ReporterView]]:
+        async with self._connect() as conn:
+            return await safety_reporters(conn, target_ids)

@@ -8,8 +8,7 @@ never a walk over loaded posts.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -19,13 +18,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.circles.model import MembershipStatus, Topic
 from domain.safety.model import RiskLevel
+from domain.support.reads import AwaitingKey, SupportStats
 from infra.db.reads.feed import visible_posts
 from infra.db.tables.circles import membership_table
 from infra.db.tables.posts import post_table, reply_table
 from infra.db.tables.support import support_availability_table
-
-AwaitingKey = tuple[int, datetime, UUID]
-"""(urgent 1/0, created_at, id): the keyset of the awaiting list."""
 
 _urgent: Any = case((post_table.c.risk_level >= int(RiskLevel.URGENT), 1), else_=0)
 
@@ -109,18 +106,6 @@ async def awaiting_count(
     query = select(func.count()).select_from(post_table)
     query = query.where(*_awaiting_where(viewer_id, hidden, muted, circle_id))
     return int((await conn.execute(query)).scalar_one())
-
-
-@dataclass(frozen=True, slots=True)
-class SupportStats:
-    posts: int
-    answered: int
-    median_seconds: int | None
-    p90_seconds: int | None
-    unanswered_after_1h: float | None
-    unanswered_after_24h: float | None
-    active_listeners: int
-    available_now: int
 
 
 def _rank(q: float, n: int) -> int:
@@ -220,3 +205,24 @@ async def unanswered_older_than(conn: AsyncConnection, now: datetime, age: timed
         p.c.created_at >= now - timedelta(days=7),
     )
     return int((await conn.execute(query)).scalar_one())
+
+
+class SqlSupportReads:
+    """``domain.support.reads.SupportReads`` on a connection per call."""
+
+    def __init__(self, connect: Callable[[], AsyncConnection]) -> None:
+        self._connect = connect
+
+    async def awaiting_count(
+        self,
+        viewer_id: UUID,
+        hidden: Sequence[UUID],
+        muted: Sequence[Topic],
+        circle_id: UUID | None = None,
+    ) -> int:
+        async with self._connect() as conn:
+            return await awaiting_count(conn, viewer_id, hidden, muted, circle_id)
+
+    async def stats(self, circle_id: UUID, start: datetime, now: datetime) -> SupportStats:
+        async with self._connect() as conn:
+            return await support_stats(conn, circle_id, start, now)
