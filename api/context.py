@@ -11,9 +11,9 @@ from api.errors import auth_unavailable, not_onboarded, unauthenticated
 from api.loaders import Loaders
 from api.observability import member_hash, note
 from domain.errors import AuthUnavailable, Unauthenticated
+from domain.members.identity import Identity, parse_bearer
 from domain.members.model import Member
 from domain.moderation.model import NO_FILTERS, ViewerFilters
-from infra.auth.verifier import Identity, parse_bearer
 
 
 @dataclass
