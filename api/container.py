@@ -11,7 +11,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.checkins.reads import CheckInReads
+from domain.circles.reads import CircleReads
 from domain.clock import Clock
+from domain.members.reads import MemberReads
 from domain.privacy.ports import SignInAccounts
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
@@ -22,6 +25,9 @@ from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
+from infra.db.reads.checkins import SqlCheckInReads
+from infra.db.reads.circles import SqlCircleReads
+from infra.db.reads.members import SqlMemberReads
 from infra.db.uow import SqlUnitOfWork
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
@@ -57,10 +63,17 @@ class Services:
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    # Read ports (domain/<area>/reads.py), each on ``reads`` below.
+    circle_reads: CircleReads = field(init=False)
+    member_reads: MemberReads = field(init=False)
+    check_in_reads: CheckInReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
+        self.circle_reads = SqlCircleReads(self.reads)
+        self.member_reads = SqlMemberReads(self.reads)
+        self.check_in_reads = SqlCheckInReads(self.reads)
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):

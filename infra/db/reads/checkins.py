@@ -16,8 +16,11 @@ from sqlalchemy import and_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.checkins.model import CheckIn
+from domain.checkins.reads import SharedCheckInView
 from domain.circles.model import MembershipStatus
-from infra.db.repositories.checkins import shares_of, to_check_in
+from domain.members.reads import PublicProfile
+from infra.db.reads import Connect
+from infra.db.repositories.checkins import emotions_from_text, shares_of, to_check_in
 from infra.db.tables.checkins import check_in_share_table, check_in_table
 from infra.db.tables.circles import membership_table
 from infra.db.tables.members import member_table
@@ -131,3 +134,52 @@ async def shared_one(
         .where(s.c.circle_id == circle_id, s.c.check_in_id == check_in_id)
     )
     return (await conn.execute(query)).mappings().first()
+
+
+def to_shared_view(row: Any, circle_id: UUID) -> SharedCheckInView:
+    """A row of ``shared_page`` or ``shared_one`` (no note: it is never selected)."""
+    return SharedCheckInView(
+        check_in_id=row["id"],
+        circle_id=circle_id,
+        sharer=PublicProfile(
+            row["member_id"], row["display_name"], row["pronouns"], row["bio"], row["member_since"]
+        ),
+        mood=row["mood"],
+        emotions=emotions_from_text(row["emotions"]),
+        checked_in_at=row["created_at"],
+        shared_at=row["shared_at"],
+    )
+
+
+class SqlCheckInReads:
+    """``domain.checkins.reads.CheckInReads`` on the read connections."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def own_page(
+        self,
+        member_id: UUID,
+        first: int,
+        after: Keyset | None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> list[CheckIn]:
+        async with self._connect() as conn:
+            return await own_page(conn, member_id, first, after, start, end)
+
+    async def own_by_ids(self, ids: Sequence[UUID], owner_id: UUID) -> dict[UUID, CheckIn]:
+        async with self._connect() as conn:
+            return await own_by_ids(conn, ids, owner_id)
+
+    async def shared_page(
+        self, circle_id: UUID, first: int, after: Keyset | None, hidden: Sequence[UUID] = ()
+    ) -> list[SharedCheckInView]:
+        async with self._connect() as conn:
+            rows = await shared_page(conn, circle_id, first, after, hidden)
+        return [to_shared_view(r, circle_id) for r in rows]
+
+    async def shared_one(self, circle_id: UUID, check_in_id: UUID) -> SharedCheckInView | None:
+        async with self._connect() as conn:
+            row = await shared_one(conn, circle_id, check_in_id, sharer_active=True)
+        return to_shared_view(row, circle_id) if row is not None else None

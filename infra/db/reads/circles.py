@@ -10,8 +10,20 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.circles.model import Circle, Membership, MembershipStatus, Topic, Visibility
+from domain.circles.model import (
+    Circle,
+    Membership,
+    MembershipStatus,
+    Role,
+    Topic,
+    Visibility,
+)
+from domain.circles.pins import Pin
+from domain.circles.reads import CircleWithViewer, MembershipView
+from domain.members.reads import PublicProfile
 from infra.db.mapping import to_circle, to_membership
+from infra.db.reads import Connect
+from infra.db.reads.pins import pins_of
 from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
@@ -156,3 +168,72 @@ async def memberships_of(
     params = {"member_id": member_id, "ids": unique(circle_ids)}
     rows = await fetch(conn, _MEMBERSHIPS_OF(conn), params)
     return {row["circle_id"]: to_membership(row) for row in rows}
+
+
+def to_membership_view(row: Any) -> MembershipView:
+    """A row of ``membership_one`` or ``memberships_page``."""
+    return MembershipView(
+        circle_id=row["circle_id"],
+        member=PublicProfile(
+            row["member_id"], row["display_name"], row["pronouns"], row["bio"], row["member_since"]
+        ),
+        role=Role(row["role"]),
+        status=MembershipStatus(row["status"]),
+        since=row["created_at"],
+    )
+
+
+def _views(pairs: Sequence[tuple[Circle, Membership | None]]) -> list[CircleWithViewer]:
+    return [CircleWithViewer(circle, membership) for circle, membership in pairs]
+
+
+class SqlCircleReads:
+    """``domain.circles.reads.CircleReads`` on the read connections."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def with_viewer(
+        self, ids: Sequence[UUID], viewer_id: UUID | None
+    ) -> dict[UUID, CircleWithViewer]:
+        async with self._connect() as conn:
+            found = await circles_with_viewer(conn, ids, viewer_id)
+        return {i: CircleWithViewer(c, m) for i, (c, m) in found.items()}
+
+    async def discover(
+        self,
+        viewer_id: UUID,
+        topic: Topic | None,
+        search: str | None,
+        first: int,
+        after: Keyset | None,
+    ) -> list[CircleWithViewer]:
+        async with self._connect() as conn:
+            return _views(await discover(conn, viewer_id, topic, search, first, after))
+
+    async def mine(
+        self, viewer_id: UUID, first: int, after: Keyset | None
+    ) -> list[CircleWithViewer]:
+        async with self._connect() as conn:
+            return _views(await mine(conn, viewer_id, first, after))
+
+    async def membership(self, circle_id: UUID, member_id: UUID) -> MembershipView | None:
+        async with self._connect() as conn:
+            row = await membership_one(conn, circle_id, member_id)
+        return to_membership_view(row) if row is not None else None
+
+    async def memberships_page(
+        self,
+        circle_id: UUID,
+        status: MembershipStatus,
+        first: int,
+        after: Keyset | None,
+        hidden: Sequence[UUID] = (),
+    ) -> list[MembershipView]:
+        async with self._connect() as conn:
+            rows = await memberships_page(conn, circle_id, status, first, after, hidden)
+        return [to_membership_view(r) for r in rows]
+
+    async def pins(self, circle_id: UUID) -> list[Pin]:
+        async with self._connect() as conn:
+            return await pins_of(conn, circle_id)
