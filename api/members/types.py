@@ -17,8 +17,12 @@ from api.checkins.types import (
 )
 from api.enums import TopicEnum  # noqa: F401 - registers the enum
 from api.errors import UserError
+from api.members.own import resolver_of
 from api.node import Node, register_node, to_global_id
+from api.notifications.queries import own_notifications, own_preferences, own_unread_count
 from api.pagination import Connection
+from api.privacy.consents import own_consents
+from api.privacy.exports import own_exports
 from domain.circles.model import Topic
 from domain.members.model import Member as MemberModel
 from domain.members.reads import PublicProfile, is_self, own_details, public_profile
@@ -105,8 +109,6 @@ class MemberType(Node):
     ) -> Annotated[NotificationPreferencesType, strawberry.lazy("api.notifications.types")] | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_preferences
-
         return await own_preferences(info)
 
     @strawberry.field(
@@ -123,8 +125,6 @@ class MemberType(Node):
     ) -> Connection[Annotated[NotificationType, strawberry.lazy("api.notifications.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_notifications
-
         return await own_notifications(info, first, after)
 
     @strawberry.field(
@@ -134,8 +134,6 @@ class MemberType(Node):
     async def unread_notification_count(self, info: strawberry.Info) -> int | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_unread_count
-
         return await own_unread_count(info)
 
     @strawberry.field(
@@ -152,9 +150,8 @@ class MemberType(Node):
     ) -> Connection[MemberType] | None:
         if not self.is_viewer:
             return None
-        from api.moderation.blocking import blocked_members
-
-        return await blocked_members(info, first, after)
+        found: Connection[MemberType] = await resolver_of("blockedMembers")(info, first, after)
+        return found
 
     @strawberry.field(
         description="Topics you muted (`muteTopics`). Only for the member themself; null "
@@ -163,9 +160,7 @@ class MemberType(Node):
     async def muted_topics(self, info: strawberry.Info) -> list[Topic] | None:
         if not self.is_viewer:
             return None
-        from api.moderation.blocking import muted_topics
-
-        return await muted_topics(info)
+        return sorted((await info.context.filters()).muted_topics, key=list(Topic).index)
 
     @strawberry.field(
         description="The consents you gave (guidelines first), with versions and times. "
@@ -176,8 +171,6 @@ class MemberType(Node):
     ) -> list[Annotated[ConsentType, strawberry.lazy("api.privacy.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.privacy.consents import own_consents
-
         return await own_consents(info)
 
     @strawberry.field(
@@ -189,8 +182,6 @@ class MemberType(Node):
     ) -> list[Annotated[DataExportType, strawberry.lazy("api.privacy.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.privacy.exports import own_exports
-
         return await own_exports(info)
 
     @strawberry.field(
@@ -210,9 +201,10 @@ class MemberType(Node):
     ) -> Connection[Annotated[AwaitingSupportItem, strawberry.lazy("api.support.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.support.queries import awaiting_support  # the existing lazy-import pattern
-
-        return await awaiting_support(info, first, after)
+        found: Connection[AwaitingSupportItem] = await resolver_of("awaitingSupport")(
+            info, first, after
+        )
+        return found
 
     @strawberry.field(
         description='Your "I\'m around to listen" offer while it lasts '
@@ -223,9 +215,8 @@ class MemberType(Node):
     ) -> Annotated[SupportAvailabilityType, strawberry.lazy("api.support.availability")] | None:
         if not self.is_viewer:
             return None
-        from api.support.availability import own_availability
-
-        return await own_availability(info)
+        found: SupportAvailabilityType | None = await resolver_of("supportAvailability")(info)
+        return found
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 
 from api.errors import UserError
+from api.members.own import answers
 from api.members.types import MemberType
 from api.mutation_support import attempt, global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
@@ -114,6 +115,7 @@ class BlockingMutations:
         return MuteTopicsPayload(muted_topics=list(muted or ()), user_errors=errors)
 
 
+@answers("blockedMembers")
 async def blocked_members(
     info: strawberry.Info, first: int | None, after: str | None
 ) -> Connection[MemberType]:
@@ -131,7 +133,3 @@ async def blocked_members(
     ]
     keys: list[tuple[object, UUID]] = [(r["created_at"], r["blocked_id"]) for r in page]
     return connection("blocked", items, keys, len(rows) > size)  # type: ignore[arg-type]
-
-
-async def muted_topics(info: strawberry.Info) -> list[Topic]:
-    return sorted((await info.context.filters()).muted_topics, key=list(Topic).index)
