@@ -19,6 +19,7 @@ from domain.privacy.ports import SignInAccounts
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
 from domain.safety.model import RiskDetector
+from domain.safety.reporters import SafetyReporterReads
 from domain.safety.resources import ResourceCatalog
 from infra.auth.accounts import KeptSignInAccounts
 from infra.auth.verifier import TokenVerifier
@@ -28,6 +29,7 @@ from infra.db.engine import reads_engine
 from infra.db.reads.checkins import SqlCheckInReads
 from infra.db.reads.circles import SqlCircleReads
 from infra.db.reads.members import SqlMemberReads
+from infra.db.reads.safety import SqlSafetyReporterReads
 from infra.db.uow import SqlUnitOfWork
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
@@ -67,6 +69,7 @@ class Services:
     circle_reads: CircleReads = field(init=False)
     member_reads: MemberReads = field(init=False)
     check_in_reads: CheckInReads = field(init=False)
+    safety_reporter_reads: SafetyReporterReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
@@ -74,6 +77,7 @@ class Services:
         self.circle_reads = SqlCircleReads(self.reads)
         self.member_reads = SqlMemberReads(self.reads)
         self.check_in_reads = SqlCheckInReads(self.reads)
+        self.safety_reporter_reads = SqlSafetyReporterReads(self.reads)
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):

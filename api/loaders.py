@@ -13,7 +13,7 @@ from api.container import Services
 from domain.circles.model import Circle, Membership
 from domain.members.model import Member
 from domain.moderation.model import ViewerFilters
-from infra.db.reads import safety as safety_reads
+from domain.safety.reporters import SafetyReporterView
 
 ViewerId = Callable[[], Awaitable[UUID | None]]
 """The request's viewer (None before onboarding), as ``Context`` finds it."""
@@ -34,13 +34,12 @@ class MemberByIdLoader(DataLoader[UUID, Member | None]):
         super().__init__(load_fn=load)
 
 
-class SafetyReportersLoader(DataLoader[UUID, list[Any]]):
+class SafetyReportersLoader(DataLoader[UUID, list[SafetyReporterView]]):
     """Who reported each post or reply as a suicide or self-harm risk (staff only)."""
 
     def __init__(self, services: Services) -> None:
-        async def load(ids: Sequence[UUID]) -> list[list[Any]]:
-            async with services.reads() as conn:
-                found = await safety_reads.safety_reporters(conn, ids)
+        async def load(ids: Sequence[UUID]) -> list[list[SafetyReporterView]]:
+            found = await services.safety_reporter_reads.safety_reporters(ids)
             return [found.get(i, []) for i in ids]
 
         super().__init__(load_fn=load)

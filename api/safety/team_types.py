@@ -122,15 +122,15 @@ class SafetyItem(Node):
         "peer moderators). Empty when nobody reported it."
     )
     async def reporters(self, info: strawberry.Info) -> list[SafetyItemReporter]:
-        rows = await info.context.loaders.safety_reporters.load(self.raw_target_id)
+        found = await info.context.loaders.safety_reporters.load(self.raw_target_id)
         return [
             SafetyItemReporter(
-                id=strawberry.ID(to_global_id("Member", r["reporter_id"])),
-                display_name=r["display_name"],
-                reason=ReportReason(r["reason"]),
-                reported_at=r["created_at"],
+                id=strawberry.ID(to_global_id("Member", r.reporter_id)),
+                display_name=r.display_name,
+                reason=r.reason,
+                reported_at=r.reported_at,
             )
-            for r in rows
+            for r in found
         ]
 
     @classmethod

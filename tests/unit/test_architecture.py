@@ -100,7 +100,6 @@ FUNCTION_IMPORTS_ALLOWED: dict[str, dict[str, str]] = {
 # api modules outside the composition root that still import infra (issue #13).
 API_INFRA_IMPORTS_ALLOWED: dict[str, str] = {
     "api/circles/types.py": "Circle.posts reads the feed (posts area, being converted)",
-    "api/loaders.py": "the safety reporters' loader (safety area, being converted)",
     "api/moderation/blocking.py": _OTHER,
     "api/moderation/mutations.py": _OTHER,
     "api/moderation/types.py": _OTHER,

@@ -16,7 +16,10 @@ from uuid import UUID
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from domain.moderation.model import ReportReason
+from domain.safety.reporters import SafetyReporterView
 from domain.safety.team import ItemStatus, TargetKind
+from infra.db.reads import Connect
 from infra.db.tables.circles import circle_table
 from infra.db.tables.members import member_table
 from infra.db.tables.moderation import report_table
@@ -113,3 +116,25 @@ async def safety_reporters(
     for row in (await conn.execute(query)).mappings():
         found.setdefault(row["target_id"], []).append(row)
     return found
+
+
+class SqlSafetyReporterReads:
+    """``domain.safety.reporters.SafetyReporterReads`` on the read connections."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def safety_reporters(
+        self, target_ids: Sequence[UUID]
+    ) -> dict[UUID, list[SafetyReporterView]]:
+        async with self._connect() as conn:
+            found = await safety_reporters(conn, target_ids)
+        return {
+            target: [
+                SafetyReporterView(
+                    r["reporter_id"], r["display_name"], ReportReason(r["reason"]), r["created_at"]
+                )
+                for r in rows
+            ]
+            for target, rows in found.items()
+        }
