@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.members.model import Member
 from domain.moderation.model import ViewerFilters
@@ -54,6 +55,19 @@ def viewer_filters(row: Any) -> ViewerFilters:
     return ViewerFilters(frozenset(hidden), frozenset(topics_from_text(row["muted"])))
 
 
+async def by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID, Member]:
+    rows = await fetch(conn, _BY_IDS(conn), {"ids": unique(ids)})
+    return {row["id"]: member_from_mapping(row) for row in rows}
+
+
+async def by_uids(
+    conn: AsyncConnection, uids: Sequence[str]
+) -> dict[str, tuple[Member, ViewerFilters]]:
+    """Members by sign-in uid, each with their :class:`ViewerFilters`."""
+    rows = await fetch(conn, _BY_UIDS(conn), {"uids": unique(uids)})
+    return {row["firebase_uid"]: (member_from_mapping(row), viewer_filters(row)) for row in rows}
+
+
 class SqlMemberReads:
     """``domain.members.reads.MemberReads``: one connection per call, one statement."""
 
@@ -62,12 +76,8 @@ class SqlMemberReads:
 
     async def by_ids(self, ids: Sequence[UUID]) -> dict[UUID, Member]:
         async with self._connect() as conn:
-            rows = await fetch(conn, _BY_IDS(conn), {"ids": unique(ids)})
-        return {row["id"]: member_from_mapping(row) for row in rows}
+            return await by_ids(conn, ids)
 
     async def viewers_by_uids(self, uids: Sequence[str]) -> dict[str, tuple[Member, ViewerFilters]]:
         async with self._connect() as conn:
-            rows = await fetch(conn, _BY_UIDS(conn), {"uids": unique(uids)})
-        return {
-            row["firebase_uid"]: (member_from_mapping(row), viewer_filters(row)) for row in rows
-        }
+            return await by_uids(conn, uids)
