@@ -58,7 +58,7 @@ async def test_the_read_ports_return_views(clean_database: str) -> None:
         assert view.status is MembershipStatus.ACTIVE
         assert view.role is Role.OWNER
         assert view.member == PublicProfile(member.id, "Ana", None, None, view.member.member_since)
-        assert type(view.member_id) is UUID
+        assert isinstance(view.member_id, UUID)  # asyncpg hands back its own subclass
         assert isinstance(view.since, datetime)
         page = await circles.memberships_page(circle.id, MembershipStatus.ACTIVE, 5, None)
         assert page == [view]
