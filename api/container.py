@@ -11,7 +11,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.checkins.reads import CheckInReads
+from domain.circles.reads import CircleReads
 from domain.clock import Clock
+from domain.members.reads import MemberReads
 from domain.moderation.reads import ModerationReads
 from domain.notifications.reads import NotificationReads
 from domain.privacy.ports import SignInAccounts
@@ -27,6 +30,9 @@ from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
+from infra.db.reads.checkins import SqlCheckInReads
+from infra.db.reads.circles import SqlCircleReads
+from infra.db.reads.members import SqlMemberReads
 from infra.db.reads.moderation import SqlModerationReads
 from infra.db.reads.notifications import SqlNotificationReads
 from infra.db.reads.privacy import SqlExportReads
@@ -68,6 +74,10 @@ class Services:
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    # Read ports (domain/<area>/reads.py), each on ``reads`` below.
+    circle_reads: CircleReads = field(init=False)
+    member_reads: MemberReads = field(init=False)
+    check_in_reads: CheckInReads = field(init=False)
     notification_reads: NotificationReads = field(init=False)
     moderation_reads: ModerationReads = field(init=False)
     safety_reads: SafetyReads = field(init=False)
@@ -78,6 +88,9 @@ class Services:
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
+        self.circle_reads = SqlCircleReads(self.reads)
+        self.member_reads = SqlMemberReads(self.reads)
+        self.check_in_reads = SqlCheckInReads(self.reads)
         self.notification_reads = SqlNotificationReads(self.reads)
         self.moderation_reads = SqlModerationReads(self.reads)
         self.safety_reads = SqlSafetyReads(self.reads)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from api.container import Services
 from api.errors import auth_unavailable, not_onboarded, unauthenticated
 from api.loaders import Loaders
 from api.observability import member_hash, note
 from domain.errors import AuthUnavailable, Unauthenticated
+from domain.members.identity import Identity, parse_bearer
 from domain.members.model import Member
 from domain.moderation.model import NO_FILTERS, ViewerFilters
-from infra.auth.verifier import Identity, parse_bearer
 
 
 @dataclass
@@ -32,7 +33,11 @@ class Context:
     _member_loaded: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self)
+        self.loaders = Loaders(self.services, self._viewer_id)
+
+    async def _viewer_id(self) -> UUID | None:
+        member = await self.member_or_none()
+        return member.id if member else None
 
     @classmethod
     def from_authorization(cls, services: Services, header: str | None, **kw: Any) -> Context:

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
 
+from api.container import Services
 from domain.circles.model import Circle, Membership
 from domain.members.model import Member
 from domain.moderation.model import ViewerFilters
-from infra.db.reads import circles as circle_reads
-from infra.db.reads import members as member_reads
-from infra.db.reads import safety as safety_reads
+from domain.safety.reads import ReporterView
 
-if TYPE_CHECKING:
-    from api.container import Services
-    from api.context import Context
+ViewerId = Callable[[], Awaitable[UUID | None]]
+"""The request's viewer (None before onboarding), as ``Context`` finds it."""
 
 
 def forget(loader: DataLoader[Any, Any], key: Any) -> None:
@@ -30,20 +28,18 @@ def forget(loader: DataLoader[Any, Any], key: Any) -> None:
 class MemberByIdLoader(DataLoader[UUID, Member | None]):
     def __init__(self, services: Services) -> None:
         async def load(ids: Sequence[UUID]) -> list[Member | None]:
-            async with services.reads() as conn:
-                found = await member_reads.by_ids(conn, ids)
+            found = await services.member_reads.by_ids(ids)
             return [found.get(i) for i in ids]
 
         super().__init__(load_fn=load)
 
 
-class SafetyReportersLoader(DataLoader[UUID, list[Any]]):
+class SafetyReportersLoader(DataLoader[UUID, list[ReporterView]]):
     """Who reported each post or reply as a suicide or self-harm risk (staff only)."""
 
     def __init__(self, services: Services) -> None:
-        async def load(ids: Sequence[UUID]) -> list[list[Any]]:
-            async with services.reads() as conn:
-                found = await safety_reads.safety_reporters(conn, ids)
+        async def load(ids: Sequence[UUID]) -> list[list[ReporterView]]:
+            found = await services.safety_reads.reporters(ids)
             return [found.get(i, []) for i in ids]
 
         super().__init__(load_fn=load)
@@ -57,8 +53,7 @@ class MemberByUidLoader(DataLoader[str, Viewer | None]):
 
     def __init__(self, services: Services) -> None:
         async def load(uids: Sequence[str]) -> list[Viewer | None]:
-            async with services.reads() as conn:
-                found = await member_reads.by_uids(conn, uids)
+            found = await services.member_reads.viewers_by_uids(uids)
             return [found.get(u) for u in uids]
 
         super().__init__(load_fn=load)
@@ -70,14 +65,11 @@ CirclePair = tuple[Circle, Membership | None]
 class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
     """A circle with the viewer's membership in it, in one statement per batch."""
 
-    def __init__(self, context: Context) -> None:
+    def __init__(self, services: Services, viewer_id: ViewerId) -> None:
         async def load(ids: Sequence[UUID]) -> list[CirclePair | None]:
-            viewer = await context.member_or_none()
-            async with context.services.reads() as conn:
-                found = await circle_reads.circles_with_viewer(
-                    conn, ids, viewer.id if viewer else None
-                )
-            return [found.get(i) for i in ids]
+            found = await services.circle_reads.with_viewer(ids, await viewer_id())
+            pairs = (found.get(i) for i in ids)
+            return [(p.circle, p.membership) if p else None for p in pairs]
 
         super().__init__(load_fn=load)
 
@@ -85,9 +77,8 @@ class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
 class Loaders:
     """Every loader of one request (one operation, for subscriptions)."""
 
-    def __init__(self, context: Context) -> None:
-        services = context.services
+    def __init__(self, services: Services, viewer_id: ViewerId) -> None:
         self.member_by_id = MemberByIdLoader(services)
         self.member_by_uid = MemberByUidLoader(services)
-        self.circle_by_id = CircleByIdLoader(context)
+        self.circle_by_id = CircleByIdLoader(services, viewer_id)
         self.safety_reporters = SafetyReportersLoader(services)

@@ -14,10 +14,9 @@ from uuid import UUID
 import strawberry
 
 from api.enums import described_enum
-from api.node import Node, register_node, to_global_id
+from api.node import NODE_RESOLVERS, Node, register_node, to_global_id
 from domain.checkins.insights import Insights
 from domain.checkins.model import MOOD_LABELS, CheckIn, CheckInReminder, Emotion
-from infra.db.reads import checkins as reads
 
 if TYPE_CHECKING:
     from api.circles.types import CircleType
@@ -110,9 +109,9 @@ class CheckInType(Node):
     async def shared_with(
         self, info: strawberry.Info
     ) -> list[Annotated[CircleType, strawberry.lazy("api.circles.types")]]:
-        from api.circles.types import load_circle_type
-
-        circles = [await load_circle_type(info, i) for i in self.shared_circle_ids]
+        # Through node(id:)'s resolver of circles (api.circles.types registers it), so
+        # that this module does not import the circle types, which import it.
+        circles = await NODE_RESOLVERS["Circle"](info, list(self.shared_circle_ids))
         return [c for c in circles if c is not None]
 
 
@@ -122,8 +121,7 @@ async def resolve_check_ins(info: strawberry.Info, ids: list[UUID]) -> list[Chec
     viewer = await info.context.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    async with info.context.services.reads() as conn:
-        found = await reads.own_by_ids(conn, ids, viewer.id)
+    found = await info.context.services.check_in_reads.own_by_ids(ids, viewer.id)
     return [CheckInType.build(found[i]) if i in found else None for i in ids]
 
 

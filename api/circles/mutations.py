@@ -24,6 +24,7 @@ from api.node import to_global_id, to_pair_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
 from domain.circles.model import Membership
+from domain.members.reads import public_profile
 
 
 async def _circle(info: strawberry.Info, circle_id: UUID) -> CircleType:
@@ -40,14 +41,7 @@ async def _circle_member(info: strawberry.Info, membership: Membership) -> Circl
     viewer = await info.context.member()
     return CircleMember(
         id=to_pair_id("CircleMember", membership.circle_id, membership.member_id),
-        member=MemberType.public(
-            member.id,
-            member.display_name,
-            member.pronouns,
-            member.bio,
-            member.created_at,
-            viewer.id,
-        ),
+        member=MemberType.from_profile(public_profile(member), viewer.id),
         role=membership.role,
         status=membership.status,
         since=membership.created_at,

@@ -15,7 +15,6 @@ from api.posts.assemble import resolve_posts
 from api.posts.types import PostType
 from api.safety.resources import ResourceType
 from domain.circles.pins import PinKind, live_pins
-from infra.db.reads import pins as pin_reads
 
 PinnedItem = Annotated[
     ResourceType | PostType,
@@ -28,8 +27,7 @@ PinnedItem = Annotated[
 async def load_pinned(info: strawberry.Info, circle_id: UUID) -> list[ResourceType | PostType]:
     """The circle's live pins, oldest first. The viewer must be able to read the circle."""
     services = info.context.services
-    async with services.reads() as conn:
-        pins = await pin_reads.pins_of(conn, circle_id)
+    pins = await services.circle_reads.pins(circle_id)
     post_ids = [p.item_id for p in pins if p.kind is PinKind.POST]
     found = await resolve_posts(info, post_ids) if post_ids else []
     posts = {p.raw_id: p for p in found if p is not None and not p.is_removed}

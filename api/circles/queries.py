@@ -9,17 +9,19 @@ import strawberry
 from api.circles.types import CircleType
 from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.circles.model import Topic
-from infra.db.reads import circles as circle_reads
+from domain.circles.reads import CircleWithViewer
 
 _FIRST = strawberry.argument(description="Page size, 1 to 50.")
 _AFTER = strawberry.argument(description="Cursor to continue after.")
 
 
-def _page(kind: str, pairs: list, size: int, after: str | None) -> Connection[CircleType]:  # type: ignore[type-arg]
-    page = pairs[:size]
-    items = [CircleType.build(c, m) for c, m in page]
-    keys = [(c.created_at, c.id) for c, _ in page]
-    return connection(kind, items, keys, len(pairs) > size, after)
+def _page(
+    kind: str, found: list[CircleWithViewer], size: int, after: str | None
+) -> Connection[CircleType]:
+    page = found[:size]
+    items = [CircleType.build(p.circle, p.membership) for p in page]
+    keys = [(p.circle.created_at, p.circle.id) for p in page]
+    return connection(kind, items, keys, len(found) > size, after)
 
 
 @strawberry.type
@@ -41,16 +43,10 @@ class CircleQueries:
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)
-        async with info.context.services.reads() as conn:
-            pairs = await circle_reads.discover(
-                conn,
-                viewer.id,
-                topic,
-                (search or "")[:100] or None,
-                size,
-                decode_cursor("circle", after),
-            )
-        return _page("circle", pairs, size, after)
+        found = await info.context.services.circle_reads.discover(
+            viewer.id, topic, (search or "")[:100] or None, size, decode_cursor("circle", after)
+        )
+        return _page("circle", found, size, after)
 
     @strawberry.field(description="Circles you are in or asked to join, newest first.")
     async def my_circles(
@@ -61,8 +57,7 @@ class CircleQueries:
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)
-        async with info.context.services.reads() as conn:
-            pairs = await circle_reads.mine(
-                conn, viewer.id, size, decode_cursor("my-circle", after)
-            )
-        return _page("my-circle", pairs, size, after)
+        found = await info.context.services.circle_reads.mine(
+            viewer.id, size, decode_cursor("my-circle", after)
+        )
+        return _page("my-circle", found, size, after)

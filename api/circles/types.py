@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 import strawberry
 
+from api.checkins.shared import shared_check_ins
 from api.checkins.types import SharedCheckInType
 from api.circles.pinned import PinnedItem, load_pinned
 from api.enums import RoleEnum, StatusEnum, TopicEnum, VisibilityEnum  # noqa: F401
@@ -37,9 +38,10 @@ from domain.circles.model import (
     can_read,
     can_see_circle,
 )
+from domain.circles.reads import MembershipView
+from domain.circles.visibility import visible_membership
 from domain.moderation.model import ReportStatus
 from domain.support.model import StatsPeriod
-from infra.db.reads import circles as circle_reads
 from infra.db.reads import feed
 
 
@@ -79,36 +81,16 @@ def viewer_membership(membership: Membership | None) -> ViewerMembership | None:
     )
 
 
-def circle_member(row: Any, viewer_id: UUID) -> CircleMember:
-    """A membership row with the member's public profile (``membership_one`` or
-    ``memberships_page``) as the circle sees it."""
+def circle_member(view: MembershipView, viewer_id: UUID) -> CircleMember:
+    """A membership with the member's public profile, as the circle sees it."""
     return CircleMember(
-        id=to_pair_id("CircleMember", row["circle_id"], row["member_id"]),
-        member=MemberType.public(
-            row["member_id"],
-            row["display_name"],
-            row["pronouns"],
-            row["bio"],
-            row["member_since"],
-            viewer_id,
-        ),
-        role=Role(row["role"]),
-        status=MembershipStatus(row["status"]),
-        since=row["created_at"],
-        circle_id=to_global_id("Circle", row["circle_id"]),
+        id=to_pair_id("CircleMember", view.circle_id, view.member_id),
+        member=MemberType.from_profile(view.member, viewer_id),
+        role=view.role,
+        status=view.status,
+        since=view.since,
+        circle_id=to_global_id("Circle", view.circle_id),
     )
-
-
-def may_see_membership(
-    viewer_id: UUID, viewers: Membership | None, member_id: UUID, status: MembershipStatus
-) -> bool:
-    """Who may see a membership: the member; the circle's active members an ACTIVE one
-    (as ``Circle.members`` lists it); its owner and moderators any other."""
-    if member_id == viewer_id:
-        return True
-    if status is MembershipStatus.ACTIVE:
-        return can_read(viewers)
-    return can_moderate(viewers)
 
 
 @register_pair_node("CircleMember")
@@ -122,16 +104,11 @@ async def resolve_circle_members(
     found: list[CircleMember | None] = []
     for circle_id, member_id in keys:
         pair = await info.context.loaders.circle_by_id.load(circle_id)
-        row = None
+        view = None
         if pair is not None and member_id not in hidden:
-            async with info.context.services.reads() as conn:
-                row = await circle_reads.membership_one(conn, circle_id, member_id)
-        if row is None or not may_see_membership(
-            viewer.id, pair[1] if pair else None, member_id, MembershipStatus(row["status"])
-        ):
-            found.append(None)
-            continue
-        found.append(circle_member(row, viewer.id))
+            view = await info.context.services.circle_reads.membership(circle_id, member_id)
+        view = visible_membership(view, viewer.id, pair[1] if pair else None, hidden)
+        found.append(circle_member(view, viewer.id) if view else None)
     return found
 
 
@@ -223,8 +200,6 @@ class CircleType(Node):
     ) -> Connection[SharedCheckInType]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see its shared check-ins.")
-        from api.checkins.queries import shared_check_ins
-
         return await shared_check_ins(info, self.raw_id, first, after)
 
     @strawberry.field(description="Active members, longest-standing first. Active members only.")
@@ -350,14 +325,13 @@ async def _memberships(
     size = page_size(first)
     viewer = await info.context.member()
     kind = f"membership-{status.value.lower()}"
-    async with info.context.services.reads() as conn:
-        rows = await circle_reads.memberships_page(
-            conn, circle_id, status, size, decode_cursor(kind, after), hidden
-        )
-    page = rows[:size]
-    items = [circle_member(r, viewer.id) for r in page]
-    keys = [(r["created_at"], r["member_id"]) for r in page]
-    return connection(kind, items, keys, len(rows) > size, after)
+    found = await info.context.services.circle_reads.memberships_page(
+        circle_id, status, size, decode_cursor(kind, after), hidden
+    )
+    page = found[:size]
+    items = [circle_member(v, viewer.id) for v in page]
+    keys = [(v.since, v.member_id) for v in page]
+    return connection(kind, items, keys, len(found) > size, after)
 
 
 async def load_circle_type(info: strawberry.Info, circle_id: UUID) -> CircleType | None:

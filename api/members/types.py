@@ -8,6 +8,7 @@ from uuid import UUID
 
 import strawberry
 
+from api.checkins.queries import own_check_ins, own_insights, own_reminder
 from api.checkins.types import (
     CheckInInsightsType,
     CheckInReminderType,
@@ -16,10 +17,15 @@ from api.checkins.types import (
 )
 from api.enums import TopicEnum  # noqa: F401 - registers the enum
 from api.errors import UserError
+from api.members.own import resolver_of
 from api.node import Node, register_node, to_global_id
+from api.notifications.queries import own_notifications, own_preferences, own_unread_count
 from api.pagination import Connection
+from api.privacy.consents import own_consents
+from api.privacy.exports import own_exports
 from domain.circles.model import Topic
 from domain.members.model import Member as MemberModel
+from domain.members.reads import PublicProfile, is_self, own_details, public_profile
 
 if TYPE_CHECKING:
     from api.notifications.types import NotificationPreferencesType, NotificationType
@@ -39,16 +45,13 @@ class MemberType(Node):
     bio: str | None = strawberry.field(description="A short bio (at most 300 characters).")
     member_since: datetime = strawberry.field(description="When the member joined Hearth.")
     is_viewer: bool = strawberry.field(description="True when this is the signed-in member.")
-    private_timezone: strawberry.Private[str | None] = None
-    private_region: strawberry.Private[str | None] = None
-
-    @strawberry.field(description="IANA timezone. Only for the member themself; null otherwise.")
-    def timezone(self) -> str | None:
-        return self.private_timezone if self.is_viewer else None
-
-    @strawberry.field(description="ISO 3166 region. Only for the member themself; null otherwise.")
-    def region(self) -> str | None:
-        return self.private_region if self.is_viewer else None
+    # Plain attributes: domain.members.reads.own_details fills them for the member only.
+    timezone: str | None = strawberry.field(
+        default=None, description="IANA timezone. Only for the member themself; null otherwise."
+    )
+    region: str | None = strawberry.field(
+        default=None, description="ISO 3166 region. Only for the member themself; null otherwise."
+    )
 
     @strawberry.field(
         description="Your check-ins, newest first, optionally made in [from, to). Only for "
@@ -71,8 +74,6 @@ class MemberType(Node):
     ) -> Connection[CheckInType] | None:
         if not self.is_viewer:
             return None
-        from api.checkins.queries import own_check_ins
-
         return await own_check_ins(info, first, after, from_, to)
 
     @strawberry.field(
@@ -88,8 +89,6 @@ class MemberType(Node):
     ) -> CheckInInsightsType | None:
         if not self.is_viewer:
             return None
-        from api.checkins.queries import own_insights
-
         return await own_insights(info, period)
 
     @strawberry.field(
@@ -99,8 +98,6 @@ class MemberType(Node):
     async def check_in_reminder(self, info: strawberry.Info) -> CheckInReminderType | None:
         if not self.is_viewer:
             return None
-        from api.checkins.queries import own_reminder
-
         return await own_reminder(info)
 
     @strawberry.field(
@@ -112,8 +109,6 @@ class MemberType(Node):
     ) -> Annotated[NotificationPreferencesType, strawberry.lazy("api.notifications.types")] | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_preferences
-
         return await own_preferences(info)
 
     @strawberry.field(
@@ -130,8 +125,6 @@ class MemberType(Node):
     ) -> Connection[Annotated[NotificationType, strawberry.lazy("api.notifications.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_notifications
-
         return await own_notifications(info, first, after)
 
     @strawberry.field(
@@ -141,8 +134,6 @@ class MemberType(Node):
     async def unread_notification_count(self, info: strawberry.Info) -> int | None:
         if not self.is_viewer:
             return None
-        from api.notifications.queries import own_unread_count
-
         return await own_unread_count(info)
 
     @strawberry.field(
@@ -159,9 +150,8 @@ class MemberType(Node):
     ) -> Connection[MemberType] | None:
         if not self.is_viewer:
             return None
-        from api.moderation.blocking import blocked_members
-
-        return await blocked_members(info, first, after)
+        found: Connection[MemberType] = await resolver_of("blockedMembers")(info, first, after)
+        return found
 
     @strawberry.field(
         description="Topics you muted (`muteTopics`). Only for the member themself; null "
@@ -170,9 +160,7 @@ class MemberType(Node):
     async def muted_topics(self, info: strawberry.Info) -> list[Topic] | None:
         if not self.is_viewer:
             return None
-        from api.moderation.blocking import muted_topics
-
-        return await muted_topics(info)
+        return sorted((await info.context.filters()).muted_topics, key=list(Topic).index)
 
     @strawberry.field(
         description="The consents you gave (guidelines first), with versions and times. "
@@ -183,8 +171,6 @@ class MemberType(Node):
     ) -> list[Annotated[ConsentType, strawberry.lazy("api.privacy.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.privacy.consents import own_consents
-
         return await own_consents(info)
 
     @strawberry.field(
@@ -196,8 +182,6 @@ class MemberType(Node):
     ) -> list[Annotated[DataExportType, strawberry.lazy("api.privacy.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.privacy.exports import own_exports
-
         return await own_exports(info)
 
     @strawberry.field(
@@ -217,9 +201,10 @@ class MemberType(Node):
     ) -> Connection[Annotated[AwaitingSupportItem, strawberry.lazy("api.support.types")]] | None:
         if not self.is_viewer:
             return None
-        from api.support.queries import awaiting_support  # the existing lazy-import pattern
-
-        return await awaiting_support(info, first, after)
+        found: Connection[AwaitingSupportItem] = await resolver_of("awaitingSupport")(
+            info, first, after
+        )
+        return found
 
     @strawberry.field(
         description='Your "I\'m around to listen" offer while it lasts '
@@ -230,21 +215,27 @@ class MemberType(Node):
     ) -> Annotated[SupportAvailabilityType, strawberry.lazy("api.support.availability")] | None:
         if not self.is_viewer:
             return None
-        from api.support.availability import own_availability
-
-        return await own_availability(info)
+        found: SupportAvailabilityType | None = await resolver_of("supportAvailability")(info)
+        return found
 
     @classmethod
     def from_model(cls, member: MemberModel, viewer_id: UUID | None) -> MemberType:
+        """The whole profile: its timezone and region only when it is the viewer's."""
+        own = own_details(member, viewer_id)
+        found = cls.from_profile(public_profile(member), viewer_id)
+        found.timezone, found.region = own.timezone, own.region
+        return found
+
+    @classmethod
+    def from_profile(cls, profile: PublicProfile, viewer_id: UUID | None) -> MemberType:
+        """The public profile, as other members see it."""
         return cls(
-            id=to_global_id("Member", member.id),
-            display_name=member.display_name,
-            pronouns=member.pronouns,
-            bio=member.bio,
-            member_since=member.created_at,
-            is_viewer=member.id == viewer_id,
-            private_timezone=member.timezone,
-            private_region=member.region,
+            id=to_global_id("Member", profile.member_id),
+            display_name=profile.display_name,
+            pronouns=profile.pronouns,
+            bio=profile.bio,
+            member_since=profile.member_since,
+            is_viewer=is_self(profile.member_id, viewer_id),
         )
 
     @classmethod
@@ -258,14 +249,7 @@ class MemberType(Node):
         viewer_id: UUID | None,
     ) -> MemberType:
         """The public profile, from columns joined into another read."""
-        return cls(
-            id=to_global_id("Member", member_id),
-            display_name=name,
-            pronouns=pronouns,
-            bio=bio,
-            member_since=since,
-            is_viewer=member_id == viewer_id,
-        )
+        return cls.from_profile(PublicProfile(member_id, name, pronouns, bio, since), viewer_id)
 
 
 @register_node("Member")

@@ -9,6 +9,7 @@ from uuid import UUID
 import strawberry
 
 from api.errors import UserError
+from api.members.own import answers
 from api.members.types import MemberType
 from api.moderation.types import member_type
 from api.mutation_support import attempt, global_id
@@ -114,6 +115,7 @@ class BlockingMutations:
         return MuteTopicsPayload(muted_topics=list(muted or ()), user_errors=errors)
 
 
+@answers("blockedMembers")
 async def blocked_members(
     info: strawberry.Info, first: int | None, after: str | None
 ) -> Connection[MemberType]:
@@ -126,7 +128,3 @@ async def blocked_members(
     items = [member_type(b.member, None) for b in page]
     keys = [(b.blocked_at, b.member.id) for b in page]
     return connection("blocked", items, keys, len(found) > size)  # type: ignore[arg-type]
-
-
-async def muted_topics(info: strawberry.Info) -> list[Topic]:
-    return sorted((await info.context.filters()).muted_topics, key=list(Topic).index)

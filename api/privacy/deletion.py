@@ -10,8 +10,8 @@ import strawberry
 from api.mutation_support import attempt
 from api.node import to_global_id
 from api.privacy.types import DeleteMyAccountInput, DeleteMyAccountPayload
+from domain.members.identity import Identity
 from domain.privacy import deletion
-from infra.auth.verifier import Identity
 
 
 def signed_in_at(identity: Identity, now: datetime) -> datetime | None:

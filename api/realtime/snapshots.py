@@ -16,6 +16,7 @@ from uuid import UUID
 from sqlalchemy import select
 
 from api.container import Services
+from domain.checkins.reads import SharedCheckInView
 from infra.db.reads import checkins as check_in_reads
 from infra.db.reads import feed
 from infra.db.reads import moderation as moderation_reads
@@ -113,11 +114,11 @@ async def member_snapshot(
 
 async def shared_check_in_snapshot(
     services: Services, circle_id: UUID, check_in_id: UUID
-) -> tuple[Any, Pairs]:
+) -> tuple[SharedCheckInView | None, Pairs]:
     async with services.reads() as conn:
         row = await check_in_reads.shared_one(conn, circle_id, check_in_id)
         pairs = await moderation_reads.block_pairs(conn, [row["member_id"]] if row else [])
-    return row, pairs
+    return (check_in_reads.to_shared_view(row, circle_id) if row else None), pairs
 
 
 async def block_pairs_snapshot(services: Services, member_id: UUID) -> Pairs:

@@ -16,7 +16,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.checkins.queries import build_shared_check_in
+from api.checkins.shared import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
@@ -149,15 +149,15 @@ async def _check_in_event(
     services, circle_id, subject = info.context.services, event.circle_id, event.subject_id
     assert circle_id is not None
     assert subject is not None
-    row, pairs = await _cache(info).get(
+    share, pairs = await _cache(info).get(
         (event.id, "check-in"),
         lambda: snapshots.shared_check_in_snapshot(services, circle_id, subject),
     )
-    if row is None or row["member_id"] in hidden_authors(viewer_id, pairs):
+    if share is None or share.sharer.member_id in hidden_authors(viewer_id, pairs):
         return None
     return t.CheckInShared(
         circle_id=to_global_id("Circle", circle_id),
-        check_in=build_shared_check_in(row, viewer_id, circle_id),
+        check_in=build_shared_check_in(share, viewer_id),
     )
 
 

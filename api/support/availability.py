@@ -11,6 +11,7 @@ import strawberry
 
 from api.circles.types import CircleType, load_circle_type
 from api.errors import UserError
+from api.members.own import answers
 from api.mutation_support import attempt, global_id
 from api.node import to_global_id
 from domain.support import services
@@ -80,6 +81,7 @@ class SupportAvailabilityPayload:
     user_errors: list[UserError] = strawberry.field(description=_ERRORS)
 
 
+@answers("supportAvailability")
 async def own_availability(info: strawberry.Info) -> SupportAvailabilityType | None:
     viewer = await info.context.member()
     services_ = info.context.services

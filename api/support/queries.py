@@ -7,6 +7,7 @@ from uuid import UUID
 import strawberry
 
 from api.errors import HearthError, TopLevelCode
+from api.members.own import answers
 from api.node import to_global_id
 from api.pagination import Connection, Edge, connection_of, decode_cursor, encode_cursor, page_size
 from api.posts.assemble import assemble_posts
@@ -40,6 +41,7 @@ def _decode(after: str | None) -> AwaitingKey | None:
     raise HearthError("That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT)
 
 
+@answers("awaitingSupport")
 async def awaiting_support(
     info: strawberry.Info, first: int | None, after: str | None
 ) -> Connection[AwaitingSupportItem]:

@@ -17,10 +17,7 @@ import functools
 import hashlib
 import re
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 import anyio.to_thread
 import firebase_admin
@@ -30,31 +27,14 @@ from firebase_admin import exceptions as firebase_exceptions
 
 from domain.clock import Clock, SystemClock
 from domain.errors import AuthUnavailable, Unauthenticated
+from domain.members.identity import Identity as Identity  # re-exported
+from domain.members.identity import TokenVerifier as TokenVerifier  # re-exported
+from domain.members.identity import parse_bearer as parse_bearer  # re-exported
 
 DEV_PREFIX = "dev:"
 _DEV_UID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 # Firebase ID tokens are about 1 KB; custom claims are capped at 1000 bytes.
 MAX_TOKEN_LENGTH = 16 * 1024
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who signed in: the Firebase uid and the token's claims (empty for dev tokens)."""
-
-    uid: str
-    claims: Mapping[str, Any] = field(default_factory=dict, hash=False)
-    dev: bool = False
-    """A development sign-in (``dev:<uid>``): it has no claims and counts as fresh."""
-
-    def __post_init__(self) -> None:
-        # A cached Identity is shared between requests: keep its claims read-only.
-        object.__setattr__(self, "claims", MappingProxyType(dict(self.claims)))
-
-
-class TokenVerifier(Protocol):
-    """Anything that can turn a bearer token into an :class:`Identity`."""
-
-    async def verify(self, token: str) -> Identity: ...
 
 
 class _VerifiedTokenCache:
@@ -240,24 +220,3 @@ class CompositeVerifier:
         if self._firebase is None:
             raise Unauthenticated("Firebase sign-in is not configured")
         return await self._firebase.verify(token)
-
-
-def parse_bearer(header_value: str | None) -> str | None:
-    """Return the token of an ``Authorization: Bearer <token>`` header.
-
-    ``None`` when there is no header (an anonymous request). A header that is
-    present but is not a bearer token raises :class:`Unauthenticated`.
-    """
-    if header_value is None:
-        return None
-    parts = header_value.strip().split(None, 1)
-    if not parts:
-        raise Unauthenticated("empty Authorization header")
-    if parts[0].lower() != "bearer":
-        raise Unauthenticated("Authorization header must use the Bearer scheme")
-    if len(parts) < 2:
-        raise Unauthenticated("Authorization header has no token")
-    token = parts[1].strip()
-    if not token or any(ch.isspace() for ch in token):
-        raise Unauthenticated("Authorization header has a malformed token")
-    return token

@@ -1,4 +1,6 @@
-"""Set-based reads of circles and memberships."""
+"""Set-based reads of circles and memberships: :class:`SqlCircleReads`, the
+``domain.circles.reads.CircleReads`` port, returns views (the same types on SQLite and
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,13 @@ from uuid import UUID
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from domain.circles.model import Circle, Membership, MembershipStatus, Topic, Visibility
+from domain.circles.model import Membership, MembershipStatus, Role, Topic, Visibility
+from domain.circles.pins import Pin
+from domain.circles.reads import CircleWithViewer, MembershipView
+from domain.members.reads import PublicProfile
 from infra.db.mapping import to_circle, to_membership
+from infra.db.reads import Connect
+from infra.db.reads.pins import pins_of
 from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
@@ -34,13 +41,13 @@ def _with_viewer(viewer_id: Any) -> Any:
     return select(circle_table, *_VIEWER_COLUMNS).select_from(circle_table.outerjoin(_M, on))
 
 
-def _split(row: Any) -> tuple[Circle, Membership | None]:
+def _split(row: Any) -> CircleWithViewer:
     membership = None
     if row["vm_circle_id"] is not None:
         # keys(): iterating an asyncpg Record yields its values, not its keys
         names = [k for k in row.keys() if k.startswith("vm_")]  # noqa: SIM118
         membership = to_membership({k[3:]: row[k] for k in names})
-    return to_circle(row), membership
+    return CircleWithViewer(to_circle(row), membership)
 
 
 _CIRCLES_WITH_VIEWER = per_dialect(
@@ -48,62 +55,6 @@ _CIRCLES_WITH_VIEWER = per_dialect(
         ids_in(circle_table.c.id, "ids", pg)
     )
 )
-
-
-async def circles_with_viewer(
-    conn: AsyncConnection, ids: Sequence[UUID], viewer_id: UUID | None
-) -> dict[UUID, tuple[Circle, Membership | None]]:
-    params = {"ids": unique(ids), "viewer_id": viewer_id}
-    rows = await fetch(conn, _CIRCLES_WITH_VIEWER(conn), params)
-    pairs = [_split(row) for row in rows]
-    return {circle.id: (circle, membership) for circle, membership in pairs}
-
-
-async def discover(
-    conn: AsyncConnection,
-    viewer_id: UUID,
-    topic: Topic | None,
-    search: str | None,
-    first: int,
-    after: Keyset | None,
-) -> list[tuple[Circle, Membership | None]]:
-    """Public circles, plus private ones where the viewer is an active member."""
-    c = circle_table
-    visible = or_(
-        c.c.visibility == Visibility.PUBLIC.value, _M.c.status == MembershipStatus.ACTIVE.value
-    )
-    query = _with_viewer(viewer_id).where(visible)
-    if topic is not None:
-        query = query.where(c.c.topics.contains(f",{topic.value},", autoescape=True))
-    if search:
-        term = search.strip().lower()
-        query = query.where(
-            or_(
-                func.lower(c.c.name).contains(term, autoescape=True),
-                func.lower(c.c.description).contains(term, autoescape=True),
-            )
-        )
-    return await _page(conn, query, first, after)
-
-
-async def _page(
-    conn: AsyncConnection, query: Any, first: int, after: Keyset | None
-) -> list[tuple[Circle, Membership | None]]:
-    c = circle_table
-    if after is not None:
-        query = query.where(tuple_(c.c.created_at, c.c.id) < tuple_(*after))
-    query = query.order_by(c.c.created_at.desc(), c.c.id.desc()).limit(first + 1)
-    return [_split(row) for row in (await conn.execute(query)).mappings().all()]
-
-
-async def mine(
-    conn: AsyncConnection, viewer_id: UUID, first: int, after: Keyset | None
-) -> list[tuple[Circle, Membership | None]]:
-    """Circles the viewer is in or asked to join (not banned)."""
-    query = _with_viewer(viewer_id).where(
-        _M.c.status.in_([MembershipStatus.ACTIVE.value, MembershipStatus.PENDING.value])
-    )
-    return await _page(conn, query, first, after)
 
 
 def _membership_with_profile() -> Any:
@@ -115,31 +66,109 @@ def _membership_with_profile() -> Any:
     )
 
 
-async def membership_one(conn: AsyncConnection, circle_id: UUID, member_id: UUID) -> Any | None:
-    """One membership with the member's public profile, or None."""
-    m = membership_table
-    query = _membership_with_profile().where(m.c.circle_id == circle_id, m.c.member_id == member_id)
-    return (await conn.execute(query)).mappings().first()
+def to_membership_view(row: Any) -> MembershipView:
+    """A row of ``_membership_with_profile``."""
+    return MembershipView(
+        circle_id=row["circle_id"],
+        member=PublicProfile(
+            row["member_id"], row["display_name"], row["pronouns"], row["bio"], row["member_since"]
+        ),
+        role=Role(row["role"]),
+        status=MembershipStatus(row["status"]),
+        since=row["created_at"],
+    )
 
 
-async def memberships_page(
-    conn: AsyncConnection,
-    circle_id: UUID,
-    status: MembershipStatus,
-    first: int,
-    after: Keyset | None,
-    hidden: Sequence[UUID] = (),
-) -> Sequence[Any]:
-    """Memberships of one status with the members' public profile, oldest first,
-    leaving out ``hidden`` members (blocked by or blocking the viewer)."""
-    m = membership_table
-    query = _membership_with_profile().where(m.c.circle_id == circle_id, m.c.status == status.value)
-    if hidden:
-        query = query.where(m.c.member_id.not_in(list(hidden)))
-    if after is not None:
-        query = query.where(tuple_(m.c.created_at, m.c.member_id) > tuple_(*after))
-    query = query.order_by(m.c.created_at, m.c.member_id).limit(first + 1)
-    return (await conn.execute(query)).mappings().all()
+class SqlCircleReads:
+    """``domain.circles.reads.CircleReads``: one connection per call, one statement."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def with_viewer(
+        self, ids: Sequence[UUID], viewer_id: UUID | None
+    ) -> dict[UUID, CircleWithViewer]:
+        params = {"ids": unique(ids), "viewer_id": viewer_id}
+        async with self._connect() as conn:
+            rows = await fetch(conn, _CIRCLES_WITH_VIEWER(conn), params)
+        found = [_split(row) for row in rows]
+        return {pair.circle.id: pair for pair in found}
+
+    async def discover(
+        self,
+        viewer_id: UUID,
+        topic: Topic | None,
+        search: str | None,
+        first: int,
+        after: Keyset | None,
+    ) -> list[CircleWithViewer]:
+        c = circle_table
+        visible = or_(
+            c.c.visibility == Visibility.PUBLIC.value, _M.c.status == MembershipStatus.ACTIVE.value
+        )
+        query = _with_viewer(viewer_id).where(visible)
+        if topic is not None:
+            query = query.where(c.c.topics.contains(f",{topic.value},", autoescape=True))
+        if search:
+            term = search.strip().lower()
+            query = query.where(
+                or_(
+                    func.lower(c.c.name).contains(term, autoescape=True),
+                    func.lower(c.c.description).contains(term, autoescape=True),
+                )
+            )
+        return await self._page(query, first, after)
+
+    async def mine(
+        self, viewer_id: UUID, first: int, after: Keyset | None
+    ) -> list[CircleWithViewer]:
+        query = _with_viewer(viewer_id).where(
+            _M.c.status.in_([MembershipStatus.ACTIVE.value, MembershipStatus.PENDING.value])
+        )
+        return await self._page(query, first, after)
+
+    async def _page(self, query: Any, first: int, after: Keyset | None) -> list[CircleWithViewer]:
+        c = circle_table
+        if after is not None:
+            query = query.where(tuple_(c.c.created_at, c.c.id) < tuple_(*after))
+        query = query.order_by(c.c.created_at.desc(), c.c.id.desc()).limit(first + 1)
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [_split(row) for row in rows]
+
+    async def membership(self, circle_id: UUID, member_id: UUID) -> MembershipView | None:
+        m = membership_table
+        query = _membership_with_profile().where(
+            m.c.circle_id == circle_id, m.c.member_id == member_id
+        )
+        async with self._connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return to_membership_view(row) if row is not None else None
+
+    async def memberships_page(
+        self,
+        circle_id: UUID,
+        status: MembershipStatus,
+        first: int,
+        after: Keyset | None,
+        hidden: Sequence[UUID] = (),
+    ) -> list[MembershipView]:
+        m = membership_table
+        query = _membership_with_profile().where(
+            m.c.circle_id == circle_id, m.c.status == status.value
+        )
+        if hidden:
+            query = query.where(m.c.member_id.not_in(list(hidden)))
+        if after is not None:
+            query = query.where(tuple_(m.c.created_at, m.c.member_id) > tuple_(*after))
+        query = query.order_by(m.c.created_at, m.c.member_id).limit(first + 1)
+        async with self._connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [to_membership_view(r) for r in rows]
+
+    async def pins(self, circle_id: UUID) -> list[Pin]:
+        async with self._connect() as conn:
+            return await pins_of(conn, circle_id)
 
 
 _MEMBERSHIPS_OF = per_dialect(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.members.model import Member
 from domain.moderation.model import ViewerFilters
 from infra.db.mapping import topics_from_text
+from infra.db.reads import Connect
 from infra.db.reads.statements import fetch, ids_in, per_dialect, unique
 from infra.db.repositories.members import member_from_mapping
 from infra.db.tables.members import member_table
@@ -65,3 +66,18 @@ async def by_uids(
     """Members by sign-in uid, each with their :class:`ViewerFilters`."""
     rows = await fetch(conn, _BY_UIDS(conn), {"uids": unique(uids)})
     return {row["firebase_uid"]: (member_from_mapping(row), viewer_filters(row)) for row in rows}
+
+
+class SqlMemberReads:
+    """``domain.members.reads.MemberReads``: one connection per call, one statement."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def by_ids(self, ids: Sequence[UUID]) -> dict[UUID, Member]:
+        async with self._connect() as conn:
+            return await by_ids(conn, ids)
+
+    async def viewers_by_uids(self, uids: Sequence[str]) -> dict[str, tuple[Member, ViewerFilters]]:
+        async with self._connect() as conn:
+            return await by_uids(conn, uids)
