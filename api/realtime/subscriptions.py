@@ -20,6 +20,7 @@ from api.checkins.queries import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
+from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 from api.posts.assemble import (
     build_post,
     build_reply,
@@ -30,11 +31,9 @@ from api.posts.assemble import (
 from api.realtime import snapshots
 from api.realtime import types as t
 from domain.circles.model import can_read
-from domain.events import Event, EventKind, circle_channel
+from domain.events import Event, EventKind, Gap, circle_channel
 from domain.moderation.visibility import hidden_authors
 from infra.db.reads import feed
-from infra.events.bus import Gap
-from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 
 QUEUE_SIZE = 100
 
