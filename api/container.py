@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.clock import Clock
+from domain.posts.reads import PostReads
 from domain.privacy.ports import SignInAccounts
 from domain.safety.crisis import CrisisDirectory
 from domain.safety.detector import default_detector
@@ -22,6 +23,7 @@ from infra.auth.verifier import TokenVerifier
 from infra.confusables import ConfusableSkeleton
 from infra.contact_details import ContactDetails
 from infra.db.engine import reads_engine
+from infra.db.reads.posts import SqlPostReads
 from infra.db.uow import SqlUnitOfWork
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
@@ -57,10 +59,12 @@ class Services:
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    post_reads: PostReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
         self.replica_reads = reads_engine(self.replica) if self.replica is not None else None
+        self.post_reads = SqlPostReads(self.reads)
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):
