@@ -7,70 +7,25 @@ this module only translates views into GraphQL types.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 import strawberry
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from api.members.types import MemberType
 from api.node import register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
-from api.posts.types import ContentWarning, PostType, ReactionCount, ReplyType
-from domain.posts.model import ReactionKind
-from domain.posts.reads import KINDS, AuthorView, PostView, ReactionTally, ReplyView
-
-
-@lru_cache(maxsize=2048)
-def _counts(counts: tuple[int, ...]) -> list[ReactionCount]:
-    # Read-only once built, so every post with the same counts shares one list.
-    return [ReactionCount(kind=k, count=n) for k, n in zip(KINDS, counts, strict=True)]
-
-
-@lru_cache(maxsize=64)
-def _mine(mine: tuple[ReactionKind, ...]) -> list[ReactionKind]:
-    return list(mine)
-
-
-def reaction_counts(tally: ReactionTally) -> list[ReactionCount]:
-    return _counts(tally.counts)
-
-
-def viewer_kinds(tally: ReactionTally) -> list[ReactionKind]:
-    """The viewer's own reactions, in the fixed kind order."""
-    return _mine(tally.mine)
-
-
-def _author(author: AuthorView | None, viewer_id: UUID) -> MemberType | None:
-    if author is None:
-        return None
-    return MemberType.public(
-        author.id, author.display_name, author.pronouns, author.bio, author.since, viewer_id
-    )
-
-
-def reply_type(view: ReplyView, viewer_id: UUID) -> ReplyType:
-    m = view.message
-    assert m.post_id is not None
-    return ReplyType(
-        id=to_global_id("Reply", m.id),
-        body=view.body,
-        created_at=m.created_at,
-        edited_at=m.edited_at,
-        is_removed=m.removed,
-        is_anonymous=m.anonymous,
-        is_mine=view.is_mine,
-        author=_author(view.author, viewer_id),
-        reaction_counts=_counts(view.reactions.counts),
-        viewer_reactions=_mine(view.reactions.mine),
-        sensitive=view.sensitive,
-        risk_level=m.risk_level,
-        is_hidden=m.hidden,
-        hidden_reason=view.hidden_reason,
-        post_id=m.post_id,
-        circle_id=m.circle_id,
-    )
+from api.posts.types import (
+    ContentWarning,
+    PostType,
+    ReplyType,
+    author_type,
+    reaction_counts,
+    reply_type,
+    viewer_kinds,
+)
+from domain.posts.reads import PostView
 
 
 def post_type(view: PostView, viewer_id: UUID, info: strawberry.Info | None = None) -> PostType:
@@ -92,10 +47,10 @@ def post_type(view: PostView, viewer_id: UUID, info: strawberry.Info | None = No
         is_removed=m.removed,
         is_anonymous=m.anonymous,
         is_mine=view.is_mine,
-        author=_author(view.author, viewer_id),
+        author=author_type(view.author, viewer_id),
         reply_count=view.reply_count,
-        reaction_counts=_counts(view.reactions.counts),
-        viewer_reactions=_mine(view.reactions.mine),
+        reaction_counts=reaction_counts(view.reactions),
+        viewer_reactions=viewer_kinds(view.reactions),
         sensitive=view.sensitive,
         risk_level=m.risk_level,
         is_hidden=m.hidden,
@@ -178,17 +133,3 @@ async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> l
     filters = await ctx.filters()
     views = await ctx.services.post_reads.latest_replies(viewer.id, post.raw_id, n, filters)
     return [reply_type(v, viewer.id) for v in views]
-
-
-async def replies_connection(
-    info: strawberry.Info, post: PostType, first: int | None, after: str | None
-) -> Connection[ReplyType]:
-    ctx = info.context
-    viewer = await ctx.member()
-    filters = await ctx.filters()
-    size = page_size(first)
-    cursor = decode_cursor("reply", after)
-    page = await ctx.services.post_reads.replies_page(viewer.id, post.raw_id, filters, size, cursor)
-    replies = [reply_type(v, viewer.id) for v in page.items]
-    keys = [(v.message.created_at, v.message.id) for v in page.items]
-    return connection("reply", replies, keys, page.has_more, after)

@@ -20,7 +20,8 @@ from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
 from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
-from api.posts.assemble import post_type, reaction_counts, reply_type, viewer_kinds
+from api.posts.assemble import post_type
+from api.posts.types import reaction_counts, reply_type, viewer_kinds
 from api.realtime import snapshots
 from api.realtime import types as t
 from api.realtime.snapshots import SnapshotCache
