@@ -17,6 +17,7 @@ from domain.clock import Clock
 from domain.members.reads import MemberReads
 from domain.moderation.reads import ModerationReads
 from domain.notifications.reads import NotificationReads
+from domain.posts.reads import PostReads
 from domain.privacy.ports import SignInAccounts
 from domain.privacy.reads import ExportLinks, ExportReads
 from domain.safety.crisis import CrisisDirectory
@@ -35,6 +36,7 @@ from infra.db.reads.circles import SqlCircleReads
 from infra.db.reads.members import SqlMemberReads
 from infra.db.reads.moderation import SqlModerationReads
 from infra.db.reads.notifications import SqlNotificationReads
+from infra.db.reads.posts import SqlPostReads
 from infra.db.reads.privacy import SqlExportReads
 from infra.db.reads.safety import SqlSafetyReads
 from infra.db.reads.support import SqlSupportReads
@@ -84,6 +86,7 @@ class Services:
     support_reads: SupportReads = field(init=False)
     export_reads: ExportReads = field(init=False)
     export_links: ExportLinks = field(init=False)
+    post_reads: PostReads = field(init=False)
 
     def __post_init__(self) -> None:
         self.read_engine = reads_engine(self.engine)
@@ -97,6 +100,7 @@ class Services:
         self.support_reads = SqlSupportReads(self.reads)
         self.export_reads = SqlExportReads(self.reads)
         self.export_links = SignedExportLinks(self.settings.hearth_secret_key.get_secret_value())
+        self.post_reads = SqlPostReads(self.reads)
 
     def reads(self) -> AsyncConnection:
         """A pooled connection for reads (``async with services.reads() as conn``):

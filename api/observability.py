@@ -9,6 +9,22 @@ import hmac
 from contextvars import ContextVar
 from uuid import UUID
 
+from prometheus_client import Counter, Gauge, Histogram
+
+# Metrics that resolvers observe, in prometheus_client's default registry like
+# infra.metrics' (so /metrics shows them all).
+SUBSCRIPTIONS_ACTIVE = Gauge(
+    "hearth_subscriptions_active", "GraphQL subscriptions currently streaming in this process"
+)
+SUBSCRIPTION_OVERFLOWS = Counter(
+    "hearth_subscription_overflows_total", "Subscriptions ended because the client fell behind"
+)
+SUPPORT_FIRST_REPLY_SECONDS = Histogram(
+    "hearth_support_first_reply_seconds",
+    "Time from a post to its first reply by someone other than its author",
+    buckets=(60, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400, 259200),
+)
+
 # A dict per request, set by the access-log middleware and filled in as the request
 # runs (a dict, so that child tasks' notes reach the middleware too).
 REQUEST_LOG: ContextVar[dict[str, str] | None] = ContextVar("hearth_request_log", default=None)

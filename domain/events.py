@@ -54,6 +54,11 @@ class Event:
         raise ValueError("an event needs a circle or a member")
 
 
+class Gap:
+    """Marker in a subscription's stream: events may have been missed (the link to
+    the other instances was down); subscribers tell their clients to refetch."""
+
+
 def circle_channel(circle_id: UUID) -> str:
     return f"circle:{circle_id}"
 

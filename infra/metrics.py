@@ -24,12 +24,8 @@ def path_label(path: str) -> str:
     return path if path in KNOWN_PATHS else "other"
 
 
-SUBSCRIPTIONS_ACTIVE = Gauge(
-    "hearth_subscriptions_active", "GraphQL subscriptions currently streaming in this process"
-)
-SUBSCRIPTION_OVERFLOWS = Counter(
-    "hearth_subscription_overflows_total", "Subscriptions ended because the client fell behind"
-)
+# hearth_subscriptions_active, hearth_subscription_overflows_total and
+# hearth_support_first_reply_seconds are observed by resolvers: api/observability.py.
 
 PUSH_SENT = Counter(
     "hearth_push_sent_total",
@@ -111,11 +107,6 @@ SAFETY_REALERTS = Counter(
     "hearth_safety_realerts_total", "Unacknowledged URGENT safety items alerted again"
 )
 
-SUPPORT_FIRST_REPLY_SECONDS = Histogram(
-    "hearth_support_first_reply_seconds",
-    "Time from a post to its first reply by someone other than its author",
-    buckets=(60, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400, 259200),
-)
 SUPPORT_UNANSWERED_OVER_1H = Gauge(
     "hearth_support_unanswered_over_1h",
     "Visible posts of the last 7 days with no reply after an hour (set by the nudge job)",

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     hearth_fcm_pool_size: int = Field(100, ge=0, le=500)
     hearth_worker_poll_seconds: float = 1.0
     hearth_executor: ExecutorKind = ExecutorKind.FAST
+    # The asyncpg read lane for hot read statements on PostgreSQL
+    # (infra.db.reads.statements.fetch); false sends them through SQLAlchemy.
+    hearth_direct_reads: bool = True
     hearth_trusted_documents: Path | None = None
     hearth_require_trusted_documents: bool = False
     # Rate limits per member (moving windows; see docs/moderation.md).

@@ -22,7 +22,7 @@ from api.moderation.types import (
 )
 from api.node import Node, register_node, register_pair_node, to_global_id, to_pair_id
 from api.pagination import Connection, connection, decode_cursor, page_size
-from api.posts.assemble import assemble_posts
+from api.posts.assemble import feed_page
 from api.posts.types import PostType
 from api.safety.resources import AFTER, FIRST, ResourceType, resources_connection
 from api.support.queries import awaiting_count, circle_support_stats
@@ -42,7 +42,6 @@ from domain.circles.reads import MembershipView
 from domain.circles.visibility import visible_membership
 from domain.moderation.model import ReportStatus
 from domain.support.model import StatsPeriod
-from infra.db.reads import feed
 
 
 @strawberry.type(
@@ -175,16 +174,7 @@ class CircleType(Node):
     ) -> Connection[PostType]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can read its posts.")
-        size = page_size(first)
-        viewer = await info.context.member()
-        filters = await info.context.filters()
-        cursor = decode_cursor("post", after)
-        async with info.context.services.reads() as conn:
-            rows = await feed.posts_page(conn, self.raw_id, size, cursor, filters.hidden_authors)
-            page = rows[:size]
-            posts = await assemble_posts(info, conn, viewer.id, page, filters)
-        keys = [(r["created_at"], r["id"]) for r in page]
-        return connection("post", posts, keys, len(rows) > size, after)
+        return await feed_page(info, self.raw_id, first, after)
 
     @strawberry.field(
         description="Mood check-ins members shared with the circle, newest share first: "

@@ -1,131 +1,74 @@
-"""Builds Post and Reply objects from set-based reads (no per-field queries)."""
+"""Post and Reply objects from the views of ``domain.posts.reads``.
+
+The reads (``info.context.services.post_reads``) decide what the viewer sees;
+this module only translates views into GraphQL types.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from functools import lru_cache, partial
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncConnection
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 
-from api.members.types import MemberType
 from api.node import register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
-from api.posts.types import ContentWarning, PostType, ReactionCount, ReplyType
-from domain.moderation.model import NO_FILTERS, ViewerFilters
-from domain.moderation.visibility import folded_reason, muted_in
-from domain.posts.model import ReactionKind
-from domain.safety.visibility import is_sensitive
-from infra.db.mapping import topics_from_text
-from infra.db.reads import feed
-from infra.db.reads.circles import memberships_of
-
-KINDS = tuple(ReactionKind)
-EMPTY = feed.ReactionTally({}, [])
-
-
-def viewer_kinds(tally: feed.ReactionTally) -> list[ReactionKind]:
-    """The viewer's own reactions, in the fixed kind order."""
-    return [k for k in KINDS if k.value in tally.mine]
+from api.posts.types import (
+    ContentWarning,
+    PostType,
+    ReplyType,
+    author_type,
+    reaction_counts,
+    reply_type,
+    viewer_kinds,
+)
+from domain.posts.reads import PostView
 
 
-@lru_cache(maxsize=2048)
-def _count(kind: ReactionKind, count: int) -> ReactionCount:
-    # Read-only once built, so every post with 2 hugs can share one object.
-    return ReactionCount(kind=kind, count=count)
-
-
-def reaction_counts(tally: feed.ReactionTally) -> list[ReactionCount]:
-    counts = tally.counts
-    return [_count(k, counts.get(k.value, 0)) for k in KINDS]
-
-
-def _author(row: Mapping[str, Any], viewer_id: UUID) -> MemberType | None:
-    if row["anonymous"] or row["removed_at"] is not None:
-        return None
-    return MemberType.public(
-        row["author_id"],
-        row["author_name"],
-        row["author_pronouns"],
-        row["author_bio"],
-        row["author_since"],
-        viewer_id,
+def post_type(view: PostView, viewer_id: UUID, info: strawberry.Info | None = None) -> PostType:
+    """The Post of a view. Without prefetched replies, ``latestReplies`` loads them
+    through ``info``'s services."""
+    m = view.message
+    warning = view.content_warning
+    prefetched = None
+    if view.latest_replies is not None:
+        prefetched = [reply_type(r, viewer_id) for r in view.latest_replies]
+    post = PostType(
+        id=to_global_id("Post", m.id),
+        body=view.body,
+        content_warning=None
+        if warning is None
+        else ContentWarning(topics=list(warning.topics), note=warning.note),
+        created_at=m.created_at,
+        edited_at=m.edited_at,
+        is_removed=m.removed,
+        is_anonymous=m.anonymous,
+        is_mine=view.is_mine,
+        author=author_type(view.author, viewer_id),
+        reply_count=view.reply_count,
+        reaction_counts=reaction_counts(view.reactions),
+        viewer_reactions=viewer_kinds(view.reactions),
+        sensitive=view.sensitive,
+        risk_level=m.risk_level,
+        is_hidden=m.hidden,
+        hidden_reason=view.hidden_reason,
+        folded=view.folded_reason is not None,
+        folded_reason=view.folded_reason,
+        prefetched_replies=prefetched,
+        raw_id=m.id,
+        circle_id=m.circle_id,
     )
+    if prefetched is None and info is not None:
+        # Not asked for here; a fragment elsewhere could still ask.
+        post.replies_loader = partial(latest_replies_for, info, post)
+    return post
 
 
-def _hidden(row: Mapping[str, Any], mine: bool) -> tuple[bool, str | None, bool]:
-    """(hidden by a moderator, the reason the author sees, the body is withheld)."""
-    hidden = row["hidden_at"] is not None
-    return hidden, row["hidden_reason"] if hidden and mine else None, hidden and not mine
-
-
-def build_reply(row: Mapping[str, Any], viewer_id: UUID, tally: feed.ReactionTally) -> ReplyType:
-    removed = row["removed_at"] is not None
-    mine = row["author_id"] == viewer_id
-    hidden, reason, withheld = _hidden(row, mine)
-    return ReplyType(
-        id=to_global_id("Reply", row["id"]),
-        body=None if removed or withheld else row["body"],
-        created_at=row["created_at"],
-        edited_at=row["edited_at"],
-        is_removed=removed,
-        is_anonymous=row["anonymous"],
-        is_mine=mine,
-        author=_author(row, viewer_id),
-        reaction_counts=reaction_counts(tally),
-        viewer_reactions=viewer_kinds(tally),
-        sensitive=is_sensitive(row["risk_level"], removed),
-        risk_level=row["risk_level"],
-        is_hidden=hidden,
-        hidden_reason=reason,
-        post_id=row["post_id"],
-        circle_id=row["circle_id"],
-    )
-
-
-def build_post(
-    row: Mapping[str, Any],
-    viewer_id: UUID,
-    tally: feed.ReactionTally,
-    replies: list[ReplyType] | None,
-    filters: ViewerFilters = NO_FILTERS,
-    reply_count: int | None = None,
-) -> PostType:
-    removed = row["removed_at"] is not None
-    mine = row["author_id"] == viewer_id
-    hidden, reason, withheld = _hidden(row, mine)
-    warning = None
-    muted: list[Any] = []
-    if not (removed or withheld) and (row["cw_topics"] is not None or row["cw_note"] is not None):
-        topics = topics_from_text(row["cw_topics"])
-        warning = ContentWarning(topics=list(topics), note=row["cw_note"])
-        muted = muted_in(filters, topics)
-    return PostType(
-        id=to_global_id("Post", row["id"]),
-        body=None if removed or withheld else row["body"],
-        content_warning=warning,
-        created_at=row["created_at"],
-        edited_at=row["edited_at"],
-        is_removed=removed,
-        is_anonymous=row["anonymous"],
-        is_mine=mine,
-        author=_author(row, viewer_id),
-        reply_count=row.get("reply_count", 0) if reply_count is None else reply_count,
-        reaction_counts=reaction_counts(tally),
-        viewer_reactions=viewer_kinds(tally),
-        sensitive=is_sensitive(row["risk_level"], removed),
-        risk_level=row["risk_level"],
-        is_hidden=hidden,
-        hidden_reason=reason,
-        folded=bool(muted),
-        folded_reason=folded_reason(muted),
-        prefetched_replies=replies,
-        raw_id=row["id"],
-        circle_id=row["circle_id"],
-    )
+def post_types(info: strawberry.Info, views: Sequence[PostView], viewer_id: UUID) -> list[PostType]:
+    return [post_type(v, viewer_id, info) for v in views]
 
 
 def latest_replies_wanted(info: strawberry.Info) -> int:
@@ -141,49 +84,22 @@ def latest_replies_wanted(info: strawberry.Info) -> int:
     return wanted
 
 
-async def assemble_posts(
-    info: strawberry.Info,
-    conn: AsyncConnection,
-    viewer_id: UUID,
-    rows: Sequence[Mapping[str, Any]],
-    filters: ViewerFilters,
-) -> list[PostType]:
-    """Posts with reactions and (when asked for) latest replies: 1 + 1 statements."""
-    n = latest_replies_wanted(info)
-    hidden = filters.hidden_authors
-    post_ids = [row["id"] for row in rows]
-    replies = await feed.latest_replies(conn, post_ids, n, hidden) if n and post_ids else {}
-    reply_ids = [r["id"] for rs in replies.values() for r in rs]
-    tallies = await feed.reactions(conn, post_ids + reply_ids, viewer_id, hidden) if rows else {}
-    posts = []
-    for row in rows:
-        prefetched = None
-        if n:
-            prefetched = [
-                build_reply(r, viewer_id, tallies.get(r["id"], EMPTY))
-                for r in replies.get(row["id"], [])
-            ]
-        post = build_post(row, viewer_id, tallies.get(row["id"], EMPTY), prefetched, filters)
-        if prefetched is None:  # not asked for here; a fragment elsewhere could still ask
-            post.replies_loader = partial(latest_replies_for, info, post)
-        posts.append(post)
-    return posts
-
-
-async def _readable(
-    conn: AsyncConnection, viewer_id: UUID, circle_ids: Sequence[UUID]
-) -> set[UUID]:
-    """The circles among these where the viewer is an ACTIVE member."""
-    memberships = await memberships_of(conn, viewer_id, circle_ids)
-    return {cid for cid, m in memberships.items() if m.is_active}
-
-
-async def _tallies(
-    conn: AsyncConnection, rows: Sequence[Mapping[str, Any]], viewer_id: UUID, hidden: feed.Hidden
-) -> dict[UUID, feed.ReactionTally]:
-    if not rows:
-        return {}
-    return await feed.reactions(conn, [r["id"] for r in rows], viewer_id, hidden)
+async def feed_page(
+    info: strawberry.Info, circle_id: UUID, first: int | None, after: str | None
+) -> Connection[PostType]:
+    """A circle's posts (the caller checked that the viewer reads the circle)."""
+    ctx = info.context
+    size = page_size(first)
+    viewer = await ctx.member()
+    filters = await ctx.filters()
+    cursor = decode_cursor("post", after)
+    wanted = latest_replies_wanted(info)
+    page = await ctx.services.post_reads.feed_page(
+        viewer.id, circle_id, filters, size, cursor, wanted
+    )
+    posts = post_types(info, page.items, viewer.id)
+    keys = [(v.message.created_at, v.message.id) for v in page.items]
+    return connection("post", posts, keys, page.has_more, after)
 
 
 @register_node("Post")
@@ -193,12 +109,9 @@ async def resolve_posts(info: strawberry.Info, ids: list[UUID]) -> list[PostType
     if viewer is None:
         return [None] * len(ids)
     filters = await ctx.filters()
-    async with ctx.services.reads() as conn:
-        rows = await feed.posts_by_ids(conn, ids, filters.hidden_authors)
-        allowed = await _readable(conn, viewer.id, [r["circle_id"] for r in rows])
-        readable = [r for r in rows if r["circle_id"] in allowed]
-        assembled = await assemble_posts(info, conn, viewer.id, readable, filters)
-        posts = {p.raw_id: p for p in assembled}
+    wanted = latest_replies_wanted(info)
+    views = await ctx.services.post_reads.posts(viewer.id, ids, filters, wanted)
+    posts = {i: post_type(v, viewer.id, info) for i, v in views.items()}
     return [posts.get(i) for i in ids]
 
 
@@ -208,38 +121,15 @@ async def resolve_replies(info: strawberry.Info, ids: list[UUID]) -> list[ReplyT
     viewer = await ctx.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    hidden = (await ctx.filters()).hidden_authors
-    async with ctx.services.reads() as conn:
-        found = await feed.replies_by_ids(conn, ids, hidden)
-        allowed = await _readable(conn, viewer.id, [r["circle_id"] for r in found])
-        rows = [r for r in found if r["circle_id"] in allowed]
-        tallies = await _tallies(conn, rows, viewer.id, hidden)
-    replies = {r["id"]: build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in rows}
+    filters = await ctx.filters()
+    views = await ctx.services.post_reads.replies(viewer.id, ids, filters)
+    replies = {i: reply_type(v, viewer.id) for i, v in views.items()}
     return [replies.get(i) for i in ids]
 
 
 async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> list[ReplyType]:
     ctx = info.context
     viewer = await ctx.member()
-    hidden = (await ctx.filters()).hidden_authors
-    async with ctx.services.reads() as conn:
-        rows = (await feed.latest_replies(conn, [post.raw_id], n, hidden)).get(post.raw_id, [])
-        tallies = await _tallies(conn, rows, viewer.id, hidden)
-    return [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in rows]
-
-
-async def replies_connection(
-    info: strawberry.Info, post: PostType, first: int | None, after: str | None
-) -> Connection[ReplyType]:
-    ctx = info.context
-    viewer = await ctx.member()
-    hidden = (await ctx.filters()).hidden_authors
-    size = page_size(first)
-    async with ctx.services.reads() as conn:
-        cursor = decode_cursor("reply", after)
-        rows = await feed.replies_page(conn, post.raw_id, size, cursor, hidden)
-        tallies = await _tallies(conn, rows, viewer.id, hidden)
-    page = rows[:size]
-    replies = [build_reply(r, viewer.id, tallies.get(r["id"], EMPTY)) for r in page]
-    keys = [(r["created_at"], r["id"]) for r in page]
-    return connection("reply", replies, keys, len(rows) > size, after)
+    filters = await ctx.filters()
+    views = await ctx.services.post_reads.latest_replies(viewer.id, post.raw_id, n, filters)
+    return [reply_type(v, viewer.id) for v in views]

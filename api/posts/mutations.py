@@ -12,6 +12,7 @@ import strawberry
 from api.errors import UserError
 from api.mutation_support import attempt, global_id, read_back
 from api.node import from_global_id
+from api.observability import SUPPORT_FIRST_REPLY_SECONDS
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
 from api.posts.notices import ContentNotice, contact_notices
@@ -22,7 +23,6 @@ from domain.posts.model import ContentWarning
 from domain.safety.contact_details import ContactKind
 from domain.safety.model import RiskLevel
 from domain.safety.team import TargetKind
-from infra.metrics import SUPPORT_FIRST_REPLY_SECONDS
 
 _ARG = strawberry.argument(description="The input.")
 

@@ -1,7 +1,8 @@
 """GraphQL types for posts, replies and reactions.
 
-Leaf fields are plain attributes filled in by ``api.posts.assemble`` in a few
-set-based reads, so a feed page costs a fixed number of statements. Anonymous
+Leaf fields are plain attributes filled in from ``domain.posts.reads`` views (here
+and in ``api.posts.assemble``) read in a few set-based statements, so a feed page
+costs a fixed number of statements. Anonymous
 authorship never reaches these objects: ``author`` is None and only ``isMine``
 tells the author it is theirs.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
@@ -17,10 +19,11 @@ import strawberry
 
 from api.enums import ReactionKindEnum, RiskLevelEnum, TopicEnum  # noqa: F401 - registers the enums
 from api.members.types import MemberType
-from api.node import Node
-from api.pagination import Connection
+from api.node import Node, to_global_id
+from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
+from domain.posts.reads import KINDS, AuthorView, ReactionTally, ReplyView
 from domain.safety.model import RiskLevel
 from domain.safety.visibility import risk_badge
 
@@ -175,8 +178,6 @@ class PostType(Node):
             str | None, strawberry.argument(description="Cursor to continue after.")
         ] = None,
     ) -> Connection[ReplyType]:
-        from api.posts.assemble import replies_connection
-
         return await replies_connection(info, self, first, after)
 
     @strawberry.field(description=_BADGE)
@@ -192,3 +193,68 @@ class PostType(Node):
         circle = await load_circle_type(info, self.circle_id)
         assert circle is not None  # the viewer reads the post, so they see its circle
         return circle
+
+
+@lru_cache(maxsize=2048)
+def _counts(counts: tuple[int, ...]) -> list[ReactionCount]:
+    # Read-only once built, so every post with the same counts shares one list.
+    return [ReactionCount(kind=k, count=n) for k, n in zip(KINDS, counts, strict=True)]
+
+
+@lru_cache(maxsize=64)
+def _mine(mine: tuple[ReactionKind, ...]) -> list[ReactionKind]:
+    return list(mine)
+
+
+def reaction_counts(tally: ReactionTally) -> list[ReactionCount]:
+    return _counts(tally.counts)
+
+
+def viewer_kinds(tally: ReactionTally) -> list[ReactionKind]:
+    """The viewer's own reactions, in the fixed kind order."""
+    return _mine(tally.mine)
+
+
+def author_type(author: AuthorView | None, viewer_id: UUID) -> MemberType | None:
+    if author is None:
+        return None
+    return MemberType.public(
+        author.id, author.display_name, author.pronouns, author.bio, author.since, viewer_id
+    )
+
+
+def reply_type(view: ReplyView, viewer_id: UUID) -> ReplyType:
+    m = view.message
+    assert m.post_id is not None
+    return ReplyType(
+        id=to_global_id("Reply", m.id),
+        body=view.body,
+        created_at=m.created_at,
+        edited_at=m.edited_at,
+        is_removed=m.removed,
+        is_anonymous=m.anonymous,
+        is_mine=view.is_mine,
+        author=author_type(view.author, viewer_id),
+        reaction_counts=reaction_counts(view.reactions),
+        viewer_reactions=viewer_kinds(view.reactions),
+        sensitive=view.sensitive,
+        risk_level=m.risk_level,
+        is_hidden=m.hidden,
+        hidden_reason=view.hidden_reason,
+        post_id=m.post_id,
+        circle_id=m.circle_id,
+    )
+
+
+async def replies_connection(
+    info: strawberry.Info, post: PostType, first: int | None, after: str | None
+) -> Connection[ReplyType]:
+    ctx = info.context
+    viewer = await ctx.member()
+    filters = await ctx.filters()
+    size = page_size(first)
+    cursor = decode_cursor("reply", after)
+    page = await ctx.services.post_reads.replies_page(viewer.id, post.raw_id, filters, size, cursor)
+    replies = [reply_type(v, viewer.id) for v in page.items]
+    keys = [(v.message.created_at, v.message.id) for v in page.items]
+    return connection("reply", replies, keys, page.has_more, after)

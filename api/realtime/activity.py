@@ -8,13 +8,12 @@ from uuid import UUID
 import strawberry
 
 from api.notifications.types import NotificationType
+from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 from api.realtime.subscriptions import QUEUE_SIZE, overflow_error
 from api.support.queries import awaiting_count
 from api.support.types import AwaitingSupportChanged
-from domain.events import Event, EventKind, member_channel
+from domain.events import Event, EventKind, Gap, member_channel
 from infra.db.reads import notifications as reads
-from infra.events.bus import Gap
-from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 
 
 @strawberry.type(description="A change to the viewer's in-app notifications.")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
-from functools import partial
 from typing import Annotated
 from uuid import UUID
 
@@ -20,95 +19,80 @@ from api.checkins.shared import build_shared_check_in
 from api.errors import HearthError, TopLevelCode, forbidden
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
-from api.posts.assemble import (
-    build_post,
-    build_reply,
-    latest_replies_for,
-    reaction_counts,
-    viewer_kinds,
-)
+from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
+from api.posts.assemble import post_type
+from api.posts.types import reaction_counts, reply_type, viewer_kinds
 from api.realtime import snapshots
 from api.realtime import types as t
+from api.realtime.snapshots import SnapshotCache
 from domain.circles.model import can_read
-from domain.events import Event, EventKind, circle_channel
+from domain.events import Event, EventKind, Gap, circle_channel
 from domain.moderation.visibility import hidden_authors
-from infra.db.reads import feed
-from infra.events.bus import Gap
-from infra.metrics import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
+from domain.posts.reads import live_post_view, live_reply_view, live_tally
 
 QUEUE_SIZE = 100
 
 
-def _cache(info: strawberry.Info) -> snapshots.SnapshotCache:
+def _cache(info: strawberry.Info) -> SnapshotCache:
     extras = info.context.services.extras
     cache = extras.get("snapshots")
     if cache is None:
-        cache = extras["snapshots"] = snapshots.SnapshotCache()
+        cache = extras["snapshots"] = SnapshotCache()
     return cache  # type: ignore[no-any-return]
 
 
 async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent | None:
-    services, subject = info.context.services, event.subject_id
+    reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
-    row, reactions, pairs, repliers = await _cache(info).get(
-        (event.id, "post"), lambda: snapshots.post_snapshot(services, subject)
-    )
-    hidden = hidden_authors(viewer_id, pairs)
-    if row is None or row["author_id"] in hidden:
+    snapshot = await _cache(info).get((event.id, "post"), lambda: reads.post_snapshot(subject))
+    if snapshot is None:
         return None
-    post = build_post(
-        row,
-        viewer_id,
-        feed.tally_for(reactions, subject, viewer_id, hidden),
-        None,
-        await info.context.filters(),
-        reply_count=sum(1 for a in repliers if a not in hidden),
-    )
-    post.replies_loader = partial(latest_replies_for, info, post)
+    view = live_post_view(snapshot, viewer_id, await info.context.filters())
+    if view is None:
+        return None  # a post by someone a block hides
+    post = post_type(view, viewer_id, info)
     kind = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}.get(
         event.kind, t.PostRemoved
     )
-    return kind(circle_id=to_global_id("Circle", row["circle_id"]), post=post)
+    return kind(circle_id=to_global_id("Circle", view.message.circle_id), post=post)
 
 
 async def _reply_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
 ) -> t.CircleEvent | None:
-    services, subject = info.context.services, event.subject_id
+    reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
-    row, reactions, pairs, post_author = await _cache(info).get(
-        (event.id, "reply"), lambda: snapshots.reply_snapshot(services, subject)
-    )
-    hidden = hidden_authors(viewer_id, pairs)
-    if row is None or row["author_id"] in hidden or post_author in hidden:
+    snapshot = await _cache(info).get((event.id, "reply"), lambda: reads.reply_snapshot(subject))
+    view = live_reply_view(snapshot, viewer_id) if snapshot is not None else None
+    if view is None:
         return None  # a reply by, or under a post by, someone a block hides
-    reply = build_reply(row, viewer_id, feed.tally_for(reactions, subject, viewer_id, hidden))
     kind = {EventKind.REPLY_EDITED: t.ReplyEdited, EventKind.REPLY_REMOVED: t.ReplyRemoved}.get(
         event.kind, t.ReplyCreated
     )
+    m = view.message
+    assert m.post_id is not None
     return kind(
-        circle_id=to_global_id("Circle", row["circle_id"]),
-        post_id=to_global_id("Post", row["post_id"]),
-        reply=reply,
+        circle_id=to_global_id("Circle", m.circle_id),
+        post_id=to_global_id("Post", m.post_id),
+        reply=reply_type(view, viewer_id),
     )
 
 
 async def _reactions_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
 ) -> t.CircleEvent | None:
-    services, subject = info.context.services, event.subject_id
+    reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
     assert event.circle_id is not None
-    is_post, author, rows, pairs = await _cache(info).get(
-        (event.id, "reactions"), lambda: snapshots.reactions_snapshot(services, subject)
+    snapshot = await _cache(info).get(
+        (event.id, "reactions"), lambda: reads.reactions_snapshot(subject)
     )
-    hidden = hidden_authors(viewer_id, pairs)
-    if author is None or author in hidden:
+    tally = live_tally(snapshot, subject, viewer_id) if snapshot is not None else None
+    if snapshot is None or tally is None:
         return None
-    tally = feed.tally_for(rows, subject, viewer_id, hidden)
     return t.ReactionsChanged(
         circle_id=to_global_id("Circle", event.circle_id),
-        target_id=to_global_id("Post" if is_post else "Reply", subject),
+        target_id=to_global_id("Post" if snapshot.is_post else "Reply", subject),
         reaction_counts=reaction_counts(tally),
         viewer_reactions=viewer_kinds(tally),
     )

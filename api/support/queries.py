@@ -10,7 +10,7 @@ from api.errors import HearthError, TopLevelCode
 from api.members.own import answers
 from api.node import to_global_id
 from api.pagination import Connection, Edge, connection_of, decode_cursor, encode_cursor, page_size
-from api.posts.assemble import assemble_posts
+from api.posts.assemble import latest_replies_wanted, post_types
 from api.support.types import (
     AwaitingSupportItem,
     SupportGuide,
@@ -23,6 +23,7 @@ from domain.support.model import StatsPeriod
 from domain.support.reads import AwaitingKey
 from domain.support.rules import RESPONDER_HINT
 from infra.db.reads import support as reads
+from infra.db.reads.posts import post_views
 
 _KINDS = ("awaiting1", "awaiting0")
 
@@ -53,7 +54,9 @@ async def awaiting_support(
     async with info.context.services.reads() as conn:
         rows = await reads.awaiting_page(conn, viewer.id, hidden, muted, size, cursor)
         page = rows[:size]
-        posts = await assemble_posts(info, conn, viewer.id, [row for _, row in page], filters)
+        wanted = latest_replies_wanted(info)
+        views = await post_views(conn, [row for _, row in page], viewer.id, filters, wanted)
+    posts = post_types(info, views, viewer.id)
     edges = []
     for (urgent, row), post in zip(page, posts, strict=True):
         item = AwaitingSupportItem(

@@ -36,6 +36,9 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 READS = "hearth_reads"
+DIRECT_READS = "hearth_direct_reads"
+"""Execution option: False turns the asyncpg read lane off (``HEARTH_DIRECT_READS``,
+``infra.db.reads.statements.fetch``)."""
 
 
 def reads_engine(engine: AsyncEngine) -> AsyncEngine:
@@ -80,6 +83,8 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
             kwargs["connect_args"] = PGBOUNCER_CONNECT_ARGS
         else:
             kwargs["connect_args"] = {"statement_cache_size": settings.hearth_db_statement_cache}
+        if not settings.hearth_direct_reads:
+            kwargs["execution_options"] = {DIRECT_READS: False}
     kwargs.update(overrides)
     engine = create_async_engine(url, **kwargs)
     translate_disconnects(engine)

@@ -27,16 +27,12 @@ from uuid import UUID, uuid4
 
 from redis.exceptions import RedisError
 
-from domain.events import Event, EventKind
+from domain.events import Event, EventKind, Gap
 from infra.metrics import EVENT_LAG, EVENTS_UNPUBLISHED
 
 log = logging.getLogger("hearth.events")
 REDIS_CHANNEL = "hearth:events"
 DEFAULT_QUEUE = 100
-
-
-class Gap:
-    """Marker: events may have been missed (the Redis link was down)."""
 
 
 class Subscription:

@@ -92,19 +92,14 @@ FUNCTION_IMPORTS_ALLOWED: dict[str, dict[str, str]] = {
         "infra.events.bus.RedisBus": _ROOT,
     },
     "api/posts/types.py": {
-        "api.posts.assemble.replies_connection": _OTHER,
         "api.circles.types.load_circle_type": _OTHER,
     },
 }
 
 # api modules outside the composition root that still import infra (issue #13).
 API_INFRA_IMPORTS_ALLOWED: dict[str, str] = {
-    "api/circles/types.py": "Circle.posts reads the feed (posts area, being converted)",
-    "api/posts/assemble.py": _OTHER,
-    "api/posts/mutations.py": _OTHER,
     "api/realtime/activity.py": _OTHER,
     "api/realtime/snapshots.py": _OTHER,
-    "api/realtime/subscriptions.py": _OTHER,
     "api/support/queries.py": _OTHER,
 }
 COMPOSITION_ROOT = {

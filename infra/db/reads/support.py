@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from domain.circles.model import MembershipStatus, Topic
 from domain.safety.model import RiskLevel
 from domain.support.reads import AwaitingKey, SupportStats
-from infra.db.reads.feed import visible_posts
+from infra.db.reads.posts import visible_posts
 from infra.db.tables.circles import membership_table
 from infra.db.tables.posts import post_table, reply_table
 from infra.db.tables.support import support_availability_table

@@ -1,0 +1,462 @@
+"""Posts and replies: the set-based reads behind circles' feeds and threads, and
+``SqlPostReads``, the implementation of ``domain.posts.reads.PostReads``.
+
+A feed page costs a fixed number of statements whatever its size: the page with
+its authors and reply counts, the reactions of every post (and reply) on it, and
+the latest replies of every post with their authors. Rows are mapped to
+``domain.posts.reads.Message`` here and never leave this module; what a viewer
+sees of them is decided by ``domain.posts.reads`` (``post_view``, ``reply_view``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import bindparam, case, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from domain.moderation.model import ViewerFilters
+from domain.posts.model import ContentWarning
+from domain.posts.reads import (
+    NO_REACTIONS,
+    AuthorView,
+    Hidden,
+    Keyset,
+    Message,
+    Page,
+    PostSnapshot,
+    PostView,
+    Reaction,
+    ReactionsSnapshot,
+    ReactionTally,
+    ReplySnapshot,
+    ReplyView,
+    post_view,
+    readable_circles,
+    reply_view,
+    tally,
+)
+from infra.db.mapping import topics_from_text
+from infra.db.reads import moderation as moderation_reads
+from infra.db.reads.circles import memberships_of
+from infra.db.reads.statements import fetch, ids_in, ids_not_in, param, per_dialect, unique
+from infra.db.tables.members import member_table
+from infra.db.tables.posts import post_table, reaction_table, reply_table
+
+_AUTHOR_COLUMNS = (
+    member_table.c.display_name.label("author_name"),
+    member_table.c.pronouns.label("author_pronouns"),
+    member_table.c.bio.label("author_bio"),
+    member_table.c.created_at.label("author_since"),
+)
+
+
+def _reply_count(pg: bool) -> Any:
+    """Replies the viewer can see: not removed, not by anyone in ``hidden`` (blocks)."""
+    r = reply_table
+    return (
+        select(func.count())
+        .where(
+            r.c.post_id == post_table.c.id,
+            r.c.removed_at.is_(None),
+            ids_not_in(r.c.author_id, "hidden", pg),
+        )
+        .scalar_subquery()
+        .label("reply_count")
+    )
+
+
+def _keyset(table: Any) -> Any:
+    """The ``after`` cursor's (created_at, id), typed like the columns."""
+    return tuple_(param("after_at", table.c.created_at), param("after_id", table.c.id))
+
+
+def _posts(pg: bool) -> Any:
+    """Posts with authors and visible reply counts, leaving out the ``hidden`` authors'."""
+    p = post_table
+    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count(pg)]
+    return (
+        select(*columns)
+        .join(member_table, member_table.c.id == p.c.author_id)
+        .where(ids_not_in(p.c.author_id, "hidden", pg))
+    )
+
+
+def _page_statements(
+    table: Any, parent: str, newest_first: bool, base: Callable[[bool], Any]
+) -> dict[bool, Callable[[AsyncConnection], Any]]:
+    """Keyset-paged children of one parent, without and with an ``after`` cursor."""
+
+    def build(after: bool) -> Callable[[bool], Any]:
+        def statement(postgresql: bool) -> Any:
+            t = table
+            query = base(postgresql).where(t.c[parent] == param(parent, t.c[parent]))
+            key = tuple_(t.c.created_at, t.c.id)
+            if after:
+                query = query.where(key < _keyset(t) if newest_first else key > _keyset(t))
+            order = (t.c.created_at, t.c.id)
+            if newest_first:
+                order = (t.c.created_at.desc(), t.c.id.desc())
+            return query.order_by(*order).limit(bindparam("limit"))
+
+        return statement
+
+    return {False: per_dialect(build(False)), True: per_dialect(build(True))}
+
+
+async def _page(
+    conn: AsyncConnection,
+    statements: dict[bool, Callable[[AsyncConnection], Any]],
+    params: dict[str, Any],
+    first: int,
+    after: Keyset | None,
+) -> Sequence[Any]:
+    params["limit"] = first + 1
+    if after is not None:
+        params["after_at"], params["after_id"] = after
+    return await fetch(conn, statements[after is not None](conn), params)
+
+
+_POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
+
+
+def visible_posts(pg: bool) -> Any:
+    """Posts with authors and visible reply counts, leaving out the authors in the
+    ``hidden`` parameter (for other lists of posts, such as domain.support's)."""
+    return _posts(pg)
+
+
+async def posts_page(
+    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None, hidden: Hidden
+) -> Sequence[Any]:
+    """Up to ``first + 1`` posts, newest first, with authors and reply counts."""
+    params = {"circle_id": circle_id, "hidden": list(hidden)}
+    return await _page(conn, _POSTS_PAGE, params, first, after)
+
+
+_POSTS_BY_IDS = per_dialect(lambda pg: _posts(pg).where(ids_in(post_table.c.id, "ids", pg)))
+
+
+async def posts_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+) -> Sequence[Any]:
+    params = {"ids": unique(ids), "hidden": list(hidden)}
+    return await fetch(conn, _POSTS_BY_IDS(conn), params)
+
+
+def _reactions(pg: bool) -> Any:
+    t = reaction_table
+    mine: Any = func.sum(case((t.c.member_id == param("viewer_id", t.c.member_id), 1), else_=0))
+    return (
+        select(t.c.target_id, t.c.kind, func.count(), mine)
+        .where(ids_in(t.c.target_id, "ids", pg), ids_not_in(t.c.member_id, "hidden", pg))
+        .group_by(t.c.target_id, t.c.kind)
+    )
+
+
+_REACTIONS = per_dialect(_reactions)
+
+
+async def reactions(
+    conn: AsyncConnection, target_ids: Sequence[UUID], viewer_id: UUID | None, hidden: Hidden
+) -> dict[UUID, ReactionTally]:
+    """Counts per kind for each target (leaving out the ``hidden`` members'
+    reactions), and which kinds the viewer added."""
+    params = {"ids": unique(target_ids), "viewer_id": viewer_id, "hidden": list(hidden)}
+    counts: dict[UUID, dict[str, int]] = defaultdict(dict)
+    mine: dict[UUID, list[str]] = defaultdict(list)
+    rows = await fetch(conn, _REACTIONS(conn), params, tuples=True)
+    for target_id, kind, count, viewer_count in rows:
+        counts[target_id][kind] = count
+        if viewer_count:
+            mine[target_id].append(kind)
+    return {target: tally(found, mine.get(target, ())) for target, found in counts.items()}
+
+
+def _latest_replies(pg: bool) -> Any:
+    r = reply_table
+    rank: Any = (
+        func.row_number()
+        .over(partition_by=r.c.post_id, order_by=(r.c.created_at.desc(), r.c.id.desc()))
+        .label("rank")
+    )
+    inner = (
+        select(r, *_AUTHOR_COLUMNS, rank)
+        .join(member_table, member_table.c.id == r.c.author_id)
+        .where(
+            ids_in(r.c.post_id, "ids", pg),
+            r.c.removed_at.is_(None),
+            ids_not_in(r.c.author_id, "hidden", pg),
+        )
+        .subquery()
+    )
+    return (
+        select(inner).where(inner.c.rank <= bindparam("n")).order_by(inner.c.post_id, inner.c.rank)
+    )
+
+
+_LATEST_REPLIES = per_dialect(_latest_replies)
+
+
+async def latest_replies(
+    conn: AsyncConnection, post_ids: Sequence[UUID], n: int, hidden: Hidden
+) -> dict[UUID, list[Any]]:
+    """The ``n`` newest visible replies of each post, newest first, with authors."""
+    params = {"ids": unique(post_ids), "n": n, "hidden": list(hidden)}
+    grouped: dict[UUID, list[Any]] = defaultdict(list)
+    for row in await fetch(conn, _LATEST_REPLIES(conn), params):
+        grouped[row["post_id"]].append(row)
+    return grouped
+
+
+def _replies(pg: bool) -> Any:
+    r = reply_table
+    return (
+        select(r, *_AUTHOR_COLUMNS)
+        .join(member_table, member_table.c.id == r.c.author_id)
+        .where(ids_not_in(r.c.author_id, "hidden", pg))
+    )
+
+
+_REPLIES_PAGE = _page_statements(reply_table, "post_id", False, _replies)
+
+
+async def replies_page(
+    conn: AsyncConnection, post_id: UUID, first: int, after: Keyset | None, hidden: Hidden
+) -> Sequence[Any]:
+    """Up to ``first + 1`` replies of one post, oldest first (tombstones included)."""
+    params = {"post_id": post_id, "hidden": list(hidden)}
+    return await _page(conn, _REPLIES_PAGE, params, first, after)
+
+
+_REPLIES_BY_IDS = per_dialect(lambda pg: _replies(pg).where(ids_in(reply_table.c.id, "ids", pg)))
+
+
+async def replies_by_ids(
+    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+) -> Sequence[Any]:
+    params = {"ids": unique(ids), "hidden": list(hidden)}
+    return await fetch(conn, _REPLIES_BY_IDS(conn), params)
+
+
+_REACTION_ROWS = per_dialect(
+    lambda pg: select(
+        reaction_table.c.target_id, reaction_table.c.member_id, reaction_table.c.kind
+    ).where(ids_in(reaction_table.c.target_id, "ids", pg))
+)
+
+
+async def reaction_rows(conn: AsyncConnection, target_ids: Sequence[UUID]) -> list[Reaction]:
+    """Every (target, member, kind) of these targets: one read serves many viewers."""
+    rows = await fetch(conn, _REACTION_ROWS(conn), {"ids": unique(target_ids)}, tuples=True)
+    return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _author(row: Mapping[str, Any]) -> AuthorView:
+    return AuthorView(
+        row["author_id"],
+        row["author_name"],
+        row["author_pronouns"],
+        row["author_bio"],
+        row["author_since"],
+    )
+
+
+def post_message(row: Mapping[str, Any]) -> Message:
+    """A post's row, with its author's columns."""
+    topics, note = row["cw_topics"], row["cw_note"]
+    warning = None
+    if topics is not None or note is not None:
+        warning = ContentWarning(topics_from_text(topics), note)
+    return Message(
+        row["id"],
+        row["circle_id"],
+        None,
+        _author(row),
+        row["anonymous"],
+        row["body"],
+        warning,
+        row["created_at"],
+        row["edited_at"],
+        row["removed_at"] is not None,
+        row["risk_level"],
+        row["hidden_at"] is not None,
+        row["hidden_reason"],
+    )
+
+
+def reply_message(row: Mapping[str, Any]) -> Message:
+    """A reply's row, with its author's columns."""
+    return Message(
+        row["id"],
+        row["circle_id"],
+        row["post_id"],
+        _author(row),
+        row["anonymous"],
+        row["body"],
+        None,
+        row["created_at"],
+        row["edited_at"],
+        row["removed_at"] is not None,
+        row["risk_level"],
+        row["hidden_at"] is not None,
+        row["hidden_reason"],
+    )
+
+
+def _replies_of(
+    rows: Sequence[Mapping[str, Any]], viewer_id: UUID, tallies: Mapping[UUID, ReactionTally]
+) -> list[ReplyView]:
+    return [
+        reply_view(reply_message(r), viewer_id, tallies.get(r["id"], NO_REACTIONS)) for r in rows
+    ]
+
+
+async def post_views(
+    conn: AsyncConnection,
+    rows: Sequence[Mapping[str, Any]],
+    viewer_id: UUID,
+    filters: ViewerFilters,
+    latest: int,
+) -> list[PostView]:
+    """Posts read with ``visible_posts`` as ``viewer_id`` sees them, with their
+    reactions and (``latest`` > 0) their ``latest`` newest replies: 1 + 1 statements."""
+    hidden = filters.hidden_authors
+    post_ids = [row["id"] for row in rows]
+    replies = await latest_replies(conn, post_ids, latest, hidden) if latest and post_ids else {}
+    reply_ids = [r["id"] for rs in replies.values() for r in rs]
+    tallies = await reactions(conn, post_ids + reply_ids, viewer_id, hidden) if rows else {}
+    views = []
+    for row in rows:
+        prefetched = None
+        if latest:
+            prefetched = tuple(_replies_of(replies.get(row["id"], ()), viewer_id, tallies))
+        reactions_ = tallies.get(row["id"], NO_REACTIONS)
+        m = post_message(row)
+        views.append(post_view(m, viewer_id, filters, reactions_, row["reply_count"], prefetched))
+    return views
+
+
+Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
+"""``Services.reads``: a pooled connection without a transaction of its own."""
+
+
+class SqlPostReads:
+    """``domain.posts.reads.PostReads`` over the database: one connection per question."""
+
+    def __init__(self, connect: Connect) -> None:
+        self._connect = connect
+
+    async def feed_page(
+        self,
+        viewer_id: UUID,
+        circle_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+        latest_replies: int,
+    ) -> Page[PostView]:
+        async with self._connect() as conn:
+            rows = await posts_page(conn, circle_id, first, after, filters.hidden_authors)
+            views = await post_views(conn, rows[:first], viewer_id, filters, latest_replies)
+        return Page(views, len(rows) > first)
+
+    async def posts(
+        self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters, latest_replies: int
+    ) -> dict[UUID, PostView]:
+        async with self._connect() as conn:
+            rows = await posts_by_ids(conn, ids, filters.hidden_authors)
+            allowed = await _readable(conn, viewer_id, rows)
+            readable = [r for r in rows if r["circle_id"] in allowed]
+            views = await post_views(conn, readable, viewer_id, filters, latest_replies)
+        return {v.message.id: v for v in views}
+
+    async def replies(
+        self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters
+    ) -> dict[UUID, ReplyView]:
+        hidden = filters.hidden_authors
+        async with self._connect() as conn:
+            found = await replies_by_ids(conn, ids, hidden)
+            allowed = await _readable(conn, viewer_id, found)
+            rows = [r for r in found if r["circle_id"] in allowed]
+            tallies = await _tallies(conn, rows, viewer_id, hidden)
+        return {v.message.id: v for v in _replies_of(rows, viewer_id, tallies)}
+
+    async def latest_replies(
+        self, viewer_id: UUID, post_id: UUID, n: int, filters: ViewerFilters
+    ) -> list[ReplyView]:
+        hidden = filters.hidden_authors
+        async with self._connect() as conn:
+            rows = (await latest_replies(conn, [post_id], n, hidden)).get(post_id, [])
+            tallies = await _tallies(conn, rows, viewer_id, hidden)
+        return _replies_of(rows, viewer_id, tallies)
+
+    async def replies_page(
+        self,
+        viewer_id: UUID,
+        post_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+    ) -> Page[ReplyView]:
+        hidden = filters.hidden_authors
+        async with self._connect() as conn:
+            rows = await replies_page(conn, post_id, first, after, hidden)
+            tallies = await _tallies(conn, rows, viewer_id, hidden)
+        return Page(_replies_of(rows[:first], viewer_id, tallies), len(rows) > first)
+
+    async def post_snapshot(self, post_id: UUID) -> PostSnapshot | None:
+        async with self._connect() as conn:
+            rows = await posts_by_ids(conn, [post_id])
+            if not rows:
+                return None
+            found = await reaction_rows(conn, [post_id])
+            repliers = await moderation_reads.visible_reply_authors(conn, post_id)
+            people = [rows[0]["author_id"], *(r[1] for r in found), *repliers]
+            pairs = await moderation_reads.block_pairs(conn, people)
+        return PostSnapshot(post_message(rows[0]), tuple(found), tuple(pairs), tuple(repliers))
+
+    async def reply_snapshot(self, reply_id: UUID) -> ReplySnapshot | None:
+        async with self._connect() as conn:
+            rows = await replies_by_ids(conn, [reply_id])
+            if not rows:
+                return None
+            row = rows[0]
+            found = await reaction_rows(conn, [reply_id])
+            post = await moderation_reads.author_of(conn, row["post_id"])
+            post_author = post[1] if post else None
+            people = [r[1] for r in found] + [row["author_id"]]
+            people += [post_author] if post_author else []
+            pairs = await moderation_reads.block_pairs(conn, people)
+        return ReplySnapshot(reply_message(row), tuple(found), tuple(pairs), post_author)
+
+    async def reactions_snapshot(self, target_id: UUID) -> ReactionsSnapshot | None:
+        async with self._connect() as conn:
+            target = await moderation_reads.author_of(conn, target_id)
+            if target is None:
+                return None
+            found = await reaction_rows(conn, [target_id])
+            people = [r[1] for r in found] + [target[1]]
+            pairs = await moderation_reads.block_pairs(conn, people)
+        return ReactionsSnapshot(target[0], target[1], tuple(found), tuple(pairs))
+
+
+async def _readable(
+    conn: AsyncConnection, viewer_id: UUID, rows: Sequence[Mapping[str, Any]]
+) -> set[UUID]:
+    """The circles of these rows whose content the viewer reads (domain's rule)."""
+    if not rows:
+        return set()
+    return readable_circles(await memberships_of(conn, viewer_id, [r["circle_id"] for r in rows]))
+
+
+async def _tallies(
+    conn: AsyncConnection, rows: Sequence[Mapping[str, Any]], viewer_id: UUID, hidden: Hidden
+) -> dict[UUID, ReactionTally]:
+    if not rows:
+        return {}
+    return await reactions(conn, [r["id"] for r in rows], viewer_id, hidden)
