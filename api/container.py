@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.realtime.cache import SnapshotCache
 from domain.checkins.reads import CheckInReads
 from domain.circles.reads import CircleReads
 from domain.clock import Clock
@@ -76,6 +77,8 @@ class Services:
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    # Live events' snapshots, each read once for all of a process's subscribers.
+    snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     # Read ports (domain/<area>/reads.py), each on ``reads`` below.
     circle_reads: CircleReads = field(init=False)
     member_reads: MemberReads = field(init=False)

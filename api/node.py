@@ -81,6 +81,14 @@ def register_pair_node(type_name: str) -> Callable[[PairResolver], PairResolver]
     return decorate
 
 
+async def load_node(info: strawberry.Info, type_name: str, raw_id: UUID) -> Any:
+    """One object of a registered type, exactly as ``node(id:)`` answers it (None when
+    the viewer may not see it). For a field whose type lives in a module that imports
+    this field's own module: ``Post.circle`` (``api.circles.types`` lists posts)."""
+    found = await NODE_RESOLVERS[type_name](info, [raw_id])
+    return found[0]
+
+
 async def resolve_nodes(info: strawberry.Info, ids: list[str]) -> list[Any]:
     await info.context.member()  # every node needs sign-in and a finished onboarding
     parsed: list[tuple[str, Any] | None] = [from_global_id(i) or from_pair_id(i) for i in ids]

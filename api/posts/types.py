@@ -19,7 +19,7 @@ import strawberry
 
 from api.enums import ReactionKindEnum, RiskLevelEnum, TopicEnum  # noqa: F401 - registers the enums
 from api.members.types import MemberType
-from api.node import Node, to_global_id
+from api.node import Node, load_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
@@ -188,9 +188,7 @@ class PostType(Node):
     async def circle(
         self, info: strawberry.Info
     ) -> Annotated[CircleType, strawberry.lazy("api.circles.types")]:
-        from api.circles.types import load_circle_type
-
-        circle = await load_circle_type(info, self.circle_id)
+        circle: CircleType | None = await load_node(info, "Circle", self.circle_id)
         assert circle is not None  # the viewer reads the post, so they see its circle
         return circle
 

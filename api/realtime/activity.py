@@ -13,7 +13,6 @@ from api.realtime.subscriptions import QUEUE_SIZE, overflow_error
 from api.support.queries import awaiting_count
 from api.support.types import AwaitingSupportChanged
 from domain.events import Event, EventKind, Gap, member_channel
-from infra.db.reads import notifications as reads
 
 
 @strawberry.type(description="A change to the viewer's in-app notifications.")
@@ -31,12 +30,10 @@ class ActivityUpdate:
 
 
 async def _update(info: strawberry.Info, viewer_id: UUID, event: Event | None) -> ActivityUpdate:
-    async with info.context.services.reads() as conn:
-        notification = None
-        if event is not None and event.kind is EventKind.NOTIFICATION_CREATED and event.subject_id:
-            found = await reads.own_by_ids(conn, [event.subject_id], viewer_id)
-            notification = found.get(event.subject_id)
-        count = await reads.unread_count(conn, viewer_id)
+    new = None
+    if event is not None and event.kind is EventKind.NOTIFICATION_CREATED:
+        new = event.subject_id
+    notification, count = await info.context.services.notification_reads.badge(viewer_id, new)
     built = NotificationType.build(notification) if notification is not None else None
     return ActivityUpdate(notification=built, unread_count=count)
 

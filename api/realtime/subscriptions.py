@@ -22,23 +22,20 @@ from api.node import parse_id, to_global_id, to_pair_id
 from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 from api.posts.assemble import post_type
 from api.posts.types import reaction_counts, reply_type, viewer_kinds
-from api.realtime import snapshots
 from api.realtime import types as t
-from api.realtime.snapshots import SnapshotCache
+from api.realtime.cache import SnapshotCache
+from domain.checkins.reads import live_share, sees_withdrawal
 from domain.circles.model import can_read
+from domain.circles.reads import sees_member_event
 from domain.events import Event, EventKind, Gap, circle_channel
-from domain.moderation.visibility import hidden_authors
 from domain.posts.reads import live_post_view, live_reply_view, live_tally
 
 QUEUE_SIZE = 100
 
 
 def _cache(info: strawberry.Info) -> SnapshotCache:
-    extras = info.context.services.extras
-    cache = extras.get("snapshots")
-    if cache is None:
-        cache = extras["snapshots"] = SnapshotCache()
-    return cache  # type: ignore[no-any-return]
+    cache: SnapshotCache = info.context.services.snapshots
+    return cache
 
 
 async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent | None:
@@ -101,43 +98,45 @@ async def _reactions_event(
 async def _member_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
 ) -> t.CircleEvent | None:
-    services, circle_id, member_id = info.context.services, event.circle_id, event.subject_id
+    reads, circle_id, member_id = (
+        info.context.services.circle_reads,
+        event.circle_id,
+        event.subject_id,
+    )
     assert circle_id is not None
     assert member_id is not None
-    member, count, pairs = await _cache(info).get(
-        (event.id, "member"), lambda: snapshots.member_snapshot(services, circle_id, member_id)
+    snapshot = await _cache(info).get(
+        (event.id, "member"), lambda: reads.member_event_snapshot(circle_id, member_id)
     )
-    if member_id in hidden_authors(viewer_id, pairs):
+    if not sees_member_event(snapshot, viewer_id):
         return None  # member lists leave out blocked members, both ways
     circle = to_global_id("Circle", circle_id)
+    count = snapshot.member_count
     if event.kind is EventKind.MEMBER_LEFT:
         return t.MemberLeft(
             circle_id=circle, member_id=to_global_id("Member", member_id), member_count=count
         )
-    if member is None:
+    if snapshot.profile is None:
         return None
-    profile = MemberType.public(
-        member["id"],
-        member["display_name"],
-        member["pronouns"],
-        member["bio"],
-        member["created_at"],
-        viewer_id,
-    )
+    profile = MemberType.from_profile(snapshot.profile, viewer_id)
     return t.MemberJoined(circle_id=circle, member=profile, member_count=count)
 
 
 async def _check_in_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
 ) -> t.CircleEvent | None:
-    services, circle_id, subject = info.context.services, event.circle_id, event.subject_id
+    reads, circle_id, subject = (
+        info.context.services.check_in_reads,
+        event.circle_id,
+        event.subject_id,
+    )
     assert circle_id is not None
     assert subject is not None
-    share, pairs = await _cache(info).get(
-        (event.id, "check-in"),
-        lambda: snapshots.shared_check_in_snapshot(services, circle_id, subject),
+    snapshot = await _cache(info).get(
+        (event.id, "check-in"), lambda: reads.share_snapshot(circle_id, subject)
     )
-    if share is None or share.sharer.member_id in hidden_authors(viewer_id, pairs):
+    share = live_share(snapshot, viewer_id)
+    if share is None:
         return None
     return t.CheckInShared(
         circle_id=to_global_id("Circle", circle_id),
@@ -148,8 +147,8 @@ async def _check_in_event(
 async def _share_withdrawn_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
 ) -> t.CircleEvent | None:
-    services, circle_id, subject, sharer = (
-        info.context.services,
+    reads, circle_id, subject, sharer = (
+        info.context.services.moderation_reads,
         event.circle_id,
         event.subject_id,
         event.member_id,
@@ -157,10 +156,8 @@ async def _share_withdrawn_event(
     assert circle_id is not None
     assert subject is not None
     assert sharer is not None
-    pairs = await _cache(info).get(
-        (event.id, "sharer-blocks"), lambda: snapshots.block_pairs_snapshot(services, sharer)
-    )
-    if sharer in hidden_authors(viewer_id, pairs):
+    pairs = await _cache(info).get((event.id, "sharer-blocks"), lambda: reads.block_pairs([sharer]))
+    if not sees_withdrawal(sharer, viewer_id, pairs):
         return None  # they never saw the share: a block hides it both ways
     return t.CheckInShareWithdrawn(
         circle_id=to_global_id("Circle", circle_id),

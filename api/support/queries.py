@@ -22,8 +22,6 @@ from domain.moderation import support as guide
 from domain.support.model import StatsPeriod
 from domain.support.reads import AwaitingKey
 from domain.support.rules import RESPONDER_HINT
-from infra.db.reads import support as reads
-from infra.db.reads.posts import post_views
 
 _KINDS = ("awaiting1", "awaiting0")
 
@@ -47,28 +45,25 @@ async def awaiting_support(
     info: strawberry.Info, first: int | None, after: str | None
 ) -> Connection[AwaitingSupportItem]:
     size = page_size(first)
-    cursor = _decode(after)
     viewer = await info.context.member()
-    filters = await info.context.filters()
-    hidden, muted = sorted(filters.hidden_authors), sorted(filters.muted_topics)
-    async with info.context.services.reads() as conn:
-        rows = await reads.awaiting_page(conn, viewer.id, hidden, muted, size, cursor)
-        page = rows[:size]
-        wanted = latest_replies_wanted(info)
-        views = await post_views(conn, [row for _, row in page], viewer.id, filters, wanted)
-    posts = post_types(info, views, viewer.id)
+    found = await info.context.services.support_reads.awaiting_page(
+        viewer.id, await info.context.filters(), size, _decode(after), latest_replies_wanted(info)
+    )
+    page = found[:size]
+    posts = post_types(info, [item.post for item in page], viewer.id)
     edges = []
-    for (urgent, row), post in zip(page, posts, strict=True):
-        item = AwaitingSupportItem(
+    for item, post in zip(page, posts, strict=True):
+        message = item.post.message
+        node = AwaitingSupportItem(
             post=post,
-            circle_id=to_global_id("Circle", row["circle_id"]),
-            waiting_since=row["created_at"],
-            is_urgent=bool(urgent),
-            responder_hint=RESPONDER_HINT if urgent else None,
+            circle_id=to_global_id("Circle", message.circle_id),
+            waiting_since=message.created_at,
+            is_urgent=item.urgent,
+            responder_hint=RESPONDER_HINT if item.urgent else None,
         )
-        cursor_text = encode_cursor(_KINDS[1 - urgent], row["created_at"], row["id"])
-        edges.append(Edge(cursor=cursor_text, node=item))
-    return connection_of(edges, len(rows) > size, after)
+        urgent, at, raw_id = item.key
+        edges.append(Edge(cursor=encode_cursor(_KINDS[1 - urgent], at, raw_id), node=node))
+    return connection_of(edges, len(found) > size, after)
 
 
 async def awaiting_count(info: strawberry.Info, viewer_id: UUID, circle_id: UUID | None) -> int:

@@ -11,6 +11,7 @@ from uuid import UUID
 from domain.circles.model import Circle, Membership, MembershipStatus, Role, Topic
 from domain.circles.pins import Pin
 from domain.members.reads import PublicProfile
+from domain.moderation.visibility import hidden_authors
 
 Keyset = tuple[datetime, UUID]
 
@@ -36,6 +37,24 @@ class MembershipView:
     @property
     def member_id(self) -> UUID:
         return self.member.member_id
+
+
+@dataclass(frozen=True, slots=True)
+class MemberEventSnapshot:
+    """A member who joined or left a circle, read once for every subscriber of the live
+    event: their public profile (None when the account is gone), the circle's active
+    member count, and the (blocker, blocked) pairs that involve them."""
+
+    member_id: UUID
+    profile: PublicProfile | None
+    member_count: int
+    pairs: tuple[tuple[UUID, UUID], ...]
+
+
+def sees_member_event(snapshot: MemberEventSnapshot, viewer_id: UUID) -> bool:
+    """Member lists leave out members in a block with the viewer, both ways: so do
+    their live joins and leaves."""
+    return snapshot.member_id not in hidden_authors(viewer_id, snapshot.pairs)
 
 
 class CircleReads(Protocol):
@@ -76,6 +95,10 @@ class CircleReads(Protocol):
     ) -> list[MembershipView]:
         """Memberships of one status, oldest first, leaving out ``hidden`` members."""
         ...
+
+    async def member_event_snapshot(
+        self, circle_id: UUID, member_id: UUID
+    ) -> MemberEventSnapshot: ...
 
     async def pins(self, circle_id: UUID) -> list[Pin]:
         """Every pin of the circle (live or dead), in pinning order."""

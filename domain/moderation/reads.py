@@ -192,3 +192,7 @@ class ModerationReads(Protocol):
     async def log_entry(self, action: ModerationAction) -> LogEntryView:
         """The log line of an action just taken, with the profiles it names."""
         ...
+
+    async def block_pairs(self, member_ids: Sequence[UUID]) -> tuple[tuple[UUID, UUID], ...]:
+        """Every (blocker, blocked) pair where one side is among ``member_ids``."""
+        ...

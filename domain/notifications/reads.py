@@ -26,3 +26,10 @@ class NotificationReads(Protocol):
     async def own_by_ids(self, ids: Sequence[UUID], member_id: UUID) -> dict[UUID, Notification]:
         """Those of ``ids`` that are the member's own (nobody reads another's)."""
         ...
+
+    async def badge(
+        self, member_id: UUID, notification_id: UUID | None
+    ) -> tuple[Notification | None, int]:
+        """For a live update, on one connection: the new notification (when it is the
+        member's own and still there) and the member's unread count."""
+        ...

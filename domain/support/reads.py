@@ -9,6 +9,8 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.circles.model import Topic
+from domain.moderation.model import ViewerFilters
+from domain.posts.reads import PostView
 
 AwaitingKey = tuple[int, datetime, UUID]
 """(urgent 1/0, created_at, id): the keyset of the awaiting list."""
@@ -28,6 +30,19 @@ class SupportStats:
     available_now: int
 
 
+@dataclass(frozen=True, slots=True)
+class AwaitingItem:
+    """A post that waits for a reply, as the viewer sees it, with whether it is
+    URGENT-rated (those come first; the flag is part of the list's keyset)."""
+
+    post: PostView
+    urgent: bool
+
+    @property
+    def key(self) -> AwaitingKey:
+        return (int(self.urgent), self.post.message.created_at, self.post.message.id)
+
+
 class SupportReads(Protocol):
     async def awaiting_count(
         self,
@@ -39,6 +54,19 @@ class SupportReads(Protocol):
         """How many posts wait for a reply for this viewer (in one circle, or all of
         theirs): unanswered, visible, not theirs, not by anyone in ``hidden``, not
         warning of a ``muted`` topic."""
+        ...
+
+    async def awaiting_page(
+        self,
+        viewer_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: AwaitingKey | None,
+        latest_replies: int,
+    ) -> list[AwaitingItem]:
+        """Up to ``first + 1`` posts that wait for a reply for this viewer in all their
+        circles: URGENT-rated first, then oldest first; each with its ``latest_replies``
+        newest replies when asked for."""
         ...
 
     async def stats(self, circle_id: UUID, start: datetime, now: datetime) -> SupportStats:

@@ -1,4 +1,4 @@
-"""The circle, member and check-in read ports on the real database: they hand back
+"""The circle, member, check-in (and live-snapshot) read ports on the real database: they hand back
 domain views with plain Python values (the same on SQLite and PostgreSQL), never rows."""
 
 from __future__ import annotations
@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
+from domain.checkins.reads import ShareSnapshot
 from domain.circles.model import MembershipStatus, Role, Topic, Visibility
-from domain.circles.reads import CircleWithViewer, MembershipView
+from domain.circles.reads import CircleWithViewer, MemberEventSnapshot, MembershipView
 from domain.circles.services import CreateCircle, create_circle
 from domain.clock import FixedClock
 from domain.members.model import Member
@@ -17,6 +18,8 @@ from infra.db.engine import create_engine, create_session_factory, reads_engine
 from infra.db.reads.checkins import SqlCheckInReads
 from infra.db.reads.circles import SqlCircleReads
 from infra.db.reads.members import SqlMemberReads
+from infra.db.reads.moderation import SqlModerationReads
+from infra.db.reads.notifications import SqlNotificationReads
 from infra.db.uow import SqlUnitOfWork
 from tests.conftest import test_settings
 from tests.unit.fakes import FakeRateLimiter
@@ -78,5 +81,16 @@ async def test_the_read_ports_return_views(clean_database: str) -> None:
         assert await check_ins.shared_page(circle.id, 5, None) == []
         assert await check_ins.shared_one(circle.id, uuid4()) is None
         assert await check_ins.own_page(member.id, 5, None) == []
+
+        # live-event snapshots: read once per event for every subscriber
+        snapshot = await circles.member_event_snapshot(circle.id, member.id)
+        assert snapshot == MemberEventSnapshot(
+            member.id, view.member, 1, ()
+        )  # the owner is the one active member, in no block
+        gone = await circles.member_event_snapshot(circle.id, uuid4())
+        assert gone.profile is None
+        assert await check_ins.share_snapshot(circle.id, uuid4()) == ShareSnapshot(None, ())
+        assert await SqlModerationReads(connect).block_pairs([member.id]) == ()
+        assert await SqlNotificationReads(connect).badge(member.id, uuid4()) == (None, 0)
     finally:
         await engine.dispose()

@@ -9,9 +9,15 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.checkins.model import Emotion
-from domain.checkins.reads import SharedCheckInView, may_see_share
+from domain.checkins.reads import (
+    SharedCheckInView,
+    ShareSnapshot,
+    live_share,
+    may_see_share,
+    sees_withdrawal,
+)
 from domain.circles.model import Membership, MembershipStatus, Role
-from domain.circles.reads import MembershipView
+from domain.circles.reads import MemberEventSnapshot, MembershipView, sees_member_event
 from domain.circles.visibility import may_see_membership, visible_membership
 from domain.members.model import Member
 from domain.members.reads import NO_OWN_DETAILS, PublicProfile, own_details, public_profile
@@ -81,3 +87,31 @@ def test_timezone_and_region_only_for_the_member_themself() -> None:
     assert own_details(member, uuid4()) is NO_OWN_DETAILS
     assert own_details(member, None) is NO_OWN_DETAILS
     assert public_profile(member) == PublicProfile(member.id, "Wren", None, None, NOW)
+
+
+# --- live events: a snapshot read once, each subscriber's view made from it -------------
+
+
+@pytest.mark.parametrize("direction", ["viewer blocked them", "they blocked the viewer"])
+def test_a_join_or_leave_is_not_shown_across_a_block_either_way(direction: str) -> None:
+    viewer, joiner, bystander = uuid4(), uuid4(), uuid4()
+    pair = (viewer, joiner) if direction == "viewer blocked them" else (joiner, viewer)
+    snapshot = MemberEventSnapshot(joiner, profile(joiner), 3, (pair,))
+    assert not sees_member_event(snapshot, viewer)
+    assert sees_member_event(snapshot, bystander)
+
+
+def test_a_live_share_is_shown_to_all_but_those_in_a_block_with_the_sharer() -> None:
+    sharer, blocker, bystander = uuid4(), uuid4(), uuid4()
+    share = SharedCheckInView(uuid4(), CIRCLE, profile(sharer), 3, (Emotion.CALM,), NOW, NOW)
+    snapshot = ShareSnapshot(share, ((blocker, sharer),))
+    assert live_share(snapshot, bystander) is share
+    assert live_share(snapshot, blocker) is None
+    assert live_share(ShareSnapshot(None, ()), bystander) is None  # gone before it was read
+
+
+def test_only_those_who_could_see_a_share_hear_that_it_was_withdrawn() -> None:
+    sharer, blocked, bystander = uuid4(), uuid4(), uuid4()
+    pairs = ((sharer, blocked),)
+    assert sees_withdrawal(sharer, bystander, pairs)
+    assert not sees_withdrawal(sharer, blocked, pairs)

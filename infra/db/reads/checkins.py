@@ -18,10 +18,11 @@ from sqlalchemy import and_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.checkins.model import CheckIn
-from domain.checkins.reads import SharedCheckInView
+from domain.checkins.reads import SharedCheckInView, ShareSnapshot
 from domain.circles.model import MembershipStatus
 from domain.members.reads import PublicProfile
 from infra.db.reads import Connect
+from infra.db.reads.moderation import block_pairs
 from infra.db.repositories.checkins import emotions_from_text, shares_of, to_check_in
 from infra.db.tables.checkins import check_in_share_table, check_in_table
 from infra.db.tables.circles import membership_table
@@ -147,6 +148,13 @@ class SqlCheckInReads:
         async with self._connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return [to_shared_view(r, circle_id) for r in rows]
+
+    async def share_snapshot(self, circle_id: UUID, check_in_id: UUID) -> ShareSnapshot:
+        async with self._connect() as conn:
+            row = await shared_one(conn, circle_id, check_in_id)
+            pairs = await block_pairs(conn, [row["member_id"]] if row else [])
+        share = to_shared_view(row, circle_id) if row is not None else None
+        return ShareSnapshot(share, tuple(pairs))
 
     async def shared_one(self, circle_id: UUID, check_in_id: UUID) -> SharedCheckInView | None:
         async with self._connect() as conn:

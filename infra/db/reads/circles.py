@@ -14,10 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.circles.model import Membership, MembershipStatus, Role, Topic, Visibility
 from domain.circles.pins import Pin
-from domain.circles.reads import CircleWithViewer, MembershipView
+from domain.circles.reads import CircleWithViewer, MemberEventSnapshot, MembershipView
 from domain.members.reads import PublicProfile
 from infra.db.mapping import to_circle, to_membership
 from infra.db.reads import Connect
+from infra.db.reads.moderation import block_pairs
 from infra.db.reads.pins import pins_of
 from infra.db.reads.statements import fetch, ids_in, param, per_dialect, unique
 from infra.db.tables.circles import circle_table, membership_table
@@ -165,6 +166,27 @@ class SqlCircleReads:
         async with self._connect() as conn:
             rows = (await conn.execute(query)).mappings().all()
         return [to_membership_view(r) for r in rows]
+
+    async def member_event_snapshot(self, circle_id: UUID, member_id: UUID) -> MemberEventSnapshot:
+        members, c = member_table, circle_table
+        async with self._connect() as conn:
+            row = (
+                (await conn.execute(select(members).where(members.c.id == member_id)))
+                .mappings()
+                .first()
+            )
+            count = (
+                await conn.execute(select(c.c.active_count).where(c.c.id == circle_id))
+            ).scalar()
+            pairs = await block_pairs(conn, [member_id])
+        profile = (
+            PublicProfile(
+                row["id"], row["display_name"], row["pronouns"], row["bio"], row["created_at"]
+            )
+            if row is not None
+            else None
+        )
+        return MemberEventSnapshot(member_id, profile, int(count or 0), tuple(pairs))
 
     async def pins(self, circle_id: UUID) -> list[Pin]:
         async with self._connect() as conn:

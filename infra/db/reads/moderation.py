@@ -200,6 +200,10 @@ class SqlModerationReads:
     def __init__(self, connect: Callable[[], AsyncConnection]) -> None:
         self._connect = connect
 
+    async def block_pairs(self, member_ids: Sequence[UUID]) -> tuple[tuple[UUID, UUID], ...]:
+        async with self._connect() as conn:
+            return tuple(await block_pairs(conn, member_ids))
+
     async def blocked_page(
         self, blocker_id: UUID, first: int, after: Keyset | None
     ) -> list[BlockedView]:

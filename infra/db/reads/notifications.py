@@ -65,6 +65,15 @@ class SqlNotificationReads:
         async with self._connect() as conn:
             return await own_by_ids(conn, ids, member_id)
 
+    async def badge(
+        self, member_id: UUID, notification_id: UUID | None
+    ) -> tuple[Notification | None, int]:
+        async with self._connect() as conn:
+            found = None
+            if notification_id is not None:
+                found = (await own_by_ids(conn, [notification_id], member_id)).get(notification_id)
+            return found, await unread_count(conn, member_id)
+
 
 async def outbox_backlog(engine: AsyncEngine) -> tuple[int, float]:
     """(PENDING notifications, seconds the oldest due one has waited) for the metrics."""

@@ -17,9 +17,10 @@ from sqlalchemy import and_, case, func, literal, not_, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.circles.model import MembershipStatus, Topic
+from domain.moderation.model import ViewerFilters
 from domain.safety.model import RiskLevel
-from domain.support.reads import AwaitingKey, SupportStats
-from infra.db.reads.posts import visible_posts
+from domain.support.reads import AwaitingItem, AwaitingKey, SupportStats
+from infra.db.reads.posts import post_views, visible_posts
 from infra.db.tables.circles import membership_table
 from infra.db.tables.posts import post_table, reply_table
 from infra.db.tables.support import support_availability_table
@@ -222,6 +223,24 @@ class SqlSupportReads:
     ) -> int:
         async with self._connect() as conn:
             return await awaiting_count(conn, viewer_id, hidden, muted, circle_id)
+
+    async def awaiting_page(
+        self,
+        viewer_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: AwaitingKey | None,
+        latest_replies: int,
+    ) -> list[AwaitingItem]:
+        hidden, muted = sorted(filters.hidden_authors), sorted(filters.muted_topics)
+        async with self._connect() as conn:
+            rows = await awaiting_page(conn, viewer_id, hidden, muted, first, after)
+            views = await post_views(
+                conn, [row for _, row in rows], viewer_id, filters, latest_replies
+            )
+        return [
+            AwaitingItem(view, bool(urgent)) for (urgent, _), view in zip(rows, views, strict=True)
+        ]
 
     async def stats(self, circle_id: UUID, start: datetime, now: datetime) -> SupportStats:
         async with self._connect() as conn:

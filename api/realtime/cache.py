@@ -1,0 +1,36 @@
+"""What an event refers to, read once per event and process for all subscribers.
+
+A post event read 1,000 times for 1,000 subscribers would cost 1,000 queries; the
+read ports return viewer-independent snapshots (``domain/<area>/reads.py``), this
+cache shares one read of each among the subscribers of the event, and each
+subscriber's view (``isMine``, ``viewerReactions``, anonymity, blocks) is built
+from it in memory by the domain's ``live_*`` functions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+from uuid import UUID
+
+T = TypeVar("T")
+
+
+class SnapshotCache:
+    """A small LRU of in-flight or finished reads, keyed by (event id, what)."""
+
+    def __init__(self, size: int = 512) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[UUID, str], asyncio.Future[Any]] = OrderedDict()
+
+    async def get(self, key: tuple[UUID, str], load: Callable[[], Awaitable[T]]) -> T:
+        future = self._items.get(key)
+        if future is None:
+            future = asyncio.ensure_future(load())
+            self._items[key] = future
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+        found: T = await asyncio.shield(future)
+        return found
