@@ -5,12 +5,16 @@ Built once by the app's lifespan (``api.app``); nothing here is created at impor
 
 from __future__ import annotations
 
+import asyncio
+from collections import Counter
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from api.persisted import DocumentStore
 from api.realtime.cache import SnapshotCache
 from domain.checkins.reads import CheckInReads
 from domain.circles.reads import CircleReads
@@ -42,12 +46,18 @@ from infra.db.reads.privacy import SqlExportReads
 from infra.db.reads.safety import SqlSafetyReads
 from infra.db.reads.support import SqlSupportReads
 from infra.db.uow import SqlUnitOfWork
+from infra.events.bus import InProcessBus, RedisBus
 from infra.exports.links import SignedExportLinks
+from infra.persisted_queries import LruDocuments
 from infra.ratelimits import LimitsRateLimiter
 from infra.safety.crisis_data import load_crisis_directory
 from infra.safety.detector import ObservedDetector
 from infra.safety.resources import default_catalog
 from infra.settings import Settings
+
+if TYPE_CHECKING:
+    import firebase_admin
+    from redis.asyncio import Redis
 
 # True while a mutation runs: its reads (and its payload's) go to the primary, which
 # has its own write; a replica may not have it yet.
@@ -62,10 +72,15 @@ class Services:
     verifier: TokenVerifier
     clock: Clock
     expected_migration_head: str | None
-    redis: Any = None
-    firebase_app: Any = None
-    bus: Any = None  # infra.events.bus.InProcessBus | RedisBus
-    extras: dict[str, Any] = field(default_factory=dict)
+    redis: Redis | None = None
+    firebase_app: firebase_admin.App | None = None
+    bus: InProcessBus | RedisBus = field(default_factory=InProcessBus)
+    # Probes /readyz runs besides the database and Redis: name -> "ok" or why not.
+    readiness: dict[str, Callable[[], str]] = field(default_factory=dict)
+    # The embedded notification worker: its stop signal and task (api.wiring).
+    worker: tuple[asyncio.Event, asyncio.Task[None]] | None = None
+    # Open websocket connections per member (api.realtime.websocket's per-member cap).
+    ws_connections: Counter[str] = field(default_factory=Counter)
     crisis_directory: CrisisDirectory = field(default_factory=load_crisis_directory)
     rate_limiter: LimitsRateLimiter | None = None  # always set by api.wiring.build_services
     contacts: ContactDetails = field(default_factory=ContactDetails)
@@ -76,7 +91,7 @@ class Services:
     read_engine: AsyncEngine = field(init=False)
     resources: ResourceCatalog = field(default_factory=default_catalog)
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
-    persisted: Any = None  # api.persisted.DocumentStore: APQ's documents
+    persisted: DocumentStore = field(default_factory=LruDocuments)  # APQ's documents
     # Live events' snapshots, each read once for all of a process's subscribers.
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     # Read ports (domain/<area>/reads.py), each on ``reads`` below.

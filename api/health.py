@@ -53,6 +53,7 @@ async def _database(services: Services) -> tuple[str, str]:
 
 
 async def _redis(services: Services) -> str:
+    assert services.redis is not None  # checked only when configured
     await services.redis.ping()
     return "ok"
 
@@ -70,7 +71,7 @@ async def readyz(request: Request) -> Response:
     checks["migrations"] = migrations
     if services.redis is not None:
         checks["redis"] = await _timed(_redis(services))
-    for name, probe in services.extras.get("readiness", {}).items():
+    for name, probe in services.readiness.items():
         checks[name] = probe()
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(

@@ -93,7 +93,7 @@ async def build_services(settings: Settings) -> Services:
         replica=replica,
         persisted=RedisDocuments(redis) if redis is not None else LruDocuments(),
     )
-    services.extras["readiness"] = {"events": bus.status}
+    services.readiness["events"] = bus.status
     services.rate_limiter = build_rate_limiter(settings.rate_limits(), settings.redis_url, redis)
     services.sign_in_accounts = (
         FirebaseSignInAccounts(app)
@@ -120,17 +120,16 @@ def _start_embedded_worker(services: Services) -> None:
     )
     stop = asyncio.Event()
     task = asyncio.create_task(worker.run_forever(stop), name="notification-worker")
-    services.extras["worker"] = (stop, task)
+    services.worker = (stop, task)
 
 
 async def close_services(services: Services) -> None:
-    if "worker" in services.extras:
-        stop, task = services.extras.pop("worker")
+    if services.worker is not None:
+        (stop, task), services.worker = services.worker, None
         stop.set()
         with contextlib.suppress(Exception):
             await asyncio.wait_for(task, timeout=10)
-    if services.bus is not None:
-        await services.bus.stop()
+    await services.bus.stop()
     if services.rate_limiter is not None:
         services.rate_limiter.close()
     if services.redis is not None:

@@ -49,9 +49,7 @@ class SocketRejected(Exception):
 
 
 def _counts(context: Context) -> Counter[str]:
-    counts: Counter[str] | None = context.services.extras.get("ws_connections")
-    if counts is None:
-        counts = context.services.extras["ws_connections"] = Counter()
+    counts: Counter[str] = context.services.ws_connections
     return counts
 
 

@@ -33,7 +33,8 @@ async def test_the_embedded_worker_delivers_to_the_log_without_credentials(
     settings = test_settings(hearth_embedded_worker=True, hearth_worker_poll_seconds=0.05)
     async with running_app(settings) as (app, http):
         services: Services = app.state.services
-        _stop, task = services.extras["worker"]
+        assert services.worker is not None
+        _stop, task = services.worker
         assert not task.done()
         gql = GraphQLClient(http)
         t = await thread(gql)

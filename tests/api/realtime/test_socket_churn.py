@@ -77,7 +77,7 @@ async def test_sockets_that_come_and_go_leave_no_state_behind(clean_database: st
         def released() -> bool:
             return (
                 services.bus.fanout.subscriber_count == 0
-                and not services.extras.get("ws_connections")
+                and not services.ws_connections
                 and socket_tasks() == []
             )
 
