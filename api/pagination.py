@@ -6,7 +6,7 @@ import base64
 import binascii
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -16,6 +16,10 @@ from api.errors import HearthError, TopLevelCode
 T = TypeVar("T")
 MAX_PAGE = 50
 DEFAULT_PAGE = 20
+
+# The arguments of every connection field: ``first: First = None, after: After = None``.
+First = Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")]
+After = Annotated[str | None, strawberry.argument(description="Cursor to continue after.")]
 
 
 @strawberry.type(description="Where a page of a connection stands (Relay's PageInfo).")

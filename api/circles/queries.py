@@ -7,12 +7,9 @@ from typing import Annotated
 import strawberry
 
 from api.circles.types import CircleType
-from api.pagination import Connection, connection, decode_cursor, page_size
+from api.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.circles.reads import CircleWithViewer
-
-_FIRST = strawberry.argument(description="Page size, 1 to 50.")
-_AFTER = strawberry.argument(description="Cursor to continue after.")
 
 
 def _page(
@@ -38,8 +35,8 @@ class CircleQueries:
         search: Annotated[
             str | None, strawberry.argument(description="Words in the name or description.")
         ] = None,
-        first: Annotated[int | None, _FIRST] = None,
-        after: Annotated[str | None, _AFTER] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)
@@ -52,8 +49,8 @@ class CircleQueries:
     async def my_circles(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, _FIRST] = None,
-        after: Annotated[str | None, _AFTER] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CircleType]:
         viewer = await info.context.member()
         size = page_size(first)

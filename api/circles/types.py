@@ -21,10 +21,10 @@ from api.moderation.types import (
     moderation_queue,
 )
 from api.node import Node, register_node, register_pair_node, to_global_id, to_pair_id
-from api.pagination import Connection, connection, decode_cursor, page_size
+from api.pagination import After, Connection, First, connection, decode_cursor, page_size
 from api.posts.assemble import feed_page
 from api.posts.types import PostType
-from api.safety.resources import AFTER, FIRST, ResourceType, resources_connection
+from api.safety.resources import ResourceType, resources_connection
 from api.support.queries import awaiting_count, circle_support_stats
 from api.support.types import SupportStats
 from domain.circles.model import (
@@ -167,10 +167,8 @@ class CircleType(Node):
     async def posts(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[PostType]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can read its posts.")
@@ -183,10 +181,8 @@ class CircleType(Node):
     async def shared_check_ins(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[SharedCheckInType]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see its shared check-ins.")
@@ -196,10 +192,8 @@ class CircleType(Node):
     async def members(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CircleMember]:
         if not can_read(self.membership):
             raise forbidden("Only the circle's active members can see who is in it.")
@@ -224,8 +218,8 @@ class CircleType(Node):
     def resources(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, FIRST] = None,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ResourceType]:
         return resources_connection(info.context.services.resources, self.topics, first, after)
 
@@ -259,10 +253,8 @@ class CircleType(Node):
     async def join_requests(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[CircleMember]:
         if not can_moderate(self.membership):
             raise forbidden("Only the circle's owner and moderators can see join requests.")
@@ -275,10 +267,8 @@ class CircleType(Node):
     async def moderation_queue(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         status: Annotated[
             ReportStatus, strawberry.argument(description="Which items (OPEN by default).")
         ] = ReportStatus.OPEN,
@@ -294,10 +284,8 @@ class CircleType(Node):
     async def moderation_log(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ModerationLogEntry]:
         if not can_moderate(self.membership):
             raise forbidden("Only the circle's owner and moderators can see its moderation log.")

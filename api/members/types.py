@@ -20,7 +20,7 @@ from api.errors import UserError
 from api.members.own import resolver_of
 from api.node import Node, register_node, to_global_id
 from api.notifications.queries import own_notifications, own_preferences, own_unread_count
-from api.pagination import Connection
+from api.pagination import After, Connection, First
 from api.privacy.consents import own_consents
 from api.privacy.exports import own_exports
 from domain.circles.model import Topic
@@ -60,10 +60,8 @@ class MemberType(Node):
     async def check_ins(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         from_: Annotated[
             datetime | None,
             strawberry.argument(name="from", description="Only check-ins made at or after this."),
@@ -118,10 +116,8 @@ class MemberType(Node):
     async def notifications(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Annotated[NotificationType, strawberry.lazy("api.notifications.types")]] | None:
         if not self.is_viewer:
             return None
@@ -143,10 +139,8 @@ class MemberType(Node):
     async def blocked_members(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[MemberType] | None:
         if not self.is_viewer:
             return None
@@ -194,10 +188,8 @@ class MemberType(Node):
     async def awaiting_support(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Annotated[AwaitingSupportItem, strawberry.lazy("api.support.types")]] | None:
         if not self.is_viewer:
             return None

@@ -20,7 +20,7 @@ import strawberry
 from api.enums import ReactionKindEnum, RiskLevelEnum, TopicEnum  # noqa: F401 - registers the enums
 from api.members.types import MemberType
 from api.node import Node, load_node, to_global_id
-from api.pagination import Connection, connection, decode_cursor, page_size
+from api.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
 from domain.posts.reads import KINDS, AuthorView, ReactionTally, ReplyView
@@ -173,10 +173,8 @@ class PostType(Node):
     async def replies(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ReplyType]:
         return await replies_connection(info, self, first, after)
 

@@ -18,7 +18,7 @@ import strawberry
 from api.enums import TopicEnum  # noqa: F401 - registers the enum
 from api.errors import HearthError, TopLevelCode
 from api.node import Node, register_node, to_global_id
-from api.pagination import Connection, Edge, connection_of, page_size
+from api.pagination import After, Connection, Edge, First, connection_of, page_size
 from domain.circles.model import Topic
 from domain.safety.resources import Resource, ResourceCatalog, ResourceKey
 
@@ -107,10 +107,6 @@ async def resolve_resources(info: strawberry.Info, ids: list[UUID]) -> list[Reso
     return [ResourceType.build(r) if r else None for r in found]
 
 
-FIRST = strawberry.argument(description="Page size, 1 to 50.")
-AFTER = strawberry.argument(description="Cursor to continue after.")
-
-
 @strawberry.type
 class ResourceQueries:
     @strawberry.field(
@@ -126,8 +122,8 @@ class ResourceQueries:
         topic: Annotated[
             Topic | None, strawberry.argument(description="Only articles about this; all if null.")
         ] = None,
-        first: Annotated[int | None, FIRST] = None,
-        after: Annotated[str | None, AFTER] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[ResourceType]:
         topics = None if topic is None else (topic,)
         return resources_connection(info.context.services.resources, topics, first, after)

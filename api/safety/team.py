@@ -13,7 +13,7 @@ import strawberry
 from api.errors import UserError, forbidden
 from api.mutation_support import attempt, global_id
 from api.node import from_global_id, register_node
-from api.pagination import Connection, page_size
+from api.pagination import After, Connection, First, page_size
 from api.safety.team_types import (
     STAFF_ONLY,
     SafetyItem,
@@ -158,10 +158,8 @@ class SafetyTeamQueries:
     async def safety_queue(
         self,
         info: strawberry.Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 50.")] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="Cursor to continue after.")
-        ] = None,
+        first: First = None,
+        after: After = None,
         include_resolved: Annotated[
             bool, strawberry.argument(description="Also list resolved items.")
         ] = False,
