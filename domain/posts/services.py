@@ -196,17 +196,63 @@ async def _rate(
     return assessment.level
 
 
-async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
-    post = await uow.posts.get(post_id)
-    membership = await uow.memberships.get(post.circle_id, actor_id) if post else None
+_Message = TypeVar("_Message", Post, Reply)
+
+
+async def _readable(
+    uow: UnitOfWork, item: _Message | None, actor_id: UUID, what: str, field: str
+) -> tuple[_Message, Membership]:
+    """A post or reply the actor may read (an active member, no block between them and
+    its author), with the actor's membership; NOT_FOUND otherwise, hidden or not."""
+    membership = await uow.memberships.get(item.circle_id, actor_id) if item else None
     if (
-        post is None
+        item is None
         or not can_read(membership)
-        or await _hidden_by_block(uow, membership, post.author_id, actor_id)
+        or await _hidden_by_block(uow, membership, item.author_id, actor_id)
     ):
-        raise NotFound("Post", ("postId",))
+        raise NotFound(what, (field,))
     assert membership is not None
-    return post, membership
+    return item, membership
+
+
+async def _visible_post(uow: UnitOfWork, post_id: UUID, actor_id: UUID) -> tuple[Post, Membership]:
+    return await _readable(uow, await uow.posts.get(post_id), actor_id, "Post", "postId")
+
+
+async def _revised(
+    uow: UnitOfWork,
+    item: _Message,
+    actor_id: UUID,
+    clean: str,
+    contacts: ContactDetector,
+    clock: Clock,
+    field: str,
+) -> tuple[_Message, tuple[ContactKind, ...]]:
+    """The author's new text for their post or reply (contact details masked), and the
+    kinds masked in this edit; the item's flag keeps those of earlier versions too."""
+    what = type(item).__name__.lower()
+    if item.author_id != actor_id:
+        raise Forbidden(f"Only the author can edit a {what}.")
+    if item.is_removed:
+        raise DomainError(ErrorCode.NOT_FOUND, f"This {what} was removed.", (field,))
+    clean, masked = await _masked(uow, actor_id, clean, contacts)
+    edited = replace(
+        item,
+        body=clean,
+        edited_at=clock.now(),
+        contact_masked=_union(item.contact_masked, masked),
+    )
+    return edited, masked
+
+
+def _may_remove(item: Post | Reply, actor_id: UUID, membership: Membership) -> bool:
+    """Whether the actor may remove it (the author, or a moderator of the circle), and
+    whether there is anything left to remove."""
+    if item.author_id != actor_id and not can_moderate(membership):
+        raise Forbidden(
+            f"Only the author or a moderator can remove a {type(item).__name__.lower()}."
+        )
+    return not item.is_removed
 
 
 async def edit_post(
@@ -225,18 +271,8 @@ async def edit_post(
     clean = check_body(body, POST_MAX)
     async with uow:
         post, _ = await _visible_post(uow, post_id, actor_id)
-        if post.author_id != actor_id:
-            raise Forbidden("Only the author can edit a post.")
-        if post.is_removed:
-            raise DomainError(ErrorCode.NOT_FOUND, "This post was removed.", ("postId",))
-        clean, masked = await _masked(uow, actor_id, clean, contacts)
-        edited = replace(
-            post,
-            body=clean,
-            content_warning=warning,
-            edited_at=clock.now(),
-            contact_masked=_union(post.contact_masked, masked),
-        )
+        edited, masked = await _revised(uow, post, actor_id, clean, contacts, clock, "postId")
+        edited.content_warning = warning
         edited.risk_level = await _rate(uow, detector, TargetKind.POST, edited, clock)
         await uow.posts.update(edited)
         uow.record(Event(EventKind.POST_EDITED, post.circle_id, subject_id=post.id))
@@ -248,9 +284,7 @@ async def delete_post(actor_id: UUID, post_id: UUID, uow: UnitOfWork, clock: Clo
     """Author or a moderator of the circle; leaves a tombstone and keeps the replies."""
     async with uow:
         post, membership = await _visible_post(uow, post_id, actor_id)
-        if post.author_id != actor_id and not can_moderate(membership):
-            raise Forbidden("Only the author or a moderator can remove a post.")
-        if post.is_removed:
+        if not _may_remove(post, actor_id, membership):
             return post
         removed = replace(
             post, body="", content_warning=None, removed_at=clock.now(), removed_by=actor_id
@@ -343,16 +377,7 @@ async def reply_to_post(
 async def _visible_reply(
     uow: UnitOfWork, reply_id: UUID, actor_id: UUID
 ) -> tuple[Reply, Membership]:
-    reply = await uow.replies.get(reply_id)
-    membership = await uow.memberships.get(reply.circle_id, actor_id) if reply else None
-    if (
-        reply is None
-        or not can_read(membership)
-        or await _hidden_by_block(uow, membership, reply.author_id, actor_id)
-    ):
-        raise NotFound("Reply", ("replyId",))
-    assert membership is not None
-    return reply, membership
+    return await _readable(uow, await uow.replies.get(reply_id), actor_id, "Reply", "replyId")
 
 
 async def edit_reply(
@@ -368,17 +393,7 @@ async def edit_reply(
     clean = check_body(body, REPLY_MAX)
     async with uow:
         reply, _ = await _visible_reply(uow, reply_id, actor_id)
-        if reply.author_id != actor_id:
-            raise Forbidden("Only the author can edit a reply.")
-        if reply.is_removed:
-            raise DomainError(ErrorCode.NOT_FOUND, "This reply was removed.", ("replyId",))
-        clean, masked = await _masked(uow, actor_id, clean, contacts)
-        edited = replace(
-            reply,
-            body=clean,
-            edited_at=clock.now(),
-            contact_masked=_union(reply.contact_masked, masked),
-        )
+        edited, masked = await _revised(uow, reply, actor_id, clean, contacts, clock, "replyId")
         edited.risk_level = await _rate(uow, detector, TargetKind.REPLY, edited, clock)
         await uow.replies.update(edited)
         uow.record(_reply_event(EventKind.REPLY_EDITED, edited))
@@ -389,9 +404,7 @@ async def edit_reply(
 async def delete_reply(actor_id: UUID, reply_id: UUID, uow: UnitOfWork, clock: Clock) -> Reply:
     async with uow:
         reply, membership = await _visible_reply(uow, reply_id, actor_id)
-        if reply.author_id != actor_id and not can_moderate(membership):
-            raise Forbidden("Only the author or a moderator can remove a reply.")
-        if reply.is_removed:
+        if not _may_remove(reply, actor_id, membership):
             return reply
         removed = replace(reply, body="", removed_at=clock.now(), removed_by=actor_id)
         await uow.replies.update(removed)
