@@ -50,7 +50,9 @@ class SupportRepository(Protocol):
         ...
 
     async def pushes_between(self, member_id: UUID, start: datetime, end: datetime) -> int:
-        """Pushes sent to the member in ``[start, end)`` (the daily cap's count)."""
+        """Pushes sent to the member in ``[start, end)``, plus the non-urgent ones still
+        waiting in the outbox to go before ``end``: what the daily cap will count once
+        the worker has sent them (a nudge past the cap would only reach the inbox)."""
         ...
 
     async def nudges_since(self, member_ids: Sequence[UUID], since: datetime) -> dict[UUID, int]:

@@ -490,13 +490,15 @@ class FakeSupport:
         return True
 
     async def pushes_between(self, member_id: UUID, start: datetime, end: datetime) -> int:
+        waiting = (NotificationStatus.PENDING, NotificationStatus.SENDING)
         return sum(
             1
             for n in self._store.notifications.values()
             if n.member_id == member_id
-            and n.status is NotificationStatus.SENT
-            and n.sent_at is not None
-            and start <= n.sent_at < end
+            and (
+                (n.status is NotificationStatus.SENT and n.sent_at and start <= n.sent_at < end)
+                or (n.status in waiting and not n.urgent and n.next_attempt_at < end)
+            )
         )
 
     async def nudges_since(self, member_ids: Sequence[UUID], since: datetime) -> dict[UUID, int]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, and_, delete, func, insert, select
+from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -164,12 +164,15 @@ class SqlSupportRepository:
 
     async def pushes_between(self, member_id: UUID, start: datetime, end: datetime) -> int:
         t = notification_table
-        query = select(func.count()).where(
-            t.c.member_id == member_id,
-            t.c.status == NotificationStatus.SENT.value,
-            t.c.sent_at >= start,
-            t.c.sent_at < end,
+        sent = and_(
+            t.c.status == NotificationStatus.SENT.value, t.c.sent_at >= start, t.c.sent_at < end
         )
+        waiting = and_(
+            t.c.status.in_([NotificationStatus.PENDING.value, NotificationStatus.SENDING.value]),
+            t.c.urgent.is_(False),
+            t.c.next_attempt_at < end,
+        )
+        query = select(func.count()).where(t.c.member_id == member_id, or_(sent, waiting))
         return int((await self._session.execute(query)).scalar_one())
 
     async def nudges_since(self, member_ids: Sequence[UUID], since: datetime) -> dict[UUID, int]:

@@ -6,15 +6,19 @@ across worker restarts."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import UUID, uuid4
 
 import firebase_admin
 import httpx
 from sqlalchemy import func, select
 
 from api.container import Services
+from api.node import from_global_id
 from domain.clock import FixedClock
+from domain.notifications.model import DAILY_PUSH_CAP, Notification, NotificationKind
+from domain.notifications.services import write_notification
 from infra.db.tables.notifications import notification_table
 from infra.db.tables.support import support_nudge_table
 from tests.api.notifications.conftest import register, set_prefs
@@ -242,6 +246,53 @@ async def test_quiet_hours_are_respected(
         await _tick(services, fcm_app, clock)
 
     assert [target for target, _, _ in _pushed(fcm)] == ["fid-cal"]
+
+
+async def test_a_member_whose_pushes_waiting_today_reach_the_cap_is_not_nudged(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    # the fair order breaks ties by member id: the first in it has 20 pushes waiting to
+    # go today, so a nudge would only reach their inbox; the other one gets it
+    circle_id, ids = await _circle(gql, clock, listeners=("bea", "cal"))
+    raw = {u: _raw(ids[u]) for u in ("bea", "cal")}
+    capped, other = sorted(raw, key=lambda u: raw[u])
+    async with services.uow() as uow:
+        for n in range(DAILY_PUSH_CAP):
+            await write_notification(uow, _waiting_push(raw[capped], n, clock.now()))
+        await uow.commit()
+    await post(gql, "ann", circle_id, BODY)
+
+    clock.set(clock.now() + timedelta(minutes=20))
+    worker = make_worker(services, fcm_app, clock)
+    await worker.run_periodic()  # the nudge pass, before those pushes are sent
+
+    assert [str(n["member_id"]) for n in await _nudges(services)] == [str(raw[other])]
+    await worker.drain()
+    assert [t for t, title, _ in _pushed(fcm) if "could use a reply" in title] == [f"fid-{other}"]
+
+
+def _raw(global_id: str) -> UUID:
+    found = from_global_id(global_id)
+    assert found is not None
+    return found[1]
+
+
+def _waiting_push(member_id: UUID, n: int, now: datetime) -> Notification:
+    return Notification(
+        uuid4(),
+        member_id,
+        NotificationKind.REPLY,
+        "Someone replied",
+        "Open Hearth to read it.",
+        {},
+        f"test-waiting:{member_id}:{n}",
+        now,
+        now,
+    )
 
 
 async def test_no_nudge_about_a_post_whose_author_left(
