@@ -13,6 +13,12 @@ reads the worker's RSS. After ``--warm-up`` rounds it fits a line to RSS over ro
 sent (least squares) and fails (exit 1) when the worker keeps more than
 ``--max-kib-per-1000`` KiB per 1,000 rows, or when a notification was not sent
 exactly once (the stand-in counts every request by notification id).
+
+``--trace`` runs the worker under tracemalloc: after each round it also prints the
+worker's traced Python heap, and at the end the allocation sites that grew most from
+the end of the warm-up to the last round. RSS that the Python heap does not show
+(the allocator keeping freed memory, SQLite's page cache, OpenSSL) is then told apart
+from objects that the worker keeps.
 """
 
 from __future__ import annotations
@@ -20,11 +26,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -169,6 +177,8 @@ async def soak(args: argparse.Namespace) -> int:
             FCM_PROJECT=fcm.project_id,
             HOLD="",
         )
+        if args.trace:
+            env["TRACEMALLOC"] = str(tmp)
         worker = subprocess.Popen(  # noqa: ASYNC220 - started once, before measuring
             [sys.executable, "-m", "tests.support.worker_process"],
             cwd=ROOT,
@@ -185,7 +195,9 @@ async def soak(args: argparse.Namespace) -> int:
             start_rss = _rss_kib(worker.pid)
             print(f"worker soak: {args.rounds} rounds of {args.rows_per_round} rows, {url[:10]}…")
             print(f"worker RSS after start-up: {start_rss / 1024:.1f} MiB")
-            print(f"{'round':>6} {'rows sent':>10} {'RSS MiB':>8} {'seconds':>8}")
+            heap_column = f" {'heap MiB':>8}" if args.trace else ""
+            print(f"{'round':>6} {'rows sent':>10} {'RSS MiB':>8} {'seconds':>8}{heap_column}")
+            snapshots: list[str] = []
             started = time.monotonic()
             for n in range(args.rounds):
                 await _queue(engine, members, n * args.rows_per_round, args.rows_per_round)
@@ -202,11 +214,17 @@ async def soak(args: argparse.Namespace) -> int:
                 with fcm._lock:  # count, then forget: the stand-in's list must not grow
                     sends.update(r.message["data"]["notificationId"] for r in fcm.received)
                     fcm.received.clear()
+                seconds = time.monotonic() - begun
+                heap = ""
+                if args.trace:
+                    worker.send_signal(signal.SIGUSR1)
+                    _, traced, path = (await asyncio.to_thread(worker.stdout.readline)).split()
+                    snapshots.append(path)
+                    heap = f" {int(traced) / 1048576:8.1f}"
                 rss = _rss_kib(worker.pid)
                 samples.append((counts["SENT"], rss))
                 print(
-                    f"{n + 1:6d} {counts['SENT']:10d} {rss / 1024:8.1f} "
-                    f"{time.monotonic() - begun:8.2f}",
+                    f"{n + 1:6d} {counts['SENT']:10d} {rss / 1024:8.1f} {seconds:8.2f}{heap}",
                     flush=True,
                 )
             elapsed = time.monotonic() - started
@@ -238,6 +256,8 @@ async def soak(args: argparse.Namespace) -> int:
         f"RSS slope (least squares over the fit window): {per_1000:.1f} KiB per 1,000 rows "
         f"(limit {args.max_kib_per_1000})"
     )
+    if args.trace and len(snapshots) > args.warm_up:
+        _print_growth(snapshots[args.warm_up - 1 if args.warm_up else 0], snapshots[-1])
     failures = []
     if len(steady) < 3:
         failures.append(f"only {len(steady)} rounds after the warm-up: no slope to judge")
@@ -251,6 +271,22 @@ async def soak(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _print_growth(before_path: str, after_path: str, top: int = 12) -> None:
+    """The allocation sites whose live memory changed most between two snapshots."""
+    before = tracemalloc.Snapshot.load(before_path)
+    after = tracemalloc.Snapshot.load(after_path)
+    changes = after.compare_to(before, "lineno")
+    print(
+        f"\nPython heap from the end of the warm-up to the last round: "
+        f"{sum(c.size_diff for c in changes) / 1024:+.1f} KiB; largest changes:"
+    )
+    for change in changes[:top]:
+        print(
+            f"  {change.size_diff / 1024:+9.1f} KiB {change.count_diff:+7d} blocks  "
+            f"{change.traceback[0]}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rounds", type=int, default=40)
@@ -258,6 +294,7 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=1000)
     parser.add_argument("--warm-up", type=int, default=8, help="rounds left out of the fit")
     parser.add_argument("--max-kib-per-1000", type=float, default=64.0)
+    parser.add_argument("--trace", action="store_true", help="trace the worker's Python heap")
     sys.exit(asyncio.run(soak(parser.parse_args())))
 
 

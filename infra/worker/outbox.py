@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.notifications.model import (
@@ -92,21 +92,29 @@ async def claim_rows(
 async def sent_today(
     engine: AsyncEngine, timezones: dict[UUID, str], now: datetime
 ) -> defaultdict[UUID, int]:
-    """Pushes already sent to each member on their local day so far."""
+    """Pushes already sent to each member on their local day so far: one count per
+    member, computed in the database (members of one timezone share their day's
+    bounds), so a round never loads the day's sent rows themselves."""
     t = notification_table
     counts: defaultdict[UUID, int] = defaultdict(int)
-    bounds = {member: local_day_bounds(tz, now) for member, tz in timezones.items()}
-    earliest = min(start for _, start, _ in bounds.values())
-    query = select(t.c.member_id, t.c.sent_at).where(
-        t.c.member_id.in_(list(timezones)),
-        t.c.status == NotificationStatus.SENT.value,
-        t.c.sent_at >= earliest,
+    if not timezones:
+        return counts
+    by_day: defaultdict[tuple[datetime, datetime], list[UUID]] = defaultdict(list)
+    for member, tz in timezones.items():
+        _, start, end = local_day_bounds(tz, now)
+        by_day[(start, end)].append(member)
+    within = [
+        and_(t.c.member_id.in_(members), t.c.sent_at >= start, t.c.sent_at < end)
+        for (start, end), members in by_day.items()
+    ]
+    query = (
+        select(t.c.member_id, func.count())
+        .where(t.c.status == NotificationStatus.SENT.value, or_(*within))
+        .group_by(t.c.member_id)
     )
     async with engine.connect() as conn:
-        for member_id, sent_at in (await conn.execute(query)).all():
-            _, start, end = bounds[member_id]
-            if start <= sent_at < end:
-                counts[member_id] += 1
+        for member_id, count in (await conn.execute(query)).all():
+            counts[member_id] = int(count)
     return counts
 
 

@@ -7,14 +7,18 @@ sleeps forever at that point, so a test can SIGKILL it there. With ``HOLD_UNTIL=
 it holds only the first batch, until a line arrives on stdin, so a test can break
 something (the database) at that point and then let the batch go on. The lease and
 batch size come from ``HEARTH_WORKER_LEASE_SECONDS`` and ``HEARTH_WORKER_BATCH_SIZE``
-as for ``hearth worker``.
+as for ``hearth worker``. With ``TRACEMALLOC=<folder>`` it traces Python allocations and,
+on each SIGUSR1, writes a heap snapshot there and prints ``TRACED <bytes> <file>``
+(``bench/worker_soak.py --trace``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
+import tracemalloc
 from collections.abc import Sequence
 from unittest import mock
 from uuid import UUID
@@ -44,7 +48,24 @@ async def _hold(ids: Sequence[UUID]) -> None:
     await asyncio.sleep(3600)
 
 
+def _trace_on_signal(folder: str) -> None:
+    """SIGUSR1: write a heap snapshot into ``folder`` and print its traced size."""
+    tracemalloc.start(8)
+    taken: list[int] = []
+
+    def snapshot() -> None:
+        path = os.path.join(folder, f"worker-{len(taken):03d}.snapshot")
+        tracemalloc.take_snapshot().dump(path)
+        taken.append(1)
+        sys.stdout.write(f"TRACED {tracemalloc.get_traced_memory()[0]} {path}\n")
+        sys.stdout.flush()
+
+    asyncio.get_running_loop().add_signal_handler(signal.SIGUSR1, snapshot)
+
+
 async def main() -> None:
+    if folder := os.environ.get("TRACEMALLOC"):
+        _trace_on_signal(folder)
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     credential = google.oauth2.credentials.Credentials(token="test-token")
     app = firebase_admin.initialize_app(
