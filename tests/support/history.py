@@ -8,7 +8,8 @@ being prepared; bob has a pending notification that previews her reply.
 
 She also has a trace in every safety area: an URGENT post in the safety team's queue
 and her "I'm safe right now" answer, a pinned resource, a hidden post and a report
-as a moderator, a block both ways, a muted topic, a report she made and one about her.
+as a moderator, a block both ways, a muted topic, a report she made and two about her
+(one on her post, one on her as a member, which opens a safety-team item about her).
 """
 
 from __future__ import annotations
@@ -122,6 +123,9 @@ async def build_history(gql: GraphQLClient) -> History:
     hidden = await mutate(gql, HIDE, {"targetId": bob_rude, "reason": "HARASSMENT"}, UID)
     assert hidden["userErrors"] == []
     assert (await report(gql, "carol", her_post, "SPAM"))["userErrors"] == []
+    # carol worries about her: a risk report on her as a member (a safety-team item)
+    worried = await report(gql, "carol", alice_id, "SUICIDE_RISK", circleId=shared)
+    assert worried["userErrors"] == []
     await block(gql, UID, bob_id)
     await block(gql, "carol", alice_id)
     await gql.data(MUTE_TOPICS, {"input": {"topics": ["GRIEF"]}}, as_=UID)
