@@ -91,9 +91,11 @@ class CheckInShared(CircleEvent):
 
 
 @strawberry.type(
-    description="A check-in share ended: its sharer took this circle off it (`editCheckIn`) "
-    "or deleted the check-in. Drop the `SharedCheckIn` with this id from the list (Apollo: "
-    "`cache.evict`). Only this circle's members hear of it."
+    description="A check-in share ended: its sharer took this circle off it (`editCheckIn`), "
+    "deleted the check-in, left the circle (or was removed or banned), withdrew the "
+    "health-data consent or deleted their account. The event is the same for every cause. "
+    "Drop the `SharedCheckIn` with this id from the list (Apollo: `cache.evict`). Only this "
+    "circle's members hear of it."
 )
 class CheckInShareWithdrawn(CircleEvent):
     shared_check_in_id: strawberry.ID = strawberry.field(

@@ -39,8 +39,8 @@ SafetyItemSourceEnum = described_enum(
     "Why an item is in the safety queue.",
     {
         "URGENT_CONTENT": "A post or reply the risk detector rated URGENT.",
-        "PEER_REPORT": "A member reported a post or reply as a suicide (URGENT) or self-harm "
-        "(CONCERN) risk; the reporter is not shown.",
+        "PEER_REPORT": "A member reported a post, a reply or a member as a suicide (URGENT) or "
+        "self-harm (CONCERN) risk; reporters are in `reporters` (staff only).",
         "REACH_OUT": "A member asked for someone to reach out after a check-in (the note is "
         "withheld).",
     },
@@ -49,9 +49,14 @@ SafetyTargetKindEnum = described_enum(
     TargetKind,
     "SafetyTargetKind",
     "What a safety item is about.",
-    {"POST": "A post.", "REPLY": "A reply.", "CHECK_IN": "A check-in (its note is withheld)."},
+    {
+        "POST": "A post.",
+        "REPLY": "A reply.",
+        "CHECK_IN": "A check-in (its note is withheld).",
+        "MEMBER": "A member a peer reported as a risk (`author` is the member; no text).",
+    },
 )
-_NODE_TYPES = {"POST": "Post", "REPLY": "Reply", "CHECK_IN": "CheckIn"}
+_NODE_TYPES = {"POST": "Post", "REPLY": "Reply", "CHECK_IN": "CheckIn", "MEMBER": "Member"}
 
 
 @strawberry.type(description="A circle, as the safety team sees it on a queue item.")
@@ -60,7 +65,7 @@ class SafetyItemCircle:
     name: str = strawberry.field(description="The circle's name.")
 
 
-@strawberry.type(description="Who wrote a queue item's content.")
+@strawberry.type(description="Who wrote a queue item's content, or the member it is about.")
 class SafetyItemAuthor:
     id: strawberry.ID = strawberry.field(description="The member's global ID.")
     display_name: str = strawberry.field(description="The member's display name.")
@@ -70,12 +75,16 @@ class SafetyItemAuthor:
         return cls(id=to_global_id("Member", view.id), display_name=view.display_name)
 
 
-@strawberry.type(description="A member who reported a queue item's content as a risk.")
+@strawberry.type(description="A member who reported a queue item's content or member as a risk.")
 class SafetyItemReporter:
     id: strawberry.ID = strawberry.field(description="The member's global ID.")
     display_name: str = strawberry.field(description="The member's display name.")
     reason: ReportReason = strawberry.field(description="SUICIDE_RISK or SELF_HARM_RISK.")
     reported_at: datetime = strawberry.field(description="When they reported it.")
+    circle: SafetyItemCircle | None = strawberry.field(
+        description="The circle they reported in (a member can be reported in several); "
+        "null once the circle is gone."
+    )
 
 
 @strawberry.type(description="One item in the safety team's queue.")
@@ -86,27 +95,30 @@ class SafetyItem(Node):
     )
     source: ItemSource = strawberry.field(description="Why it is in the queue.")
     target_kind: TargetKind = strawberry.field(description="What it is about.")
-    target_id: strawberry.ID = strawberry.field(description="The post, reply or check-in.")
+    target_id: strawberry.ID = strawberry.field(
+        description="The post, reply, check-in or member (a `Member` global ID)."
+    )
     text: str | None = strawberry.field(
         description="The post's or reply's text; null for a check-in (the note is withheld, "
-        "always) and once the content was removed."
+        "always), for a member, and once the content was removed."
     )
     post_id: strawberry.ID | None = strawberry.field(
         description="For a reply, the post it answers; null otherwise."
     )
     circle: SafetyItemCircle | None = strawberry.field(
-        description="Where it was posted; null for a check-in."
+        description="Where it was posted, or where the member was first reported (see "
+        "`reporters` for each report's circle); null for a check-in."
     )
     reasons: list[str] = strawberry.field(
         description="Why the detector rated it so: the rule ids that fired (for a reach-out "
-        "request, that the member asked)."
+        'request, that the member asked; for a peer report, "peer report: <reason>").'
     )
     author_is_anonymous: bool = strawberry.field(
         description="True when the author posted anonymously: then `author` is null and "
         "`revealSafetyItemAuthor` (with a recorded, audited reason) is the only way to it."
     )
     author: SafetyItemAuthor | None = strawberry.field(
-        description="Who wrote it; null when anonymous."
+        description="Who wrote it, or the member it is about; null when anonymous."
     )
     member_said_safe_at: datetime | None = strawberry.field(
         description='When the author last said "I\'m safe right now" about it; null if never.'
@@ -119,9 +131,10 @@ class SafetyItem(Node):
     raw_target_id: strawberry.Private[UUID]
 
     @strawberry.field(
-        description="Staff only, like the whole item: the members who reported the post or "
-        "reply as a suicide or self-harm risk, oldest first (never shown to the author or to "
-        "peer moderators). Empty when nobody reported it."
+        description="Staff only, like the whole item: the members who reported the post, "
+        "reply or member as a suicide or self-harm risk, oldest first (never shown to the "
+        "author, the reported member or peer moderators). Empty when nobody reported it, "
+        "and once the reported member deleted their account."
     )
     async def reporters(self, info: strawberry.Info) -> list[SafetyItemReporter]:
         found: list[ReporterView] = await info.context.loaders.safety_reporters.load(
@@ -133,6 +146,9 @@ class SafetyItem(Node):
                 display_name=r.display_name,
                 reason=r.reason,
                 reported_at=r.reported_at,
+                circle=SafetyItemCircle(id=to_global_id("Circle", r.circle.id), name=r.circle.name)
+                if r.circle
+                else None,
             )
             for r in found
         ]

@@ -30,6 +30,14 @@ class CheckInRepository(Protocol):
         (a member who leaves or is banned takes their shares with them)."""
         ...
 
+    async def live_shares(
+        self, member_id: UUID, circle_id: UUID | None = None
+    ) -> list[tuple[UUID, UUID]]:
+        """(check-in, circle) of each share of the member's check-ins that its circle can
+        see now, i.e. in a circle the member is ACTIVE in (only ``circle_id``, when
+        given); oldest share first."""
+        ...
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:

@@ -25,6 +25,7 @@ from domain.checkins.model import (
     Emotion,
 )
 from domain.checkins.reminders import make_schedule, next_fire_after
+from domain.checkins.shares import record_share_ends
 from domain.circles.model import can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound, ValidationError
@@ -131,16 +132,8 @@ def _record_shares(uow: UnitOfWork, check_in_id: UUID, circle_ids: Sequence[UUID
 
 def record_withdrawals(uow: UnitOfWork, check_in: CheckIn, circle_ids: Sequence[UUID]) -> None:
     """A share withdrawn (or its check-in deleted) is news for that circle only: its
-    members drop it. The event names the sharer, since the check-in may be gone."""
-    for circle_id in circle_ids:
-        uow.record(
-            Event(
-                EventKind.CHECK_IN_SHARE_WITHDRAWN,
-                circle_id,
-                member_id=check_in.member_id,
-                subject_id=check_in.id,
-            )
-        )
+    members drop it (``domain.checkins.shares``)."""
+    record_share_ends(uow, check_in.member_id, ((check_in.id, c) for c in circle_ids))
 
 
 async def _rate_note(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from uuid import UUID, uuid4
 
+from domain.checkins.shares import end_shares_in_circle
 from domain.circles.model import Membership, MembershipStatus, Role, can_moderate
 from domain.circles.services import activate_membership, load_circle
 from domain.clock import Clock
@@ -68,8 +69,8 @@ async def leave_circle(actor_id: UUID, circle_id: UUID, uow: UnitOfWork) -> Memb
                 "Hand ownership to another member (setMemberRole) before you leave.",
                 ("circleId",),
             )
+        await end_shares_in_circle(uow, actor_id, circle_id)
         await uow.memberships.delete(circle_id, actor_id)
-        await uow.check_ins.end_shares(actor_id, circle_id)
         if membership.is_active:
             await uow.circles.release_seat(circle_id)
             uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=actor_id))
@@ -115,6 +116,7 @@ async def ban_member(
             raise Forbidden("The owner can't be banned.")
         if target.role is Role.MODERATOR and actor.role is not Role.OWNER:
             raise Forbidden("Only the owner can ban a moderator.")
+        await end_shares_in_circle(uow, member_id, circle_id)
         if target.is_active:
             await uow.circles.release_seat(circle_id)
             uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))
@@ -134,6 +136,5 @@ async def ban_member(
                 target_member_id=member_id,
             )
         )
-        await uow.check_ins.end_shares(member_id, circle_id)
         await uow.commit()
     return banned

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from uuid import UUID, uuid4
 
+from domain.checkins.shares import end_shares_in_circle
 from domain.circles.model import Membership, MembershipStatus, Role, can_moderate, can_read
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
@@ -288,12 +289,14 @@ async def remove_member(
     uow: UnitOfWork,
     clock: Clock,
 ) -> ModerationAction:
-    """Take a member out of the circle (they may rejoin; ban to keep them out)."""
+    """Take a member out of the circle (they may rejoin; ban to keep them out). Their
+    check-in shares with the circle end for good, as when they leave."""
     note = check_message(message)
     async with uow:
         _, target = await _member_target(uow, actor_id, circle_id, member_id)
         if not target.is_active:
             raise DomainError(ErrorCode.CONFLICT, "They are not in the circle.", ("memberId",))
+        await end_shares_in_circle(uow, member_id, circle_id)
         await uow.memberships.delete(circle_id, member_id)
         await uow.circles.release_seat(circle_id)
         uow.record(Event(EventKind.MEMBER_LEFT, circle_id, subject_id=member_id))

@@ -16,6 +16,11 @@ from domain.safety.team import TargetKind
 from domain.uow import UnitOfWork
 
 NOTE_MAX = 500
+_SAFETY_KINDS = {
+    TargetType.POST: TargetKind.POST,
+    TargetType.REPLY: TargetKind.REPLY,
+    TargetType.MEMBER: TargetKind.MEMBER,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +70,9 @@ async def file_report(
 ) -> Report:
     """File a report. One open report per member and target; the reporter is never
     shown to the reported member or to moderators. SUICIDE_RISK and SELF_HARM_RISK
-    reports are marked for the safety team (``safety_review``) and, on a post or reply,
-    open an item in the safety team's queue in the same transaction.
+    reports are marked for the safety team (``safety_review``) and open (or join) an
+    item in the safety team's queue in the same transaction, whether the target is a
+    post, a reply or a member.
 
     A member may report content hidden from them by a block (they saw it before):
     success then says nothing about who wrote it.
@@ -100,10 +106,15 @@ async def file_report(
             safety_review=cmd.reason in SAFETY_REASONS,
         )
         await uow.reports.add(report)
-        if report.safety_review and cmd.target_type is not TargetType.MEMBER:
-            kind = TargetKind.POST if cmd.target_type is TargetType.POST else TargetKind.REPLY
+        if report.safety_review:
             await open_for_peer_report(
-                uow, kind, cmd.target_id, circle_id, about, cmd.reason.value, clock
+                uow,
+                _SAFETY_KINDS[cmd.target_type],
+                cmd.target_id,
+                circle_id,
+                about,
+                cmd.reason.value,
+                clock,
             )
         await uow.commit()
     return report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID, uuid4
 
+from domain.checkins.shares import live_shares, record_share_ends
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members.model import Member
@@ -77,12 +78,15 @@ async def withdraw_health_data_consent(
 ) -> int:
     """Withdraw the consent and delete every check-in, note, share, reminder and
     check-in reminder notification of the member; returns the check-ins deleted.
-    Posts and replies stay: they are community content, under the guidelines."""
+    Every circle a check-in was shared with hears the share end, live. Posts and
+    replies stay: they are community content, under the guidelines."""
     if confirm is not True:
         message = "Confirm that your check-ins, notes and reminders will be deleted."
         raise ValidationError([DomainError(ErrorCode.INVALID, message, ("input", "confirm"))])
     async with uow:
+        shares = await live_shares(uow, member.id)
         deleted = await uow.health_data.erase_health_data(member.id)
         await uow.consents.withdraw(member.id, ConsentKind.HEALTH_DATA, clock.now())
+        record_share_ends(uow, member.id, shares)
         await uow.commit()
     return deleted

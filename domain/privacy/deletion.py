@@ -6,7 +6,8 @@ Rules decided here:
   (``REAUTH_REQUIRED`` otherwise), so a phone left unlocked cannot erase someone;
 * circles the member owns pass to their longest-standing moderator, else to their
   longest-standing active member; a circle with no one else in it is deleted;
-* every membership ends (circles see the member leave, live);
+* every membership ends (circles see the member leave, live, and each of their
+  check-in shares end, with the same event as any other share's end);
 * posts and replies stay for the thread's sake, from "a former member", or are
   tombstoned (body gone) when ``delete_content``;
 * the live sessions of the member end (``ACCOUNT_DELETED`` closes their sockets).
@@ -18,6 +19,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
+from domain.checkins.shares import live_shares, record_share_ends
 from domain.circles.model import Membership, Role
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, ValidationError
@@ -89,6 +91,7 @@ async def delete_account(
         member = await uow.members.get(cmd.member_id)
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
+        shares = await live_shares(uow, member.id)
         for membership in await uow.accounts.memberships_of(member.id):
             if membership.is_active and membership.role is Role.OWNER:
                 await _hand_over(uow, membership, now)
@@ -96,6 +99,8 @@ async def delete_account(
                     continue
             if membership.is_active:
                 await uow.circles.release_seat(membership.circle_id)
+                ended = [s for s in shares if s[1] == membership.circle_id]
+                record_share_ends(uow, member.id, ended)
                 uow.record(Event(EventKind.MEMBER_LEFT, membership.circle_id, subject_id=member.id))
         await uow.accounts.erase(member.id, cmd.delete_content, now)
         uow.record(Event(EventKind.ACCOUNT_DELETED, member_id=member.id))

@@ -17,7 +17,7 @@ from domain.uow import UnitOfWork
 
 EXPORTS_PER_DAY = 3
 EXPORT_TTL = timedelta(hours=24)
-EXPORT_SCHEMA_VERSION = "1.2"
+EXPORT_SCHEMA_VERSION = "1.3"
 """The export document's ``schemaVersion`` (``docs/export.schema.json``): the major
 number changes when a field is removed or changes meaning, the minor one when
 sections or fields are added."""

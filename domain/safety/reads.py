@@ -2,7 +2,8 @@
 
 Staff see a post's or reply's text, never a check-in's note, and nothing of content
 that was removed. An anonymous author is never in a view: ``revealSafetyItemAuthor``
-(audited) is the only way to them.
+(audited) is the only way to them. An item about a member shows the member (name and
+ID) and the circle they were reported in; nothing they wrote, anonymous or not.
 """
 
 from __future__ import annotations
@@ -36,12 +37,14 @@ class ItemCircleView:
 
 @dataclass(frozen=True, slots=True)
 class ReporterView:
-    """A member who reported content as a suicide or self-harm risk (staff only)."""
+    """A member who reported content or a member as a suicide or self-harm risk (staff
+    only), and the circle they reported in (null once the circle is gone)."""
 
     member_id: UUID
     display_name: str
     reason: ReportReason
     reported_at: datetime
+    circle: ItemCircleView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +74,9 @@ class SafetyItemView:
 
 
 def staff_text(kind: TargetKind, text: str | None, removed: bool) -> str | None:
-    """The text staff see: never a check-in's note, nothing once removed."""
-    return None if kind is TargetKind.CHECK_IN or removed else text
+    """The text staff see: never a check-in's note, nothing once removed, and none for
+    a member (an item about a member shows who, not what they wrote)."""
+    return None if kind in (TargetKind.CHECK_IN, TargetKind.MEMBER) or removed else text
 
 
 def staff_author(anonymous: bool, author_id: UUID, name: str | None) -> ItemAuthorView | None:
@@ -95,5 +99,7 @@ class SafetyReads(Protocol):
         ...
 
     async def reporters(self, target_ids: Sequence[UUID]) -> dict[UUID, list[ReporterView]]:
-        """For each post or reply, who reported it as a risk, oldest first."""
+        """For each post, reply or member, who reported it as a risk, oldest first.
+        Nothing for the former member (reports about members who deleted their account
+        are unlinked and cannot be told apart)."""
         ...

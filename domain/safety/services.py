@@ -157,7 +157,7 @@ async def _own_target(
         reply = await uow.replies.get(target_id)
         if reply is not None and reply.author_id == member_id:
             return reply.circle_id
-    else:
+    elif kind is TargetKind.CHECK_IN:
         check_in = await uow.check_ins.get(target_id)
         if check_in is not None and check_in.member_id == member_id:
             return None
@@ -191,11 +191,14 @@ async def open_for_peer_report(
     reason: str,
     clock: Clock,
 ) -> SafetyItem:
-    """A member's SUICIDE_RISK or SELF_HARM_RISK report on a post or reply reaches the
-    safety team: a queue item, one per target until resolved. A report while an item
-    for the target is unresolved adds its reason and can only raise the level (a
-    suicide-risk report on a CONCERN item makes it URGENT and alerts the on-call staff
-    if it was never alerted). Call inside an open unit of work; the caller commits."""
+    """A member's SUICIDE_RISK or SELF_HARM_RISK report on a post, a reply or a member
+    reaches the safety team: a queue item, one per target until resolved. For a member,
+    ``kind`` is MEMBER and ``target_id`` and ``author_id`` are both the reported member;
+    ``circle_id`` is where they were reported (the first report's circle while the item
+    is open). A report while an item for the target is unresolved adds its reason and
+    can only raise the level (a suicide-risk report on a CONCERN item makes it URGENT
+    and alerts the on-call staff if it was never alerted). Call inside an open unit of
+    work; the caller commits."""
     level, why = PEER_REPORT_LEVELS[reason], f"peer report: {reason}"
     existing = await uow.safety_items.unresolved_for(kind, target_id)
     if existing is not None:

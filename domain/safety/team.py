@@ -1,5 +1,6 @@
 """The safety team: platform staff (not peer moderators) who look at URGENT posts and
-replies, and at check-ins whose author asked for someone to reach out.
+replies, at check-ins whose author asked for someone to reach out, and at posts,
+replies and members that a peer reported as a suicide or self-harm risk.
 
 What lives here: the staff role, the queue item with its OPEN -> ACKNOWLEDGED ->
 RESOLVED life, the audit entries, the stored ratings, and the ports that keep them.
@@ -24,11 +25,13 @@ REASON_MIN, REASON_MAX = 10, 500
 
 
 class TargetKind(StrEnum):
-    """What was rated."""
+    """What was rated, or what a safety item is about."""
 
     POST = "POST"
     REPLY = "REPLY"
     CHECK_IN = "CHECK_IN"
+    MEMBER = "MEMBER"
+    """A member a peer reported as a risk (never rated: a member has no text)."""
 
 
 class StaffRole(StrEnum):
@@ -53,8 +56,8 @@ class ItemSource(StrEnum):
     REACH_OUT = "REACH_OUT"
     """A member asked for someone to reach out after a check-in (the note is withheld)."""
     PEER_REPORT = "PEER_REPORT"
-    """A member reported a post or reply as a suicide or self-harm risk (the reporter is
-    never shown to the author or to peer moderators)."""
+    """A member reported a post, a reply or a member as a suicide or self-harm risk (the
+    reporter is never shown to the author, the reported member or peer moderators)."""
 
 
 class AuditAction(StrEnum):
@@ -93,8 +96,11 @@ class StaffGrant:
 
 @dataclass(slots=True)
 class SafetyItem:
-    """One thing for the safety team to look at. ``target_id`` is the post, reply or
-    check-in; the text is read at display time (and never for a check-in)."""
+    """One thing for the safety team to look at. ``target_id`` is the post, reply,
+    check-in or member; the text is read at display time (never for a check-in; a
+    member has none). ``author_id`` is who wrote the content, or the member reported
+    (then the same as ``target_id``). ``circle_id`` is where it was posted, or where
+    the member was first reported."""
 
     id: UUID
     source: ItemSource

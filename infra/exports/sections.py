@@ -4,7 +4,10 @@
 :class:`Section` to :data:`SECTIONS` (and its shape to ``docs/export.schema.json``,
 bumping the minor ``schemaVersion``). Only the member's own data goes in: the
 members she blocked, never who blocked her; the reports she made, never who reported
-her (moderators' decisions about her are in her notifications).
+her (moderators' decisions about her are in her notifications); the safety team's
+items about her own content and her own requests, never the items peers' reports
+opened, nor the staff's notes or names. What she did as a moderator or as staff is
+the circle's or the team's record about other members, and stays out.
 A list section yields its items from a keyset-paged query (``paged``), so a
 history of any length is never in memory at once.
 """
@@ -21,9 +24,11 @@ from sqlalchemy import ColumnElement, Table, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.safety.model import RiskLevel
+from domain.safety.team import ItemSource
 from infra.db.repositories.checkins import emotions_from_text
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
-from infra.db.tables.circles import circle_table, membership_table
+from infra.db.tables.circles import circle_table, invite_table, membership_table
+from infra.db.tables.idempotency import idempotency_key_table
 from infra.db.tables.members import member_table
 from infra.db.tables.moderation import (
     block_table,
@@ -37,9 +42,15 @@ from infra.db.tables.notifications import (
     notification_table,
     preferences_table,
 )
+from infra.db.tables.pins import circle_pin_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 from infra.db.tables.privacy import consent_table
-from infra.db.tables.safety import risk_rating_table, safe_said_table
+from infra.db.tables.safety import (
+    risk_rating_table,
+    safe_said_table,
+    safety_item_table,
+    staff_role_table,
+)
 from infra.db.tables.support import support_availability_table, support_nudge_table
 
 PAGE = 1_000
@@ -149,7 +160,20 @@ async def _memberships(conn: AsyncConnection, member_id: UUID) -> Items:
             "role": row["role"],
             "status": row["status"],
             "since": iso(row["created_at"]),
+            "updatedAt": iso(row["updated_at"]),
+            "mutedUntil": iso(row["muted_until"]),
         }
+
+
+def _moderated(row: Row) -> dict[str, Any]:
+    """What she sees of moderation on her own post or reply: whether a moderator hid
+    it and why (never which moderator), and which kinds of contact details were masked
+    in it."""
+    return {
+        "hiddenAt": iso(row["hidden_at"]),
+        "hiddenReason": row["hidden_reason"],
+        "maskedContactKinds": ids(row["contact_masked"]),
+    }
 
 
 def _post(row: Row) -> dict[str, Any]:
@@ -165,6 +189,8 @@ def _post(row: Row) -> dict[str, Any]:
         "createdAt": iso(row["created_at"]),
         "editedAt": iso(row["edited_at"]),
         "removedAt": iso(row["removed_at"]),
+        "firstReplyAt": iso(row["first_reply_at"]),
+        **_moderated(row),
     }
 
 
@@ -178,6 +204,7 @@ def _reply(row: Row) -> dict[str, Any]:
         "createdAt": iso(row["created_at"]),
         "editedAt": iso(row["edited_at"]),
         "removedAt": iso(row["removed_at"]),
+        **_moderated(row),
     }
 
 
@@ -249,6 +276,7 @@ async def _reminder(conn: AsyncConnection, member_id: UUID) -> Items:
             "timezone": row["timezone"],
             "nextReminderAt": iso(row["next_fire_at"]),
             "paused": row["paused"],
+            "unansweredInARow": row["consecutive_unanswered"],
             "updatedAt": iso(row["updated_at"]),
         }
 
@@ -285,11 +313,19 @@ async def _preferences(conn: AsyncConnection, member_id: UUID) -> Items:
             "checkInReminders": row["check_in_reminders"],
             "quietHours": quiet,
             "showPreviews": row["show_previews"],
+            "moderationDecisions": row["moderation_decisions"],
             "updatedAt": iso(row["updated_at"]),
         }
 
 
+def _link(data: Any, key: str) -> str | None:
+    found = data.get(key) if isinstance(data, dict) else None
+    return str(found) if found is not None else None
+
+
 def _notifications(conn: AsyncConnection, member_id: UUID) -> Items:
+    """Her inbox and outbox, with what the API shows of each: the texts, the count and
+    the ids it links to."""
     n = notification_table
     return paged(
         conn,
@@ -300,6 +336,10 @@ def _notifications(conn: AsyncConnection, member_id: UUID) -> Items:
             "kind": row["kind"],
             "title": row["title"],
             "body": row["body"],
+            "count": row["count"],
+            "circleId": _link(row["data"], "circleId"),
+            "postId": _link(row["data"], "postId"),
+            "replyId": _link(row["data"], "replyId"),
             "status": row["status"],
             "createdAt": iso(row["created_at"]),
             "sentAt": iso(row["sent_at"]),
@@ -341,6 +381,7 @@ def _reports_made(conn: AsyncConnection, member_id: UUID) -> Items:
             "note": row["note"],
             "status": row["status"],
             "createdAt": iso(row["created_at"]),
+            "resolvedAt": iso(row["resolved_at"]),
         },
     )
 
@@ -451,6 +492,111 @@ def _support_nudges(conn: AsyncConnection, member_id: UUID) -> Items:
     )
 
 
+def _circles_created(conn: AsyncConnection, member_id: UUID) -> Items:
+    """Circles she started (their name now: later owners may have renamed them)."""
+    c = circle_table
+    return paged(
+        conn,
+        c,
+        c.c.created_by == member_id,
+        lambda row: {
+            "circleId": str(row["id"]),
+            "name": row["name"],
+            "createdAt": iso(row["created_at"]),
+        },
+    )
+
+
+def _invites_created(conn: AsyncConnection, member_id: UUID) -> Items:
+    """Invites she made (never the code: only its hash is stored)."""
+    i = invite_table
+    return paged(
+        conn,
+        i,
+        i.c.created_by == member_id,
+        lambda row: {
+            "id": str(row["id"]),
+            "circleId": str(row["circle_id"]),
+            "createdAt": iso(row["created_at"]),
+            "expiresAt": iso(row["expires_at"]),
+            "maxUses": row["max_uses"],
+            "uses": row["uses"],
+        },
+    )
+
+
+def _pins_made(conn: AsyncConnection, member_id: UUID) -> Items:
+    """What she pinned to a circle as its owner or moderator, still pinned."""
+    p = circle_pin_table
+    return paged(
+        conn,
+        p,
+        p.c.pinned_by == member_id,
+        lambda row: {
+            "circleId": str(row["circle_id"]),
+            "slot": row["slot"],
+            "kind": row["kind"],
+            "itemId": str(row["item_id"]),
+            "pinnedAt": iso(row["pinned_at"]),
+        },
+        order=("pinned_at", "circle_id", "slot"),
+    )
+
+
+_HERS = (ItemSource.URGENT_CONTENT.value, ItemSource.REACH_OUT.value)
+
+
+def _safety_team_items(conn: AsyncConnection, member_id: UUID) -> Items:
+    """The safety team's items about her own content (rated URGENT) and her own
+    requests for someone to reach out: what, when, and how far the team got. Not the
+    level or reasons (a peer's report on the same content adds to them), not the
+    staff's note or names, and no item a peer's report opened (reporters are never
+    revealed, not even that there was one)."""
+    i = safety_item_table
+    return paged(
+        conn,
+        i,
+        (i.c.author_id == member_id) & i.c.source.in_(_HERS),
+        lambda row: {
+            "id": str(row["id"]),
+            "source": row["source"],
+            "targetKind": row["target_kind"],
+            "targetId": str(row["target_id"]),
+            "createdAt": iso(row["created_at"]),
+            "status": row["status"],
+            "acknowledgedAt": iso(row["acknowledged_at"]),
+            "resolvedAt": iso(row["resolved_at"]),
+        },
+    )
+
+
+async def _staff_role(conn: AsyncConnection, member_id: UUID) -> Items:
+    """Her safety-team role, if she has one (never who granted it)."""
+    r, m = staff_role_table, member_table
+    query = select(r).join(m, m.c.firebase_uid == r.c.firebase_uid).where(m.c.id == member_id)
+    row = (await conn.execute(query)).mappings().first()
+    if row is not None:
+        yield {"role": row["role"], "onCall": row["on_call"], "grantedAt": iso(row["granted_at"])}
+
+
+def _idempotency_keys(conn: AsyncConnection, member_id: UUID) -> Items:
+    """The retry keys her app sent with createPost, replyToPost, checkIn and react, and
+    what each created (kept 24 hours)."""
+    k = idempotency_key_table
+    return paged(
+        conn,
+        k,
+        k.c.member_id == member_id,
+        lambda row: {
+            "key": row["key"],
+            "operation": row["operation"],
+            "resultId": str(row["result_id"]),
+            "createdAt": iso(row["created_at"]),
+        },
+        order=("created_at", "key"),
+    )
+
+
 SECTIONS: list[Section] = [
     Section("profile", _profile, many=False),
     Section("consents", _consents),
@@ -472,5 +618,11 @@ SECTIONS: list[Section] = [
     Section("safetyAnswers", _safety_answers),
     Section("supportAvailability", _support_availability),
     Section("supportNudges", _support_nudges),
+    Section("circlesCreated", _circles_created),
+    Section("invitesCreated", _invites_created),
+    Section("pinsMade", _pins_made),
+    Section("safetyTeamItems", _safety_team_items),
+    Section("staffRole", _staff_role, many=False),
+    Section("idempotencyKeys", _idempotency_keys),
 ]
 """Every section, in document order. Append new areas' sections here."""

@@ -3,12 +3,14 @@
 ``alice7731`` ("Quiet Fox") moderates carol's circle, owns a private circle bob
 joined by invite and a circle of her own, posts (plainly, anonymously, and one she
 deleted), replies, reacts, removes a post as a moderator, checks in with a note and
-a share, has reminders, a device, preferences, an inbox item and a data export
-being prepared; bob has a pending notification that previews her reply.
+a share (and asks the safety team to reach out about it), has reminders, a device,
+preferences, an inbox item and a data export being prepared; bob has a pending
+notification that previews her reply.
 
 She also has a trace in every safety area: an URGENT post in the safety team's queue
 and her "I'm safe right now" answer, a pinned resource, a hidden post and a report
-as a moderator, a block both ways, a muted topic, a report she made and one about her.
+as a moderator, a block both ways, a muted topic, a report she made and two about her
+(one on her post, one on her as a member, which opens a safety-team item about her).
 """
 
 from __future__ import annotations
@@ -97,7 +99,13 @@ async def build_history(gql: GraphQLClient) -> History:
     assert (await mutate(gql, DELETE_POST, {"postId": bob_other}, UID))["userErrors"] == []
     await post(gql, UID, private, POST + " in private", idempotencyKey="her-retry-key")
 
-    await check_in(gql, UID, mood=2, note=NOTE, emotions=["LONELY"], shareWithCircleIds=[shared])
+    mine = await check_in(
+        gql, UID, mood=2, note=NOTE, emotions=["LONELY"], shareWithCircleIds=[shared]
+    )
+    reach = """mutation($input: AskSomeoneToReachOutInput!) {
+      askSomeoneToReachOut(input: $input) { requested userErrors { code } } }"""
+    asked = await gql.data(reach, {"input": {"checkInId": mine["id"]}}, as_=UID)
+    assert asked["askSomeoneToReachOut"] == {"requested": True, "userErrors": []}
     reminder = {"enabled": True, "localTimes": ["08:30"], "weekdays": [1, 2, 3]}
     await gql.data(SET_REMINDER, {"input": reminder}, as_=UID)
     assert (await register(gql, UID, DEVICE))["userErrors"] == []
@@ -122,6 +130,9 @@ async def build_history(gql: GraphQLClient) -> History:
     hidden = await mutate(gql, HIDE, {"targetId": bob_rude, "reason": "HARASSMENT"}, UID)
     assert hidden["userErrors"] == []
     assert (await report(gql, "carol", her_post, "SPAM"))["userErrors"] == []
+    # carol worries about her: a risk report on her as a member (a safety-team item)
+    worried = await report(gql, "carol", alice_id, "SUICIDE_RISK", circleId=shared)
+    assert worried["userErrors"] == []
     await block(gql, UID, bob_id)
     await block(gql, "carol", alice_id)
     await gql.data(MUTE_TOPICS, {"input": {"topics": ["GRIEF"]}}, as_=UID)

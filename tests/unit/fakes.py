@@ -232,6 +232,18 @@ class FakeCheckIns:
             if c.member_id == member_id:
                 c.shared_circle_ids = tuple(i for i in c.shared_circle_ids if i != circle_id)
 
+    async def live_shares(
+        self, member_id: UUID, circle_id: UUID | None = None
+    ) -> list[tuple[UUID, UUID]]:
+        found = []
+        for c in sorted(self._store.check_ins.values(), key=lambda c: c.created_at):
+            for shared in c.shared_circle_ids:
+                membership = self._store.memberships.get((shared, member_id))
+                active = membership is not None and membership.is_active
+                if c.member_id == member_id and active and circle_id in (None, shared):
+                    found.append((c.id, shared))
+        return found
+
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime
     ) -> list[CheckIn]:

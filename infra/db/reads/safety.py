@@ -2,8 +2,9 @@
 
 Ordered by risk (highest first), then age (oldest first), with a keyset on
 (level, created_at, id). The text of a check-in is never selected (its note is
-withheld, always); an anonymous author's identity is not selected either
-(``revealSafetyItemAuthor`` is the only way to it, and it is audited).
+withheld, always), and an item about a member selects only the member's name; an
+anonymous author's identity is not selected either (``revealSafetyItemAuthor`` is the
+only way to it, and it is audited).
 ``SqlSafetyReads`` implements ``domain.safety.reads.SafetyReads``; what staff see is
 decided there (``staff_text``, ``staff_author``).
 """
@@ -19,6 +20,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.moderation.model import ReportReason
+from domain.privacy.model import FORMER_MEMBER_ID
 from domain.safety.model import RiskLevel
 from domain.safety.reads import (
     ItemAuthorView,
@@ -139,19 +141,40 @@ async def author_name(conn: AsyncConnection, member_id: UUID) -> str | None:
 async def safety_reporters(
     conn: AsyncConnection, target_ids: Sequence[UUID]
 ) -> dict[UUID, list[ReporterView]]:
-    """For each post or reply, the members who reported it as a suicide or self-harm
-    risk (for staff only): member id, display name, reason and when, oldest first."""
-    r, m = report_table, member_table
+    """For each post, reply or member, the members who reported it as a suicide or
+    self-harm risk (for staff only): member id, display name, reason, when and in which
+    circle, oldest first. Reports about the former member are left out: they are about
+    every member who deleted their account, not about one item's."""
+    r, m, c = report_table, member_table, circle_table
+    found: dict[UUID, list[ReporterView]] = {}
+    wanted = [t for t in target_ids if t != FORMER_MEMBER_ID]
+    if not wanted:
+        return found
     query = (
-        select(r.c.target_id, r.c.reporter_id, m.c.display_name, r.c.reason, r.c.created_at)
+        select(
+            r.c.target_id,
+            r.c.reporter_id,
+            m.c.display_name,
+            r.c.reason,
+            r.c.created_at,
+            r.c.circle_id,
+            c.c.name.label("circle_name"),
+        )
         .join(m, m.c.id == r.c.reporter_id)
-        .where(r.c.target_id.in_(list(target_ids)), r.c.safety_review.is_(True))
+        .outerjoin(c, c.c.id == r.c.circle_id)
+        .where(r.c.target_id.in_(wanted), r.c.safety_review.is_(True))
         .order_by(r.c.created_at, r.c.id)
     )
-    found: dict[UUID, list[ReporterView]] = {}
     for row in (await conn.execute(query)).mappings():
+        circle = None
+        if row["circle_name"] is not None:
+            circle = ItemCircleView(row["circle_id"], row["circle_name"])
         reporter = ReporterView(
-            row["reporter_id"], row["display_name"], ReportReason(row["reason"]), row["created_at"]
+            row["reporter_id"],
+            row["display_name"],
+            ReportReason(row["reason"]),
+            row["created_at"],
+            circle,
         )
         found.setdefault(row["target_id"], []).append(reporter)
     return found

@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.checkins.model import CheckIn, CheckInReminder, Emotion
 from domain.checkins.reminders import ReminderSchedule
+from domain.circles.model import MembershipStatus
 from domain.safety.model import RiskLevel
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
+from infra.db.tables.circles import membership_table
 
 
 def emotions_to_text(emotions: Sequence[Emotion]) -> str:
@@ -118,6 +120,21 @@ class SqlCheckInRepository:
         await self._session.execute(
             delete(s).where(s.c.circle_id == circle_id, s.c.check_in_id.in_(own))
         )
+
+    async def live_shares(
+        self, member_id: UUID, circle_id: UUID | None = None
+    ) -> list[tuple[UUID, UUID]]:
+        s, t, m = check_in_share_table, check_in_table, membership_table
+        query = (
+            select(s.c.check_in_id, s.c.circle_id)
+            .join(t, t.c.id == s.c.check_in_id)
+            .join(m, (m.c.circle_id == s.c.circle_id) & (m.c.member_id == t.c.member_id))
+            .where(t.c.member_id == member_id, m.c.status == MembershipStatus.ACTIVE.value)
+            .order_by(s.c.shared_at, s.c.check_in_id, s.c.circle_id)
+        )
+        if circle_id is not None:
+            query = query.where(s.c.circle_id == circle_id)
+        return [(row[0], row[1]) for row in (await self._session.execute(query)).all()]
 
     async def created_between(
         self, member_id: UUID, start: datetime, end: datetime

@@ -240,9 +240,10 @@ async def _unlink_content(
 
 async def _erase_safety(session: AsyncSession, member_id: UUID, *_: Any) -> None:
     """Ratings of her private check-in notes are health data and go (before the
-    check-ins themselves). Safety-team items about her stay as the team's record,
-    unlinked; her "I'm safe right now" answers go. As staff, her name leaves the
-    items she handled and the audit."""
+    check-ins themselves). Safety-team items about her content or about her (a peer's
+    risk report on her as a member) stay as the team's record, unlinked; her "I'm safe
+    right now" answers go. As staff, her name leaves the items she handled and the
+    audit."""
     own_check_ins = select(check_in_table.c.id).where(check_in_table.c.member_id == member_id)
     r = risk_rating_table
     await session.execute(
@@ -250,6 +251,11 @@ async def _erase_safety(session: AsyncSession, member_id: UUID, *_: Any) -> None
     )
     await session.execute(delete(safe_said_table).where(safe_said_table.c.member_id == member_id))
     i = safety_item_table
+    await session.execute(
+        update(i)
+        .where(i.c.target_kind == "MEMBER", i.c.target_id == member_id)
+        .values(target_id=FORMER_MEMBER_ID)
+    )
     for column in (i.c.author_id, i.c.acknowledged_by, i.c.resolved_by):
         await session.execute(
             update(i).where(column == member_id).values({column.name: FORMER_MEMBER_ID})

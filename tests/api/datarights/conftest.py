@@ -10,8 +10,9 @@ from starlette.applications import Starlette
 from domain.clock import FixedClock
 from infra.exports.builder import ExportBuilder
 from tests.api.checkins.conftest import clock
+from tests.api.safety.conftest import services
 
-__all__ = ["builder", "clock"]
+__all__ = ["builder", "clock", "services"]
 
 
 @pytest.fixture

@@ -94,6 +94,8 @@ async def test_the_walk_sees_every_kind_of_trace_before_deletion(
         "data_export.member_id",
         "data_export_chunk.data",
         "safety_item.author_id",
+        "safety_item.target_id",
+        "report.target_id",
         "safe_said.member_id",
         "circle_pin.pinned_by",
         "report.reporter_id",

@@ -11,8 +11,11 @@ from typing import Any
 import httpx
 import jsonschema
 
+from api.container import Services
 from domain.clock import FixedClock
 from infra.exports.builder import ExportBuilder
+from tests.api.safety.conftest import URGENT_TEXT, grant
+from tests.support.circles import create_circle, join, mutate, post
 from tests.support.graphql import GraphQLClient
 from tests.support.history import (
     ANON,
@@ -27,6 +30,7 @@ from tests.support.history import (
     build_history,
     raw_id,
 )
+from tests.support.moderation import MUTE
 
 SCHEMA = json.loads((Path(__file__).parents[3] / "docs" / "export.schema.json").read_text())
 EXPORT = """mutation { exportMyData {
@@ -68,7 +72,7 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert int(response.headers["content-length"]) == len(response.content)
 
-    assert document["schemaVersion"] == "1.2"
+    assert document["schemaVersion"] == "1.3"
     assert document["profile"]["displayName"] == NAME
     assert [c["kind"] for c in document["consents"]] == ["GUIDELINES", "HEALTH_DATA"]
     roles = sorted((m["circleName"], m["role"]) for m in document["memberships"])
@@ -104,6 +108,41 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     # she hid bob's post as a moderator: that decision is in bob's export, not hers,
     # and his export does not say who decided
     assert document["moderationDecisions"] == []
+    # what she made in the circles: the two she started, the invite, the pin
+    assert sorted(c["name"] for c in document["circlesCreated"]) == ["Just Me", "Night Owls"]
+    (made_invite,) = document["invitesCreated"]
+    assert (made_invite["circleId"], made_invite["uses"]) == (
+        str(raw_id(history.her_private_circle)),
+        1,
+    )
+    (pin,) = document["pinsMade"]
+    assert (pin["circleId"], pin["kind"]) == (str(raw_id(history.shared_circle)), "RESOURCE")
+    # what the API shows her of her own posts and notifications
+    her_post = next(p for p in document["posts"] if p["id"] == str(raw_id(history.her_post)))
+    assert her_post["firstReplyAt"] is not None  # bob answered
+    assert (her_post["hiddenAt"], her_post["maskedContactKinds"]) == (None, [])
+    (inbox_item,) = document["notifications"]
+    assert inbox_item["postId"] == str(raw_id(history.her_post))
+    assert inbox_item["circleId"] == str(raw_id(history.shared_circle))
+    assert inbox_item["count"] == 1
+    assert document["notificationPreferences"]["moderationDecisions"] is False  # opt-in
+    assert {m["mutedUntil"] for m in document["memberships"]} == {None}
+    # the retry key her app sent, kept for 24 hours
+    assert [(k["key"], k["operation"]) for k in document["idempotencyKeys"]] == [
+        ("her-retry-key", "CREATE_POST")
+    ]
+    # the safety team: her urgent post and her own request, with no level, reasons or
+    # notes; nothing of carol's reports about her (on her post, or on her as a member)
+    items = document["safetyTeamItems"]
+    assert sorted((i["source"], i["targetKind"]) for i in items) == [
+        ("REACH_OUT", "CHECK_IN"),
+        ("URGENT_CONTENT", "POST"),
+    ]
+    assert {i["status"] for i in items} == {"OPEN"}
+    assert "peer report" not in response.text
+    assert '"SUICIDE_RISK"' not in response.text
+    assert '"SPAM"' not in response.text
+    assert document["staffRole"] is None
     bobs = (
         await http.get(
             await _ready_url(gql, builder, "bob"), headers={"Authorization": "Bearer dev:bob"}
@@ -113,6 +152,9 @@ async def test_the_export_covers_every_area_and_matches_its_schema(
     decisions = {(d["action"], d["targetType"], d["reason"]) for d in bobs["moderationDecisions"]}
     # she removed one of his posts and hid another, with the guideline
     assert decisions == {("REMOVE_CONTENT", "POST", None), ("HIDE_CONTENT", "POST", "HARASSMENT")}
+    # and he sees his hidden post with the guideline, as the API shows it to him
+    hidden = [p for p in bobs["posts"] if p["hiddenAt"] is not None]
+    assert [p["hiddenReason"] for p in hidden] == ["Be kind and listen: no harassment or bullying."]
     assert str(raw_id(history.alice_id)) not in json.dumps(bobs["moderationDecisions"])
     assert "carol" not in json.dumps(document["blockedMembers"])  # carol blocked her: not hers
 
@@ -168,3 +210,85 @@ async def test_nobody_else_sees_a_members_exports(gql: GraphQLClient) -> None:
     other = "query($id: ID!) { node(id: $id) { ... on Member { dataExports { id } } } }"
     assert (await gql.data(other, {"id": alice_id}, as_="bob"))["node"] == {"dataExports": None}
     assert (await gql("mutation { exportMyData { export { id } } }"))["errors"]
+
+
+ITEM_MOVE = """mutation($input: SafetyItemInput!) {
+  acknowledgeSafetyItem(input: $input) { userErrors { code } } }"""
+ITEM_RESOLVE = """mutation($input: SafetyItemInput!) {
+  resolveSafetyItem(input: $input) { userErrors { code } } }"""
+
+
+async def _document(
+    gql: GraphQLClient, http: httpx.AsyncClient, builder: ExportBuilder, uid: str
+) -> tuple[dict[str, Any], str]:
+    response = await http.get(
+        await _ready_url(gql, builder, uid), headers={"Authorization": f"Bearer dev:{uid}"}
+    )
+    document: dict[str, Any] = response.json()
+    jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
+    return document, response.text
+
+
+async def test_staff_get_their_role_and_members_what_was_done_but_never_the_notes(
+    gql: GraphQLClient, http: httpx.AsyncClient, builder: ExportBuilder, services: Services
+) -> None:
+    # given sam on the safety team, who resolves the item about ann's urgent post
+    sam = await gql.onboard("sam", "Sam Staff")
+    ann = await gql.onboard("ann", "Ann")
+    await grant(services, "sam", on_call=True)
+    circle = await create_circle(gql, "ann", name="Night Owls")
+    await gql.onboard("bo", "Bo")
+    await join(gql, "bo", circle)
+    urgent = await post(gql, "ann", circle, URGENT_TEXT)
+    queue = await gql.data("{ safetyQueue { nodes { id } } }", as_="sam")
+    (item,) = queue["safetyQueue"]["nodes"]
+    note = "Called the member; note-marker-kestrel"
+    for query, text in ((ITEM_MOVE, None), (ITEM_RESOLVE, note)):
+        done = await gql.data(query, {"input": {"itemId": item["id"], "note": text}}, as_="sam")
+        assert next(iter(done.values()))["userErrors"] == []
+    # and bo's risk report on ann herself (a second item, opened by a peer)
+    reported = await gql.data(
+        """mutation($input: ReportInput!) { report(input: $input) { userErrors { code } } }""",
+        {"input": {"targetId": ann, "reason": "SELF_HARM_RISK", "circleId": circle}},
+        as_="bo",
+    )
+    assert reported["report"]["userErrors"] == []
+
+    # sam's export has the role, not the item sam handled nor sam's note
+    sams, sams_text = await _document(gql, http, builder, "sam")
+    assert sams["staffRole"]["role"] == "SAFETY"
+    assert sams["staffRole"]["onCall"] is True
+    assert sams["safetyTeamItems"] == []
+    assert "note-marker-kestrel" not in sams_text
+    # ann's export says the team looked at her post and resolved it, without the note,
+    # who did it, or anything of bo's report about her
+    anns, anns_text = await _document(gql, http, builder, "ann")
+    (mine,) = anns["safetyTeamItems"]
+    assert (mine["source"], mine["targetId"]) == ("URGENT_CONTENT", str(raw_id(urgent["id"])))
+    assert mine["status"] == "RESOLVED"
+    assert mine["resolvedAt"] is not None
+    assert "note-marker-kestrel" not in anns_text
+    assert "Sam Staff" not in anns_text
+    assert str(raw_id(sam)) not in anns_text
+    assert "SELF_HARM_RISK" not in anns_text
+    assert anns["staffRole"] is None
+
+
+async def test_she_gets_her_mute_and_what_was_masked_in_her_posts(
+    gql: GraphQLClient, http: httpx.AsyncClient, builder: ExportBuilder, clock: FixedClock
+) -> None:
+    await gql.onboard("owner", "Owner")
+    bo = await gql.onboard("bo", "Bo")
+    circle = await create_circle(gql, "owner", name="Night Owls")
+    await join(gql, "bo", circle)
+    await post(gql, "bo", circle, "text me on +44 7911 123456")
+    until = (clock.now() + timedelta(days=1)).isoformat()
+    muted = await mutate(gql, MUTE, {"circleId": circle, "memberId": bo, "until": until}, "owner")
+    assert muted["userErrors"] == []
+
+    document, _ = await _document(gql, http, builder, "bo")
+    (membership,) = document["memberships"]
+    assert membership["mutedUntil"] is not None
+    assert membership["mutedUntil"][:16] == until[:16]
+    (masked,) = document["posts"]
+    assert masked["maskedContactKinds"] == ["PHONE"]

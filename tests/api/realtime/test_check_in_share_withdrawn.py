@@ -5,13 +5,17 @@ the sharer. "Nothing" is checked by a later post being the next event on the str
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from tests.support.circles import create_circle, join, post
 from tests.support.graphql import GraphQLClient
-from tests.support.live import ws_client
+from tests.support.live import WsClient, ws_client
 
 ACTIVITY = """subscription Activity($id: ID!) { circleActivity(circleId: $id) {
   __typename circleId
   ... on CheckInShareWithdrawn { sharedCheckInId }
+  ... on MemberLeft { memberId }
   ... on PostCreated { post { id body } }
 } }"""
 CHECK_IN = """mutation CheckIn($input: CheckInInput!) { checkIn(input: $input) {
@@ -31,8 +35,9 @@ async def _shared_ids(gql: GraphQLClient, circle: str, uid: str) -> list[str]:
     return [e["node"]["id"] for e in data["node"]["sharedCheckIns"]["edges"]]
 
 
-async def test_withdrawn_shares_reach_only_that_circle(live: tuple[str, GraphQLClient]) -> None:
-    base, gql = live
+async def two_circles(gql: GraphQLClient) -> tuple[str, str, str]:
+    """carol's "First Light" and dave's "Second Wind": alice is in both, erin in the
+    first. Returns (first, second, alice's member id)."""
     await gql.onboard("carol", "Carol")
     await gql.onboard("dave", "Dave")
     alice = await gql.onboard("alice", "Alice")
@@ -41,15 +46,20 @@ async def test_withdrawn_shares_reach_only_that_circle(live: tuple[str, GraphQLC
     second = await create_circle(gql, "dave", name="Second Wind")
     for uid, circle in (("alice", first), ("alice", second), ("erin", first)):
         await join(gql, uid, circle)
-    made = await gql.data(
-        CHECK_IN, {"input": {"mood": 2, "shareWithCircleIds": [first, second]}}, as_="alice"
-    )
-    check_in = made["checkIn"]["checkIn"]["id"]
-    [in_first] = await _shared_ids(gql, first, "carol")
-    [in_second] = await _shared_ids(gql, second, "dave")
+    return first, second, alice
+
+
+async def block_alice(gql: GraphQLClient, alice: str) -> None:
+    """erin blocks alice (then never sees her shares, nor hears of their end)."""
     blocked = await gql.data(BLOCK, {"input": {"memberId": alice}}, as_="erin")
     assert blocked["blockMember"]["userErrors"] == []
 
+
+@asynccontextmanager
+async def watching(
+    base: str, first: str, second: str
+) -> AsyncIterator[tuple[WsClient, WsClient, WsClient]]:
+    """carol and erin subscribed to the first circle's activity, dave to the second's."""
     async with (
         ws_client(base, "dev:carol") as carol,
         ws_client(base, "dev:dave") as dave,
@@ -57,7 +67,21 @@ async def test_withdrawn_shares_reach_only_that_circle(live: tuple[str, GraphQLC
     ):
         for ws, circle in ((carol, first), (dave, second), (erin, first)):
             await ws.subscribe_registered(ACTIVITY, {"id": circle})
+        yield carol, dave, erin
 
+
+async def test_withdrawn_shares_reach_only_that_circle(live: tuple[str, GraphQLClient]) -> None:
+    base, gql = live
+    first, second, alice = await two_circles(gql)
+    made = await gql.data(
+        CHECK_IN, {"input": {"mood": 2, "shareWithCircleIds": [first, second]}}, as_="alice"
+    )
+    check_in = made["checkIn"]["checkIn"]["id"]
+    [in_first] = await _shared_ids(gql, first, "carol")
+    [in_second] = await _shared_ids(gql, second, "dave")
+    await block_alice(gql, alice)
+
+    async with watching(base, first, second) as (carol, dave, erin):
         # alice takes the first circle off: only the first circle hears it
         edited = await gql.data(
             EDIT, {"input": {"checkInId": check_in, "shareWithCircleIds": [second]}}, as_="alice"

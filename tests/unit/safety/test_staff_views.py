@@ -18,3 +18,9 @@ def test_an_anonymous_author_is_never_in_a_view() -> None:
     member = uuid4()
     assert staff_author(True, member, "Ada") is None
     assert staff_author(False, member, "Ada") == ItemAuthorView(member, "Ada")
+
+
+def test_an_item_about_a_member_shows_who_never_any_text() -> None:
+    member = uuid4()
+    assert staff_text(TargetKind.MEMBER, "anything", removed=False) is None
+    assert staff_author(False, member, "Ada") == ItemAuthorView(member, "Ada")
