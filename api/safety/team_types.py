@@ -14,7 +14,10 @@ from api.enums import RiskLevelEnum, described_enum  # noqa: F401 - registers Ri
 from api.errors import HearthError, TopLevelCode
 from api.node import Node, to_global_id
 from api.pagination import Connection, Edge, connection_of
+from api.safety.types import CrisisResourcesType
+from domain.errors import DomainError
 from domain.moderation.model import ReportReason
+from domain.safety.crisis import resources_for
 from domain.safety.model import RiskLevel
 from domain.safety.reads import ItemAuthorView, ReporterView, SafetyItemView
 from domain.safety.team import ItemSource, ItemStatus, TargetKind
@@ -69,10 +72,29 @@ class SafetyItemCircle:
 class SafetyItemAuthor:
     id: strawberry.ID = strawberry.field(description="The member's global ID.")
     display_name: str = strawberry.field(description="The member's display name.")
+    region: str | None = strawberry.field(
+        description="The region the member gave at onboarding (ISO 3166-1 alpha-2), so "
+        "that staff point to help that reaches them; null when they gave none."
+    )
+
+    @strawberry.field(
+        description="The crisis lines and emergency numbers for the member's region: what "
+        'the member sees under "get help now". The international directories only, when '
+        "the region is unknown."
+    )
+    def crisis_resources(self, info: strawberry.Info) -> CrisisResourcesType:
+        directory = info.context.services.crisis_directory
+        try:
+            found = resources_for(directory, self.region)
+        except DomainError:  # a region stored before codes were checked
+            found = resources_for(directory, None)
+        return CrisisResourcesType.from_domain(found)
 
     @classmethod
     def build(cls, view: ItemAuthorView) -> SafetyItemAuthor:
-        return cls(id=to_global_id("Member", view.id), display_name=view.display_name)
+        return cls(
+            id=to_global_id("Member", view.id), display_name=view.display_name, region=view.region
+        )
 
 
 @strawberry.type(description="A member who reported a queue item's content or member as a risk.")

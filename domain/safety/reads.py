@@ -25,8 +25,13 @@ oldest first."""
 
 @dataclass(frozen=True, slots=True)
 class ItemAuthorView:
+    """The member an item is about, as staff see them: with their region (the one they
+    gave at onboarding), so that staff point to the crisis lines that reach them.
+    Never for anonymous content until staff recorded why they need who wrote it."""
+
     id: UUID
     display_name: str
+    region: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,9 +84,11 @@ def staff_text(kind: TargetKind, text: str | None, removed: bool) -> str | None:
     return None if kind in (TargetKind.CHECK_IN, TargetKind.MEMBER) or removed else text
 
 
-def staff_author(anonymous: bool, author_id: UUID, name: str | None) -> ItemAuthorView | None:
+def staff_author(
+    anonymous: bool, author_id: UUID, name: str | None, region: str | None = None
+) -> ItemAuthorView | None:
     """The author staff see: nobody for anonymous content."""
-    return None if anonymous else ItemAuthorView(author_id, name or "")
+    return None if anonymous else ItemAuthorView(author_id, name or "", region)
 
 
 class SafetyReads(Protocol):

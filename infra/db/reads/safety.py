@@ -66,6 +66,7 @@ def _base() -> Any:
             case((is_reply, r.c.post_id), else_=None).label("post_id"),
             anonymous.label("anonymous"),
             case((anonymous.is_(True), None), else_=m.c.display_name).label("author_name"),
+            case((anonymous.is_(True), None), else_=m.c.region).label("author_region"),
             c.c.name.label("circle_name"),
             safe_at.label("safe_said_at"),
         )
@@ -94,7 +95,7 @@ def _view(row: Mapping[Any, Any]) -> SafetyItemView:
         circle=circle,
         reasons=tuple(json.loads(row["reasons"])),
         author_is_anonymous=anonymous,
-        author=staff_author(anonymous, row["author_id"], row["author_name"]),
+        author=staff_author(anonymous, row["author_id"], row["author_name"], row["author_region"]),
         member_said_safe_at=row["safe_said_at"],
         created_at=row["created_at"],
         alert_count=row["alert_count"],
@@ -132,10 +133,12 @@ async def items_by_ids(conn: AsyncConnection, ids: Sequence[UUID]) -> dict[UUID,
     return {row["id"]: _view(row) for row in (await conn.execute(query)).mappings()}
 
 
-async def author_name(conn: AsyncConnection, member_id: UUID) -> str | None:
+async def author_of(conn: AsyncConnection, member_id: UUID) -> ItemAuthorView:
+    """A member's name and region for staff (an empty name once the account is gone)."""
     m = member_table
-    found: str | None = await conn.scalar(select(m.c.display_name).where(m.c.id == member_id))
-    return found
+    query = select(m.c.display_name, m.c.region).where(m.c.id == member_id)
+    row = (await conn.execute(query)).first()
+    return ItemAuthorView(member_id, row[0] if row else "", row[1] if row else None)
 
 
 async def safety_reporters(
@@ -198,8 +201,7 @@ class SqlSafetyReads:
 
     async def author(self, member_id: UUID) -> ItemAuthorView:
         async with self._connect() as conn:
-            name = await author_name(conn, member_id)
-        return ItemAuthorView(member_id, name or "")
+            return await author_of(conn, member_id)
 
     async def reporters(self, target_ids: Sequence[UUID]) -> dict[UUID, list[ReporterView]]:
         async with self._connect() as conn:

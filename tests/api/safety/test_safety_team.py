@@ -102,6 +102,46 @@ async def test_revealing_an_anonymous_author_needs_a_reason_and_is_audited(
     assert (await _queue(gql))["nodes"][0]["author"] is None
 
 
+AUTHOR_HELP = """
+query { safetyQueue(first: 10) { nodes { authorIsAnonymous
+  author { displayName region crisisResources { region emergencyNumbers { number }
+    services { name phone } } } } } }"""
+REVEAL_HELP = """mutation($input: RevealSafetyItemAuthorInput!) {
+  revealSafetyItemAuthor(input: $input) { author { region crisisResources { region } } } }"""
+
+
+async def test_staff_see_the_crisis_lines_of_the_authors_region_once_they_may_see_the_author(
+    gql: GraphQLClient, services: Services
+) -> None:
+    circle_id = await _setup(gql, services)
+    await gql.onboard("ines", "Name ines", region="IE")
+    await join(gql, "ines", circle_id)
+    await post(gql, "ines", circle_id, URGENT_TEXT)
+    await post(gql, "ann", circle_id, URGENT_TEXT, anonymous=True)
+
+    named, anonymous = (await gql.data(AUTHOR_HELP, as_="staff"))["safetyQueue"]["nodes"]
+    author = named["author"]
+    assert (author["displayName"], author["region"]) == ("Name ines", "IE")
+    help_ = author["crisisResources"]
+    assert help_["region"] == "IE"
+    assert {"number": "112"} in help_["emergencyNumbers"]
+    assert {"name": "Samaritans Ireland", "phone": "116 123"} in help_["services"]
+    # an anonymous author's region is as hidden as their name, until the audited reveal
+    assert (anonymous["authorIsAnonymous"], anonymous["author"]) == (True, None)
+    item_id = (await _queue(gql))["nodes"][1]["id"]
+    reason = "Imminent risk: finding the right crisis line for the member."
+    shown = await gql.data(
+        REVEAL_HELP, {"input": {"itemId": item_id, "reason": reason}}, as_="staff"
+    )
+    assert shown["revealSafetyItemAuthor"]["author"] == {
+        "region": "GB",
+        "crisisResources": {"region": "GB"},
+    }
+    # members never see another member's region
+    refused = await gql(AUTHOR_HELP, as_="ann")
+    assert error_codes(refused) == ["FORBIDDEN"]
+
+
 async def test_items_move_open_acknowledged_resolved_and_bad_moves_are_typed_errors(
     gql: GraphQLClient, services: Services
 ) -> None:
