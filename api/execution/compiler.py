@@ -64,7 +64,13 @@ from graphql.pyutils import Path
 from strawberry.execution import optimized_is_awaitable
 
 from api.execution.awaiting import gather_fields, gather_items, guarded
-from api.execution.internals import PATH_NEW, plain_is_type_of
+from api.execution.internals import (
+    PATH_NEW,
+    TYPE_CAST_ATTRIBUTE,
+    enum_class,
+    own_class,
+    plain_is_type_of,
+)
 from api.execution.plans import (
     SLOW,
     UNPLANNED,
@@ -195,6 +201,38 @@ def arguments_of(ex: Any, site: Site, names: dict[str, str]) -> dict[str, Any]:
     return found
 
 
+def enum_name(memo: dict[Any, str], enum: type, coerce: Callable[[Any], Any], value: Any) -> Any:
+    """A value's output through the enum type's coercion (``SLOW`` if it fails); a member
+    of the enum's own class is remembered (its name depends on nothing else)."""
+    try:
+        name = coerce(value)
+    except Exception:
+        return SLOW
+    if name is not None and name is not Undefined and value.__class__ is enum:
+        memo[value] = name
+    return name
+
+
+def enum_list(
+    memo: dict[Any, str], enum: type, coerce: Callable[[Any], Any], items: list[Any], nullable: bool
+) -> Any:
+    """A list of enum members, by their remembered names; ``SLOW`` for anything else."""
+    out = []
+    for item in items:
+        if item.__class__ is enum:
+            name = memo.get(item)
+            if name is None:
+                name = enum_name(memo, enum, coerce, item)
+                if name is None or name is SLOW or name is Undefined:
+                    return SLOW
+            out.append(name)
+        elif item is None and nullable:
+            out.append(None)
+        else:
+            return SLOW
+    return out
+
+
 RUNTIME: dict[str, Any] = {
     "_Path": Path,
     "_P": PATH_NEW,
@@ -211,6 +249,9 @@ RUNTIME: dict[str, Any] = {
     "_gather_items": gather_items,
     "_add": add,
     "_args": arguments_of,
+    "_enum_name": enum_name,
+    "_enum_list": enum_list,
+    "_CAST": TYPE_CAST_ATTRIBUTE,
 }
 
 
@@ -453,67 +494,75 @@ class Compiler:
         details: list[Any],
         nullable: bool,
     ) -> None:
-        code("if v is None:")
-        with code.indent():
-            if nullable:
-                code("r = None")
-            else:
-                self._slow(code, f, rn)
+        """Completes ``v`` into ``r``: the commonest values first, then a null, then the
+        rest; anything else goes to graphql-core (``_slow``)."""
         if isinstance(plan, LeafPlan):
-            if plan.is_list:
-                self._leaf_list(code, plan, f, rn)
-            else:
-                self._leaf(code, plan, site, f, rn)
-        elif plan.is_list:
-            self._object_list(code, plan, site, f, rn, details)
+            fast, rest = self._leaf(plan, site, f, rn)
         else:
-            self._object(code, plan, site, f, rn, details)
+            fast, rest = self._object(plan, site, f, rn, details)
+        null = "r = None" if nullable else None
+        clauses = [*fast, ("v is None", null), *rest]
+        for index, (condition, body) in enumerate(clauses):
+            code(f"{'if' if index == 0 else 'elif'} {condition}:")
+            with code.indent():
+                if body is None:
+                    self._slow(code, f, rn)
+                else:
+                    for line in body.splitlines():
+                        code(line)
+        code("else:")
+        with code.indent():
+            self._slow(code, f, rn)
 
-    def _leaf(self, code: _Code, plan: LeafPlan, site: Site, f: str, rn: str) -> None:
+    def _slow_lines(self, f: str, rn: str) -> str:
+        return f"r = _slow(ex, {f}, path, v)\nif _isaw(r):\n    pend = _add(pend, {rn})"
+
+    def _leaf(self, plan: LeafPlan, site: Site, f: str, rn: str) -> tuple[list[Any], list[Any]]:
         named_type = get_named_type(site.return_type)
+        wrapped = enum_class(named_type)
+        memo = self._const("m", {}) if wrapped is not None else ""
+        enum = self._const("e", wrapped) if wrapped is not None else ""
+        coerce = self._const("co", plan.coerce)
+        slow = self._slow_lines(f, rn)
+        if plan.is_list:
+            if wrapped is None:
+                complete = self._const("lc", plan.complete_value)
+                body = f"r = {complete}(v)\nif r is _SLOW:\n" + _indented(slow)
+            else:
+                items_nullable = not plan.item_non_null
+                body = (
+                    f"r = _enum_list({memo}, {enum}, {coerce}, v, {items_nullable})\n"
+                    f"if r is _SLOW:\n" + _indented(slow)
+                )
+            return [("v.__class__ is list", body)], []
+        fast = []
         as_is = _AS_IS.get(named_type.name) if is_specified_scalar_type(named_type) else None
         if as_is is int:
-            code(f"elif v.__class__ is int and {_INT_MIN} <= v <= {_INT_MAX}:")
-            with code.indent():
-                code("r = v")
+            fast.append((f"v.__class__ is int and {_INT_MIN} <= v <= {_INT_MAX}", "r = v"))
         elif as_is is not None:
-            code(f"elif v.__class__ is {as_is.__name__}:")
-            with code.indent():
-                code("r = v")
-        coerce = self._const("co", plan.coerce)
-        code("elif v.__class__ in _NA or _admit(v.__class__):")
-        with code.indent():
-            code("try:")
-            with code.indent():
-                code(f"r = {coerce}(v)")
-            code("except Exception:")
-            with code.indent():
-                code("r = _SLOW")
-            code("if r is None or r is _SLOW or r is _UNDEF:")
-            with code.indent():
-                self._slow(code, f, rn)
-        code("else:")
-        with code.indent():
-            self._slow(code, f, rn)
-
-    def _leaf_list(self, code: _Code, plan: LeafPlan, f: str, rn: str) -> None:
-        complete = self._const("lc", plan.complete_value)
-        code("elif v.__class__ is list:")
-        with code.indent():
-            code(f"r = {complete}(v)")
-            code("if r is _SLOW:")
-            with code.indent():
-                self._slow(code, f, rn)
-        code("else:")
-        with code.indent():
-            self._slow(code, f, rn)
+            fast.append((f"v.__class__ is {as_is.__name__}", "r = v"))
+        if wrapped is not None:
+            fast.append((f"v.__class__ is {enum} and (r := {memo}.get(v)) is not None", "pass"))
+            coerced = f"r = _enum_name({memo}, {enum}, {coerce}, v)\n"
+        else:
+            coerced = f"try:\n    r = {coerce}(v)\nexcept Exception:\n    r = _SLOW\n"
+        body = coerced + "if r is None or r is _SLOW or r is _UNDEF:\n" + _indented(slow)
+        return fast, [("v.__class__ in _NA or _admit(v.__class__)", body)]
 
     def _accepts(self, plan: ObjectPlan, var: str) -> str:
-        """The condition under which ``var`` (not None) completes as the object type."""
-        is_type_of = plan.object_type.is_type_of
+        """The condition under which ``var`` (not None) completes as the object type:
+        Strawberry's ``is_type_of``, answered without a call for an instance of the
+        type's own class that was not cast to another type."""
+        object_type = plan.object_type
+        is_type_of = object_type.is_type_of
         if is_type_of is None:
-            return f"({var}.__class__ in _NA or _admit({var}.__class__))"
-        return f"{self._const('it', is_type_of)}({var}, None) is True"
+            return f"{var} is not None and ({var}.__class__ in _NA or _admit({var}.__class__))"
+        call = f"{self._const('it', is_type_of)}({var}, None) is True"
+        own = own_class(object_type)
+        if own is None:
+            return call
+        cls = self._const("o", own)
+        return f"({var}.__class__ is {cls} and _CAST not in {var}.__dict__) or {call}"
 
     def _sub_program(self, plan: ObjectPlan, details: list[Any]) -> str:
         grouped, defers, *_ = self.ex.collect_subfields(plan.object_type, details)
@@ -550,66 +599,62 @@ class Compiler:
                 code(f"{pending[0]} = _add({pending[0]}, {pending[1]})")
 
     def _object(
-        self, code: _Code, plan: ObjectPlan, site: Site, f: str, rn: str, details: list[Any]
-    ) -> None:
+        self, plan: ObjectPlan, site: Site, f: str, rn: str, details: list[Any]
+    ) -> tuple[list[Any], list[Any]]:
+        if plan.is_list:
+            return [("v.__class__ is list", self._object_list(plan, site, f, rn, details))], []
         program = self._sub_program(plan, details)
-        code(f"elif {self._accepts(plan, 'v')}:")
-        with code.indent():
-            code(f"fp = _P(_Path, (path, {rn}, {site.parent_type.name!r}))")
-            self._run(code, program, "v", "fp", f"{f}.return_type", f, "r", ("pend", rn))
-        code("else:")
-        with code.indent():
-            self._slow(code, f, rn)
+        code = _Code()
+        code(f"fp = _P(_Path, (path, {rn}, {site.parent_type.name!r}))")
+        self._run(code, program, "v", "fp", f"{f}.return_type", f, "r", ("pend", rn))
+        return [(self._accepts(plan, "v"), "\n".join(code.lines))], []
 
     def _object_list(
-        self, code: _Code, plan: ObjectPlan, site: Site, f: str, rn: str, details: list[Any]
-    ) -> None:
+        self, plan: ObjectPlan, site: Site, f: str, rn: str, details: list[Any]
+    ) -> str:
+        """The body completing a list ``v`` of objects, item by item (as graphql-core's
+        ``complete_iterable_value``)."""
         program = self._sub_program(plan, details)
-        code("elif v.__class__ is list:")
+        code = _Code()
+        code(f"fp = _P(_Path, (path, {rn}, {site.parent_type.name!r}))")
+        code("lst = []")
+        code("lpend = None")
+        code("try:")
         with code.indent():
-            code(f"fp = _P(_Path, (path, {rn}, {site.parent_type.name!r}))")
-            code("lst = []")
-            code("lpend = None")
-            code("try:")
+            code("i = 0")
+            code("for it in v:")
             with code.indent():
-                code("i = 0")
-                code("for it in v:")
+                code("ip = _P(_Path, (fp, i, None))")
+                code(f"if {self._accepts(plan, 'it')}:")
                 with code.indent():
-                    code("ip = _P(_Path, (fp, i, None))")
-                    accepts = self._accepts(plan, "it")
-                    if plan.object_type.is_type_of is None:
-                        accepts = f"it is not None and {accepts}"
-                    code(f"if {accepts}:")
-                    with code.indent():
-                        item_type = f"{f}.item_type"
-                        self._run(code, program, "it", "ip", item_type, f, "c", ("lpend", "i"))
-                    code("else:")
-                    with code.indent():
-                        code(f"c = _item(ex, {f}, fp, i, it)")
-                        code("if _isaw(c):")
-                        with code.indent():
-                            code("lpend = _add(lpend, i)")
-                    code("lst.append(c)")
-                    code("i += 1")
-            code("except Exception as e:")
-            with code.indent():
-                code("if lpend is not None:")
-                with code.indent():
-                    code("ex.settle_in_background([lst[j] for j in lpend])")
-                code(f"ex.handle_field_error(e, {f}.return_type, {f}.details, fp)")
-                code("r = None")
-            code("else:")
-            with code.indent():
-                code("if lpend is None:")
-                with code.indent():
-                    code("r = lst")
+                    item_type = f"{f}.item_type"
+                    self._run(code, program, "it", "ip", item_type, f, "c", ("lpend", "i"))
                 code("else:")
                 with code.indent():
-                    code(
-                        f"r = _guard(ex, _gather_items(lst, lpend), {f}.return_type, "
-                        f"{f}.details, fp)"
-                    )
-                    code(f"pend = _add(pend, {rn})")
+                    code(f"c = _item(ex, {f}, fp, i, it)")
+                    code("if _isaw(c):")
+                    with code.indent():
+                        code("lpend = _add(lpend, i)")
+                code("lst.append(c)")
+                code("i += 1")
+        code("except Exception as e:")
+        with code.indent():
+            code("if lpend is not None:")
+            with code.indent():
+                code("ex.settle_in_background([lst[j] for j in lpend])")
+            code(f"ex.handle_field_error(e, {f}.return_type, {f}.details, fp)")
+            code("r = None")
         code("else:")
         with code.indent():
-            self._slow(code, f, rn)
+            code("if lpend is None:")
+            with code.indent():
+                code("r = lst")
+            code("else:")
+            with code.indent():
+                code(f"r = _guard(ex, _gather_items(lst, lpend), {f}.return_type, {f}.details, fp)")
+                code(f"pend = _add(pend, {rn})")
+        return "\n".join(code.lines)
+
+
+def _indented(lines: str) -> str:
+    return "\n".join("    " + line for line in lines.splitlines())

@@ -33,7 +33,11 @@ Strawberry 0.341 (``strawberry.schema``):
 - a resolver's ``is_async``, ``self_parameter``, ``info_parameter``, ``root_parameter``,
   ``parent_parameter`` and ``wrapped_func``;
 - the ``is_type_of`` Strawberry gives object types ignores its ``info`` argument when the
-  type defines no ``is_type_of`` of its own (``definition.is_type_of`` is None);
+  type defines no ``is_type_of`` of its own (``definition.is_type_of`` is None), and is
+  True for an instance of the type's own class (``definition.origin``) that carries no
+  ``strawberry.cast`` mark (``TYPE_CAST_ATTRIBUTE`` in its ``__dict__``);
+- an enum type (``CustomGraphQLEnumType``) coerces a member of its ``wrapped_cls`` to the
+  same name every time;
 - ``Schema._execute_operation`` skips graphql-core when an ``on_execute`` hook already set
   ``execution_context.result`` (the hook the compiled plans use), and passes
   ``operation_extensions`` to the execution context;
@@ -46,7 +50,22 @@ from typing import Any
 
 from graphql import GraphQLField, GraphQLObjectType
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
+from strawberry.types.cast import TYPE_CAST_ATTRIBUTE
+
+__all__ = [
+    "DEFINITION_BACKREF",
+    "GRAPHQL_CORE_VERSION",
+    "PATH_NEW",
+    "STRAWBERRY_VERSION",
+    "TYPE_CAST_ATTRIBUTE",
+    "definition_of",
+    "enum_class",
+    "has_default_resolver",
+    "implements_field_middleware",
+    "own_class",
+    "plain_is_type_of",
+]
 
 GRAPHQL_CORE_VERSION = "3.3.2"  # the version these internals were checked against
 STRAWBERRY_VERSION = "0.341.2"
@@ -73,6 +92,27 @@ def plain_is_type_of(object_type: GraphQLObjectType) -> bool:
         return True
     definition = definition_of(object_type)
     return definition is not None and getattr(definition, "is_type_of", None) is None
+
+
+def own_class(object_type: GraphQLObjectType) -> type | None:
+    """The class whose plain instances Strawberry's ``is_type_of`` accepts (see above),
+    when such an instance can be recognised from its ``__dict__``; else None."""
+    if not plain_is_type_of(object_type) or object_type.is_type_of is None:
+        return None
+    origin = getattr(definition_of(object_type), "origin", None)
+    if not isinstance(origin, type) or hasattr(origin, TYPE_CAST_ATTRIBUTE):
+        return None
+    if "__slots__" in vars(origin):  # instances without a __dict__
+        return None
+    return origin
+
+
+def enum_class(named_type: Any) -> type | None:
+    """The Python enum whose members a Strawberry enum type coerces, or None."""
+    if isinstance(named_type, CustomGraphQLEnumType):
+        wrapped: type = named_type.wrapped_cls
+        return wrapped
+    return None
 
 
 def implements_field_middleware(extension: SchemaExtension) -> bool:

@@ -113,6 +113,7 @@ async def test_plain_fields_nested_objects_lists_and_resolvers_match_graphql_cor
         item(2, tags=[1, "x"]),
         item(3, maybe_counts=[None]),
         item(4, counts=(Count(mood=Mood.OK, n=1),)),  # a tuple: completed by graphql-core
+        item(5, person=strawberry.cast(Person, person(8))),  # cast to its own type
     ]
     result = await same(items)
     assert result["errors"] == []
@@ -131,6 +132,7 @@ async def test_plain_fields_nested_objects_lists_and_resolvers_match_graphql_cor
         {"tags": [None]},
         {"maybe_moods": [None, "NOPE"]},
         {"maybe_counts": [Count(mood=None, n=1), None]},
+        {"owner": strawberry.cast(Item, person(9))},  # a Person cast to another type
     ],
 )
 async def test_errors_are_located_and_nulled_like_graphql_core(bad: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@ version change fails here, loudly, before anything subtle breaks elsewhere."""
 
 from __future__ import annotations
 
+import enum
 import importlib.metadata
 import inspect
 from collections.abc import Iterator
@@ -24,9 +25,12 @@ from api.execution.internals import (
     GRAPHQL_CORE_VERSION,
     PATH_NEW,
     STRAWBERRY_VERSION,
+    TYPE_CAST_ATTRIBUTE,
     definition_of,
+    enum_class,
     has_default_resolver,
     implements_field_middleware,
+    own_class,
     plain_is_type_of,
 )
 
@@ -159,11 +163,20 @@ class _Thing(_Named):
         return self.size * by
 
 
+@strawberry.enum(name="Mood", description="A mood.")
+class _Mood(enum.Enum):
+    LOW = "low"
+
+
 @strawberry.type(name="Query", description="Root.")
 class _Query:
     @strawberry.field(description="A thing.")
     def thing(self) -> _Thing:
         return _Thing(name="t", size=1)
+
+    @strawberry.field(description="A mood.")
+    def mood(self) -> _Mood:
+        return _Mood.LOW
 
 
 class _Preset(SchemaExtension):
@@ -196,6 +209,15 @@ def test_strawberry_definitions_resolvers_and_is_type_of_are_where_the_plans_loo
     assert definition_of(thing) is not None, RECHECK
     assert plain_is_type_of(thing), RECHECK
     assert thing.is_type_of(_Thing(name="t", size=1), None) is True, RECHECK
+    # a plain instance of the type's own class is accepted without a call ...
+    assert own_class(thing) is _Thing, RECHECK
+    # ... unless strawberry.cast marked it, in its __dict__
+    marked = strawberry.cast(_Thing, _Thing(name="t", size=1))
+    assert TYPE_CAST_ATTRIBUTE in vars(marked), RECHECK
+    # an enum type coerces the members of its Python enum to their names
+    mood = schema._schema.type_map["Mood"]
+    assert enum_class(mood) is _Mood, RECHECK
+    assert mood.coerce_output_value(_Mood.LOW) == "LOW", RECHECK
 
 
 async def test_strawberry_skips_the_executor_when_on_execute_set_the_result() -> None:
