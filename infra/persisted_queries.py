@@ -59,22 +59,37 @@ class RedisDocuments:
 
     def __init__(self, redis: Any) -> None:
         self._redis = redis
+        self._failing = False
 
     async def get(self, sha256: str) -> str | None:
         try:
             raw = await self._redis.getex(REDIS_PREFIX + sha256, ex=REDIS_TTL_SECONDS)
         except (RedisError, OSError) as exc:
-            log.warning(
-                "persisted query lookup failed (%s): answering not found", type(exc).__name__
-            )
+            self._failed(exc)
             return None
+        self._works()
         return raw.decode() if isinstance(raw, bytes) else raw
 
     async def put(self, sha256: str, document: str) -> None:
         try:
             await self._redis.set(REDIS_PREFIX + sha256, document, ex=REDIS_TTL_SECONDS)
         except (RedisError, OSError) as exc:
-            log.warning("persisted query not stored (%s)", type(exc).__name__)
+            self._failed(exc)
+            return
+        self._works()
+
+    def _failed(self, exc: Exception) -> None:
+        if not self._failing:  # one line per outage, not one per request
+            self._failing = True
+            log.warning(
+                "persisted queries unavailable (%s): full queries until Redis is back",
+                type(exc).__name__,
+            )
+
+    def _works(self) -> None:
+        if self._failing:
+            self._failing = False
+            log.warning("persisted queries available again")
 
 
 class ManifestError(Exception):
