@@ -539,3 +539,22 @@ def test_every_manifest_document_has_cases() -> None:
         if doc not in used
     ]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"hearth_compiled_execution": False}, {"hearth_executor": "graphql-core"}],
+)
+async def test_with_compiled_execution_off_known_documents_run_on_the_executor(
+    app_with: Any, settings: dict[str, Any]
+) -> None:
+    async with app_with(**settings) as (app, http):
+        assert app.state.graphql_schema.compiled_plans is None
+        gql = GraphQLClient(http)
+        await gql.onboard("ann", "Ann")
+        circle_id = await create_circle(gql, "ann")
+        before = PLAN_RUNS._value.get()
+        status, answer = await _send(http, c.FEED, {"id": circle_id, "first": 5}, "ann")
+        assert status == 200
+        assert answer["data"]["node"]["posts"]["edges"] == []
+        assert PLAN_RUNS._value.get() == before
