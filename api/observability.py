@@ -31,8 +31,8 @@ PLAN_RUNS = Counter(
 PLAN_FALLBACKS = Counter(
     "hearth_graphql_plan_fallbacks_total",
     "Operations of persisted or trusted documents (or selections of them) that ran on "
-    "graphql-core instead of a compiled plan, by reason (incremental, subscription, "
-    "middleware, variants, compile_error)",
+    "graphql-core instead of a compiled plan, by reason (incremental, fragment_variables, "
+    "subscription, middleware, variants, compile_error)",
     ["reason"],
 )
 

@@ -19,7 +19,8 @@ plan:
 
 Documents the compiler does not support run on graphql-core (with the fast path of
 ``api.execution``) as before, counted in ``hearth_graphql_plan_fallbacks_total`` by reason:
-``incremental`` (``@defer``/``@stream``), ``subscription``, ``middleware`` (a schema
+``incremental`` (``@defer``/``@stream``), ``fragment_variables`` (graphql-core's
+experimental fragment arguments), ``subscription``, ``middleware`` (a schema
 extension hooks every field), ``variants`` (too many ``@skip``/``@include`` combinations),
 ``compile_error`` (a bug in the compiler: logged, and that selection runs on graphql-core).
 Operations that ran on a plan count in ``hearth_graphql_plan_runs_total``.
