@@ -37,7 +37,6 @@ from typing import Any
 
 from graphql import DocumentNode, GraphQLObjectType, execute
 from graphql.language import (
-    BooleanValueNode,
     DirectiveNode,
     FragmentDefinitionNode,
     OperationDefinitionNode,
@@ -122,11 +121,12 @@ def _analyse(document: DocumentNode) -> tuple[str | None, tuple[str, ...]]:
             if name in ("defer", "stream"):
                 unsupported.append("incremental")
             elif name in ("skip", "include"):
-                for argument in node.arguments or ():
-                    if isinstance(argument.value, VariableNode):
-                        variables.add(argument.value.name.value)
-                    elif not isinstance(argument.value, BooleanValueNode):
-                        unsupported.append("incremental")  # never valid; be safe
+                # `if:` is a Boolean literal (the same for every request) or a variable
+                variables.update(
+                    argument.value.name.value
+                    for argument in node.arguments or ()
+                    if isinstance(argument.value, VariableNode)
+                )
 
         def enter_fragment_definition(self, node: FragmentDefinitionNode, *_: Any) -> None:
             if node.variable_definitions:

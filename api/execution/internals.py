@@ -41,7 +41,8 @@ Strawberry 0.341 (``strawberry.schema``):
 - ``Schema._execute_operation`` skips graphql-core when an ``on_execute`` hook already set
   ``execution_context.result`` (the hook the compiled plans use), and passes
   ``operation_extensions`` to the execution context;
-- ``SchemaExtension._implements_resolve()`` tells field middleware apart.
+- ``SchemaExtension._implements_resolve()`` tells field middleware apart, and
+  ``Schema._schema`` is the schema's ``GraphQLSchema``.
 """
 
 from __future__ import annotations

@@ -189,6 +189,7 @@ class _Preset(SchemaExtension):
 
 def test_strawberry_definitions_resolvers_and_is_type_of_are_where_the_plans_look() -> None:
     schema = strawberry.Schema(query=_Query, types=[_Thing])
+    assert isinstance(schema._schema, graphql.GraphQLSchema), RECHECK
     thing = schema._schema.type_map["Thing"]
     size, double = thing.fields["size"], thing.fields["double"]
     assert DEFINITION_BACKREF in size.extensions, RECHECK
