@@ -24,6 +24,17 @@ SUPPORT_FIRST_REPLY_SECONDS = Histogram(
     "Time from a post to its first reply by someone other than its author",
     buckets=(60, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200, 86400, 259200),
 )
+PLAN_RUNS = Counter(
+    "hearth_graphql_plan_runs_total",
+    "Operations of persisted or trusted documents that ran on a compiled plan",
+)
+PLAN_FALLBACKS = Counter(
+    "hearth_graphql_plan_fallbacks_total",
+    "Operations of persisted or trusted documents (or selections of them) that ran on "
+    "graphql-core instead of a compiled plan, by reason (incremental, fragment_variables, "
+    "subscription, middleware, variants, compile_error)",
+    ["reason"],
+)
 
 # A dict per request, set by the access-log middleware and filled in as the request
 # runs (a dict, so that child tasks' notes reach the middleware too).

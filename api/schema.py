@@ -33,6 +33,7 @@ from api.container import READ_PRIMARY
 from api.documents import check_manifest
 from api.errors import TopLevelCode, should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
+from api.execution.compiled import CompiledPlans, compiled_execution
 from api.guards import guard_extensions
 from api.members.mutations import MemberMutations
 from api.members.queries import MemberQueries
@@ -184,7 +185,7 @@ class MutationsReadThePrimary(SchemaExtension):
 
 
 def _extensions(
-    settings: Settings, trusted: dict[str, str] | None
+    settings: Settings, trusted: dict[str, str] | None, plans: CompiledPlans | None
 ) -> list[Callable[[], SchemaExtension] | type[Any]]:
     extensions: list[Callable[[], SchemaExtension] | type[Any]] = [
         persisted_operations(trusted),
@@ -196,6 +197,8 @@ def _extensions(
         extensions.append(DisableIntrospection)
     if settings.mask_errors:
         extensions.append(lambda: HearthMaskErrors(should_mask_error=should_mask_error))
+    if plans is not None:
+        extensions.append(compiled_execution(plans))  # last: inside every other on_execute
     return extensions
 
 
@@ -206,6 +209,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     trusted = (
         load_manifest(settings.hearth_trusted_documents)
         if settings.hearth_trusted_documents
+        else None
+    )
+    plans = (
+        CompiledPlans()
+        if settings.hearth_compiled_execution and settings.hearth_executor is ExecutorKind.FAST
         else None
     )
     batching = (
@@ -239,7 +247,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             ResourceType,
             SafetyItem,
         ],
-        extensions=_extensions(settings, trusted),
+        extensions=_extensions(settings, trusted, plans),
         execution_context_class=(
             FastExecutionContext
             if settings.hearth_executor is ExecutorKind.FAST
@@ -248,6 +256,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         config=StrawberryConfig(**batching),  # type: ignore[arg-type]
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
+    schema.compiled_plans = plans  # type: ignore[attr-defined]  # for bench.ab
     if trusted is not None:
         refused = [r for r in check_manifest(schema._schema, trusted, settings) if r.problems]
         if refused:

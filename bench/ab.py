@@ -1,8 +1,11 @@
-"""A/B CPU cost of the feed in-process: the same app, two variants toggled between
+"""A/B CPU cost of the feed in-process: the same app, variants toggled between
 interleaved batches so machine-speed drift hits both alike.
 
-``python -m bench.ab`` (needs the bench database: run ``make bench`` once). Development
-aid behind the figures in docs/performance.md.
+``python -m bench.ab`` (needs the bench database: ``python -m bench.database`` or
+``make bench`` once; ``BENCH_DB_NAME`` names another one). The feed is sent as a
+persisted hash, as ``make bench`` sends it; the variants are graphql-core's executor
+alone, the fast path (``api.execution``) and the compiled plan (``api.execution.compiled``).
+Development aid behind the figures in docs/performance.md.
 """
 
 from __future__ import annotations
@@ -20,19 +23,28 @@ ROUNDS = 30
 
 
 def variants(app: Any) -> dict[str, Callable[[], None]]:
-    from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-
-    from api.execution import FastExecutionContext
+    from api.execution import FastExecutionContext, HearthExecutionContext
 
     schema = app.state.graphql_schema
+    plans = schema.compiled_plans
 
     def plain() -> None:
-        schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
+        schema.execution_context_class = HearthExecutionContext
+        plans.enabled = False
 
     def fast() -> None:
         schema.execution_context_class = FastExecutionContext
+        plans.enabled = False
 
-    return {"graphql-core executor": plain, "fast path (api.execution)": fast}
+    def compiled() -> None:
+        schema.execution_context_class = FastExecutionContext
+        plans.enabled = True
+
+    return {
+        "graphql-core executor": plain,
+        "fast path (api.execution)": fast,
+        "compiled plan (api.execution.compiled)": compiled,
+    }
 
 
 async def main() -> None:
@@ -40,8 +52,10 @@ async def main() -> None:
 
     async with feed_client() as (app, one):
         options = variants(app)
-        for i in range(30):
-            await one(i)
+        for switch in options.values():
+            switch()
+            for i in range(30):
+                await one(i)
         cpu: dict[str, list[float]] = {name: [] for name in options}
         for _ in range(ROUNDS):
             for name, switch in options.items():
@@ -51,11 +65,13 @@ async def main() -> None:
                 for i in range(BATCH):
                     await one(i)
                 cpu[name].append((time.process_time() - started) * 1000 / BATCH)
+    baseline = statistics.median(next(iter(cpu.values())))
     for name, values in cpu.items():
         best = sorted(values)[: max(1, len(values) // 5)]
+        median = statistics.median(values)
         print(
-            f"{name}: median {statistics.median(values):.2f}, "
-            f"best-fifth mean {statistics.mean(best):.2f} ms CPU/feed"
+            f"{name}: median {median:.2f}, best-fifth mean {statistics.mean(best):.2f} "
+            f"ms CPU/feed ({median / baseline:.2f} of the first)"
         )
 
 

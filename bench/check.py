@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import httpx
@@ -48,6 +49,8 @@ async def check(app_url: str, raw_url: str) -> dict[str, Any]:
         FEED = feed.FEED
     if FEED != feed.FEED:
         raise AssertionError("bench/feed.py FEED differs from tests/support/circles.py FEED")
+    if feed.FEED_SHA256 not in json.loads(feed.MANIFEST.read_text()):
+        raise AssertionError(f"the feed is not in {feed.MANIFEST}: run scripts/sample_manifest.py")
     compared = 0
     async with httpx.AsyncClient(timeout=30) as client:
         cases = [(c, member_of(c, slot)) for c, slot in [(1, 0), (2, 5), (17, 42), (50, 99)]]

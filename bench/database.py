@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import time
 from pathlib import Path
 
@@ -16,7 +17,9 @@ import asyncpg
 ROOT = Path(__file__).resolve().parent.parent
 SEED_SQL = Path(__file__).with_name("seed.sql")
 PG = "postgresql://postgres@127.0.0.1:5432"
-DB_NAME = "hearth_bench"
+# BENCH_DB_NAME: another database (a session's own) for the in-process tools
+# (bench.ab, bench.profile_feed); the default is what ``make bench`` uses.
+DB_NAME = os.environ.get("BENCH_DB_NAME", "hearth_bench")
 DSN = f"{PG}/{DB_NAME}"
 SQLALCHEMY_URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DB_NAME}"
 
@@ -68,12 +71,28 @@ async def _current_comment(admin: asyncpg.Connection) -> str | None:
     return comment
 
 
+async def _seeded() -> bool:
+    """The seed is still there (a test run may have wiped the schema but not the
+    database's comment)."""
+    try:
+        conn = await asyncpg.connect(DSN)
+    except (OSError, asyncpg.PostgresError):
+        return False
+    try:
+        circles = await conn.fetchval("SELECT count(*) FROM circle")
+    except asyncpg.PostgresError:
+        return False
+    finally:
+        await conn.close()
+    return bool(circles == CIRCLES)
+
+
 async def prepare() -> dict[str, float | str | bool]:
     """Create (or keep) the seeded database; returns what happened and timings."""
     version = seed_version()
     admin = await asyncpg.connect(f"{PG}/postgres")
     try:
-        if await _current_comment(admin) == version:
+        if await _current_comment(admin) == version and await _seeded():
             print(f"database {DB_NAME}: kept ({version})")
             return {"reseeded": False, "version": version}
         started = time.perf_counter()

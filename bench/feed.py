@@ -1,4 +1,6 @@
-"""The measured operation: one circle's feed page, as the app's API tests ask for it."""
+"""The measured operation: one circle's feed page, as the app's API tests ask for it, sent
+as a persisted query (the hash of the sample manifest's document, which the app serves as
+a trusted document: ``bench.servers.app_env``)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ import hashlib
 import json
 from uuid import UUID
 
-from bench.database import CIRCLES, member_of
+from bench.database import CIRCLES, ROOT, member_of
 
 # Verbatim copy of tests/support/circles.py FEED (checked by bench.check).
 FEED = """
@@ -42,11 +44,16 @@ def circle_global_id(circle: int) -> str:
     return base64.urlsafe_b64encode(f"Circle:{circle_uuid(circle)}".encode()).decode()
 
 
+FEED_SHA256 = hashlib.sha256(FEED.encode()).hexdigest()
+MANIFEST = ROOT / "docs" / "examples" / "persisted-documents.json"
+
+
 def body(circle: int, first: int = 20, after: str | None = None) -> str:
     variables: dict[str, object] = {"id": circle_global_id(circle), "first": first}
     if after is not None:
         variables["after"] = after
-    return json.dumps({"query": FEED, "variables": variables}, separators=(",", ":"))
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": FEED_SHA256}}
+    return json.dumps({"variables": variables, "extensions": persisted}, separators=(",", ":"))
 
 
 def auth(member: int) -> str:

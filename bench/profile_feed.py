@@ -33,6 +33,7 @@ OUTER = [
 # Otherwise a frame's own time goes by where its code lives.
 BY_PATH = [
     ("/api/execution/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
+    ("<hearth plan", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
     ("graphql/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
     ("strawberry/", "GraphQL execution (graphql-core + Strawberry + api.execution)"),
     ("sqlalchemy/", "SQL: SQLAlchemy compile + asyncpg + waiting on PG"),

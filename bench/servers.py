@@ -36,6 +36,7 @@ def app_env() -> dict[str, str]:
         DATABASE_URL=SQLALCHEMY_URL,
         HEARTH_SIGN_IN="dev",
         HEARTH_LOG_LEVEL="WARNING",
+        HEARTH_TRUSTED_DOCUMENTS=str(feed.MANIFEST),
     )
     return env
 

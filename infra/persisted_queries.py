@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
+
+from redis.exceptions import RedisError
+
+log = logging.getLogger("hearth.persisted")
 
 HASH = re.compile(r"^[0-9a-f]{64}$")
 REDIS_PREFIX = "hearth:apq:"
@@ -45,17 +50,46 @@ class LruDocuments:
 
 
 class RedisDocuments:
-    """Documents shared by every instance, each kept for a week after its last use."""
+    """Documents shared by every instance, each kept for a week after its last use.
+
+    While Redis is unreachable the store knows no document and keeps none, so APQ
+    degrades to full queries (clients resend the document on ``PersistedQueryNotFound``)
+    instead of failing: a registration is stored after its operation ran, and a failure
+    there must not turn a mutation that happened into an error the app would retry."""
 
     def __init__(self, redis: Any) -> None:
         self._redis = redis
+        self._failing = False
 
     async def get(self, sha256: str) -> str | None:
-        raw = await self._redis.getex(REDIS_PREFIX + sha256, ex=REDIS_TTL_SECONDS)
+        try:
+            raw = await self._redis.getex(REDIS_PREFIX + sha256, ex=REDIS_TTL_SECONDS)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return None
+        self._works()
         return raw.decode() if isinstance(raw, bytes) else raw
 
     async def put(self, sha256: str, document: str) -> None:
-        await self._redis.set(REDIS_PREFIX + sha256, document, ex=REDIS_TTL_SECONDS)
+        try:
+            await self._redis.set(REDIS_PREFIX + sha256, document, ex=REDIS_TTL_SECONDS)
+        except (RedisError, OSError) as exc:
+            self._failed(exc)
+            return
+        self._works()
+
+    def _failed(self, exc: Exception) -> None:
+        if not self._failing:  # one line per outage, not one per request
+            self._failing = True
+            log.warning(
+                "persisted queries unavailable (%s): full queries until Redis is back",
+                type(exc).__name__,
+            )
+
+    def _works(self) -> None:
+        if self._failing:
+            self._failing = False
+            log.warning("persisted queries available again")
 
 
 class ManifestError(Exception):

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     hearth_fcm_pool_size: int = Field(100, ge=0, le=500)
     hearth_worker_poll_seconds: float = 1.0
     hearth_executor: ExecutorKind = ExecutorKind.FAST
+    # Persisted and trusted documents run on compiled plans (api/execution/compiled.py)
+    # when the fast executor is on; false runs them on the executor like any other.
+    hearth_compiled_execution: bool = True
     # The asyncpg read lane for hot read statements on PostgreSQL
     # (infra.db.reads.statements.fetch); false sends them through SQLAlchemy.
     hearth_direct_reads: bool = True

@@ -78,10 +78,9 @@ async def migrated_database() -> str:
     return DATABASE_URL
 
 
-@pytest.fixture
-async def clean_database(migrated_database: str) -> str:
-    """Empties every table before the test."""
-    engine = create_async_engine(migrated_database)
+async def empty_database(url: str) -> None:
+    """Empties every table."""
+    engine = create_async_engine(url)
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     async with engine.begin() as conn:
         if IS_POSTGRES:
@@ -90,4 +89,10 @@ async def clean_database(migrated_database: str) -> str:
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
     await engine.dispose()
+
+
+@pytest.fixture
+async def clean_database(migrated_database: str) -> str:
+    """Empties every table before the test."""
+    await empty_database(migrated_database)
     return migrated_database

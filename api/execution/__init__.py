@@ -36,8 +36,9 @@ from typing import Any
 from graphql import GraphQLObjectType, Undefined
 from graphql.execution.executor import to_nodes
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path, gather_with_cancel
+from graphql.pyutils import Path
 
+from api.execution.awaiting import gather_fields, guarded
 from api.execution.base import HearthExecutionContext
 from api.execution.objects import ObjectCompletion
 from api.execution.plans import (
@@ -125,7 +126,7 @@ class FastExecutionContext(ObjectCompletion):
             raise
         if not pending:
             return results
-        return self._gather_fields(results, pending)
+        return gather_fields(results, pending)
 
     def _steps(self, parent_type: GraphQLObjectType, grouped_field_set: Any) -> list[Any]:
         """(response name, field details, plan) per field: worked out once per
@@ -165,14 +166,6 @@ class FastExecutionContext(ObjectCompletion):
         if value is None or value is SLOW:
             return value
         return self._objects(plan, parent_type, path, response_name, details, value)
-
-    async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> Any:
-        if len(pending) == 1:
-            results[pending[0]] = await results[pending[0]]
-        else:
-            done = await gather_with_cancel(*(results[name] for name in pending))
-            results.update(zip(pending, done, strict=True))
-        return results
 
     def _resolved(
         self,
@@ -250,5 +243,5 @@ class FastExecutionContext(ObjectCompletion):
             self.handle_field_error(raw_error, field_def.type, details, field_path)
             return None
         if self.is_awaitable(completed):
-            return self._guarded(completed, field_def.type, details, field_path)
+            return guarded(self, completed, field_def.type, details, field_path)
         return completed

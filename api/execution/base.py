@@ -9,9 +9,10 @@ with the fast path's own caches). Here each event's executor starts with empty
 memos, so what a subscription holds is bounded by its document, not by the number
 of events it has delivered (``tests/unit/test_subscription_memory.py``).
 
-This relies on one private attribute of graphql-core; ``pyproject.toml`` pins
-graphql-core exactly and ``tests/unit/test_library_pins.py`` fails loudly when the
-installed version or the attribute changes.
+This relies on one private attribute of graphql-core (listed with the other internals
+in ``api.execution.internals``); ``pyproject.toml`` pins graphql-core exactly and
+``tests/unit/test_library_pins.py`` fails loudly when the installed version or the
+attribute changes.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-GRAPHQL_CORE_VERSION = "3.3.2"  # the version these internals were checked against
+from api.execution.internals import GRAPHQL_CORE_VERSION
+
+__all__ = ["GRAPHQL_CORE_VERSION", "HearthExecutionContext"]
 
 
 class HearthExecutionContext(StrawberryGraphQLCoreExecutionContext):

@@ -4,12 +4,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
-from graphql import GraphQLObjectType, GraphQLOutputType
-from graphql.pyutils import Path, gather_with_cancel
+from graphql import GraphQLObjectType
+from graphql.pyutils import Path
 
+from api.execution.awaiting import gather_items, guarded
 from api.execution.base import HearthExecutionContext
 from api.execution.plans import SLOW, ObjectPlan
 
@@ -41,7 +41,7 @@ class ObjectCompletion(HearthExecutionContext):
             self.handle_field_error(raw_error, plan.return_type, details, field_path)
             return None
         if self.is_awaitable(completed):
-            return self._guarded(completed, plan.return_type, details, field_path)
+            return guarded(self, completed, plan.return_type, details, field_path)
         return completed
 
     def _object_list(
@@ -68,24 +68,9 @@ class ObjectCompletion(HearthExecutionContext):
                     raise
                 completed = None
             if self.is_awaitable(completed):
-                completed = self._guarded(completed, item_type, details, item_path)
+                completed = guarded(self, completed, item_type, details, item_path)
                 pending.append(index)
             out.append(completed)
         if not pending:
             return out
-        return self._gather_items(out, pending)
-
-    async def _gather_items(self, out: list[Any], pending: list[int]) -> list[Any]:
-        done = await gather_with_cancel(*(out[i] for i in pending))
-        for index, value in zip(pending, done, strict=True):
-            out[index] = value
-        return out
-
-    async def _guarded(
-        self, completed: Awaitable[Any], type_: GraphQLOutputType, details: Any, path: Path
-    ) -> Any:
-        try:
-            return await completed
-        except Exception as raw_error:
-            self.handle_field_error(raw_error, type_, details, path)
-            return None
+        return gather_items(out, pending)

@@ -21,7 +21,8 @@ from graphql import (
     is_scalar_type,
     is_specified_scalar_type,
 )
-from strawberry.schema.schema_converter import GraphQLCoreConverter
+
+from api.execution.internals import definition_of, has_default_resolver
 
 SLOW: Any = object()  # "take the regular path"
 UNPLANNED: Any = object()  # "not looked at yet"
@@ -152,12 +153,12 @@ def plan_field(parent_type: GraphQLObjectType, field_name: str) -> Plan | None:
     field_def = parent_type.fields.get(field_name)
     if field_def is None:
         return None
-    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    definition = definition_of(field_def)
     if definition is None or definition.extensions:
         return None
     if definition.base_resolver is not None:
         return _resolver_plan(field_def, definition.base_resolver)
-    if field_def.args or not getattr(field_def.resolve, "_is_default", False):
+    if field_def.args or not has_default_resolver(field_def):
         return None
     if getattr(definition, "default_resolver", None) is not getattr:
         return None
@@ -183,9 +184,7 @@ def _resolver_plan(field_def: GraphQLField, resolver: Any) -> ResolverPlan | Non
         return None
     names = {}
     for name, argument in field_def.args.items():
-        strawberry_argument = (argument.extensions or {}).get(
-            GraphQLCoreConverter.DEFINITION_BACKREF
-        )
+        strawberry_argument = definition_of(argument)
         named, _ = _unwrap(argument.type)
         if (
             strawberry_argument is None

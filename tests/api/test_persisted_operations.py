@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import socket
 import uuid
 from pathlib import Path
 from typing import Any
@@ -246,3 +248,42 @@ def test_hearth_documents_check_reports_each_document_and_refuses_bad_ones(
     path.write_text(json.dumps({sha(bad): bad}))
     assert cli_main(["documents", "check", str(path)]) == 1
     assert "REFUSED" in capsys.readouterr().out
+
+
+async def test_while_redis_is_unreachable_apq_falls_back_to_full_queries(
+    clean_database: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given: the document store is Redis, and Redis is down
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = test_settings(redis_url=f"redis://127.0.0.1:{port}/0")
+    hearth_log = logging.getLogger("hearth")  # the app's loggers do not propagate
+    hearth_log.addHandler(caplog.handler)
+    try:
+        async with running_app(settings) as (_, http):
+            onboarding = {
+                "displayName": "Alice",
+                "timezone": "Europe/London",
+                "region": "GB",
+                "confirmsAdult": True,
+                "acceptedGuidelinesVersion": "2026-11",
+            }
+            # when: the app registers a mutation (hash and query)
+            done = await _post(
+                http, apq(sha(ONBOARD), query=ONBOARD, variables={"input": onboarding})
+            )
+            # then: it ran and says so (an error would make the app retry it)
+            assert done.json()["data"]["completeOnboarding"]["userErrors"] == []
+            # and the hash alone is not found, so the app resends the document
+            alone = (await _post(http, apq(sha(ME)))).json()
+            assert alone["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+            again = (await _post(http, apq(sha(ME), query=ME))).json()
+            assert again["data"]["me"]["displayName"] == "Alice"
+    finally:
+        hearth_log.removeHandler(caplog.handler)
+    # and the outage is logged once, not once per request
+    outage = [r for r in caplog.records if r.name == "hearth.persisted"]
+    assert [r.getMessage() for r in outage] == [
+        "persisted queries unavailable (ConnectionError): full queries until Redis is back"
+    ]

@@ -146,6 +146,42 @@ def item(i: int, **kw: Any) -> Item:
     return Item(**values)
 
 
+# Bad values among good ones (also used by test_compiled_execution.py).
+BAD_VALUES: list[dict[str, Any]] = [
+    {"title": None},  # null in a non-null leaf
+    {"moods": [Mood.OK, None]},  # null item in a non-null list of leaves
+    {"moods": ["NOT_A_MOOD"]},  # a value the enum rejects
+    {"when": "not a datetime"},  # a value the scalar rejects
+    {"owner": None},  # null in a non-null object
+    {"owner": Count(mood=Mood.OK, n=1)},  # an object of the wrong type
+    {"counts": [None]},  # null item in a non-null list of objects
+    {"counts": "not a list"},
+    {"counts": [Count(mood=None, n=1)]},  # error deep inside a list item
+    {"person": person(5, name=None)},  # error inside a nullable object
+    {"fail_with": "resolver failed"},  # resolver errors next to fast fields
+]
+
+# Good and bad values for items' fields (also used by test_compiled_execution.py).
+ITEM_VALUES = st.lists(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "title": st.none() | st.text(max_size=5),
+            "moods": st.lists(st.sampled_from([Mood.LOW, Mood.OK, None]), max_size=3),
+            "person": st.none() | st.builds(person, st.integers(0, 9)),
+            "owner": st.none() | st.builds(person, st.integers(0, 9)),
+            "counts": st.lists(
+                st.none()
+                | st.builds(Count, mood=st.sampled_from([*Mood, None]), n=st.integers(0, 3)),
+                max_size=3,
+            ),
+            "fail_with": st.none() | st.just("x"),
+        },
+    ),
+    max_size=4,
+)
+
+
 async def run(items: list[Any], context_class: type) -> dict[str, Any]:
     schema = strawberry.Schema(
         query=Query, types=[Person, Item], execution_context_class=context_class
@@ -178,22 +214,7 @@ async def test_plain_fields_nested_objects_and_lists_match_graphql_core() -> Non
     assert result["data"]["items"][1]["tags"] == ["1", "x"]
 
 
-@pytest.mark.parametrize(
-    "bad",
-    [
-        {"title": None},  # null in a non-null leaf
-        {"moods": [Mood.OK, None]},  # null item in a non-null list of leaves
-        {"moods": ["NOT_A_MOOD"]},  # a value the enum rejects
-        {"when": "not a datetime"},  # a value the scalar rejects
-        {"owner": None},  # null in a non-null object
-        {"owner": Count(mood=Mood.OK, n=1)},  # an object of the wrong type
-        {"counts": [None]},  # null item in a non-null list of objects
-        {"counts": "not a list"},
-        {"counts": [Count(mood=None, n=1)]},  # error deep inside a list item
-        {"person": person(5, name=None)},  # error inside a nullable object
-        {"fail_with": "resolver failed"},  # resolver errors next to fast fields
-    ],
-)
+@pytest.mark.parametrize("bad", BAD_VALUES)
 async def test_errors_are_located_and_nulled_like_graphql_core(bad: dict[str, Any]) -> None:
     # given: a bad value among good ones, and in a nested async list
     items = [item(1), item(2, **bad), item(3, _children=[item(4, **bad)])]
@@ -212,25 +233,7 @@ async def test_a_missing_attribute_is_an_error_like_graphql_core() -> None:
 # the background; asyncio.run then cancels them at exit. Both executors alike.
 @pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.fixed_dictionaries(
-            {},
-            optional={
-                "title": st.none() | st.text(max_size=5),
-                "moods": st.lists(st.sampled_from([Mood.LOW, Mood.OK, None]), max_size=3),
-                "person": st.none() | st.builds(person, st.integers(0, 9)),
-                "counts": st.lists(
-                    st.none()
-                    | st.builds(Count, mood=st.sampled_from([*Mood, None]), n=st.integers(0, 3)),
-                    max_size=3,
-                ),
-                "fail_with": st.none() | st.just("x"),
-            },
-        ),
-        max_size=4,
-    )
-)
+@given(ITEM_VALUES)
 def test_any_mix_of_good_and_bad_values_matches_graphql_core(values: list[dict[str, Any]]) -> None:
     items = [item(i, **v, _children=[item(50 + i, **v)]) for i, v in enumerate(values)]
     asyncio.run(same(items))

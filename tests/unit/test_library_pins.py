@@ -3,22 +3,229 @@ version change fails here, loudly, before anything subtle breaks elsewhere."""
 
 from __future__ import annotations
 
+import enum
+import importlib.metadata
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
 import firebase_admin
 import graphql
+import strawberry
 from firebase_admin import messaging
-from graphql import build_schema, parse
+from graphql import build_schema, execute, parse
+from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.execution.executor import Executor
+from graphql.pyutils import Path
+from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from api.execution.base import GRAPHQL_CORE_VERSION
+from api.execution.internals import (
+    DEFINITION_BACKREF,
+    GRAPHQL_CORE_VERSION,
+    PATH_NEW,
+    STRAWBERRY_VERSION,
+    TYPE_CAST_ATTRIBUTE,
+    definition_of,
+    enum_class,
+    has_default_resolver,
+    implements_field_middleware,
+    own_class,
+    plain_is_type_of,
+)
+
+RECHECK = (
+    "re-read api/execution/internals.py (every internal the fast path and the compiled "
+    "plans use is listed there), run tests/unit/test_execution.py, "
+    "tests/unit/test_compiled_execution.py, tests/api/test_compiled_equivalence.py and "
+    "tests/unit/test_subscription_memory.py, then update the version there and the pin in "
+    "pyproject.toml (meanwhile HEARTH_COMPILED_EXECUTION=false turns the plans off and "
+    "HEARTH_EXECUTOR=graphql-core the fast path)."
+)
 
 
 def test_graphql_core_is_the_version_the_executor_internals_were_checked_against() -> None:
     assert graphql.version == GRAPHQL_CORE_VERSION, (
         f"graphql-core {graphql.version} is installed, but api/execution was checked against "
-        f"{GRAPHQL_CORE_VERSION}: re-read its use of Executor internals (execute_fields, "
-        "_relevant_sub_fields, build_per_event_executor), run tests/unit/test_execution.py and "
-        "tests/unit/test_subscription_memory.py, then update GRAPHQL_CORE_VERSION and the pin."
+        f"{GRAPHQL_CORE_VERSION}: {RECHECK}"
     )
+
+
+def test_strawberry_is_the_version_the_executor_internals_were_checked_against() -> None:
+    installed = importlib.metadata.version("strawberry-graphql")
+    assert installed == STRAWBERRY_VERSION, (
+        f"strawberry-graphql {installed} is installed, but api/execution was checked against "
+        f"{STRAWBERRY_VERSION}: {RECHECK}"
+    )
+
+
+# The executor methods the plans call or override, with the parameters they pass.
+EXECUTOR_METHODS = {
+    "execute_fields": [
+        "parent_type",
+        "source_value",
+        "path",
+        "grouped_field_set",
+        "position_context",
+    ],
+    "execute_field": ["parent_type", "source", "field_details_list", "path", "position_context"],
+    "complete_value": [
+        "return_type",
+        "field_details_list",
+        "info",
+        "path",
+        "result",
+        "position_context",
+    ],
+    "complete_awaitable_value": [
+        "return_type",
+        "field_details_list",
+        "info",
+        "path",
+        "result",
+        "position_context",
+    ],
+    "complete_awaitable_list_item_value": [
+        "item",
+        "item_type",
+        "field_details_list",
+        "info",
+        "item_path",
+        "position_context",
+    ],
+    "handle_field_error": ["raw_error", "return_type", "field_details_list", "path"],
+    "build_resolve_info": ["field_def", "field_nodes", "parent_type", "path"],
+    "collect_subfields": ["return_type", "field_details_list"],
+    "settle_in_background": ["awaitables"],
+}
+
+
+def test_the_executor_methods_the_plans_use_keep_their_parameters() -> None:
+    for name, parameters in EXECUTOR_METHODS.items():
+        method = getattr(StrawberryGraphQLCoreExecutionContext, name, None)
+        assert method is not None, f"Executor.{name} is gone: {RECHECK}"
+        found = list(inspect.signature(method).parameters)[1:]
+        assert found == parameters, f"Executor.{name}{found} changed: {RECHECK}"
+
+
+def test_paths_field_details_and_collected_subfields_keep_their_shapes() -> None:
+    assert Path._fields == ("prev", "key", "typename"), RECHECK
+    assert PATH_NEW(Path, (None, "a", "Query")) == Path(None, "a", "Query"), RECHECK
+    assert {"node", "fragment_variable_values"} <= set(FieldDetails._fields), RECHECK
+    schema = build_schema("type Query { a: A } type A { b: Int }")
+    executor = Executor.build(schema, parse("{ a { b } }"))
+    assert isinstance(executor, Executor)
+    assert executor.variable_values.coerced == {}, RECHECK
+    root = collect_fields(
+        schema,
+        executor.fragments,
+        executor.variable_values,
+        schema.query_type,
+        executor.operation,
+        False,
+    )
+    collected = executor.collect_subfields(schema.type_map["A"], root[0]["a"])
+    assert len(collected) == 3, RECHECK  # (grouped field set, new defer usages, forbidden)
+    grouped, defers, _ = collected
+    assert list(grouped) == ["b"], RECHECK
+    assert not defers, RECHECK
+    assert grouped["b"][0].node.name.value == "b", RECHECK
+
+
+class _Recording(Executor):
+    """An executor that keeps the extra keyword argument ``execute`` hands it."""
+
+    def __init__(self, *args: Any, marker: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.marker = marker
+
+    def execute_fields(self, *_: Any) -> Any:
+        return {"a": self.marker}
+
+
+def test_execute_hands_custom_arguments_to_the_executor_class() -> None:
+    schema = build_schema("type Query { a: String }")
+    result = execute(schema, parse("{ a }"), executor_class=_Recording, marker="seen")
+    assert result == ({"a": "seen"}, None), RECHECK  # type: ignore[comparison-overlap]
+
+
+@strawberry.interface(name="Named", description="Named.")
+class _Named:
+    name: str = strawberry.field(description="Name.")
+
+
+@strawberry.type(name="Thing", description="A thing.")
+class _Thing(_Named):
+    size: int = strawberry.field(description="Size.")
+
+    @strawberry.field(description="Twice the size.")
+    def double(self, by: int = 2) -> int:
+        return self.size * by
+
+
+@strawberry.enum(name="Mood", description="A mood.")
+class _Mood(enum.Enum):
+    LOW = "low"
+
+
+@strawberry.type(name="Query", description="Root.")
+class _Query:
+    @strawberry.field(description="A thing.")
+    def thing(self) -> _Thing:
+        return _Thing(name="t", size=1)
+
+    @strawberry.field(description="A mood.")
+    def mood(self) -> _Mood:
+        return _Mood.LOW
+
+
+class _Preset(SchemaExtension):
+    """Sets the result in on_execute, as api.execution.compiled does."""
+
+    def on_execute(self) -> Iterator[None]:
+        self.execution_context.result = graphql.ExecutionResult(data={"preset": True})
+        yield
+
+
+def test_strawberry_definitions_resolvers_and_is_type_of_are_where_the_plans_look() -> None:
+    schema = strawberry.Schema(query=_Query, types=[_Thing])
+    assert isinstance(schema._schema, graphql.GraphQLSchema), RECHECK
+    thing = schema._schema.type_map["Thing"]
+    size, double = thing.fields["size"], thing.fields["double"]
+    assert DEFINITION_BACKREF in size.extensions, RECHECK
+    assert definition_of(size).python_name == "size", RECHECK
+    assert has_default_resolver(size), RECHECK
+    assert not has_default_resolver(double), RECHECK
+    resolver = definition_of(double).base_resolver
+    for attribute in (
+        "is_async",
+        "self_parameter",
+        "info_parameter",
+        "root_parameter",
+        "parent_parameter",
+        "wrapped_func",
+    ):
+        assert hasattr(resolver, attribute), f"StrawberryResolver.{attribute}: {RECHECK}"
+    assert definition_of(double.args["by"]).python_name == "by", RECHECK
+    assert definition_of(thing) is not None, RECHECK
+    assert plain_is_type_of(thing), RECHECK
+    assert thing.is_type_of(_Thing(name="t", size=1), None) is True, RECHECK
+    # a plain instance of the type's own class is accepted without a call ...
+    assert own_class(thing) is _Thing, RECHECK
+    # ... unless strawberry.cast marked it, in its __dict__
+    marked = strawberry.cast(_Thing, _Thing(name="t", size=1))
+    assert TYPE_CAST_ATTRIBUTE in vars(marked), RECHECK
+    # an enum type coerces the members of its Python enum to their names
+    mood = schema._schema.type_map["Mood"]
+    assert enum_class(mood) is _Mood, RECHECK
+    assert mood.coerce_output_value(_Mood.LOW) == "LOW", RECHECK
+
+
+async def test_strawberry_skips_the_executor_when_on_execute_set_the_result() -> None:
+    schema = strawberry.Schema(query=_Query, extensions=[_Preset])
+    result = await schema.execute("{ thing { size } }")
+    assert result.data == {"preset": True}, RECHECK
+    assert implements_field_middleware(_Preset()) is False, RECHECK
 
 
 def test_per_event_executors_still_share_the_memo_that_hearth_resets() -> None:
