@@ -39,6 +39,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -47,7 +53,7 @@ def _rss_kib(pid: int) -> int:
 
 
 def _start_server(
-    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio"
+    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio", deflate: bool = True
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -83,6 +89,8 @@ def _start_server(
         "--no-access-log",
         "--ws-max-queue",
         "64",
+        "--ws-per-message-deflate",
+        str(deflate).lower(),
         "--log-level",
         "warning",
     ]
@@ -191,17 +199,29 @@ async def _active(http: httpx.AsyncClient) -> int:
     return 0
 
 
+async def _executions(http: httpx.AsyncClient) -> dict[str, int]:
+    """Executions of subscription documents for events, per audience or per subscriber."""
+    found = {}
+    for line in (await http.get("/metrics")).text.splitlines():
+        if line.startswith("hearth_subscription_executions_total{"):
+            label = line.split('per="', 1)[1].split('"', 1)[0]
+            found[label] = int(float(line.split()[-1]))
+    return found
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> dict:
+async def run(
+    subscribers: int, posts: int, ws: str = "websockets-sansio", deflate: bool = True
+) -> dict:
     port = _free_port()
     db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_dir}/rt.sqlite3"
     per_member = -(-subscribers // MEMBERS)
-    server = _start_server(port, db_url, per_member, ws)
+    server = _start_server(port, db_url, per_member, ws, deflate)
     base = f"127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
@@ -225,6 +245,8 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
                 await asyncio.sleep(0.2)
             await asyncio.sleep(0.5)
             rss_after = _rss_kib(server.pid)
+            executions_before = await _executions(http)
+            cpu_before = _cpu_seconds(server.pid)
             ready.set()
             create = (
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
@@ -235,6 +257,10 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
                 )
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
+            cpu = _cpu_seconds(server.pid) - cpu_before
+            executions = {
+                k: v - executions_before.get(k, 0) for k, v in (await _executions(http)).items()
+            }
     finally:
         server.terminate()
         server.wait(10)
@@ -245,11 +271,17 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
         "p50_ms": round(statistics.median(delays), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "max_ms": round(max(delays), 1),
+        # the server's CPU while the posts were written and delivered (the posts' own
+        # HTTP requests included), per delivery
+        "server_cpu_ms_per_delivery": round(cpu * 1000 / max(1, len(delays)), 3),
+        "executions": executions,
+        "render_once": os.environ.get("HEARTH_LIVE_RENDER_ONCE", "true"),
         "rss_per_connection_kib": round((rss_after - rss_before) / subscribers, 1),
         "rss_before_mib": round(rss_before / 1024, 1),
         "rss_after_mib": round(rss_after / 1024, 1),
         "database": "postgresql" if db_url.startswith("postgresql") else "sqlite",
         "ws": ws,
+        "per_message_deflate": deflate,
     }
 
 
@@ -262,8 +294,13 @@ def main() -> None:
         default="websockets-sansio",
         help="uvicorn's websocket implementation: websockets, websockets-sansio or wsproto",
     )
+    parser.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="serve without permessage-deflate (uvicorn --ws-per-message-deflate false)",
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.subscribers, args.posts, args.ws))
+    result = asyncio.run(run(args.subscribers, args.posts, args.ws, not args.no_deflate))
     print(json.dumps(result, indent=2))
 
 

@@ -11,26 +11,31 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
-from uuid import UUID
 
 T = TypeVar("T")
 
 
 class SnapshotCache:
-    """A small LRU of in-flight or finished reads, keyed by (event id, what)."""
+    """A small LRU of in-flight or finished reads, keyed by (event id, what).
+
+    Each load runs in a task of its own, so a subscriber whose task is cancelled
+    (its socket closed) while others wait for the same key cancels nothing for them."""
 
     def __init__(self, size: int = 512) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[UUID, str], asyncio.Future[Any]] = OrderedDict()
+        self._items: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
 
-    async def get(self, key: tuple[UUID, str], load: Callable[[], Awaitable[T]]) -> T:
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
         future = self._items.get(key)
         if future is None:
             future = asyncio.ensure_future(load())
             self._items[key] = future
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+        elif future.done() and not future.cancelled() and future.exception() is None:
+            done: T = future.result()  # the common case for all but the first subscriber
+            return done
         found: T = await asyncio.shield(future)
         return found
