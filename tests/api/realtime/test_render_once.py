@@ -59,6 +59,15 @@ async def live_either(
         yield base, GraphQLClient(http), once
 
 
+async def _circle(gql: GraphQLClient, owner: str, *members: str) -> tuple[str, dict[str, str]]:
+    """A circle of ``owner``'s that ``members`` joined; and everyone's member id."""
+    ids = {uid: await gql.onboard(uid, f"Name {uid}") for uid in (owner, *members)}
+    circle_id = await create_circle(gql, owner)
+    for uid in members:
+        await join(gql, uid, circle_id)
+    return circle_id, ids
+
+
 async def _events(ws: WsClient, count: int) -> list[dict[str, Any]]:
     return [(await ws.next_data())["data"]["circleActivity"] for _ in range(count)]
 
@@ -68,11 +77,7 @@ async def test_each_viewer_gets_their_own_view_of_one_event(
 ) -> None:
     # given bob, cara (who muted GRIEF) and dan in ann's circle, bob and cara on two sockets each
     base, gql, once = live_either
-    for uid in ("ann", "bob", "cara", "dan"):
-        await gql.onboard(uid, f"Name {uid}")
-    circle_id = await create_circle(gql, "ann")
-    for uid in ("bob", "cara", "dan"):
-        await join(gql, uid, circle_id)
+    circle_id, _ = await _circle(gql, "ann", "bob", "cara", "dan")
     muted = await mutate(gql, MUTE_TOPICS, {"topics": ["GRIEF"]}, "cara")
     assert muted["userErrors"] == []
     sockets = {"bob": 2, "cara": 2, "dan": 1}
@@ -127,13 +132,12 @@ async def test_each_viewer_gets_their_own_view_of_one_event(
         assert executions("subscriber") - subscriber == 2 * sum(sockets.values())
 
 
-async def test_a_joining_member_is_the_viewer_only_on_their_own_socket(
+async def test_a_joining_member_is_not_the_viewer_for_the_others(
     live_either: tuple[str, GraphQLClient, bool],
 ) -> None:
     base, gql, _ = live_either
-    for uid in ("ann", "bob"):
-        await gql.onboard(uid, f"Name {uid}")
-    circle_id = await create_circle(gql, "ann")
+    circle_id, _ = await _circle(gql, "ann")
+    await gql.onboard("bob", "Name bob")
     async with ws_client(base, "dev:ann") as ann_ws:
         await ann_ws.subscribe_registered(ACTIVITY, {"id": circle_id})
         await join(gql, "bob", circle_id)
@@ -150,10 +154,7 @@ async def test_a_blocked_viewer_in_the_audience_gets_nothing(
 ) -> None:
     # given ann and bea in a block, both following cal's circle with the same document
     base, gql, _ = live_either
-    ids = {uid: await gql.onboard(uid, f"Name {uid}") for uid in ("ann", "bea", "cal")}
-    circle_id = await create_circle(gql, "cal")
-    await join(gql, "ann", circle_id)
-    await join(gql, "bea", circle_id)
+    circle_id, ids = await _circle(gql, "cal", "ann", "bea")
     await block(gql, "bea", ids["ann"])
     async with ws_client(base, "dev:bea") as bea_ws, ws_client(base, "dev:cal") as cal_ws:
         await bea_ws.subscribe_registered(ACTIVITY, {"id": circle_id})
@@ -175,10 +176,7 @@ async def test_a_document_reading_the_viewer_runs_for_each_subscriber(
 ) -> None:
     # given the owner and a member following with a document that reads Post.circle
     base, gql, _ = live_either
-    for uid in ("ann", "bob"):
-        await gql.onboard(uid, f"Name {uid}")
-    circle_id = await create_circle(gql, "ann")
-    await join(gql, "bob", circle_id)
+    circle_id, _ = await _circle(gql, "ann", "bob")
     async with ws_client(base, "dev:ann") as ann_ws, ws_client(base, "dev:bob") as bob_ws:
         await ann_ws.subscribe_registered(WITH_CIRCLE, {"id": circle_id})
         await bob_ws.subscribe_registered(WITH_CIRCLE, {"id": circle_id})
