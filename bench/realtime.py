@@ -39,10 +39,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _cpu_seconds(pid: int) -> float:
-    """The process's user + system CPU time so far."""
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """The process's user and system CPU time so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def _rss_kib(pid: int) -> int:
@@ -257,7 +258,10 @@ async def run(
                 )
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
-            cpu = _cpu_seconds(server.pid) - cpu_before
+            user, system = (
+                after - before
+                for after, before in zip(_cpu_seconds(server.pid), cpu_before, strict=True)
+            )
             executions = {
                 k: v - executions_before.get(k, 0) for k, v in (await _executions(http)).items()
             }
@@ -273,7 +277,8 @@ async def run(
         "max_ms": round(max(delays), 1),
         # the server's CPU while the posts were written and delivered (the posts' own
         # HTTP requests included), per delivery
-        "server_cpu_ms_per_delivery": round(cpu * 1000 / max(1, len(delays)), 3),
+        "server_cpu_ms_per_delivery": round((user + system) * 1000 / max(1, len(delays)), 3),
+        "server_user_system_s": [round(user, 2), round(system, 2)],
         "executions": executions,
         "render_once": os.environ.get("HEARTH_LIVE_RENDER_ONCE", "true"),
         "rss_per_connection_kib": round((rss_after - rss_before) / subscribers, 1),

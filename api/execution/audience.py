@@ -17,7 +17,7 @@ context. The subscription's executor (:func:`per_event_executor`, called from
 
 - for a document whose every field is read off the event object (plain attributes:
   :func:`shared_document`), executes it once per (event, view, document) for all the
-  subscribers of the process, in a task of its own with a context that has no viewer
+  subscribers of the process, with a context that has no viewer
   (a field that needed one would fail, and nothing is shared then), serialises the
   ``data`` once, and hands every subscriber of that audience the same bytes as an
   ``orjson.Fragment``: Strawberry puts ``data`` in the ``next`` message as it is, and
@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -136,20 +136,35 @@ class _SharedExecution:
             result = await result
         return result  # type: ignore[no-any-return]
 
-    async def _render(self) -> orjson.Fragment | None:
-        executor = self._subscription.event_executor(self._event.build())
-        executor.context_value = self._event.context()
+    def _render(self) -> orjson.Fragment | Awaitable[orjson.Fragment | None] | None:
+        """The audience's data, serialised; None when it cannot be shared. Plain
+        fields complete synchronously, so this is usually done in the first
+        subscriber's own step, and every other subscriber takes it without waiting."""
         try:
+            executor = self._subscription.event_executor(self._event.build())
+            executor.context_value = self._event.context()
             result = executor.execute_operation(False)
-            if executor.is_awaitable(result):
-                result = await result
         except Exception:
             log.exception("a live event's shared render failed; rendering per subscriber")
             return None
-        AUDIENCE_EXECUTIONS.inc()
-        if result.errors:
+        if executor.is_awaitable(result):
+            return self._finish(result)
+        return _serialised(result)
+
+    async def _finish(self, result: Awaitable[ExecutionResult]) -> orjson.Fragment | None:
+        try:
+            done = await result
+        except Exception:
+            log.exception("a live event's shared render failed; rendering per subscriber")
             return None
-        return orjson.Fragment(orjson.dumps(result.data))
+        return _serialised(done)
+
+
+def _serialised(result: ExecutionResult) -> orjson.Fragment | None:
+    AUDIENCE_EXECUTIONS.inc()
+    if result.errors:
+        return None
+    return orjson.Fragment(orjson.dumps(result.data))
 
 
 def count_own_execution() -> None:

@@ -10,6 +10,7 @@ from it in memory by the domain's ``live_*`` functions.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -27,10 +28,18 @@ class SnapshotCache:
         self._size = size
         self._items: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
 
-    async def get(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T] | T]) -> T:
+        """The value for ``key``, loaded once. A ``load`` that returns a value rather
+        than an awaitable (a render that needed no I/O) stores it at once, so the
+        subscribers after the first take it without waiting."""
         future = self._items.get(key)
         if future is None:
-            future = asyncio.ensure_future(load())
+            loaded = load()
+            if inspect.isawaitable(loaded):
+                future = asyncio.ensure_future(loaded)
+            else:
+                future = asyncio.get_running_loop().create_future()
+                future.set_result(loaded)
             self._items[key] = future
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
