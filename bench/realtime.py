@@ -153,7 +153,7 @@ async def _subscriber(
     circle_id: str,
     ready: asyncio.Event,
     expected: int,
-    delays: list[float],
+    delays: list[list[float]],
     opened: list[int],
 ) -> None:
     async with websockets.connect(
@@ -189,7 +189,7 @@ async def _subscriber(
             received = time.time()
             event = message["payload"]["data"]["circleActivity"]
             committed = datetime.fromisoformat(event["committedAt"]).timestamp()
-            delays.append((received - committed) * 1000)
+            delays[got].append((received - committed) * 1000)
             got += 1
 
 
@@ -235,10 +235,13 @@ async def run(
                 await asyncio.sleep(0.1)
             circle_id = await _setup(http)
             rss_before = _rss_kib(server.pid)
-            ready, delays, opened = asyncio.Event(), [], []
+            ready, opened = asyncio.Event(), []
+            per_post: list[list[float]] = [[] for _ in range(posts)]
             tasks = [
                 asyncio.create_task(
-                    _subscriber(base, f"rt-{n % MEMBERS}", circle_id, ready, posts, delays, opened)
+                    _subscriber(
+                        base, f"rt-{n % MEMBERS}", circle_id, ready, posts, per_post, opened
+                    )
                 )
                 for n in range(subscribers)
             ]
@@ -248,6 +251,7 @@ async def run(
             rss_after = _rss_kib(server.pid)
             executions_before = await _executions(http)
             cpu_before = _cpu_seconds(server.pid)
+            client_before = time.process_time()
             ready.set()
             create = (
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
@@ -258,6 +262,7 @@ async def run(
                 )
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
+            client = time.process_time() - client_before
             user, system = (
                 after - before
                 for after, before in zip(_cpu_seconds(server.pid), cpu_before, strict=True)
@@ -268,6 +273,7 @@ async def run(
     finally:
         server.terminate()
         server.wait(10)
+    delays = [d for post in per_post for d in post]
     return {
         "subscribers": subscribers,
         "posts": posts,
@@ -275,10 +281,15 @@ async def run(
         "p50_ms": round(statistics.median(delays), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "max_ms": round(max(delays), 1),
+        # per post, the first and the last subscriber's delay (medians over the posts)
+        "first_delivery_median_ms": round(statistics.median(min(p) for p in per_post), 1),
+        "last_delivery_median_ms": round(statistics.median(max(p) for p in per_post), 1),
         # the server's CPU while the posts were written and delivered (the posts' own
         # HTTP requests included), per delivery
         "server_cpu_ms_per_delivery": round((user + system) * 1000 / max(1, len(delays)), 3),
         "server_user_system_s": [round(user, 2), round(system, 2)],
+        # this process: the 1,000 websocket clients (and the posts' HTTP requests)
+        "client_cpu_ms_per_delivery": round(client * 1000 / max(1, len(delays)), 3),
         "executions": executions,
         "render_once": os.environ.get("HEARTH_LIVE_RENDER_ONCE", "true"),
         "rss_per_connection_kib": round((rss_after - rss_before) / subscribers, 1),
