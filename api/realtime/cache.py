@@ -19,10 +19,12 @@ T = TypeVar("T")
 
 
 class SnapshotCache:
-    """A small LRU of in-flight or finished reads, keyed by (event id, what).
+    """A small LRU of in-flight or finished reads, keyed by (event id, what) (and of
+    live renders: ``Services.live_renders``).
 
-    Each load runs in a task of its own, so a subscriber whose task is cancelled
-    (its socket closed) while others wait for the same key cancels nothing for them."""
+    A load that awaits runs in a task of its own, so a subscriber whose task is
+    cancelled (its socket closed) while others wait for the same key cancels nothing
+    for them."""
 
     def __init__(self, size: int = 512) -> None:
         self._size = size

@@ -14,7 +14,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from tests.conftest import test_settings
-from tests.support.circles import REACT, create_circle, join, mutate, post
+from tests.support.circles import REACT, ban, create_circle, join, mutate, post
 from tests.support.graphql import GraphQLClient
 from tests.support.live import WsClient, live_server, ws_client
 from tests.support.moderation import MUTE_TOPICS, block
@@ -169,6 +169,27 @@ async def test_a_blocked_viewer_in_the_audience_gets_nothing(
     # then cal saw both, and bea only the marker: ann's post never reached her
     assert [e["post"]["body"] for e in cal_events] == ["From ann", "Marker"]
     assert bea_first["post"]["body"] == "Marker"
+
+
+async def test_a_ban_ends_only_the_banned_members_stream_in_an_audience(
+    live_either: tuple[str, GraphQLClient, bool],
+) -> None:
+    # given bob and cara following ann's circle with the same document
+    base, gql, _ = live_either
+    circle_id, ids = await _circle(gql, "ann", "bob", "cara")
+    async with ws_client(base, "dev:bob") as bob_ws, ws_client(base, "dev:cara") as cara_ws:
+        bob_op = await bob_ws.subscribe_registered(ACTIVITY, {"id": circle_id})
+        await cara_ws.subscribe_registered(ACTIVITY, {"id": circle_id})
+        # when ann bans bob, then posts
+        await ban(gql, "ann", circle_id, ids["bob"])
+        await post(gql, "ann", circle_id, "After the ban")
+        # then bob's stream completed and nothing more reached him; cara got the post
+        assert await bob_ws.receive() == {"id": bob_op, "type": "complete"}
+        with pytest.raises(TimeoutError):
+            await bob_ws.receive(timeout=0.3)
+        events = [(await cara_ws.next_data())["data"]["circleActivity"] for _ in range(2)]
+    assert events[0] == {"__typename": "MemberLeft"}
+    assert events[1]["post"]["body"] == "After the ban"
 
 
 async def test_a_document_reading_the_viewer_runs_for_each_subscriber(
