@@ -94,6 +94,8 @@ class Services:
     persisted: DocumentStore = field(default_factory=LruDocuments)  # APQ's documents
     # Live events' snapshots, each read once for all of a process's subscribers.
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
+    # Live events rendered once per audience and document (api.execution.audience).
+    live_renders: SnapshotCache = field(default_factory=lambda: SnapshotCache(2048))
     # Read ports (domain/<area>/reads.py), each on ``reads`` below.
     circle_reads: CircleReads = field(init=False)
     member_reads: MemberReads = field(init=False)

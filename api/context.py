@@ -53,6 +53,8 @@ class Context:
             raise unauthenticated()
         if self._identity is None:
             self._identity = asyncio.ensure_future(self._verify(self.token))
+        elif self._identity.done() and not self._identity.cancelled():
+            return self._identity.result()  # raises the sign-in error again, if any
         return await asyncio.shield(self._identity)
 
     async def _verify(self, token: str) -> Identity:

@@ -19,6 +19,12 @@ SUBSCRIPTIONS_ACTIVE = Gauge(
 SUBSCRIPTION_OVERFLOWS = Counter(
     "hearth_subscription_overflows_total", "Subscriptions ended because the client fell behind"
 )
+SUBSCRIPTION_EXECUTIONS = Counter(
+    "hearth_subscription_executions_total",
+    "Executions of a subscription's document for one event: once for a whole audience "
+    "(same document, same view of the event), or once for one subscriber",
+    ["per"],
+)
 SUPPORT_FIRST_REPLY_SECONDS = Histogram(
     "hearth_support_first_reply_seconds",
     "Time from a post to its first reply by someone other than its author",

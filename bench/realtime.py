@@ -39,6 +39,13 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _cpu_seconds(pid: int) -> tuple[float, float]:
+    """The process's user and system CPU time so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
 def _rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -47,7 +54,7 @@ def _rss_kib(pid: int) -> int:
 
 
 def _start_server(
-    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio"
+    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio", deflate: bool = True
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -83,6 +90,8 @@ def _start_server(
         "--no-access-log",
         "--ws-max-queue",
         "64",
+        "--ws-per-message-deflate",
+        str(deflate).lower(),
         "--log-level",
         "warning",
     ]
@@ -144,7 +153,7 @@ async def _subscriber(
     circle_id: str,
     ready: asyncio.Event,
     expected: int,
-    delays: list[float],
+    delays: list[list[float]],
     opened: list[int],
 ) -> None:
     async with websockets.connect(
@@ -180,7 +189,7 @@ async def _subscriber(
             received = time.time()
             event = message["payload"]["data"]["circleActivity"]
             committed = datetime.fromisoformat(event["committedAt"]).timestamp()
-            delays.append((received - committed) * 1000)
+            delays[got].append((received - committed) * 1000)
             got += 1
 
 
@@ -191,17 +200,29 @@ async def _active(http: httpx.AsyncClient) -> int:
     return 0
 
 
+async def _executions(http: httpx.AsyncClient) -> dict[str, int]:
+    """Executions of subscription documents for events, per audience or per subscriber."""
+    found = {}
+    for line in (await http.get("/metrics")).text.splitlines():
+        if line.startswith("hearth_subscription_executions_total{"):
+            label = line.split('per="', 1)[1].split('"', 1)[0]
+            found[label] = int(float(line.split()[-1]))
+    return found
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
-async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> dict:
+async def run(
+    subscribers: int, posts: int, ws: str = "websockets-sansio", deflate: bool = True
+) -> dict:
     port = _free_port()
     db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_dir}/rt.sqlite3"
     per_member = -(-subscribers // MEMBERS)
-    server = _start_server(port, db_url, per_member, ws)
+    server = _start_server(port, db_url, per_member, ws, deflate)
     base = f"127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
@@ -214,10 +235,13 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
                 await asyncio.sleep(0.1)
             circle_id = await _setup(http)
             rss_before = _rss_kib(server.pid)
-            ready, delays, opened = asyncio.Event(), [], []
+            ready, opened = asyncio.Event(), []
+            per_post: list[list[float]] = [[] for _ in range(posts)]
             tasks = [
                 asyncio.create_task(
-                    _subscriber(base, f"rt-{n % MEMBERS}", circle_id, ready, posts, delays, opened)
+                    _subscriber(
+                        base, f"rt-{n % MEMBERS}", circle_id, ready, posts, per_post, opened
+                    )
                 )
                 for n in range(subscribers)
             ]
@@ -225,6 +249,9 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
                 await asyncio.sleep(0.2)
             await asyncio.sleep(0.5)
             rss_after = _rss_kib(server.pid)
+            executions_before = await _executions(http)
+            cpu_before = _cpu_seconds(server.pid)
+            client_before = time.process_time()
             ready.set()
             create = (
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
@@ -235,9 +262,18 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
                 )
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
+            client = time.process_time() - client_before
+            user, system = (
+                after - before
+                for after, before in zip(_cpu_seconds(server.pid), cpu_before, strict=True)
+            )
+            executions = {
+                k: v - executions_before.get(k, 0) for k, v in (await _executions(http)).items()
+            }
     finally:
         server.terminate()
         server.wait(10)
+    delays = [d for post in per_post for d in post]
     return {
         "subscribers": subscribers,
         "posts": posts,
@@ -245,11 +281,23 @@ async def run(subscribers: int, posts: int, ws: str = "websockets-sansio") -> di
         "p50_ms": round(statistics.median(delays), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "max_ms": round(max(delays), 1),
+        # per post, the first and the last subscriber's delay (medians over the posts)
+        "first_delivery_median_ms": round(statistics.median(min(p) for p in per_post), 1),
+        "last_delivery_median_ms": round(statistics.median(max(p) for p in per_post), 1),
+        # the server's CPU while the posts were written and delivered (the posts' own
+        # HTTP requests included), per delivery
+        "server_cpu_ms_per_delivery": round((user + system) * 1000 / max(1, len(delays)), 3),
+        "server_user_system_s": [round(user, 2), round(system, 2)],
+        # this process: the 1,000 websocket clients (and the posts' HTTP requests)
+        "client_cpu_ms_per_delivery": round(client * 1000 / max(1, len(delays)), 3),
+        "executions": executions,
+        "render_once": os.environ.get("HEARTH_LIVE_RENDER_ONCE", "true"),
         "rss_per_connection_kib": round((rss_after - rss_before) / subscribers, 1),
         "rss_before_mib": round(rss_before / 1024, 1),
         "rss_after_mib": round(rss_after / 1024, 1),
         "database": "postgresql" if db_url.startswith("postgresql") else "sqlite",
         "ws": ws,
+        "per_message_deflate": deflate,
     }
 
 
@@ -262,8 +310,13 @@ def main() -> None:
         default="websockets-sansio",
         help="uvicorn's websocket implementation: websockets, websockets-sansio or wsproto",
     )
+    parser.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="serve without permessage-deflate (uvicorn --ws-per-message-deflate false)",
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.subscribers, args.posts, args.ws))
+    result = asyncio.run(run(args.subscribers, args.posts, args.ws, not args.no_deflate))
     print(json.dumps(result, indent=2))
 
 

@@ -84,6 +84,11 @@ class Settings(BaseSettings):
     # The asyncpg read lane for hot read statements on PostgreSQL
     # (infra.db.reads.statements.fetch); false sends them through SQLAlchemy.
     hearth_direct_reads: bool = True
+    # Live circle activity renders each event once per audience (subscribers with the
+    # same document and the same view of it) and sends every socket of the audience the
+    # same serialised frame (api.execution.audience); false executes the subscription
+    # document for every subscriber, as before.
+    hearth_live_render_once: bool = True
     hearth_trusted_documents: Path | None = None
     hearth_require_trusted_documents: bool = False
     # Rate limits per member (moving windows; see docs/moderation.md).

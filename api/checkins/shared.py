@@ -18,7 +18,7 @@ from domain.checkins.reads import SharedCheckInView, may_see_share
 from domain.circles.model import can_read
 
 
-def build_shared_check_in(view: SharedCheckInView, viewer_id: UUID) -> SharedCheckInType:
+def build_shared_check_in(view: SharedCheckInView, viewer_id: UUID | None) -> SharedCheckInType:
     return SharedCheckInType(
         id=to_pair_id("SharedCheckIn", view.check_in_id, view.circle_id),
         circle_id=to_global_id("Circle", view.circle_id),

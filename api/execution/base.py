@@ -9,6 +9,9 @@ with the fast path's own caches). Here each event's executor starts with empty
 memos, so what a subscription holds is bounded by its document, not by the number
 of events it has delivered (``tests/unit/test_subscription_memory.py``).
 
+Live circle events come as ``api.execution.audience.SharedEvent``s: that module
+executes them once per audience (``HEARTH_LIVE_RENDER_ONCE``).
+
 This relies on one private attribute of graphql-core (listed with the other internals
 in ``api.execution.internals``); ``pyproject.toml`` pins graphql-core exactly and
 ``tests/unit/test_library_pins.py`` fails loudly when the installed version or the
@@ -21,6 +24,7 @@ from typing import Any
 
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from api.execution.audience import SharedEvent, count_own_execution, per_event_executor
 from api.execution.internals import GRAPHQL_CORE_VERSION
 
 __all__ = ["GRAPHQL_CORE_VERSION", "HearthExecutionContext"]
@@ -30,7 +34,14 @@ class HearthExecutionContext(StrawberryGraphQLCoreExecutionContext):
     """graphql-core's executor, with per-event memos for subscriptions."""
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        executor = super().build_per_event_executor(payload)
+        if isinstance(payload, SharedEvent):  # rendered once per audience
+            return per_event_executor(self, payload)
+        count_own_execution()
+        return self.event_executor(payload)
+
+    def event_executor(self, root_value: Any) -> HearthExecutionContext:
+        """The executor of one event, with ``root_value`` as its root."""
+        executor = super().build_per_event_executor(root_value)
         assert isinstance(executor, HearthExecutionContext)  # a copy of self
         executor.forget_memos()
         return executor

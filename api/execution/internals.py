@@ -43,6 +43,12 @@ Strawberry 0.341 (``strawberry.schema``):
   ``operation_extensions`` to the execution context;
 - ``SchemaExtension._implements_resolve()`` tells field middleware apart, and
   ``Schema._schema`` is the schema's ``GraphQLSchema``.
+
+Rendering live events once per audience (``api.execution.audience``, turned off with
+``HEARTH_LIVE_RENDER_ONCE=false``) relies on more of both, described and kept in that
+module: graphql-core's ``map_source_to_response_event`` runs ``execute_operation(False)``
+on what ``build_per_event_executor`` returns, and Strawberry's websocket handlers pass
+``ExecutionResult.data`` to the view's ``encode_json`` untouched.
 """
 
 from __future__ import annotations

@@ -28,9 +28,12 @@ from api.posts.types import (
 from domain.posts.reads import PostView
 
 
-def post_type(view: PostView, viewer_id: UUID, info: strawberry.Info | None = None) -> PostType:
+def post_type(
+    view: PostView, viewer_id: UUID | None, info: strawberry.Info | None = None
+) -> PostType:
     """The Post of a view. Without prefetched replies, ``latestReplies`` loads them
-    through ``info``'s services."""
+    through ``info``'s services. ``viewer_id`` only tells whether a member shown is the
+    viewer (``isViewer``): None for a viewer it does not show."""
     m = view.message
     warning = view.content_warning
     prefetched = None

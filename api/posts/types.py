@@ -211,7 +211,7 @@ def viewer_kinds(tally: ReactionTally) -> list[ReactionKind]:
     return _mine(tally.mine)
 
 
-def author_type(author: AuthorView | None, viewer_id: UUID) -> MemberType | None:
+def author_type(author: AuthorView | None, viewer_id: UUID | None) -> MemberType | None:
     if author is None:
         return None
     return MemberType.public(
@@ -219,7 +219,7 @@ def author_type(author: AuthorView | None, viewer_id: UUID) -> MemberType | None
     )
 
 
-def reply_type(view: ReplyView, viewer_id: UUID) -> ReplyType:
+def reply_type(view: ReplyView, viewer_id: UUID | None) -> ReplyType:
     m = view.message
     assert m.post_id is not None
     return ReplyType(

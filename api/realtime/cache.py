@@ -10,27 +10,43 @@ from it in memory by the domain's ``live_*`` functions.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
-from uuid import UUID
 
 T = TypeVar("T")
 
 
 class SnapshotCache:
-    """A small LRU of in-flight or finished reads, keyed by (event id, what)."""
+    """A small LRU of in-flight or finished reads, keyed by (event id, what) (and of
+    live renders: ``Services.live_renders``).
+
+    A load that awaits runs in a task of its own, so a subscriber whose task is
+    cancelled (its socket closed) while others wait for the same key cancels nothing
+    for them."""
 
     def __init__(self, size: int = 512) -> None:
         self._size = size
-        self._items: OrderedDict[tuple[UUID, str], asyncio.Future[Any]] = OrderedDict()
+        self._items: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
 
-    async def get(self, key: tuple[UUID, str], load: Callable[[], Awaitable[T]]) -> T:
+    async def get(self, key: Hashable, load: Callable[[], Awaitable[T] | T]) -> T:
+        """The value for ``key``, loaded once. A ``load`` that returns a value rather
+        than an awaitable (a render that needed no I/O) stores it at once, so the
+        subscribers after the first take it without waiting."""
         future = self._items.get(key)
         if future is None:
-            future = asyncio.ensure_future(load())
+            loaded = load()
+            if inspect.isawaitable(loaded):
+                future = asyncio.ensure_future(loaded)
+            else:
+                future = asyncio.get_running_loop().create_future()
+                future.set_result(loaded)
             self._items[key] = future
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+        elif future.done() and not future.cancelled() and future.exception() is None:
+            done: T = future.result()  # the common case for all but the first subscriber
+            return done
         found: T = await asyncio.shield(future)
         return found

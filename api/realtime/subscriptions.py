@@ -4,19 +4,28 @@ Events are published only after their transaction commits. Each event is turned
 into the same ``Post``/``Reply`` objects queries return, for this viewer, so
 every visibility rule holds: anonymous authors stay null, removed content stays
 removed, and notes never appear.
+
+What a subscriber may see of an event is decided here, per subscriber (a block drops
+it, leaving or a ban ends the stream); the event object is then rendered once for
+every subscriber who sees it the same way and sends the same document
+(``Seen``, ``api.execution.audience``; ``HEARTH_LIVE_RENDER_ONCE``).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 from uuid import UUID
 
 import strawberry
 
 from api.checkins.shared import build_shared_check_in
+from api.context import Context
 from api.errors import HearthError, TopLevelCode, forbidden
+from api.execution.audience import SharedEvent
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
 from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
@@ -33,12 +42,55 @@ from domain.posts.reads import live_post_view, live_reply_view, live_tally
 QUEUE_SIZE = 100
 
 
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """What one subscriber sees of an event, reduced to what tells subscribers apart.
+
+    ``build(view, shown, info)`` makes the event object from ``view`` (a tuple of the
+    event's facts and the subscriber's domain view: frozen, hashable dataclasses) and
+    ``shown`` (the subscriber, when the event shows them as a member, so that
+    ``isViewer`` is true; None otherwise) and nothing else of the viewer: so two
+    subscribers with equal ``(build, view, shown)`` get the same object, and a
+    document that reads only its attributes renders once for both
+    (``api.execution.audience``). ``info`` is given only for one subscriber's own
+    object, for fields that read more through their context (``latestReplies``)."""
+
+    build: Callable[[Any, UUID | None, strawberry.Info | None], t.CircleEvent]
+    view: Hashable
+    shown: UUID | None = None
+
+    def key(self, event: Event) -> Hashable:
+        return (event.id, self.build, self.view, self.shown)
+
+    def make(self, event: Event, info: strawberry.Info | None) -> t.CircleEvent:
+        built = self.build(self.view, self.shown, info)
+        if event.committed_at is not None:
+            built.committed_at = datetime.fromtimestamp(event.committed_at, UTC)
+        return built
+
+
+def _shown(member_id: UUID | None, viewer_id: UUID) -> UUID | None:
+    return viewer_id if member_id == viewer_id else None
+
+
 def _cache(info: strawberry.Info) -> SnapshotCache:
     cache: SnapshotCache = info.context.services.snapshots
     return cache
 
 
-async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t.CircleEvent | None:
+POST_EVENTS = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}
+REPLY_EVENTS = {EventKind.REPLY_EDITED: t.ReplyEdited, EventKind.REPLY_REMOVED: t.ReplyRemoved}
+
+
+def _build_post(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    kind, post = view
+    return POST_EVENTS.get(kind, t.PostRemoved)(
+        circle_id=to_global_id("Circle", post.message.circle_id),
+        post=post_type(post, shown, info),
+    )
+
+
+async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
     snapshot = await _cache(info).get((event.id, "post"), lambda: reads.post_snapshot(subject))
@@ -47,37 +99,43 @@ async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> t
     view = live_post_view(snapshot, viewer_id, await info.context.filters())
     if view is None:
         return None  # a post by someone a block hides
-    post = post_type(view, viewer_id, info)
-    kind = {EventKind.POST_CREATED: t.PostCreated, EventKind.POST_EDITED: t.PostEdited}.get(
-        event.kind, t.PostRemoved
+    author = view.author.id if view.author is not None else None
+    return Seen(_build_post, (event.kind, view), _shown(author, viewer_id))
+
+
+def _build_reply(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    kind, reply = view
+    m = reply.message
+    assert m.post_id is not None
+    return REPLY_EVENTS.get(kind, t.ReplyCreated)(
+        circle_id=to_global_id("Circle", m.circle_id),
+        post_id=to_global_id("Post", m.post_id),
+        reply=reply_type(reply, shown),
     )
-    return kind(circle_id=to_global_id("Circle", view.message.circle_id), post=post)
 
 
-async def _reply_event(
-    info: strawberry.Info, event: Event, viewer_id: UUID
-) -> t.CircleEvent | None:
+async def _reply_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
     snapshot = await _cache(info).get((event.id, "reply"), lambda: reads.reply_snapshot(subject))
     view = live_reply_view(snapshot, viewer_id) if snapshot is not None else None
     if view is None:
         return None  # a reply by, or under a post by, someone a block hides
-    kind = {EventKind.REPLY_EDITED: t.ReplyEdited, EventKind.REPLY_REMOVED: t.ReplyRemoved}.get(
-        event.kind, t.ReplyCreated
-    )
-    m = view.message
-    assert m.post_id is not None
-    return kind(
-        circle_id=to_global_id("Circle", m.circle_id),
-        post_id=to_global_id("Post", m.post_id),
-        reply=reply_type(view, viewer_id),
+    author = view.author.id if view.author is not None else None
+    return Seen(_build_reply, (event.kind, view), _shown(author, viewer_id))
+
+
+def _build_reactions(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    circle_id, target_id, tally = view
+    return t.ReactionsChanged(
+        circle_id=circle_id,
+        target_id=target_id,
+        reaction_counts=reaction_counts(tally),
+        viewer_reactions=viewer_kinds(tally),
     )
 
 
-async def _reactions_event(
-    info: strawberry.Info, event: Event, viewer_id: UUID
-) -> t.CircleEvent | None:
+async def _reactions_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
     assert event.circle_id is not None
@@ -87,17 +145,22 @@ async def _reactions_event(
     tally = live_tally(snapshot, subject, viewer_id) if snapshot is not None else None
     if snapshot is None or tally is None:
         return None
-    return t.ReactionsChanged(
-        circle_id=to_global_id("Circle", event.circle_id),
-        target_id=to_global_id("Post" if snapshot.is_post else "Reply", subject),
-        reaction_counts=reaction_counts(tally),
-        viewer_reactions=viewer_kinds(tally),
-    )
+    target = to_global_id("Post" if snapshot.is_post else "Reply", subject)
+    return Seen(_build_reactions, (to_global_id("Circle", event.circle_id), target, tally))
 
 
-async def _member_event(
-    info: strawberry.Info, event: Event, viewer_id: UUID
-) -> t.CircleEvent | None:
+def _build_member(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    kind, circle_id, member_id, profile, count = view
+    circle = to_global_id("Circle", circle_id)
+    if kind is EventKind.MEMBER_LEFT:
+        return t.MemberLeft(
+            circle_id=circle, member_id=to_global_id("Member", member_id), member_count=count
+        )
+    member = MemberType.from_profile(profile, shown)
+    return t.MemberJoined(circle_id=circle, member=member, member_count=count)
+
+
+async def _member_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, circle_id, member_id = (
         info.context.services.circle_reads,
         event.circle_id,
@@ -110,21 +173,23 @@ async def _member_event(
     )
     if not sees_member_event(snapshot, viewer_id):
         return None  # member lists leave out blocked members, both ways
-    circle = to_global_id("Circle", circle_id)
-    count = snapshot.member_count
-    if event.kind is EventKind.MEMBER_LEFT:
-        return t.MemberLeft(
-            circle_id=circle, member_id=to_global_id("Member", member_id), member_count=count
-        )
-    if snapshot.profile is None:
+    left = event.kind is EventKind.MEMBER_LEFT
+    if not left and snapshot.profile is None:
         return None
-    profile = MemberType.from_profile(snapshot.profile, viewer_id)
-    return t.MemberJoined(circle_id=circle, member=profile, member_count=count)
+    profile = None if left else snapshot.profile
+    view = (event.kind, circle_id, member_id, profile, snapshot.member_count)
+    return Seen(_build_member, view, None if left else _shown(member_id, viewer_id))
 
 
-async def _check_in_event(
-    info: strawberry.Info, event: Event, viewer_id: UUID
-) -> t.CircleEvent | None:
+def _build_share(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    circle_id, share = view
+    return t.CheckInShared(
+        circle_id=to_global_id("Circle", circle_id),
+        check_in=build_shared_check_in(share, shown),
+    )
+
+
+async def _check_in_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, circle_id, subject = (
         info.context.services.check_in_reads,
         event.circle_id,
@@ -138,15 +203,20 @@ async def _check_in_event(
     share = live_share(snapshot, viewer_id)
     if share is None:
         return None
-    return t.CheckInShared(
+    return Seen(_build_share, (circle_id, share), _shown(share.sharer.member_id, viewer_id))
+
+
+def _build_withdrawal(view: Any, shown: UUID | None, info: strawberry.Info | None) -> t.CircleEvent:
+    circle_id, subject = view
+    return t.CheckInShareWithdrawn(
         circle_id=to_global_id("Circle", circle_id),
-        check_in=build_shared_check_in(share, viewer_id),
+        shared_check_in_id=to_pair_id("SharedCheckIn", subject, circle_id),
     )
 
 
 async def _share_withdrawn_event(
     info: strawberry.Info, event: Event, viewer_id: UUID
-) -> t.CircleEvent | None:
+) -> Seen | None:
     reads, circle_id, subject, sharer = (
         info.context.services.moderation_reads,
         event.circle_id,
@@ -159,13 +229,10 @@ async def _share_withdrawn_event(
     pairs = await _cache(info).get((event.id, "sharer-blocks"), lambda: reads.block_pairs([sharer]))
     if not sees_withdrawal(sharer, viewer_id, pairs):
         return None  # they never saw the share: a block hides it both ways
-    return t.CheckInShareWithdrawn(
-        circle_id=to_global_id("Circle", circle_id),
-        shared_check_in_id=to_pair_id("SharedCheckIn", subject, circle_id),
-    )
+    return Seen(_build_withdrawal, (circle_id, subject))
 
 
-RENDERERS = {
+RENDERERS: dict[EventKind, Callable[[strawberry.Info, Event, UUID], Awaitable[Seen | None]]] = {
     EventKind.POST_CREATED: _post_event,
     EventKind.POST_EDITED: _post_event,
     EventKind.POST_REMOVED: _post_event,
@@ -178,6 +245,23 @@ RENDERERS = {
     EventKind.CHECK_IN_SHARED: _check_in_event,
     EventKind.CHECK_IN_SHARE_WITHDRAWN: _share_withdrawn_event,
 }
+
+
+def shared_event(
+    seen: Seen,
+    event: Event,
+    info: strawberry.Info,
+    renders: SnapshotCache,
+    neutral: Callable[[], Context],
+) -> SharedEvent:
+    """The event as ``api.execution.audience`` renders it once per audience."""
+    return SharedEvent(
+        key=seen.key(event),
+        build=partial(seen.make, event, None),
+        own=partial(seen.make, event, info),
+        renders=renders,
+        context=neutral,
+    )
 
 
 def overflow_error() -> HearthError:
@@ -205,6 +289,8 @@ class CircleSubscription:
         if raw_id is None or pair is None or not can_read(pair[1]):
             raise forbidden("Only the circle's active members can follow its activity.")
         subscription = ctx.services.bus.subscribe(circle_channel(raw_id), QUEUE_SIZE)
+        once = ctx.services.settings.hearth_live_render_once
+        renders, neutral = ctx.services.live_renders, partial(Context, ctx.services, None)
         SUBSCRIPTIONS_ACTIVE.inc()
         try:
             async for item in subscription:
@@ -218,11 +304,14 @@ class CircleSubscription:
                 ):
                     return
                 render = RENDERERS.get(item.kind)
-                rendered = await render(info, item, viewer.id) if render else None
-                if rendered is not None:
-                    if item.committed_at is not None:
-                        rendered.committed_at = datetime.fromtimestamp(item.committed_at, UTC)
-                    yield rendered
+                seen = await render(info, item, viewer.id) if render else None
+                if seen is None:
+                    continue  # nothing this viewer may see
+                if once:
+                    # graphql-core hands it to api.execution.audience (not a CircleEvent)
+                    yield shared_event(seen, item, info, renders, neutral)  # type: ignore[misc]
+                else:
+                    yield seen.make(item, info)
             if subscription.overflowed:
                 SUBSCRIPTION_OVERFLOWS.inc()
                 raise overflow_error()

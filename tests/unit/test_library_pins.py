@@ -6,19 +6,23 @@ from __future__ import annotations
 import enum
 import importlib.metadata
 import inspect
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import firebase_admin
 import graphql
+import orjson
 import strawberry
 from firebase_admin import messaging
-from graphql import build_schema, execute, parse
+from graphql import ExecutionResult, build_schema, execute, map_source_to_response_event, parse
 from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.execution.executor import Executor
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.types import ExecutionResult as StrawberryResult
 
 from api.execution.internals import (
     DEFINITION_BACKREF,
@@ -33,6 +37,7 @@ from api.execution.internals import (
     own_class,
     plain_is_type_of,
 )
+from api.http import HearthGraphQL
 
 RECHECK = (
     "re-read api/execution/internals.py (every internal the fast path and the compiled "
@@ -247,3 +252,71 @@ def test_firebase_admin_is_the_version_the_fcm_tuning_was_checked_against() -> N
         "(HEARTH_FCM_POOL_SIZE=0 turns the tuning off)"
     )
     assert callable(messaging._get_messaging_service)
+
+
+def test_strawberry_is_the_version_the_render_once_path_was_checked_against() -> None:
+    installed = importlib.metadata.version("strawberry-graphql")
+    assert installed == STRAWBERRY_VERSION, (
+        f"strawberry-graphql {installed} is installed, but api/execution/audience.py was "
+        f"checked against {STRAWBERRY_VERSION}: check that its websocket handlers still put "
+        "ExecutionResult.data in the message untouched and encode it with the view's "
+        "encode_json (the tests below), run tests/unit/test_render_once.py and "
+        "tests/api/realtime, then update STRAWBERRY_VERSION and the pin "
+        "(HEARTH_LIVE_RENDER_ONCE=false turns the path off meanwhile)."
+    )
+
+
+async def test_graphql_core_runs_each_event_on_what_build_per_event_executor_returns() -> None:
+    # api.execution.audience returns a stand-in whose execute_operation is all that runs.
+    schema = build_schema("type Query { a: Int } type Subscription { a: Int }")
+    done = ExecutionResult({"a": 42}, None)
+
+    class StandIn:
+        def execute_operation(self, serially: bool | None = None) -> Any:
+            assert serially is False
+            return done
+
+    class Building(Executor):
+        def build_per_event_executor(self, payload: Any) -> Any:
+            return StandIn()
+
+    executor = Building.build(schema, parse("subscription { a }"))
+    assert isinstance(executor, Building)
+
+    async def events() -> AsyncIterator[int]:
+        yield 1
+
+    results = [r async for r in map_source_to_response_event(executor, events())]
+    assert results == [done]
+
+
+SERIALISED = orjson.Fragment(b'{"circleActivity":{"__typename":"PostCreated"}}')
+EXPECTED = {"circleActivity": {"__typename": "PostCreated"}}
+
+
+class _Sent:
+    """Collects what a Strawberry handler sends, encoded as HearthGraphQL does."""
+
+    def __init__(self) -> None:
+        self.frames: list[Any] = []
+        self.view = HearthGraphQL.__new__(HearthGraphQL)
+
+    async def send_message(self, message: Any) -> None:
+        self.frames.append(orjson.loads(self.view.encode_json(message)))
+
+    def forget_id(self, id: str) -> None:
+        pass
+
+
+async def test_strawberrys_transport_ws_handler_sends_pre_serialised_data_as_is() -> None:
+    sent = _Sent()
+    operation = Operation(sent, "7", "subscription { a }", None, None)  # type: ignore[arg-type]
+    await operation.send_next(StrawberryResult(data=SERIALISED, errors=None))  # type: ignore[arg-type]
+    assert sent.frames == [{"id": "7", "type": "next", "payload": {"data": EXPECTED}}]
+
+
+async def test_strawberrys_legacy_ws_handler_sends_pre_serialised_data_as_is() -> None:
+    sent = _Sent()
+    result = StrawberryResult(data=SERIALISED, errors=None)  # type: ignore[arg-type]
+    await BaseGraphQLWSHandler.send_data_message(sent, result, "7")  # type: ignore[arg-type]
+    assert sent.frames == [{"type": "data", "id": "7", "payload": {"data": EXPECTED}}]
