@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from api.health import healthz, metrics, readyz
 from api.http import HearthGraphQL
 from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from api.realtime.send_deadline import SendDeadline
 from api.privacy.exports import download_export
 from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from api.schema import build_schema
@@ -64,6 +65,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/exports/{export_id}", download_export, methods=["GET"]),
         ],
         middleware=[
+            # first, so that it holds the server's own websocket send
+            Middleware(
+                SendDeadline,
+                seconds=settings.hearth_ws_send_timeout_seconds,
+                buffer_bytes=settings.hearth_ws_send_buffer_bytes,
+            ),
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
             Middleware(AccessLogMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.hearth_max_body_bytes),

@@ -19,6 +19,10 @@ SUBSCRIPTIONS_ACTIVE = Gauge(
 SUBSCRIPTION_OVERFLOWS = Counter(
     "hearth_subscription_overflows_total", "Subscriptions ended because the client fell behind"
 )
+WEBSOCKETS_STALLED = Counter(
+    "hearth_websocket_stalled_total",
+    "Websockets dropped because their client read nothing for HEARTH_WS_SEND_TIMEOUT_SECONDS",
+)
 SUBSCRIPTION_EXECUTIONS = Counter(
     "hearth_subscription_executions_total",
     "Executions of a subscription's document for one event: once for a whole audience "

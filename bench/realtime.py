@@ -5,6 +5,11 @@ Measures, for posts created through HTTP, the delay from the database commit
 memory per websocket connection.
 
     uv run python -m bench.realtime [--subscribers 1000] [--posts 20] [--ws websockets]
+    uv run python -m bench.realtime --stalled 1 --body 5000   # one client never reads
+
+``--stalled N`` adds N subscribers that never read after subscribing (a frozen app):
+the others' delays must not change, and the server resets the stalled sockets once a
+send to them has waited ``HEARTH_WS_SEND_TIMEOUT_SECONDS`` (``stalled_reset``).
 """
 
 from __future__ import annotations
@@ -193,6 +198,38 @@ async def _subscriber(
             got += 1
 
 
+async def stalled_subscriber(
+    base: str, uid: str, circle_id: str, query: str = ACTIVITY
+) -> websockets.ClientConnection:
+    """A subscriber that never reads again: a small receive buffer, one queued frame
+    (also used by tests/api/realtime/test_stalled_socket.py)."""
+    host, port = base.rsplit(":", 1)
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect((host, int(port)))
+    ws = await websockets.connect(
+        f"ws://{base}/graphql",
+        sock=raw,
+        subprotocols=[websockets.Subprotocol("graphql-transport-ws")],
+        max_queue=1,
+        compression=None,
+        ping_interval=None,
+        open_timeout=60,
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"authToken": f"dev:{uid}"}}))
+    await ws.recv()
+    payload = {"query": query, "variables": {"id": circle_id}}
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+    return ws
+
+
+async def _counter(http: httpx.AsyncClient, name: str) -> float:
+    for line in (await http.get("/metrics")).text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    return 0.0
+
+
 async def _active(http: httpx.AsyncClient) -> int:
     for line in (await http.get("/metrics")).text.splitlines():
         if line.startswith("hearth_subscriptions_active "):
@@ -216,12 +253,17 @@ def _pct(values: list[float], p: float) -> float:
 
 
 async def run(
-    subscribers: int, posts: int, ws: str = "websockets-sansio", deflate: bool = True
+    subscribers: int,
+    posts: int,
+    ws: str = "websockets-sansio",
+    deflate: bool = True,
+    stalled: int = 0,
+    body: int = 0,
 ) -> dict:
     port = _free_port()
     db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
     db_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite+aiosqlite:///{db_dir}/rt.sqlite3"
-    per_member = -(-subscribers // MEMBERS)
+    per_member = -(-(subscribers + stalled) // MEMBERS)
     server = _start_server(port, db_url, per_member, ws, deflate)
     base = f"127.0.0.1:{port}"
     try:
@@ -245,7 +287,12 @@ async def run(
                 )
                 for n in range(subscribers)
             ]
-            while await _active(http) < subscribers:
+            frozen = [
+                await stalled_subscriber(base, f"rt-{n % MEMBERS}", circle_id)
+                for n in range(stalled)
+            ]
+            reset_before = await _counter(http, "hearth_websocket_stalled_total")
+            while await _active(http) < subscribers + stalled:
                 await asyncio.sleep(0.2)
             await asyncio.sleep(0.5)
             rss_after = _rss_kib(server.pid)
@@ -257,9 +304,8 @@ async def run(
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
             )
             for n in range(posts):
-                await _gql(
-                    http, create, {"i": {"circleId": circle_id, "body": f"Post {n}"}}, "rt-0"
-                )
+                text = f"Post {n} " + (os.urandom(body // 2).hex() if body else "")
+                await _gql(http, create, {"i": {"circleId": circle_id, "body": text}}, "rt-0")
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
             client = time.process_time() - client_before
@@ -270,6 +316,9 @@ async def run(
             executions = {
                 k: v - executions_before.get(k, 0) for k, v in (await _executions(http)).items()
             }
+            stalled_reset = await _counter(http, "hearth_websocket_stalled_total") - reset_before
+            for frozen_ws in frozen:
+                frozen_ws.transport.abort()
     finally:
         server.terminate()
         server.wait(10)
@@ -298,6 +347,10 @@ async def run(
         "database": "postgresql" if db_url.startswith("postgresql") else "sqlite",
         "ws": ws,
         "per_message_deflate": deflate,
+        "body_chars": body,
+        "stalled": stalled,
+        # stalled sockets the server reset while the posts were delivered
+        "stalled_reset": int(stalled_reset),
     }
 
 
@@ -315,8 +368,16 @@ def main() -> None:
         action="store_true",
         help="serve without permessage-deflate (uvicorn --ws-per-message-deflate false)",
     )
+    parser.add_argument(
+        "--stalled", type=int, default=0, help="subscribers that never read after subscribing"
+    )
+    parser.add_argument(
+        "--body", type=int, default=0, help="random characters added to each post's body"
+    )
     args = parser.parse_args()
-    result = asyncio.run(run(args.subscribers, args.posts, args.ws, not args.no_deflate))
+    result = asyncio.run(
+        run(args.subscribers, args.posts, args.ws, not args.no_deflate, args.stalled, args.body)
+    )
     print(json.dumps(result, indent=2))
 
 

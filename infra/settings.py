@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     hearth_db_pool_size: int = 10
     hearth_db_statement_cache: int = 100
     hearth_ws_max_connections_per_member: int = 5
+    # a websocket whose client reads nothing for this long is dropped (0: never)
+    hearth_ws_send_timeout_seconds: float = Field(30.0, ge=0)
+    # the kernel send buffer of each websocket (0: the kernel's own tuning, up to 4 MiB)
+    hearth_ws_send_buffer_bytes: int = Field(131_072, ge=0)
     hearth_embedded_worker: bool | None = None
     hearth_worker_lease_seconds: float = 60.0
     hearth_worker_batch_size: int = 500

@@ -13,6 +13,7 @@ import firebase_admin
 import graphql
 import orjson
 import strawberry
+import uvicorn
 from firebase_admin import messaging
 from graphql import ExecutionResult, build_schema, execute, map_source_to_response_event, parse
 from graphql.execution.collect_fields import FieldDetails, collect_fields
@@ -23,6 +24,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult as StrawberryResult
+from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from api.execution.internals import (
     DEFINITION_BACKREF,
@@ -38,6 +41,7 @@ from api.execution.internals import (
     plain_is_type_of,
 )
 from api.http import HearthGraphQL
+from api.realtime.send_deadline import UVICORN_VERSION
 
 RECHECK = (
     "re-read api/execution/internals.py (every internal the fast path and the compiled "
@@ -320,3 +324,17 @@ async def test_strawberrys_legacy_ws_handler_sends_pre_serialised_data_as_is() -
     result = StrawberryResult(data=SERIALISED, errors=None)  # type: ignore[arg-type]
     await BaseGraphQLWSHandler.send_data_message(sent, result, "7")  # type: ignore[arg-type]
     assert sent.frames == [{"type": "data", "id": "7", "payload": {"data": EXPECTED}}]
+
+
+def test_uvicorn_is_the_version_the_stalled_socket_reset_was_checked_against() -> None:
+    recheck = (
+        f"uvicorn {uvicorn.__version__} is installed, but api/realtime/send_deadline.py was "
+        f"checked against {UVICORN_VERSION}: check that each websocket protocol still hands "
+        "the application its bound send method and keeps the asyncio transport in "
+        "self.transport, run tests/api/realtime/test_stalled_socket.py, then update "
+        "UVICORN_VERSION and the pin (HEARTH_WS_SEND_TIMEOUT_SECONDS=0 turns the reset off)."
+    )
+    assert uvicorn.__version__ == UVICORN_VERSION, recheck
+    for protocol in (WebSocketsSansIOProtocol, WebSocketProtocol):
+        assert inspect.iscoroutinefunction(protocol.send), recheck
+        assert "self.transport = transport" in inspect.getsource(protocol.connection_made), recheck

@@ -74,6 +74,7 @@ async def test_a_subscription_holds_flat_memory_over_thousands_of_events(
                 memos[delivered] = _memo_entries(context_class)
     finally:
         tracemalloc.stop()
+        await stream.aclose()  # type: ignore[union-attr]  # closed here, not at loop teardown
     assert delivered == EVENTS
     # Before the fix: 3 memo entries and about 3.5 KiB kept per event (8.6 MiB here).
     assert memos[EVENTS] == memos[WARM_UP]
