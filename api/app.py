@@ -17,8 +17,8 @@ from starlette.routing import Route, WebSocketRoute
 from api.health import healthz, metrics, readyz
 from api.http import HearthGraphQL
 from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
-from api.realtime.send_deadline import SendDeadline
 from api.privacy.exports import download_export
+from api.realtime.send_deadline import SendDeadline
 from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
 from api.schema import build_schema
 from api.wiring import build_services, close_services
