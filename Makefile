@@ -20,7 +20,7 @@ migrate: setup
 run: migrate
 	@echo "Hearth on http://$(HOST):$(PORT)/graphql (dev sign-in: 'Authorization: Bearer dev:<uid>')."
 	@echo "A living feed to look at: '$(UV) run hearth seed --demo', then sign in as dev:demo-ada."
-	$(UV) run uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT) --ws websockets-sansio --no-access-log
+	$(UV) run uvicorn api.app:create_app --factory --host $(HOST) --port $(PORT) --ws websockets-sansio --ws-per-message-deflate false --no-access-log
 
 worker: migrate
 	$(UV) run hearth worker

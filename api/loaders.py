@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Awaitable, Callable, Sequence
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -75,10 +76,25 @@ class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
 
 
 class Loaders:
-    """Every loader of one request (one operation, for subscriptions)."""
+    """Every loader of one request (one operation, for subscriptions), each made when
+    first used: a live socket's context holds none it does not need."""
 
     def __init__(self, services: Services, viewer_id: ViewerId) -> None:
-        self.member_by_id = MemberByIdLoader(services)
-        self.member_by_uid = MemberByUidLoader(services)
-        self.circle_by_id = CircleByIdLoader(services, viewer_id)
-        self.safety_reporters = SafetyReportersLoader(services)
+        self._services = services
+        self._viewer_id = viewer_id
+
+    @cached_property
+    def member_by_id(self) -> MemberByIdLoader:
+        return MemberByIdLoader(self._services)
+
+    @cached_property
+    def member_by_uid(self) -> MemberByUidLoader:
+        return MemberByUidLoader(self._services)
+
+    @cached_property
+    def circle_by_id(self) -> CircleByIdLoader:
+        return CircleByIdLoader(self._services, self._viewer_id)
+
+    @cached_property
+    def safety_reporters(self) -> SafetyReportersLoader:
+        return SafetyReportersLoader(self._services)

@@ -30,6 +30,8 @@ from pathlib import Path
 import httpx
 import websockets
 
+from bench.servers import wait_ready
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTIVITY = (
     "subscription($id: ID!) { circleActivity(circleId: $id) { __typename committedAt "
@@ -59,7 +61,7 @@ def _rss_kib(pid: int) -> int:
 
 
 def _start_server(
-    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio", deflate: bool = True
+    port: int, db_url: str, per_member: int, ws: str = "websockets-sansio", deflate: bool = False
 ) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
@@ -69,6 +71,7 @@ def _start_server(
         "HEARTH_LOG_LEVEL": "WARNING",
         "HEARTH_EMBEDDED_WORKER": "false",
         "HEARTH_WS_MAX_CONNECTIONS_PER_MEMBER": str(per_member),
+        "HEARTH_LIMIT_POSTS_PER_HOUR": "100000",  # one member writes every post
     }
     env.pop("REDIS_URL", None)
     subprocess.run(
@@ -256,7 +259,7 @@ async def run(
     subscribers: int,
     posts: int,
     ws: str = "websockets-sansio",
-    deflate: bool = True,
+    deflate: bool = False,
     stalled: int = 0,
     body: int = 0,
 ) -> dict:
@@ -268,13 +271,7 @@ async def run(
     base = f"127.0.0.1:{port}"
     try:
         async with httpx.AsyncClient(base_url=f"http://{base}", timeout=60) as http:
-            for _ in range(300):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+            await wait_ready(http)
             circle_id = await _setup(http)
             rss_before = _rss_kib(server.pid)
             ready, opened = asyncio.Event(), []
@@ -288,7 +285,7 @@ async def run(
                 for n in range(subscribers)
             ]
             frozen = [
-                await stalled_subscriber(base, f"rt-{n % MEMBERS}", circle_id)
+                await stalled_subscriber(base, f"rt-{(subscribers + n) % MEMBERS}", circle_id)
                 for n in range(stalled)
             ]
             reset_before = await _counter(http, "hearth_websocket_stalled_total")
@@ -305,7 +302,10 @@ async def run(
             )
             for n in range(posts):
                 text = f"Post {n} " + (os.urandom(body // 2).hex() if body else "")
-                await _gql(http, create, {"i": {"circleId": circle_id, "body": text}}, "rt-0")
+                made = await _gql(
+                    http, create, {"i": {"circleId": circle_id, "body": text}}, "rt-0"
+                )
+                assert made["createPost"]["userErrors"] == [], made
                 await asyncio.sleep(0.5)
             await asyncio.wait_for(asyncio.gather(*tasks), 300)
             client = time.process_time() - client_before
@@ -364,9 +364,10 @@ def main() -> None:
         help="uvicorn's websocket implementation: websockets, websockets-sansio or wsproto",
     )
     parser.add_argument(
-        "--no-deflate",
+        "--deflate",
         action="store_true",
-        help="serve without permessage-deflate (uvicorn --ws-per-message-deflate false)",
+        help="serve with permessage-deflate (uvicorn's default; the README's command turns "
+        "it off, and so does this benchmark unless this flag is given)",
     )
     parser.add_argument(
         "--stalled", type=int, default=0, help="subscribers that never read after subscribing"
@@ -376,7 +377,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     result = asyncio.run(
-        run(args.subscribers, args.posts, args.ws, not args.no_deflate, args.stalled, args.body)
+        run(args.subscribers, args.posts, args.ws, args.deflate, args.stalled, args.body)
     )
     print(json.dumps(result, indent=2))
 

@@ -42,6 +42,8 @@ import asyncpg
 import httpx
 import websockets
 
+from bench.servers import wait_ready
+
 ROOT = Path(__file__).resolve().parent.parent
 PG = "postgresql://postgres@127.0.0.1:5432"
 DB_NAME = "hearth_bench_rt"
@@ -244,13 +246,7 @@ async def run(
     delays: list[float] = []
     try:
         for http in clients:
-            for _ in range(600):
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
+            await wait_ready(http)
         tasks = [
             asyncio.create_task(
                 _subscribe(

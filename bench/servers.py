@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -19,6 +20,16 @@ from bench.database import DSN, ROOT, SQLALCHEMY_URL
 
 TICK = os.sysconf("SC_CLK_TCK")
 UVICORN = ["--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+
+
+async def wait_ready(http: httpx.AsyncClient, tries: int = 600) -> None:
+    """Until the server behind ``http`` answers /readyz with 200 (0.1 s apart)."""
+    for _ in range(tries):
+        with contextlib.suppress(httpx.TransportError):
+            if (await http.get("/readyz")).status_code == 200:
+                return
+        await asyncio.sleep(0.1)
+    raise RuntimeError(f"{http.base_url} never became ready")
 
 
 def free_port() -> int:

@@ -17,7 +17,7 @@ import contextlib
 import time
 from collections import Counter
 from enum import IntEnum
-from typing import Any
+from typing import Any, Protocol
 
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
@@ -48,27 +48,42 @@ class SocketRejected(Exception):
         self.reason = reason
 
 
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
 def _counts(context: Context) -> Counter[str]:
     counts: Counter[str] = context.services.ws_connections
     return counts
 
 
-async def _close_when_expired(websocket: WebSocket, expires_at: float) -> None:
-    await asyncio.sleep(max(0.0, expires_at - time.time()))
+async def _close(websocket: WebSocket, code: CloseCode, reason: str) -> None:
     with contextlib.suppress(Exception):
-        await websocket.close(code=CloseCode.TOKEN_EXPIRED, reason="Token expired")
+        await websocket.close(code=code, reason=reason)
 
 
-async def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> None:
-    subscription = context.services.bus.subscribe(member_channel(member_id))
-    try:
-        async for item in subscription:
-            if isinstance(item, Event) and item.kind is EventKind.ACCOUNT_DELETED:
-                with contextlib.suppress(Exception):
-                    await websocket.close(code=CloseCode.ACCOUNT_DELETED, reason="Account deleted")
-                return
-    finally:
-        subscription.close()
+def _close_soon(websocket: WebSocket, code: CloseCode, reason: str) -> None:
+    """Start closing the socket; the task is kept on the socket until it is done."""
+    websocket.state.hearth_closing = asyncio.ensure_future(_close(websocket, code, reason))
+
+
+def _close_when_expired(websocket: WebSocket, expires_at: float) -> asyncio.TimerHandle:
+    """A timer (not a task: a socket waits for it all its life) that closes the socket
+    with 4419 when its token expires."""
+    loop = asyncio.get_running_loop()
+    delay = max(0.0, expires_at - time.time())
+    return loop.call_later(delay, _close_soon, websocket, CloseCode.TOKEN_EXPIRED, "Token expired")
+
+
+def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> _Closable:
+    """Listens on the member's channel (no task, no queue) and closes the socket with
+    4410 when the member deletes their account."""
+
+    def heard(item: object) -> None:
+        if isinstance(item, Event) and item.kind is EventKind.ACCOUNT_DELETED:
+            _close_soon(websocket, CloseCode.ACCOUNT_DELETED, "Account deleted")
+
+    return context.services.bus.listen(member_channel(member_id), heard)
 
 
 async def connect(context: Context) -> dict[str, Any]:
@@ -92,25 +107,25 @@ async def connect(context: Context) -> dict[str, Any]:
     websocket.state.hearth_uid = identity.uid
     expires_at = identity.claims.get("exp")
     if isinstance(expires_at, int | float):
-        task = asyncio.create_task(_close_when_expired(websocket, float(expires_at)))
-        websocket.state.hearth_expiry = task
+        websocket.state.hearth_expiry = _close_when_expired(websocket, float(expires_at))
     viewer = await context.loaders.member_by_uid.load(identity.uid)  # not cached on the socket
     if viewer is not None:
         member, _filters = viewer
-        watcher = asyncio.create_task(_close_when_deleted(websocket, context, member.id))
-        websocket.state.hearth_deletion = watcher
+        websocket.state.hearth_deletion = _close_when_deleted(websocket, context, member.id)
     return {"expiresAt": expires_at}
 
 
 def disconnect(websocket: WebSocket, context: Context | None) -> None:
-    """Release the member's connection slot and the expiry timer."""
+    """Release the member's connection slot, the expiry timer and the deletion watch."""
     uid = getattr(websocket.state, "hearth_uid", None)
     if uid is not None and context is not None:
         counts = _counts(context)
         counts[uid] -= 1
         if counts[uid] <= 0:
             del counts[uid]
-    for name in ("hearth_expiry", "hearth_deletion"):
-        task = getattr(websocket.state, name, None)
-        if task is not None:
-            task.cancel()
+    expiry = getattr(websocket.state, "hearth_expiry", None)
+    if expiry is not None:
+        expiry.cancel()
+    deletion = getattr(websocket.state, "hearth_deletion", None)
+    if deletion is not None:
+        deletion.close()

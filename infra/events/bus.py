@@ -21,7 +21,7 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -36,27 +36,39 @@ DEFAULT_QUEUE = 100
 
 
 class Subscription:
-    """One subscriber's bounded queue of events for one channel."""
+    """One subscriber's bounded queue of events for one channel.
+
+    A list and at most one waiting future, not an ``asyncio.Queue`` (three deques of
+    64 slots and an event) nor a deque (64 slots at once): every live socket has one of
+    these per subscription, so they count in what an idle connection costs; the queue
+    is short (``maxsize``), so taking from the front of a list is cheap."""
+
+    __slots__ = ("_fanout", "_items", "_maxsize", "_waiter", "channel", "overflowed")
 
     def __init__(self, fanout: LocalFanout, channel: str, maxsize: int) -> None:
         self._fanout = fanout
         self.channel = channel
-        self.queue: asyncio.Queue[Event | Gap | None] = asyncio.Queue(maxsize)
+        self._items: list[Event | Gap] = []
+        self._maxsize = maxsize
+        self._waiter: asyncio.Future[None] | None = None
         self.overflowed = False
+
+    @property
+    def pending(self) -> int:
+        """Items offered and not yet taken."""
+        return len(self._items)
 
     def offer(self, item: Event | Gap) -> None:
         if self.overflowed:
             return
-        try:
-            self.queue.put_nowait(item)
-        except asyncio.QueueFull:
-            self.overflowed = True
-            self._drain_and_stop()
-
-    def _drain_and_stop(self) -> None:
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        if len(self._items) >= self._maxsize:
+            self.overflowed = True  # the iteration ends: the subscriber must refetch
+            self._items.clear()
+        else:
+            self._items.append(item)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     def close(self) -> None:
         self._fanout.unsubscribe(self)
@@ -66,24 +78,54 @@ class Subscription:
 
     async def _iterate(self) -> AsyncIterator[Event | Gap]:
         while True:
-            item = await self.queue.get()
-            if item is None:
-                return
-            yield item
+            while not self._items:
+                if self.overflowed:
+                    return
+                self._waiter = asyncio.get_running_loop().create_future()
+                try:
+                    await self._waiter
+                finally:
+                    self._waiter = None
+            yield self._items.pop(0)
+
+
+class Listener:
+    """A callback on a channel's items, called as each is delivered: no queue and no
+    task (a socket's account-deletion watch costs a set entry)."""
+
+    __slots__ = ("_fanout", "_heard", "channel")
+
+    def __init__(self, fanout: LocalFanout, channel: str, heard: Callable[[Event | Gap], None]):
+        self._fanout = fanout
+        self.channel = channel
+        self._heard = heard
+
+    def offer(self, item: Event | Gap) -> None:
+        self._heard(item)
+
+    def close(self) -> None:
+        self._fanout.unsubscribe(self)
 
 
 class LocalFanout:
     """Delivers events to this process's subscribers, by channel."""
 
     def __init__(self) -> None:
-        self._channels: dict[str, set[Subscription]] = {}
+        self._channels: dict[str, set[Subscription | Listener]] = {}
 
     def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
         subscription = Subscription(self, channel, maxsize)
         self._channels.setdefault(channel, set()).add(subscription)
         return subscription
 
-    def unsubscribe(self, subscription: Subscription) -> None:
+    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> Listener:
+        """Call ``heard`` with each item of ``channel`` as it is delivered, until the
+        listener is closed. ``heard`` runs inside the delivery: it must not block."""
+        listener = Listener(self, channel, heard)
+        self._channels.setdefault(channel, set()).add(listener)
+        return listener
+
+    def unsubscribe(self, subscription: Subscription | Listener) -> None:
         subscribers = self._channels.get(subscription.channel)
         if subscribers is not None:
             subscribers.discard(subscription)
@@ -121,6 +163,9 @@ class InProcessBus:
 
     def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
         return self.fanout.subscribe(channel, maxsize)
+
+    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> Listener:
+        return self.fanout.listen(channel, heard)
 
     def status(self) -> str:
         return "ok"
@@ -226,6 +271,9 @@ class RedisBus:
 
     def subscribe(self, channel: str, maxsize: int = DEFAULT_QUEUE) -> Subscription:
         return self.fanout.subscribe(channel, maxsize)
+
+    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> Listener:
+        return self.fanout.listen(channel, heard)
 
     def status(self) -> str:
         return "ok" if self._state == "ok" else self._state

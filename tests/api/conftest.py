@@ -20,7 +20,10 @@ from tests.support.graphql import GraphQLClient
 @asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     app = create_app(settings)
-    async with LifespanManager(app) as manager:
+    # the app's own shutdown gives the embedded worker up to 10 s to finish its batch
+    # (api.wiring.close_services); asgi-lifespan's default of 5 s cut it short on a
+    # loaded machine
+    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
         transport = httpx.ASGITransport(app=manager.app)
         async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as http:
             yield app, http

@@ -18,10 +18,10 @@ async def test_subscribers_get_only_their_channels_events() -> None:
     mine, other = uuid4(), uuid4()
     subscription = bus.subscribe(circle_channel(mine))
     await bus.publish([_post_created(other), _post_created(mine)])
-    item = await asyncio.wait_for(subscription.queue.get(), 1)
+    item = await asyncio.wait_for(anext(aiter(subscription)), 1)
     assert isinstance(item, Event)
     assert item.circle_id == mine
-    assert subscription.queue.empty()
+    assert subscription.pending == 0
 
 
 async def test_a_full_queue_overflows_and_ends_that_subscription_only() -> None:
@@ -35,7 +35,7 @@ async def test_a_full_queue_overflows_and_ends_that_subscription_only() -> None:
     # then the stalled one is told to stop, the healthy one has all 3
     assert stalled.overflowed
     assert [item async for item in stalled] == []
-    assert healthy.queue.qsize() == 3
+    assert healthy.pending == 3
 
 
 async def test_a_gap_reaches_every_subscriber() -> None:
@@ -43,8 +43,8 @@ async def test_a_gap_reaches_every_subscriber() -> None:
     first = bus.subscribe(circle_channel(uuid4()))
     second = bus.subscribe(circle_channel(uuid4()))
     bus.fanout.gap()
-    assert isinstance(first.queue.get_nowait(), Gap)
-    assert isinstance(second.queue.get_nowait(), Gap)
+    assert isinstance(await asyncio.wait_for(anext(aiter(first)), 1), Gap)
+    assert isinstance(await asyncio.wait_for(anext(aiter(second)), 1), Gap)
 
 
 def test_events_survive_the_wire_format() -> None:
@@ -58,5 +58,39 @@ async def test_closing_a_subscription_stops_delivery() -> None:
     subscription = bus.subscribe(circle_channel(circle))
     subscription.close()
     await bus.publish([_post_created(circle)])
-    assert subscription.queue.empty()
+    assert subscription.pending == 0
+    assert bus.fanout.subscriber_count == 0
+
+
+async def test_a_waiting_subscriber_wakes_for_the_next_event_and_ends_on_overflow() -> None:
+    bus = InProcessBus()
+    circle = uuid4()
+    subscription = bus.subscribe(circle_channel(circle), maxsize=1)
+    stream = aiter(subscription)
+    waiting = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0)
+    await bus.publish([_post_created(circle)])
+    assert isinstance(await asyncio.wait_for(waiting, 1), Event)
+    # a waiting subscriber whose queue then overflows ends instead of waiting on
+    waiting = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0)
+    subscription.offer(Gap())  # fills the queue (wakes the waiter, which takes it)
+    assert isinstance(await asyncio.wait_for(waiting, 1), Gap)
+    await bus.publish([_post_created(circle), _post_created(circle)])  # one too many
+    assert subscription.overflowed
+    assert [item async for item in stream] == []
+
+
+async def test_a_listener_hears_its_channel_at_delivery_until_closed() -> None:
+    bus = InProcessBus()
+    mine, other = uuid4(), uuid4()
+    heard: list[object] = []
+    listener = bus.listen(circle_channel(mine), heard.append)
+    await bus.publish([_post_created(other), _post_created(mine)])
+    assert [item.circle_id for item in heard if isinstance(item, Event)] == [mine]
+    bus.fanout.gap()
+    assert isinstance(heard[-1], Gap)
+    listener.close()
+    await bus.publish([_post_created(mine)])
+    assert len(heard) == 2
     assert bus.fanout.subscriber_count == 0
