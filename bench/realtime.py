@@ -301,7 +301,7 @@ async def run(
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
             )
             for n in range(posts):
-                text = f"Post {n} " + (os.urandom(body // 2).hex() if body else "")
+                text = f"Post {n} " + os.urandom(body // 2).hex()[: max(0, body - 12)]
                 made = await _gql(
                     http, create, {"i": {"circleId": circle_id, "body": text}}, "rt-0"
                 )
