@@ -36,7 +36,9 @@ class Event:
     """Something that happened in a circle (``circle_id``) or to one member
     (``member_id`` alone, for the viewer's own activity stream). A circle event may name
     the member it is about in ``member_id`` when ``subject_id`` can no longer be read
-    (the sharer of a withdrawn check-in share)."""
+    (the sharer of a withdrawn check-in share). ``apart`` carries the blocks of a member
+    whose account is erased in the same transaction, since a subscriber's later read of
+    the blocks would find none (``heard_by``)."""
 
     kind: EventKind
     circle_id: UUID | None = None
@@ -45,6 +47,9 @@ class Event:
     parent_id: UUID | None = None  # the post of a reply
     id: UUID = field(default_factory=uuid4)
     committed_at: float | None = None  # epoch seconds, set when the transaction committed
+    # members who must not hear it: those a block separated from the member a deletion
+    # erases (read before the blocks are erased with the account)
+    apart: frozenset[UUID] = frozenset()
 
     def channel(self) -> str:
         if self.circle_id is not None:
@@ -57,6 +62,12 @@ class Event:
 class Gap:
     """Marker in a subscription's stream: events may have been missed (the link to
     the other instances was down); subscribers tell their clients to refetch."""
+
+
+def heard_by(event: Event, viewer_id: UUID) -> bool:
+    """Whether the viewer may hear the event at all: not when it was recorded apart
+    from them (a block with a member whose account was deleted with it)."""
+    return viewer_id not in event.apart
 
 
 def circle_channel(circle_id: UUID) -> str:

@@ -36,7 +36,7 @@ from api.realtime.cache import SnapshotCache
 from domain.checkins.reads import live_share, sees_withdrawal
 from domain.circles.model import can_read
 from domain.circles.reads import sees_member_event
-from domain.events import Event, EventKind, Gap, circle_channel
+from domain.events import Event, EventKind, Gap, circle_channel, heard_by
 from domain.posts.reads import live_post_view, live_reply_view, live_tally
 
 QUEUE_SIZE = 100
@@ -303,7 +303,7 @@ class CircleSubscription:
                     item.kind is EventKind.MEMBER_LEFT and item.subject_id == viewer.id
                 ):
                     return
-                render = RENDERERS.get(item.kind)
+                render = RENDERERS.get(item.kind) if heard_by(item, viewer.id) else None
                 seen = await render(info, item, viewer.id) if render else None
                 if seen is None:
                     continue  # nothing this viewer may see

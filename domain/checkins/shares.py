@@ -25,10 +25,16 @@ Share = tuple[UUID, UUID]
 """(check-in, circle)."""
 
 
-def record_share_ends(uow: UnitOfWork, member_id: UUID, shares: Iterable[Share]) -> None:
+def record_share_ends(
+    uow: UnitOfWork,
+    member_id: UUID,
+    shares: Iterable[Share],
+    apart: frozenset[UUID] = frozenset(),
+) -> None:
     """One event per ended share, for that circle only. The event names the sharer,
     since the check-in may be gone (the renderer hides it from members a block
-    separates from the sharer, as it hid the share)."""
+    separates from the sharer, as it hid the share; ``apart`` names them when the
+    blocks are erased in the same transaction, with the sharer's account)."""
     for check_in_id, circle_id in shares:
         uow.record(
             Event(
@@ -36,6 +42,7 @@ def record_share_ends(uow: UnitOfWork, member_id: UUID, shares: Iterable[Share])
                 circle_id,
                 member_id=member_id,
                 subject_id=check_in_id,
+                apart=apart,
             )
         )
 

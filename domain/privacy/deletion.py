@@ -92,6 +92,11 @@ async def delete_account(
         if member is None:
             raise DomainError(ErrorCode.NOT_ONBOARDED, "Set up your profile first.")
         shares = await live_shares(uow, member.id)
+        # those a block separates from the member: the blocks go with the account, so
+        # its leaving events carry them (a blocker hears nothing of the member)
+        apart = frozenset(
+            a if b == member.id else b for a, b in await uow.blocks.pairs_involving([member.id])
+        )
         for membership in await uow.accounts.memberships_of(member.id):
             if membership.is_active and membership.role is Role.OWNER:
                 await _hand_over(uow, membership, now)
@@ -100,8 +105,15 @@ async def delete_account(
             if membership.is_active:
                 await uow.circles.release_seat(membership.circle_id)
                 ended = [s for s in shares if s[1] == membership.circle_id]
-                record_share_ends(uow, member.id, ended)
-                uow.record(Event(EventKind.MEMBER_LEFT, membership.circle_id, subject_id=member.id))
+                record_share_ends(uow, member.id, ended, apart)
+                uow.record(
+                    Event(
+                        EventKind.MEMBER_LEFT,
+                        membership.circle_id,
+                        subject_id=member.id,
+                        apart=apart,
+                    )
+                )
         await uow.accounts.erase(member.id, cmd.delete_content, now)
         uow.record(Event(EventKind.ACCOUNT_DELETED, member_id=member.id))
         await uow.commit()

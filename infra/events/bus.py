@@ -188,6 +188,7 @@ def encode(event: Event) -> str:
                 if (value := getattr(event, name)) is not None
             },
             "committed_at": event.committed_at,
+            **({"apart": sorted(str(m) for m in event.apart)} if event.apart else {}),
         }
     )
 
@@ -201,8 +202,11 @@ def decode(raw: str | bytes) -> Event:
 
 
 def _event(data: dict[str, Any]) -> Event:
-    ids = {k: UUID(v) for k, v in data.items() if k not in ("kind", "committed_at")}
-    return Event(kind=EventKind(data["kind"]), committed_at=data.get("committed_at"), **ids)
+    ids = {k: UUID(v) for k, v in data.items() if k not in ("kind", "committed_at", "apart")}
+    apart = frozenset(UUID(m) for m in data.get("apart", ()))
+    return Event(
+        kind=EventKind(data["kind"]), committed_at=data.get("committed_at"), apart=apart, **ids
+    )
 
 
 class RedisBus:

@@ -23,6 +23,7 @@ from tests.api.realtime.test_check_in_share_withdrawn import (
 from tests.support.circles import BAN, LEAVE, create_circle, join, mutate, post
 from tests.support.graphql import GraphQLClient
 from tests.support.live import ws_client
+from tests.support.moderation import block
 
 WITHDRAW = """mutation { withdrawHealthDataConsent(input: {confirm: true}) {
   deletedCheckInCount userErrors { code } } }"""
@@ -120,6 +121,46 @@ async def test_an_account_deletion_ends_shares_like_leaving(
     assert events[1] == {"__typename": "MemberLeft", "circleId": first, "memberId": alice}
     assert events[2]["post"]["body"] == "after"
     assert await _shared_ids(gql, first, "carol") == []
+
+
+async def test_members_a_block_separated_from_a_deleted_account_hear_nothing_of_it(
+    live: tuple[str, GraphQLClient],
+) -> None:
+    # given alice shares in a circle where erin blocked her and she blocked dave
+    base, gql = live
+    await gql.onboard("carol", "Carol")
+    alice = await gql.onboard("alice", "Alice")
+    await gql.onboard("erin", "Erin")
+    dave = await gql.onboard("dave", "Dave")
+    circle = await create_circle(gql, "carol", name="First Light")
+    for uid in ("alice", "erin", "dave"):
+        await join(gql, uid, circle)
+    await _share(gql, "alice", circle)
+    [shared] = await _shared_ids(gql, circle, "carol")
+    await block(gql, "erin", alice)
+    await block(gql, "alice", dave)
+
+    async with (
+        ws_client(base, "dev:carol") as carol,
+        ws_client(base, "dev:erin") as erin,
+        ws_client(base, "dev:dave") as dave_ws,
+    ):
+        for ws in (carol, erin, dave_ws):
+            await ws.subscribe_registered(ACTIVITY, {"id": circle})
+        # when alice deletes her account (her blocks go with it), then carol posts
+        gone = await gql.data(DELETE_ACCOUNT, as_="alice")
+        assert gone["deleteMyAccount"]["userErrors"] == []
+        await post(gql, "carol", circle, "after")
+        # then carol hears the withdrawal and the leaving, as for any deletion
+        heard = await _events(carol, 3)
+        assert heard[:2] == [
+            _withdrawn(circle, shared),
+            {"__typename": "MemberLeft", "circleId": circle, "memberId": alice},
+        ]
+        # and the blocker and the blocked hear nothing of alice: the post comes next
+        for ws in (erin, dave_ws):
+            [next_event] = await _events(ws, 1)
+            assert next_event["post"]["body"] == "after", next_event
 
 
 async def test_leaving_removal_and_ban_end_shares_live_and_for_good(

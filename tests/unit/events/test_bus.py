@@ -50,6 +50,9 @@ async def test_a_gap_reaches_every_subscriber() -> None:
 def test_events_survive_the_wire_format() -> None:
     event = Event(EventKind.REPLY_CREATED, uuid4(), subject_id=uuid4(), parent_id=uuid4())
     assert decode(encode(event)) == event
+    # the members a deleted account's blocks kept apart travel with its leaving
+    left = Event(EventKind.MEMBER_LEFT, uuid4(), subject_id=uuid4(), apart=frozenset({uuid4()}))
+    assert decode(encode(left)) == left
 
 
 async def test_closing_a_subscription_stops_delivery() -> None:
