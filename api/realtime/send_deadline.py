@@ -29,9 +29,10 @@ waited: the send buffer of every websocket is therefore fixed at
 
 This relies on uvicorn internals, which is why it is all in this module: the ASGI
 ``send`` that uvicorn's websocket protocols (``websockets-sansio``, ``websockets``)
-hand the application is a bound method of the protocol object, whose
-``transport`` is the asyncio transport, and cancelling a ``send`` that waits for the
-transport to drain writes nothing. uvicorn is pinned exactly (``pyproject.toml``);
+hand the application is a bound method of the protocol object, whose ``transport`` is
+the event loop's transport (asyncio's or uvloop's: ``abort`` and ``get_extra_info``),
+and cancelling a ``send`` that waits for the transport to drain writes nothing
+(``tests/api/realtime/test_stalled_socket.py`` runs on both loops). uvicorn is pinned exactly (``pyproject.toml``);
 ``tests/unit/test_library_pins.py`` fails loudly on another version, and
 ``HEARTH_WS_SEND_TIMEOUT_SECONDS=0`` turns the deadline off. Behind another ASGI server
 (no such transport) the deadline only logs, once, and sends wait as before.
@@ -55,11 +56,16 @@ UVICORN_VERSION = "0.54.0"  # the version these internals were checked against
 log = logging.getLogger("hearth.realtime")
 
 
-def transport_of(send: Send) -> asyncio.BaseTransport | None:
-    """The asyncio transport behind uvicorn's websocket ``send``, or None."""
+def transport_of(send: Send) -> Any | None:
+    """The transport behind uvicorn's websocket ``send`` (asyncio's, or uvloop's, which
+    is no ``asyncio.BaseTransport`` subclass), or None."""
     protocol: Any = getattr(send, "__self__", None)
     transport = getattr(protocol, "transport", None)
-    return transport if isinstance(transport, asyncio.BaseTransport) else None
+    if callable(getattr(transport, "abort", None)) and callable(
+        getattr(transport, "get_extra_info", None)
+    ):
+        return transport
+    return None
 
 
 def limit_send_buffer(send: Send, size: int) -> None:
@@ -71,14 +77,14 @@ def limit_send_buffer(send: Send, size: int) -> None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
-def reset(transport: asyncio.BaseTransport) -> None:
+def reset(transport: Any) -> None:
     """Abort the connection with a TCP reset: the kernel drops its unsent bytes now,
     instead of keeping the orphaned socket until they drain or it gives up."""
     sock = transport.get_extra_info("socket")
     if sock is not None:
         with contextlib.suppress(OSError):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()  # type: ignore[attr-defined]
+    transport.abort()
 
 
 class SendDeadline:
@@ -110,7 +116,7 @@ class SendDeadline:
             except TimeoutError:
                 pass
             transport = transport_of(send)
-            if transport is None or not hasattr(transport, "abort"):
+            if transport is None:
                 if not SendDeadline._warned:
                     SendDeadline._warned = True
                     log.warning(

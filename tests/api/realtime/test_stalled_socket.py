@@ -11,16 +11,23 @@ the others' delays)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
+import socket
+import subprocess
+import sys
 from base64 import b64encode
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
 
 import httpx
 import pytest
 import websockets
 
 from bench.realtime import stalled_subscriber
-from tests.conftest import test_settings
+from tests.conftest import DATABASE_URL, test_settings
 from tests.support.circles import create_circle, join, post
 from tests.support.graphql import GraphQLClient
 from tests.support.live import live_server, subscriptions_reach, ws_client
@@ -31,6 +38,7 @@ ACTIVITY = (
     "... on PostCreated { post { body } } } }"
 )
 READERS = 4
+ROOT = Path(__file__).resolve().parents[3]
 MOST_POSTS = 120  # 600 KB of post bodies: far more than a stalled socket's buffers hold
 
 
@@ -52,17 +60,63 @@ def body(n: int) -> str:
     return f"{n:04d} " + b64encode(os.urandom(3_747)).decode()[:4_995]
 
 
-@pytest.fixture
-def limits_for_a_busy_circle() -> dict[str, object]:
-    return {"hearth_limit_posts_per_hour": 1_000, "hearth_ws_send_timeout_seconds": 1.0}
+BUSY_CIRCLE = {"hearth_limit_posts_per_hour": 1_000, "hearth_ws_send_timeout_seconds": 1.0}
 
 
+def _start(port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "HEARTH_ENV": "test",
+        "DATABASE_URL": DATABASE_URL,
+        "HEARTH_SIGN_IN": "dev",
+        "HEARTH_LOG_LEVEL": "WARNING",
+        "HEARTH_EMBEDDED_WORKER": "false",
+        **{name.upper(): str(value) for name, value in BUSY_CIRCLE.items()},
+    }
+    command = [
+        *(sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"),
+        *("--port", str(port), "--loop", "uvloop", "--http", "httptools"),
+        *("--ws", "websockets-sansio", "--ws-per-message-deflate", "false"),
+    ]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+
+
+@asynccontextmanager
+async def uvicorn_process() -> AsyncIterator[str]:
+    """The app as production serves it: its own uvicorn process, on uvloop (whose
+    transports are not asyncio's classes)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    process = _start(port)
+    base = f"127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+
+            async def ready() -> bool:
+                with contextlib.suppress(httpx.TransportError):
+                    return (await http.get("/readyz")).status_code == 200
+                return False
+
+            await eventually(ready, "the uvicorn process serving", 30)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def serving(loop: str) -> AbstractAsyncContextManager[str]:
+    if loop == "uvloop":
+        return uvicorn_process()
+    return live_server(test_settings(**BUSY_CIRCLE))  # in this process, on asyncio
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
 async def test_a_client_that_stops_reading_is_dropped_while_the_others_get_every_post(
-    clean_database: str, limits_for_a_busy_circle: dict[str, object]
+    clean_database: str, loop: str
 ) -> None:
-    settings = test_settings(**limits_for_a_busy_circle)
     async with (
-        live_server(settings) as base,
+        serving(loop) as base,
         httpx.AsyncClient(base_url=f"http://{base}", timeout=30) as http,
     ):
         gql = GraphQLClient(http)
