@@ -32,8 +32,9 @@ This relies on uvicorn internals, which is why it is all in this module: the ASG
 hand the application is a bound method of the protocol object, whose ``transport`` is
 the event loop's transport (asyncio's or uvloop's: ``abort`` and ``get_extra_info``),
 and cancelling a ``send`` that waits for the transport to drain writes nothing
-(``tests/api/realtime/test_stalled_socket.py`` runs on both loops). uvicorn is pinned exactly (``pyproject.toml``);
-``tests/unit/test_library_pins.py`` fails loudly on another version, and
+(``tests/api/realtime/test_stalled_socket.py`` runs on both loops). uvicorn is pinned
+exactly (``pyproject.toml``); ``tests/unit/test_library_pins.py`` fails loudly on
+another version, and
 ``HEARTH_WS_SEND_TIMEOUT_SECONDS=0`` turns the deadline off. Behind another ASGI server
 (no such transport) the deadline only logs, once, and sends wait as before.
 """
