@@ -235,6 +235,15 @@ async def _raise_for_report(
     return item
 
 
+def reach_out_reasons_kept() -> tuple[str, ...]:
+    """What a "reach out to me" item keeps of its reasons once the member withdraws the
+    health-data consent (or deletes the account): that she asked, and nothing the
+    detector read in her check-in's note. The item itself stays open: withdrawing the
+    consent ends the app's use of her check-ins, not a request for a person to contact
+    her, which the team still answers (and then resolves)."""
+    return (REACH_OUT_REASON,)
+
+
 async def ask_to_be_reached(
     member_id: UUID, check_in_id: UUID, uow: UnitOfWork, clock: Clock
 ) -> SafetyItem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,8 @@ from domain.members.rules import display_name_key
 from domain.notifications.model import NotificationKind, NotificationStatus
 from domain.privacy.export import DataExport
 from domain.privacy.model import FORMER_MEMBER_ID, Consent, ConsentKind, former_member
+from domain.safety.services import reach_out_reasons_kept
+from domain.safety.team import ItemSource
 from infra.db.mapping import to_membership
 from infra.db.repositories.members import MEMBER_FIELDS
 from infra.db.repositories.notifications import dialect_insert
@@ -116,12 +119,25 @@ class SqlHealthDataEraser:
         self._session = session
 
     async def erase_health_data(self, member_id: UUID) -> int:
+        """Check-ins with their notes, the notes' risk ratings and shares, reminders
+        and reminder notifications; her "reach out to me" items keep only what
+        ``reach_out_reasons_kept`` allows (the request stays for the team to answer)."""
         t, s, n = check_in_table, check_in_share_table, notification_table
         own = select(t.c.id).where(t.c.member_id == member_id)
+        r = risk_rating_table
+        await self._session.execute(
+            delete(r).where(r.c.target_kind == "CHECK_IN", r.c.target_id.in_(own))
+        )
+        i = safety_item_table
+        await self._session.execute(
+            update(i)
+            .where(i.c.author_id == member_id, i.c.source == ItemSource.REACH_OUT.value)
+            .values(reasons=json.dumps(list(reach_out_reasons_kept())))
+        )
         await self._session.execute(delete(s).where(s.c.check_in_id.in_(own)))
         result: Any = await self._session.execute(delete(t).where(t.c.member_id == member_id))
-        r = check_in_reminder_table
-        await self._session.execute(delete(r).where(r.c.member_id == member_id))
+        reminders = check_in_reminder_table
+        await self._session.execute(delete(reminders).where(reminders.c.member_id == member_id))
         await self._session.execute(
             delete(n).where(n.c.member_id == member_id, n.c.kind.in_(_REMINDER_KINDS))
         )
@@ -239,16 +255,10 @@ async def _unlink_content(
 
 
 async def _erase_safety(session: AsyncSession, member_id: UUID, *_: Any) -> None:
-    """Ratings of her private check-in notes are health data and go (before the
-    check-ins themselves). Safety-team items about her content or about her (a peer's
-    risk report on her as a member) stay as the team's record, unlinked; her "I'm safe
-    right now" answers go. As staff, her name leaves the items she handled and the
-    audit."""
-    own_check_ins = select(check_in_table.c.id).where(check_in_table.c.member_id == member_id)
-    r = risk_rating_table
-    await session.execute(
-        delete(r).where(r.c.target_kind == "CHECK_IN", r.c.target_id.in_(own_check_ins))
-    )
+    """Safety-team items about her content or about her (a peer's risk report on her as
+    a member) stay as the team's record, unlinked; her "I'm safe right now" answers go.
+    As staff, her name leaves the items she handled and the audit. (The ratings of her
+    check-in notes go with her health data: ``SqlHealthDataEraser``.)"""
     await session.execute(delete(safe_said_table).where(safe_said_table.c.member_id == member_id))
     i = safety_item_table
     await session.execute(
@@ -315,9 +325,9 @@ async def _erase_idempotency_keys(session: AsyncSession, member_id: UUID, *_: An
 ERASERS: list[Eraser] = [
     _erase_support,
     _erase_idempotency_keys,
+    _erase_health_data,  # before _erase_safety unlinks her reach-out items
     _erase_safety,
     _erase_moderation,
-    _erase_health_data,
     _erase_notifications,
     _erase_own_rows,
     _unlink_content,

@@ -253,3 +253,31 @@ async def test_a_revoked_staff_member_is_forbidden_again(
     assert (await _queue(gql))["nodes"] == []
     await safety.revoke_staff("staff", "operator:test", services.uow(), services.clock)
     assert error_codes(await gql(QUEUE, {}, as_="staff")) == ["FORBIDDEN"]
+
+
+WITHDRAW = """mutation { withdrawHealthDataConsent(input: {confirm: true}) {
+  deletedCheckInCount userErrors { code } } }"""
+
+
+async def test_withdrawing_the_health_data_consent_keeps_the_reach_out_but_not_the_note(
+    gql: GraphQLClient, services: Services
+) -> None:
+    # given ann asked for someone to reach out after a check-in whose note the detector
+    # rated urgent
+    await _setup(gql, services)
+    made = await check_in(gql, "ann", mood=1, note=URGENT_TEXT)
+    asked = await gql.data(REACH, {"input": {"checkInId": made["id"]}}, as_="ann")
+    assert asked["askSomeoneToReachOut"]["requested"] is True
+    (before,) = (await _queue(gql))["nodes"]
+    assert len(before["reasons"]) > 1  # what the detector read in the note
+    # when she withdraws the health-data consent
+    withdrawn = await gql.data(WITHDRAW, as_="ann")
+    assert withdrawn["withdrawHealthDataConsent"]["userErrors"] == []
+    # then her request still waits for the team, with only the fact that she asked
+    (after,) = (await _queue(gql))["nodes"]
+    assert after["id"] == before["id"]
+    assert after["status"] == "OPEN"
+    assert after["reasons"] == ["member asked for someone to reach out"]
+    assert after["author"]["displayName"] == "Name ann"
+    # and nothing rated from her notes is left
+    assert await rows(services, "SELECT id FROM risk_rating WHERE target_kind = 'CHECK_IN'") == []
