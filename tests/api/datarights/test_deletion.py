@@ -11,14 +11,25 @@ import json
 from uuid import UUID
 
 import pytest
-from sqlalchemy import Column, MetaData, Table, Text, Uuid, insert, select
+from sqlalchemy import Column, MetaData, Table, Text, Uuid, insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
+from starlette.applications import Starlette
 
 import infra.db.tables  # noqa: F401  (the whole metadata)
 from infra.exports.builder import ExportBuilder
 from tests.api.checkins.conftest import SHARED
-from tests.support.circles import CIRCLE, POST, REPLIES, codes, mutate
+from tests.support.circles import (
+    CIRCLE,
+    POST,
+    REPLIES,
+    codes,
+    create_circle,
+    join,
+    mutate,
+    post,
+    reply,
+)
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.history import (
     CONTENT_TEXTS,
@@ -28,6 +39,7 @@ from tests.support.history import (
     build_history,
     raw_id,
 )
+from tests.support.moderation import queue, report
 
 DELETE = """mutation($input: DeleteMyAccountInput!) {
   deleteMyAccount(input: $input) { deletedMemberId userErrors { code field message } } }"""
@@ -248,3 +260,55 @@ async def test_the_former_member_name_cannot_be_taken(gql: GraphQLClient) -> Non
         as_="impostor",
     )
     assert result["data"]["completeOnboarding"]["userErrors"] == [{"code": "TAKEN"}]
+
+
+async def test_notifications_about_her_replies_leave_the_outbox_and_keep_no_preview(
+    gql: GraphQLClient, app_and_http: tuple[Starlette, object]
+) -> None:
+    # given bob has notifications about alice's replies, one of them not yet pushed
+    services = app_and_http[0].state.services
+    await gql.onboard("bob", "Bob")
+    await gql.onboard("alice", "Alice Reply")
+    circle_id = await create_circle(gql, "bob")
+    await join(gql, "alice", circle_id)
+    for n in range(2):  # replies to one post collapse into one notification
+        posted = await post(gql, "bob", circle_id, f"How was your day, {n}?")
+        await reply(gql, "alice", posted["id"], f"Words alice wrote, {n}")
+    async with services.engine.begin() as conn:  # one of them was pushed already
+        kinds = (await conn.execute(text("SELECT id, status FROM notification"))).all()
+        assert len(kinds) == 2, kinds
+        await conn.execute(
+            text("UPDATE notification SET status = 'SENT' WHERE id = :id"), {"id": kinds[0][0]}
+        )
+    # when alice deletes her account and keeps her words as a former member's
+    await gql.data(DELETE, {"input": {"confirm": "DELETE", "deleteContent": False}}, as_="alice")
+    # then nothing about her replies waits to be pushed, and what bob got names no one
+    async with services.engine.connect() as conn:
+        left = (await conn.execute(text("SELECT status, title, body FROM notification"))).all()
+    assert [status for status, _, _ in left] == ["SENT"]
+    assert "Alice" not in str(left)
+    assert "words alice wrote" not in str(left).lower()
+
+
+async def test_reports_she_made_stay_as_anonymous_counts_for_the_moderators(
+    gql: GraphQLClient,
+) -> None:
+    # given alice and carol reported bob's post, with a note
+    for uid in ("bob", "alice", "carol"):
+        await gql.onboard(uid, f"Name {uid}")
+    circle_id = await create_circle(gql, "bob")
+    for uid in ("alice", "carol"):
+        await join(gql, uid, circle_id)
+    posted = await post(gql, "carol", circle_id, "Something hurtful")
+    for uid in ("alice", "bob"):
+        made = await report(gql, uid, posted["id"], "HARASSMENT", note=f"note by {uid}")
+        assert made["userErrors"] == []
+    (before,) = [e["node"] for e in (await queue(gql, "bob", circle_id))["edges"]]
+    assert before["reportCount"] == 2
+    # when alice deletes her account
+    await gql.data(DELETE, {"input": {"confirm": "DELETE", "deleteContent": False}}, as_="alice")
+    # then the owner still sees two reports and both reasons, and nothing names her
+    (after,) = [e["node"] for e in (await queue(gql, "bob", circle_id))["edges"]]
+    assert after["reportCount"] == 2
+    assert after["reasons"] == [{"reason": "HARASSMENT", "count": 2}]
+    assert "Name alice" not in str(after)
