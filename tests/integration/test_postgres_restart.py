@@ -69,10 +69,12 @@ async def test_a_postgres_restart_under_load_loses_no_acknowledged_post(
             # when PostgreSQL restarts (fast shutdown, then start) under load
             down_at = time.monotonic()  # errors may start as soon as the shutdown does
             await asyncio.to_thread(cluster.stop, "fast")
+            ready_while_down = await http.get("/readyz")
             await asyncio.sleep(1.0)
             await asyncio.to_thread(cluster.start)
             up_at = time.monotonic()
             await asyncio.sleep(3.0)
+            ready_after = await http.get("/readyz")
             stop.set()
             await asyncio.gather(*writers)
         hearth_log.removeHandler(caplog.handler)
@@ -85,6 +87,10 @@ async def test_a_postgres_restart_under_load_loses_no_acknowledged_post(
                 == "Hearth can't reach its database right now. Please try again shortly."
             )
         assert all(ok for at, ok in outcomes if at < down_at)
+        # and readiness said so while it was down, and is back
+        assert ready_while_down.status_code == 503, ready_while_down.text
+        assert ready_while_down.json()["checks"]["database"] != "ok"
+        assert ready_after.status_code == 200, ready_after.text
         # and the pool recovered by itself, soon after the server was back
         first_ok_after = min(at for at, ok in outcomes if ok and at > up_at)
         assert first_ok_after - up_at < 2.0
