@@ -6,13 +6,17 @@ Called only from the app's lifespan (and the worker command).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
+import logging
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Any
 
+import firebase_admin
+import google.auth.credentials
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from firebase_admin import credentials
 
 from api.container import Services
 from domain.clock import SystemClock
@@ -34,14 +38,13 @@ def migration_head() -> str | None:
     return ScriptDirectory.from_config(config).get_current_head()
 
 
+log = logging.getLogger("hearth.shutdown")
+
+
 def firebase_app(settings: Settings) -> Any:
     """A firebase-admin App for this process, or None when Firebase is not configured."""
     if not settings.firebase_project_id:
         return None
-    import firebase_admin
-    import google.auth.credentials
-    from firebase_admin import credentials
-
     if settings.firebase_credentials:
         cred: Any = credentials.Certificate(str(settings.firebase_credentials))
     elif settings.is_production:
@@ -123,22 +126,35 @@ def _start_embedded_worker(services: Services) -> None:
     services.worker = (stop, task)
 
 
+SHUTDOWN_STEP_SECONDS = 10.0
+"""The longest any one step of shutting down may take before it is abandoned."""
+
+
+async def _step(name: str, work: Awaitable[Any]) -> None:
+    """Run one shutdown step, bounded: a step that overruns (a connection that does not
+    close, a task that does not finish) is cancelled and left behind with a warning
+    naming it, so the process still exits before the supervisor's kill."""
+    task = asyncio.ensure_future(work)
+    done, _ = await asyncio.wait({task}, timeout=SHUTDOWN_STEP_SECONDS)
+    if not done:
+        task.cancel()
+        log.warning("shutdown: %s did not finish in %g s; left behind", name, SHUTDOWN_STEP_SECONDS)
+    elif task.exception() is not None:
+        log.warning("shutdown: %s failed: %r", name, task.exception())
+
+
 async def close_services(services: Services) -> None:
     if services.worker is not None:
         (stop, task), services.worker = services.worker, None
-        stop.set()
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(task, timeout=10)
-    await services.bus.stop()
+        stop.set()  # the worker finishes its round, then ends
+        await _step("the embedded worker", task)
+    await _step("the event bus", services.bus.stop())
     if services.rate_limiter is not None:
         services.rate_limiter.close()
     if services.redis is not None:
-        with contextlib.suppress(Exception):
-            await services.redis.aclose()
+        await _step("Redis", services.redis.aclose())
     if services.firebase_app is not None:
-        import firebase_admin
-
         firebase_admin.delete_app(services.firebase_app)
-    await services.engine.dispose()
+    await _step("the database pool", services.engine.dispose())
     if services.replica is not None:
-        await services.replica.dispose()
+        await _step("the replica pool", services.replica.dispose())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -20,13 +22,25 @@ from tests.support.graphql import GraphQLClient
 @asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     app = create_app(settings)
-    # the app's own shutdown gives the embedded worker up to 10 s to finish its batch
-    # (api.wiring.close_services); asgi-lifespan's default of 5 s cut it short on a
-    # loaded machine
-    async with LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://hearth.test") as http:
-            yield app, http
+    # the app bounds each shutdown step at 10 s (api.wiring.close_services), so its
+    # shutdown ends well within a minute even when a step hangs
+    manager = LifespanManager(app, startup_timeout=30, shutdown_timeout=60)
+    try:
+        async with manager:
+            transport = httpx.ASGITransport(app=manager.app)
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://hearth.test"
+            ) as http:
+                yield app, http
+    except TimeoutError:
+        _print_tasks()  # what the shutdown waited for, in the test's output
+        raise
+
+
+def _print_tasks() -> None:
+    for task in asyncio.all_tasks():
+        print(f"--- task {task.get_name()} ({'done' if task.done() else 'pending'})")
+        task.print_stack(file=sys.stdout)
 
 
 @pytest.fixture(scope="session")

@@ -91,9 +91,11 @@ async def main() -> None:
         after_claim=_hold if hold == "after_claim" else None,
         before_finish=_hold if hold == "before_finish" else None,
     )
+    stop = asyncio.Event()  # SIGTERM ends it as it ends ``hearth worker`` (infra.worker.serve)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     sys.stdout.write("READY\n")
     sys.stdout.flush()
-    await worker.run_forever()
+    await worker.run_forever(stop)
 
 
 if __name__ == "__main__":
