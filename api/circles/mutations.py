@@ -19,7 +19,7 @@ from api.circles.types import (
 )
 from api.loaders import forget
 from api.members.types import MemberType
-from api.mutation_support import attempt, global_id, read_back
+from api.mutation_support import Fields, global_id, payload, read_back
 from api.node import to_global_id, to_pair_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
@@ -49,6 +49,10 @@ async def _circle_member(info: strawberry.Info, membership: Membership) -> Circl
     )
 
 
+async def _circle_payload(info: strawberry.Info, circle_id: UUID) -> Fields:
+    return {"circle": await read_back(lambda: _circle(info, circle_id), None)}
+
+
 async def _visible_circle(info: strawberry.Info, circle_id: UUID) -> CircleType | None:
     """The circle as the viewer now sees it (fresh), or None when it is hidden to them."""
     forget(info.context.loaders.circle_by_id, circle_id)
@@ -75,13 +79,13 @@ class CircleMutations:
             input.capacity,
             input.guidelines,
         )
-        circle, errors = await attempt(
+        return await payload(
+            i.CirclePayload,
             lambda: circles.create_circle(
                 command, ctx.services.uow(), ctx.services.clock, ctx.services.limiter
-            )
+            ),
+            lambda circle: _circle_payload(info, circle.id),
         )
-        created = await read_back(lambda: _circle(info, circle.id), None) if circle else None
-        return i.CirclePayload(circle=created, user_errors=errors)
 
     @strawberry.mutation(description="Change a circle. Owner or moderators.")
     async def update_circle(
@@ -103,9 +107,9 @@ class CircleMutations:
             )
             return (await circles.update_circle(command, ctx.services.uow())).id
 
-        circle_id, errors = await attempt(run)
-        circle = await read_back(lambda: _circle(info, circle_id), None) if circle_id else None
-        return i.CirclePayload(circle=circle, user_errors=errors)
+        return await payload(
+            i.CirclePayload, run, lambda circle_id: _circle_payload(info, circle_id)
+        )
 
     @strawberry.mutation(
         description="Join a public circle at once, a private one with an invite code, or ask "
@@ -128,17 +132,15 @@ class CircleMutations:
                 services.limiter,
             )
 
-        joined, errors = await attempt(run)
-        if joined is None:
-            return i.JoinCirclePayload(circle=None, membership=None, user_errors=errors)
-        circle = (
-            await read_back(lambda: _circle(info, joined.circle.id), None)
-            if joined.membership.is_active
-            else None
-        )
-        return i.JoinCirclePayload(
-            circle=circle, membership=viewer_membership(joined.membership), user_errors=[]
-        )
+        async def present(joined: circles.JoinResult) -> Fields:
+            circle = (
+                await read_back(lambda: _circle(info, joined.circle.id), None)
+                if joined.membership.is_active
+                else None
+            )
+            return {"circle": circle, "membership": viewer_membership(joined.membership)}
+
+        return await payload(i.JoinCirclePayload, run, present)
 
     @strawberry.mutation(description="Create an invite code for a circle. Owner or moderators.")
     async def create_invite(
@@ -163,8 +165,7 @@ class CircleMutations:
                 max_uses=invite.max_uses,
             )
 
-        invite, errors = await attempt(run)
-        return i.CreateInvitePayload(invite=invite, user_errors=errors)
+        return await payload(i.CreateInvitePayload, run, lambda invite: {"invite": invite})
 
     @strawberry.mutation(description="Let a pending member in. Owner or moderators.")
     async def approve_join_request(
@@ -193,16 +194,13 @@ class CircleMutations:
             )
             return circle_id, member_id
 
-        pair, errors = await attempt(run)
-        if pair is None:
-            return i.MembershipPayload(membership=None, user_errors=errors)
-        circle = await read_back(lambda: _visible_circle(info, pair[0]), None)
-        return i.MembershipPayload(
-            membership=None,
-            removed_membership_id=to_pair_id("CircleMember", *pair),
-            circle=circle,
-            user_errors=[],
-        )
+        async def present(pair: tuple[UUID, UUID]) -> Fields:
+            return {
+                "removed_membership_id": to_pair_id("CircleMember", *pair),
+                "circle": await read_back(lambda: _visible_circle(info, pair[0]), None),
+            }
+
+        return await payload(i.MembershipPayload, run, present)
 
     @strawberry.mutation(
         description="Leave a circle, or withdraw a join request. Owners hand on first."
@@ -217,16 +215,14 @@ class CircleMutations:
             await memberships.leave_circle(viewer.id, circle_id, ctx.services.uow())
             return circle_id
 
-        circle_id, errors = await attempt(run)
-        if circle_id is None:
-            return i.LeaveCirclePayload(circle_id=None, user_errors=errors)
-        circle = await read_back(lambda: _visible_circle(info, circle_id), None)
-        return i.LeaveCirclePayload(
-            circle_id=to_global_id("Circle", circle_id),
-            circle=circle,
-            removed_membership_id=to_pair_id("CircleMember", circle_id, viewer.id),
-            user_errors=[],
-        )
+        async def present(circle_id: UUID) -> Fields:
+            return {
+                "circle_id": to_global_id("Circle", circle_id),
+                "circle": await read_back(lambda: _visible_circle(info, circle_id), None),
+                "removed_membership_id": to_pair_id("CircleMember", circle_id, viewer.id),
+            }
+
+        return await payload(i.LeaveCirclePayload, run, present)
 
     @strawberry.mutation(
         description="Delete a circle for good, with its posts, replies, reactions and shared "
@@ -242,9 +238,11 @@ class CircleMutations:
             await circles.delete_circle(viewer.id, circle_id, ctx.services.uow())
             return circle_id
 
-        circle_id, errors = await attempt(run)
-        deleted = to_global_id("Circle", circle_id) if circle_id else None
-        return i.DeleteCirclePayload(deleted_circle_id=deleted, user_errors=errors)
+        return await payload(
+            i.DeleteCirclePayload,
+            run,
+            lambda circle_id: {"deleted_circle_id": to_global_id("Circle", circle_id)},
+        )
 
     @strawberry.mutation(description="Set a member's role. Owner only; OWNER hands ownership on.")
     async def set_member_role(
@@ -278,12 +276,12 @@ class CircleMutations:
 async def _membership_payload(
     info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
 ) -> i.MembershipPayload:
-    membership, errors = await attempt(run)
-    if membership is None:
-        return i.MembershipPayload(membership=None, user_errors=errors)
-    member = await read_back(lambda: _circle_member(info, membership), None)
-    circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)
-    return i.MembershipPayload(membership=member, circle=circle, user_errors=[])
+    async def present(membership: Membership) -> Fields:
+        member = await read_back(lambda: _circle_member(info, membership), None)
+        circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)
+        return {"membership": member, "circle": circle}
+
+    return await payload(i.MembershipPayload, run, present)
 
 
 def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:

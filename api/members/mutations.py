@@ -13,8 +13,13 @@ from api.members.types import (
     UpdateProfileInput,
     UpdateProfilePayload,
 )
-from api.mutation_support import attempt
+from api.mutation_support import Fields, payload
 from domain.members import services as members
+from domain.members.model import Member
+
+
+def _own_profile(member: Member) -> Fields:
+    return {"member": MemberType.from_model(member, member.id)}
 
 
 @strawberry.type
@@ -42,16 +47,15 @@ class MemberMutations:
             accepted_health_data_consent_version=input.accepted_health_data_consent_version,
         )
         services = ctx.services
-        member, errors = await attempt(
+        answer = await payload(
+            CompleteOnboardingPayload,
             lambda: members.complete_onboarding(
                 command, services.uow(), services.clock, services.contacts, services.skeletons
-            )
+            ),
+            _own_profile,
         )
         ctx.forget_member()
-        return CompleteOnboardingPayload(
-            member=MemberType.from_model(member, member.id) if member else None,
-            user_errors=errors,
-        )
+        return answer
 
     @strawberry.mutation(description="Edit the signed-in member's profile. Needs sign-in.")
     async def update_profile(
@@ -70,7 +74,8 @@ class MemberMutations:
             region=input.region,
         )
         services = ctx.services
-        member, errors = await attempt(
+        answer = await payload(
+            UpdateProfilePayload,
             lambda: members.update_profile(
                 command,
                 services.uow(),
@@ -78,10 +83,8 @@ class MemberMutations:
                 services.limiter,
                 services.contacts,
                 services.skeletons,
-            )
+            ),
+            _own_profile,
         )
         ctx.forget_member()
-        return UpdateProfilePayload(
-            member=MemberType.from_model(member, member.id) if member else None,
-            user_errors=errors,
-        )
+        return answer
