@@ -3,7 +3,8 @@
 Walks the syntax trees of ``api/`` and ``domain/``: from each ``@strawberry.mutation``
 resolver it follows every call it can resolve statically (module functions and
 functions imported by name or through a module alias; nested functions and lambdas
-are part of their enclosing function) and collects ``ErrorCode.X`` references and the
+are part of their enclosing function, and so is a use case handed to a helper as
+``module.function``) and collects ``ErrorCode.X`` references and the
 error classes raised (``NotFound`` is NOT_FOUND, ``RateLimited`` RATE_LIMITED).
 ``FORBIDDEN`` is left out: ``api.mutation_support.payload`` turns it into a top-level
 error. The functions handed to ``payload`` as ``present`` or ``failed`` (directly or
@@ -124,7 +125,7 @@ class Index:
             arguments += [(k.arg, k.value) for k in node.keywords]
             passed += [a for p, a in arguments if p in BUILDERS]
         closures = [nested.get(a.id) if isinstance(a, ast.Name) else a for a in passed]
-        return {
+        return set(passed) | {
             inner
             for closure in closures
             if isinstance(closure, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
@@ -177,6 +178,11 @@ class Index:
                     and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
                 ):
                     follow(module, node)
+                elif isinstance(node, ast.Call) and node not in builders:
+                    # a use case handed to a helper by name, to run as the closures do
+                    for argument in (*node.args, *(k.value for k in node.keywords)):
+                        if isinstance(argument, ast.Attribute) and argument not in builders:
+                            follow(module, argument)
             for callee in self.calls(module, body):
                 if callee[0].startswith("api.") and callee not in wrappers:
                     wrapper(callee)

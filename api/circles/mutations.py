@@ -24,7 +24,9 @@ from api.node import to_global_id, to_pair_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
 from domain.circles.model import Membership
+from domain.clock import Clock
 from domain.members.reads import public_profile
+from domain.uow import UnitOfWork
 
 
 async def _circle(info: strawberry.Info, circle_id: UUID) -> CircleType:
@@ -171,15 +173,7 @@ class CircleMutations:
     async def approve_join_request(
         self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.approve_join_request(
-                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(info, input, memberships.approve_join_request)
 
     @strawberry.mutation(description="Turn down a join request. Owner or moderators.")
     async def decline_join_request(
@@ -248,34 +242,38 @@ class CircleMutations:
     async def set_member_role(
         self, info: strawberry.Info, input: Annotated[i.SetMemberRoleInput, _input("Who and what.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.set_member_role(
-                viewer.id, circle_id, member_id, input.role, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: memberships.set_member_role(
+                actor, circle, member, input.role, uow, clock
+            ),
+        )
 
     @strawberry.mutation(description="Ban a member from a circle for good. Owner or moderators.")
     async def ban_member(
         self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.ban_member(
-                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(info, input, memberships.ban_member)
 
 
-async def _membership_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
+MembershipChange = Callable[[UUID, UUID, UUID, UnitOfWork, Clock], Awaitable[Membership]]
+"""A use case on (viewer, circle, member, unit of work, clock)."""
+
+
+async def _membership_change(
+    info: strawberry.Info,
+    input: i.CircleMemberInput | i.SetMemberRoleInput,
+    change: MembershipChange,
 ) -> i.MembershipPayload:
+    """Run the change (the IDs are parsed in it, so a bad one is a user error); the
+    payload has the membership and the circle as the viewer now sees them."""
+    ctx, viewer = info.context, await info.context.member()
+
+    async def run() -> Membership:
+        circle_id, member_id = _pair(input)
+        return await change(viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock)
+
     async def present(membership: Membership) -> Fields:
         member = await read_back(lambda: _circle_member(info, membership), None)
         circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)

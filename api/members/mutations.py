@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -13,13 +14,23 @@ from api.members.types import (
     UpdateProfileInput,
     UpdateProfilePayload,
 )
-from api.mutation_support import Fields, payload
+from api.mutation_support import payload
 from domain.members import services as members
 from domain.members.model import Member
 
+P = TypeVar("P")
 
-def _own_profile(member: Member) -> Fields:
-    return {"member": MemberType.from_model(member, member.id)}
+
+async def _own_profile(
+    info: strawberry.Info, kind: Callable[..., P], call: Callable[[], Awaitable[Member]]
+) -> P:
+    """Run a change to the signed-in member's profile; the payload has the profile as
+    it is now, and the request forgets the member it had read."""
+    answer = await payload(
+        kind, call, lambda member: {"member": MemberType.from_model(member, member.id)}
+    )
+    info.context.forget_member()
+    return answer
 
 
 @strawberry.type
@@ -47,15 +58,13 @@ class MemberMutations:
             accepted_health_data_consent_version=input.accepted_health_data_consent_version,
         )
         services = ctx.services
-        answer = await payload(
+        return await _own_profile(
+            info,
             CompleteOnboardingPayload,
             lambda: members.complete_onboarding(
                 command, services.uow(), services.clock, services.contacts, services.skeletons
             ),
-            _own_profile,
         )
-        ctx.forget_member()
-        return answer
 
     @strawberry.mutation(description="Edit the signed-in member's profile. Needs sign-in.")
     async def update_profile(
@@ -74,7 +83,8 @@ class MemberMutations:
             region=input.region,
         )
         services = ctx.services
-        answer = await payload(
+        return await _own_profile(
+            info,
             UpdateProfilePayload,
             lambda: members.update_profile(
                 command,
@@ -84,7 +94,4 @@ class MemberMutations:
                 services.contacts,
                 services.skeletons,
             ),
-            _own_profile,
         )
-        ctx.forget_member()
-        return answer
