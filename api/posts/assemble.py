@@ -20,10 +20,8 @@ from api.posts.types import (
     ContentWarning,
     PostType,
     ReplyType,
-    author_type,
-    reaction_counts,
+    message_fields,
     reply_type,
-    viewer_kinds,
 )
 from domain.posts.reads import PostView
 
@@ -41,28 +39,15 @@ def post_type(
         prefetched = [reply_type(r, viewer_id) for r in view.latest_replies]
     post = PostType(
         id=to_global_id("Post", m.id),
-        body=view.body,
         content_warning=None
         if warning is None
         else ContentWarning(topics=list(warning.topics), note=warning.note),
-        created_at=m.created_at,
-        edited_at=m.edited_at,
-        is_removed=m.removed,
-        is_anonymous=m.anonymous,
-        is_mine=view.is_mine,
-        author=author_type(view.author, viewer_id),
         reply_count=view.reply_count,
-        reaction_counts=reaction_counts(view.reactions),
-        viewer_reactions=viewer_kinds(view.reactions),
-        sensitive=view.sensitive,
-        risk_level=m.risk_level,
-        is_hidden=m.hidden,
-        hidden_reason=view.hidden_reason,
         folded=view.folded_reason is not None,
         folded_reason=view.folded_reason,
         prefetched_replies=prefetched,
         raw_id=m.id,
-        circle_id=m.circle_id,
+        **message_fields(view, viewer_id),
     )
     if prefetched is None and info is not None:
         # Not asked for here; a fragment elsewhere could still ask.

@@ -267,33 +267,25 @@ def post_message(row: Mapping[str, Any]) -> Message:
     warning = None
     if topics is not None or note is not None:
         warning = ContentWarning(topics_from_text(topics), note)
-    return Message(
-        row["id"],
-        row["circle_id"],
-        None,
-        _author(row),
-        row["anonymous"],
-        row["body"],
-        warning,
-        row["created_at"],
-        row["edited_at"],
-        row["removed_at"] is not None,
-        row["risk_level"],
-        row["hidden_at"] is not None,
-        row["hidden_reason"],
-    )
+    return _message(row, None, warning)
 
 
 def reply_message(row: Mapping[str, Any]) -> Message:
     """A reply's row, with its author's columns."""
+    return _message(row, row["post_id"], None)
+
+
+def _message(
+    row: Mapping[str, Any], post_id: UUID | None, warning: ContentWarning | None
+) -> Message:
     return Message(
         row["id"],
         row["circle_id"],
-        row["post_id"],
+        post_id,
         _author(row),
         row["anonymous"],
         row["body"],
-        None,
+        warning,
         row["created_at"],
         row["edited_at"],
         row["removed_at"] is not None,
