@@ -202,12 +202,7 @@ class CircleMutations:
     async def leave_circle(
         self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
     ) -> i.LeaveCirclePayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> UUID:
-            circle_id = global_id(input.circle_id, "Circle", "circleId")
-            await memberships.leave_circle(viewer.id, circle_id, ctx.services.uow())
-            return circle_id
+        viewer = await info.context.member()
 
         async def present(circle_id: UUID) -> Fields:
             return {
@@ -216,7 +211,11 @@ class CircleMutations:
                 "removed_membership_id": to_pair_id("CircleMember", circle_id, viewer.id),
             }
 
-        return await payload(i.LeaveCirclePayload, run, present)
+        return await payload(
+            i.LeaveCirclePayload,
+            _on_circle(info, viewer.id, input, memberships.leave_circle),
+            present,
+        )
 
     @strawberry.mutation(
         description="Delete a circle for good, with its posts, replies, reactions and shared "
@@ -225,16 +224,10 @@ class CircleMutations:
     async def delete_circle(
         self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
     ) -> i.DeleteCirclePayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> UUID:
-            circle_id = global_id(input.circle_id, "Circle", "circleId")
-            await circles.delete_circle(viewer.id, circle_id, ctx.services.uow())
-            return circle_id
-
+        viewer = await info.context.member()
         return await payload(
             i.DeleteCirclePayload,
-            run,
+            _on_circle(info, viewer.id, input, circles.delete_circle),
             lambda circle_id: {"deleted_circle_id": to_global_id("Circle", circle_id)},
         )
 
@@ -280,6 +273,23 @@ async def _membership_change(
         return {"membership": member, "circle": circle}
 
     return await payload(i.MembershipPayload, run, present)
+
+
+def _on_circle(
+    info: strawberry.Info,
+    viewer_id: UUID,
+    input: i.CircleInput,
+    use_case: Callable[[UUID, UUID, UnitOfWork], Awaitable[object]],
+) -> Callable[[], Awaitable[UUID]]:
+    """A use case on (viewer, circle, unit of work), to run as ``payload``'s call: the
+    ID is parsed in it, so a bad one is a user error. It returns the circle's id."""
+
+    async def run() -> UUID:
+        circle_id = global_id(input.circle_id, "Circle", "circleId")
+        await use_case(viewer_id, circle_id, info.context.services.uow())
+        return circle_id
+
+    return run
 
 
 def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:
