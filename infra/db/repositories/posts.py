@@ -7,12 +7,11 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import CursorResult, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.posts.model import Post, ReactionKind, Reply
 from infra.db.mapping import post_values, reply_values, to_post, to_reply
-from infra.db.repositories.rows import RowsById
+from infra.db.repositories.rows import RowsById, dialect_insert
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
 
@@ -43,10 +42,8 @@ class SqlReactionRepository:
     async def add(
         self, target_id: UUID, circle_id: UUID, member_id: UUID, kind: ReactionKind, at: datetime
     ) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert_fn(reaction_table)
+            dialect_insert(self._session, reaction_table)
             .values(
                 target_id=target_id,
                 circle_id=circle_id,

@@ -17,7 +17,7 @@ from domain.privacy.export import DataExport
 from domain.privacy.model import FORMER_MEMBER_ID, Consent, ConsentKind, former_member
 from infra.db.mapping import to_membership
 from infra.db.repositories.members import MEMBER_FIELDS
-from infra.db.repositories.notifications import dialect_insert
+from infra.db.repositories.rows import dialect_insert
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import circle_table, invite_table, membership_table
 from infra.db.tables.idempotency import idempotency_key_table

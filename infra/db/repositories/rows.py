@@ -1,5 +1,6 @@
-"""One table's rows by id, read and written as a domain object: the start of the
-repositories whose objects are kept one row each (posts, replies, circles)."""
+"""What the repositories share: the dialect's INSERT (``dialect_insert``, and
+``upsert`` on it), and one table's rows by id, read and written as a domain object
+(``RowsById``: the start of the repositories whose objects are kept one row each)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,24 @@ from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
 from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def dialect_insert(session: AsyncSession, table: Any) -> Any:
+    """The session's dialect's INSERT (PostgreSQL's or SQLite's): it has ON CONFLICT."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+
+
+async def upsert(
+    session: AsyncSession, table: Any, values: dict[str, Any], key: str, kept: tuple[str, ...] = ()
+) -> None:
+    """Insert ``values`` as a row, or, when a row with the same ``key`` exists, set its
+    other columns to them (but the ``kept`` ones)."""
+    statement = dialect_insert(session, table).values(**values)
+    changes = {k: statement.excluded[k] for k in values if k != key and k not in kept}
+    await session.execute(statement.on_conflict_do_update(index_elements=[key], set_=changes))
 
 
 class _Identified(Protocol):
