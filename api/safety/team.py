@@ -13,12 +13,11 @@ import strawberry
 from api.errors import UserError, forbidden
 from api.mutation_support import Fields, global_id, payload
 from api.node import from_global_id, register_node
-from api.pagination import After, Connection, First, page_size
+from api.pagination import After, Connection, First, decode_ranked_cursor, page_size
 from api.safety.team_types import (
     STAFF_ONLY,
     SafetyItem,
     SafetyItemAuthor,
-    decode_queue_cursor,
     queue_connection,
 )
 from domain.clock import Clock
@@ -173,7 +172,7 @@ class SafetyTeamQueries:
     ) -> Connection[SafetyItem]:
         await staff_viewer(info)
         size = page_size(first)
-        position = decode_queue_cursor(after)
+        position = decode_ranked_cursor("safety", after)
         reads = info.context.services.safety_reads
         found = await reads.queue_page(size, position, include_resolved)
         return queue_connection(found, size, after)
