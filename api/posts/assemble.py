@@ -6,9 +6,9 @@ this module only translates views into GraphQL types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -23,7 +23,11 @@ from api.posts.types import (
     message_fields,
     reply_type,
 )
+from domain.moderation.model import ViewerFilters
 from domain.posts.reads import PostView
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 def post_type(
@@ -92,27 +96,38 @@ async def feed_page(
 
 @register_node("Post")
 async def resolve_posts(info: strawberry.Info, ids: list[UUID]) -> list[PostType | None]:
-    ctx = info.context
-    viewer = await ctx.member_or_none()
-    if viewer is None:
-        return [None] * len(ids)
-    filters = await ctx.filters()
-    wanted = latest_replies_wanted(info)
-    views = await ctx.services.post_reads.posts(viewer.id, ids, filters, wanted)
-    posts = {i: post_type(v, viewer.id, info) for i, v in views.items()}
-    return [posts.get(i) for i in ids]
+    reads, wanted = info.context.services.post_reads, latest_replies_wanted(info)
+    return await _as_viewer_sees(
+        info,
+        ids,
+        lambda viewer_id, filters: reads.posts(viewer_id, ids, filters, wanted),
+        lambda view, viewer_id: post_type(view, viewer_id, info),
+    )
 
 
 @register_node("Reply")
 async def resolve_replies(info: strawberry.Info, ids: list[UUID]) -> list[ReplyType | None]:
+    reads = info.context.services.post_reads
+    return await _as_viewer_sees(
+        info, ids, lambda viewer_id, filters: reads.replies(viewer_id, ids, filters), reply_type
+    )
+
+
+async def _as_viewer_sees(
+    info: strawberry.Info,
+    ids: list[UUID],
+    read: Callable[[UUID, ViewerFilters], Awaitable[Mapping[UUID, V]]],
+    build: Callable[[V, UUID], T],
+) -> list[T | None]:
+    """The posts or replies of ``ids`` the viewer sees (None for the others, and for
+    all of them before onboarding), in order."""
     ctx = info.context
     viewer = await ctx.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    filters = await ctx.filters()
-    views = await ctx.services.post_reads.replies(viewer.id, ids, filters)
-    replies = {i: reply_type(v, viewer.id) for i, v in views.items()}
-    return [replies.get(i) for i in ids]
+    views = await read(viewer.id, await ctx.filters())
+    built = {i: build(v, viewer.id) for i, v in views.items()}
+    return [built.get(i) for i in ids]
 
 
 async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> list[ReplyType]:
