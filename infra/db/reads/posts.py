@@ -40,7 +40,7 @@ from domain.posts.reads import (
     reply_view,
     tally,
 )
-from infra.db.mapping import topics_from_text
+from infra.db.mapping import warning_from_row
 from infra.db.reads import moderation as moderation_reads
 from infra.db.reads.circles import memberships_of
 from infra.db.reads.statements import fetch, ids_in, ids_not_in, param, per_dialect, unique
@@ -263,11 +263,7 @@ def _author(row: Mapping[str, Any]) -> AuthorView:
 
 def post_message(row: Mapping[str, Any]) -> Message:
     """A post's row, with its author's columns."""
-    topics, note = row["cw_topics"], row["cw_note"]
-    warning = None
-    if topics is not None or note is not None:
-        warning = ContentWarning(topics_from_text(topics), note)
-    return _message(row, None, warning)
+    return _message(row, None, warning_from_row(row))
 
 
 def reply_message(row: Mapping[str, Any]) -> Message:
