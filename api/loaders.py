@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from strawberry.dataloader import DataLoader
@@ -26,53 +26,39 @@ def forget(loader: DataLoader[Any, Any], key: Any) -> None:
         loader.clear(key)
 
 
-class MemberByIdLoader(DataLoader[UUID, Member | None]):
-    def __init__(self, services: Services) -> None:
-        async def load(ids: Sequence[UUID]) -> list[Member | None]:
-            found = await services.member_reads.by_ids(ids)
-            return [found.get(i) for i in ids]
-
-        super().__init__(load_fn=load)
+K = TypeVar("K")
+V = TypeVar("V")
 
 
-class SafetyReportersLoader(DataLoader[UUID, list[ReporterView]]):
-    """Who reported each post or reply as a suicide or self-harm risk (staff only)."""
+def batched(
+    read: Callable[[Sequence[K]], Awaitable[Mapping[K, V]]], missing: Callable[[], V]
+) -> DataLoader[K, V]:
+    """A loader that reads a batch of keys in one call; a key the read did not find
+    loads as ``missing()``."""
 
-    def __init__(self, services: Services) -> None:
-        async def load(ids: Sequence[UUID]) -> list[list[ReporterView]]:
-            found = await services.safety_reads.reporters(ids)
-            return [found.get(i, []) for i in ids]
+    async def load(keys: Sequence[K]) -> list[V]:
+        found = await read(keys)
+        return [found[k] if k in found else missing() for k in keys]
 
-        super().__init__(load_fn=load)
+    return DataLoader(load_fn=load)
 
 
 Viewer = tuple[Member, ViewerFilters]
-
-
-class MemberByUidLoader(DataLoader[str, Viewer | None]):
-    """The viewer with their block and topic filters, in one statement."""
-
-    def __init__(self, services: Services) -> None:
-        async def load(uids: Sequence[str]) -> list[Viewer | None]:
-            found = await services.member_reads.viewers_by_uids(uids)
-            return [found.get(u) for u in uids]
-
-        super().__init__(load_fn=load)
-
-
 CirclePair = tuple[Circle, Membership | None]
 
 
-class CircleByIdLoader(DataLoader[UUID, CirclePair | None]):
+def _none() -> None:
+    return None
+
+
+def circle_by_id(services: Services, viewer_id: ViewerId) -> DataLoader[UUID, CirclePair | None]:
     """A circle with the viewer's membership in it, in one statement per batch."""
 
-    def __init__(self, services: Services, viewer_id: ViewerId) -> None:
-        async def load(ids: Sequence[UUID]) -> list[CirclePair | None]:
-            found = await services.circle_reads.with_viewer(ids, await viewer_id())
-            pairs = (found.get(i) for i in ids)
-            return [(p.circle, p.membership) if p else None for p in pairs]
+    async def read(ids: Sequence[UUID]) -> dict[UUID, CirclePair]:
+        found = await services.circle_reads.with_viewer(ids, await viewer_id())
+        return {i: (p.circle, p.membership) for i, p in found.items()}
 
-        super().__init__(load_fn=load)
+    return batched(read, _none)
 
 
 class Loaders:
@@ -84,17 +70,19 @@ class Loaders:
         self._viewer_id = viewer_id
 
     @cached_property
-    def member_by_id(self) -> MemberByIdLoader:
-        return MemberByIdLoader(self._services)
+    def member_by_id(self) -> DataLoader[UUID, Member | None]:
+        return batched(self._services.member_reads.by_ids, _none)
 
     @cached_property
-    def member_by_uid(self) -> MemberByUidLoader:
-        return MemberByUidLoader(self._services)
+    def member_by_uid(self) -> DataLoader[str, Viewer | None]:
+        """The viewer with their block and topic filters, in one statement."""
+        return batched(self._services.member_reads.viewers_by_uids, _none)
 
     @cached_property
-    def circle_by_id(self) -> CircleByIdLoader:
-        return CircleByIdLoader(self._services, self._viewer_id)
+    def circle_by_id(self) -> DataLoader[UUID, CirclePair | None]:
+        return circle_by_id(self._services, self._viewer_id)
 
     @cached_property
-    def safety_reporters(self) -> SafetyReportersLoader:
-        return SafetyReportersLoader(self._services)
+    def safety_reporters(self) -> DataLoader[UUID, list[ReporterView]]:
+        """Who reported each post or reply as a suicide or self-harm risk (staff only)."""
+        return batched(self._services.safety_reads.reporters, list)

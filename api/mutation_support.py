@@ -1,10 +1,13 @@
-"""Shared plumbing for mutations: run a use case, turn domain errors into userErrors."""
+"""Shared plumbing for mutations: run a use case, turn its outcome into a payload (the
+object, or ``userErrors`` for the domain's errors)."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+import dataclasses
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 from uuid import UUID
 
 from api.errors import UserError, forbidden, user_errors
@@ -21,6 +24,9 @@ IDEMPOTENCY_KEY = (
 
 T = TypeVar("T")
 F = TypeVar("F")
+P = TypeVar("P")
+Fields = Mapping[str, Any]
+"""Some of a payload's fields, by their Python names (``user_errors`` aside)."""
 # Pauses before each try of a read after a committed write (about 2 s in all).
 READ_BACK_PAUSES = (0.0, 0.2, 0.5, 1.2)
 
@@ -31,7 +37,7 @@ def _in_input(error: DomainError) -> DomainError:
     return error
 
 
-async def attempt(call: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+async def _attempt(call: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
     """Run a use case. Input problems come back as user errors (with field paths
     under ``input``); a permission failure becomes a top-level FORBIDDEN error."""
     try:
@@ -44,6 +50,38 @@ async def attempt(call: Callable[[], Awaitable[T]]) -> tuple[T | None, list[User
         for inner in getattr(exc, "errors", (exc,)):
             _in_input(inner)
         return None, user_errors(_in_input(exc))
+
+
+async def payload(
+    kind: Callable[..., P],
+    call: Callable[[], Awaitable[T]],
+    present: Callable[[T], Fields | Awaitable[Fields]] = lambda _: {},
+    failed: Callable[[], Fields | Awaitable[Fields]] = dict,
+) -> P:
+    """Every mutation's answer: run the use case ``call`` (as :func:`_attempt` does) and
+    build a ``kind`` payload. On success its fields are what ``present`` makes of the
+    outcome, with no user errors; on user errors they are ``failed()`` (what is not
+    nullable, e.g. a ``Boolean!``) with the errors. A field named by neither keeps its
+    default, or is null."""
+    outcome, errors = await _attempt(call)
+    if errors:
+        fields = await _fields(failed())
+    else:
+        fields = await _fields(present(outcome))  # type: ignore[arg-type]  # set: no errors
+    return kind(**{**_nulls(kind), **fields, "user_errors": errors})
+
+
+async def _fields(made: Fields | Awaitable[Fields]) -> Fields:
+    return await made if inspect.isawaitable(made) else made
+
+
+def _nulls(kind: Any) -> dict[str, None]:
+    """The payload's fields that have no default, as nulls."""
+    return {
+        f.name: None
+        for f in dataclasses.fields(kind)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
 
 
 def global_id(value: str, type_name: str, field: str) -> UUID:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Annotated, Generic, TypeVar
 from uuid import UUID
@@ -14,6 +14,7 @@ import strawberry
 from api.errors import HearthError, TopLevelCode
 
 T = TypeVar("T")
+K = TypeVar("K")
 MAX_PAGE = 50
 DEFAULT_PAGE = 20
 
@@ -53,26 +54,48 @@ class Connection(Generic[T]):
         return [edge.node for edge in self.edges]
 
 
-def encode_cursor(kind: str, at: datetime, raw_id: UUID) -> str:
-    text = f"{kind}|{at.isoformat()}|{raw_id}"
+def _encoded(kind: str, *parts: str) -> str:
+    text = "|".join((kind, *parts))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(kind: str, cursor: str | None) -> tuple[datetime, UUID] | None:
-    """The keyset position inside a cursor; a BAD_USER_INPUT error if it is not one
-    of this list's cursors."""
-    if cursor is None:
-        return None
+def _decoded(kind: str, cursor: str, count: int, parse: Callable[[list[str]], K]) -> K:
+    """What ``parse`` makes of a cursor's ``count`` parts; a BAD_USER_INPUT error if it
+    is not one of this list's (``kind``) cursors."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        got_kind, at, raw_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        if got_kind != kind:
+        got_kind, *parts = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        if got_kind != kind or len(parts) != count:
             raise ValueError(kind)
-        return datetime.fromisoformat(at), UUID(raw_id)
+        return parse(parts)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise HearthError(
             "That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT
         ) from exc
+
+
+def encode_cursor(kind: str, at: datetime, raw_id: UUID) -> str:
+    return _encoded(kind, at.isoformat(), str(raw_id))
+
+
+def decode_cursor(kind: str, cursor: str | None) -> tuple[datetime, UUID] | None:
+    """The keyset position (time, id) inside a cursor of this list's ``kind``."""
+    if cursor is None:
+        return None
+    return _decoded(kind, cursor, 2, lambda p: (datetime.fromisoformat(p[0]), UUID(p[1])))
+
+
+def encode_ranked_cursor(kind: str, rank: int, at: datetime, raw_id: UUID) -> str:
+    return _encoded(kind, str(rank), at.isoformat(), str(raw_id))
+
+
+def decode_ranked_cursor(kind: str, cursor: str | None) -> tuple[int, datetime, UUID] | None:
+    """The position (rank, time, id) inside a cursor of a ranked list (a queue)."""
+    if cursor is None:
+        return None
+    return _decoded(
+        kind, cursor, 3, lambda p: (int(p[0]), datetime.fromisoformat(p[1]), UUID(p[2]))
+    )
 
 
 def page_size(first: int | None) -> int:

@@ -3,12 +3,16 @@
 Walks the syntax trees of ``api/`` and ``domain/``: from each ``@strawberry.mutation``
 resolver it follows every call it can resolve statically (module functions and
 functions imported by name or through a module alias; nested functions and lambdas
-are part of their enclosing function) and collects ``ErrorCode.X`` references and the
+are part of their enclosing function, and so is a use case handed to a helper as
+``module.function``) and collects ``ErrorCode.X`` references and the
 error classes raised (``NotFound`` is NOT_FOUND, ``RateLimited`` RATE_LIMITED).
-``FORBIDDEN`` is left out: ``api.mutation_support.attempt`` turns it into a top-level
-error. ``CONFLICT`` (a concurrent change at commit) can come from any mutation that
-writes and is documented once instead of in every row. The result over-approximates
-a little (a helper's every branch counts), which is the safe side for an app.
+``FORBIDDEN`` is left out: ``api.mutation_support.payload`` turns it into a top-level
+error. The functions handed to ``payload`` as ``present`` or ``failed`` (directly or
+through a helper's parameter of that name) build the payload after the use case, so
+what they call is not followed. ``CONFLICT`` (a concurrent change at commit) can come
+from any mutation that writes and is documented once instead of in every row. The result
+over-approximates a little (a helper's every branch counts), which is the safe side for
+an app.
 
     uv run python scripts/mutation_errors.py      # prints the table for docs/api.md
 
@@ -28,6 +32,7 @@ PACKAGES = ("api", "domain")
 EXCEPTION_CODES = {"NotFound": "NOT_FOUND", "RateLimited": "RATE_LIMITED"}
 TOP_LEVEL = {"FORBIDDEN"}
 EVERYWHERE = {"CONFLICT"}
+BUILDERS = {"present", "failed"}  # parameters whose functions build a payload
 START, END = "<!-- mutation-errors:start -->", "<!-- mutation-errors:end -->"
 
 FunctionKey = tuple[str, str]  # (module, name or Class.method)
@@ -94,6 +99,39 @@ class Index:
                     found.add((alias[0], target.attr))
         return {f for f in found if f in self.functions}
 
+    def builders(self, module: str, body: ast.AST) -> set[ast.AST]:
+        """The closures in ``body`` passed as a ``present`` or ``failed`` argument, and
+        everything inside them."""
+        aliases = self.imports.get(module, {})
+        nested = {
+            node.name: node
+            for node in ast.walk(body)
+            if node is not body and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
+        passed: list[ast.AST] = []
+        for node in ast.walk(body):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            name = node.func.id
+            key = (module, name)
+            if key not in self.functions and aliases.get(name, ("", None))[1] is not None:
+                source, imported = aliases[name]
+                key = (source, str(imported))
+            callee = self.functions.get(key)
+            if not isinstance(callee, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            params = [a.arg for a in (*callee.args.posonlyargs, *callee.args.args)]
+            arguments = [(p, a) for p, a in zip(params, node.args, strict=False)]
+            arguments += [(k.arg, k.value) for k in node.keywords]
+            passed += [a for p, a in arguments if p in BUILDERS]
+        closures = [nested.get(a.id) if isinstance(a, ast.Name) else a for a in passed]
+        return set(passed) | {
+            inner
+            for closure in closures
+            if isinstance(closure, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
+            for inner in ast.walk(closure)
+        }
+
     def direct_codes(self, module: str, body: ast.AST) -> set[str]:
         aliases = self.imports.get(module, {})
         codes: set[str] = set()
@@ -112,10 +150,11 @@ class Index:
         return codes
 
     def codes(self, key: FunctionKey) -> set[str]:
-        """What the use case run inside ``attempt`` can raise. In the resolver and the
+        """What the use case run inside ``payload`` can raise. In the resolver and the
         ``api`` helpers it calls, that is their closures (nested functions and lambdas,
-        which are what ``attempt`` runs) and everything those call; what the resolver
-        does around them (parsing, building the payload) returns no userErrors."""
+        which are what ``payload`` runs as the use case) and everything those call; what
+        the resolver does around them (parsing, building the payload: ``present`` and
+        ``failed``) returns no userErrors."""
         codes: set[str] = set()
         followed: set[FunctionKey] = set()
         wrappers: set[FunctionKey] = set()
@@ -131,11 +170,19 @@ class Index:
         def wrapper(current: FunctionKey) -> None:
             wrappers.add(current)
             module, body = current[0], self.functions[current]
+            builders = self.builders(module, body)
             for node in ast.walk(body):
-                if node is not body and isinstance(
-                    node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+                if (
+                    node is not body
+                    and node not in builders
+                    and isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda)
                 ):
                     follow(module, node)
+                elif isinstance(node, ast.Call) and node not in builders:
+                    # a use case handed to a helper by name, to run as the closures do
+                    for argument in (*node.args, *(k.value for k in node.keywords)):
+                        if isinstance(argument, ast.Attribute) and argument not in builders:
+                            follow(module, argument)
             for callee in self.calls(module, body):
                 if callee[0].startswith("api.") and callee not in wrappers:
                     wrapper(callee)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 from uuid import UUID
 
@@ -18,8 +18,7 @@ from api.checkins.inputs import (
     SetCheckInReminderPayload,
 )
 from api.checkins.types import CheckInReminderType, CheckInType
-from api.errors import UserError
-from api.mutation_support import attempt, global_id
+from api.mutation_support import Fields, global_id, payload
 from api.node import to_global_id
 from api.safety.prompts import safety_prompt
 from domain.checkins import services as checkins
@@ -34,15 +33,17 @@ def _circle_ids(values: Sequence[str]) -> list[UUID]:
     return [global_id(v, "Circle", "shareWithCircleIds") for v in values]
 
 
-def _payload(
-    info: strawberry.Info, viewer: Member, made: CheckIn | None, errors: list[UserError]
+async def _payload(
+    info: strawberry.Info, viewer: Member, run: Callable[[], Awaitable[CheckIn]]
 ) -> CheckInPayload:
     """The check-in, and the safety prompt when its note was rated CONCERN or higher:
     only the member sees it (no staff queue, no moderator)."""
-    if made is None:
-        return CheckInPayload(check_in=None, user_errors=errors)
-    prompt = safety_prompt(info, viewer, TargetKind.CHECK_IN, made.id, made.risk_level)
-    return CheckInPayload(check_in=CheckInType.build(made), user_errors=errors, safety=prompt)
+
+    def present(made: CheckIn) -> Fields:
+        prompt = safety_prompt(info, viewer, TargetKind.CHECK_IN, made.id, made.risk_level)
+        return {"check_in": CheckInType.build(made), "safety": prompt}
+
+    return await payload(CheckInPayload, run, present)
 
 
 @strawberry.type
@@ -70,7 +71,7 @@ class CheckInMutations:
                 command, services.uow(), services.clock, services.detector
             )
 
-        return _payload(info, viewer, *(await attempt(run)))
+        return await _payload(info, viewer, run)
 
     @strawberry.mutation(description="Change one of your check-ins within 24 hours of making it.")
     async def edit_check_in(
@@ -93,7 +94,7 @@ class CheckInMutations:
                 command, services.uow(), services.clock, services.detector
             )
 
-        return _payload(info, viewer, *(await attempt(run)))
+        return await _payload(info, viewer, run)
 
     @strawberry.mutation(description="Delete one of your check-ins, and every share of it.")
     async def delete_check_in(
@@ -105,10 +106,10 @@ class CheckInMutations:
             check_in_id = global_id(input.check_in_id, "CheckIn", "checkInId")
             return await checkins.delete_check_in(viewer.id, check_in_id, ctx.services.uow())
 
-        deleted, errors = await attempt(run)
-        return DeleteCheckInPayload(
-            deleted_check_in_id=to_global_id("CheckIn", deleted) if deleted else None,
-            user_errors=errors,
+        return await payload(
+            DeleteCheckInPayload,
+            run,
+            lambda deleted: {"deleted_check_in_id": to_global_id("CheckIn", deleted)},
         )
 
     @strawberry.mutation(
@@ -125,10 +126,8 @@ class CheckInMutations:
             local_times=input.local_times,
             weekdays=input.weekdays,
         )
-        reminder, errors = await attempt(
-            lambda: checkins.set_check_in_reminder(command, ctx.services.uow(), ctx.services.clock)
-        )
-        return SetCheckInReminderPayload(
-            reminder=CheckInReminderType.build(reminder) if reminder else None,
-            user_errors=errors,
+        return await payload(
+            SetCheckInReminderPayload,
+            lambda: checkins.set_check_in_reminder(command, ctx.services.uow(), ctx.services.clock),
+            lambda reminder: {"reminder": CheckInReminderType.build(reminder)},
         )

@@ -19,12 +19,14 @@ from api.circles.types import (
 )
 from api.loaders import forget
 from api.members.types import MemberType
-from api.mutation_support import attempt, global_id, read_back
+from api.mutation_support import Fields, global_id, payload, read_back
 from api.node import to_global_id, to_pair_id
 from domain.circles import membership_services as memberships
 from domain.circles import services as circles
 from domain.circles.model import Membership
+from domain.clock import Clock
 from domain.members.reads import public_profile
+from domain.uow import UnitOfWork
 
 
 async def _circle(info: strawberry.Info, circle_id: UUID) -> CircleType:
@@ -47,6 +49,10 @@ async def _circle_member(info: strawberry.Info, membership: Membership) -> Circl
         since=membership.created_at,
         circle_id=to_global_id("Circle", membership.circle_id),
     )
+
+
+async def _circle_payload(info: strawberry.Info, circle_id: UUID) -> Fields:
+    return {"circle": await read_back(lambda: _circle(info, circle_id), None)}
 
 
 async def _visible_circle(info: strawberry.Info, circle_id: UUID) -> CircleType | None:
@@ -75,13 +81,13 @@ class CircleMutations:
             input.capacity,
             input.guidelines,
         )
-        circle, errors = await attempt(
+        return await payload(
+            i.CirclePayload,
             lambda: circles.create_circle(
                 command, ctx.services.uow(), ctx.services.clock, ctx.services.limiter
-            )
+            ),
+            lambda circle: _circle_payload(info, circle.id),
         )
-        created = await read_back(lambda: _circle(info, circle.id), None) if circle else None
-        return i.CirclePayload(circle=created, user_errors=errors)
 
     @strawberry.mutation(description="Change a circle. Owner or moderators.")
     async def update_circle(
@@ -103,9 +109,9 @@ class CircleMutations:
             )
             return (await circles.update_circle(command, ctx.services.uow())).id
 
-        circle_id, errors = await attempt(run)
-        circle = await read_back(lambda: _circle(info, circle_id), None) if circle_id else None
-        return i.CirclePayload(circle=circle, user_errors=errors)
+        return await payload(
+            i.CirclePayload, run, lambda circle_id: _circle_payload(info, circle_id)
+        )
 
     @strawberry.mutation(
         description="Join a public circle at once, a private one with an invite code, or ask "
@@ -128,17 +134,15 @@ class CircleMutations:
                 services.limiter,
             )
 
-        joined, errors = await attempt(run)
-        if joined is None:
-            return i.JoinCirclePayload(circle=None, membership=None, user_errors=errors)
-        circle = (
-            await read_back(lambda: _circle(info, joined.circle.id), None)
-            if joined.membership.is_active
-            else None
-        )
-        return i.JoinCirclePayload(
-            circle=circle, membership=viewer_membership(joined.membership), user_errors=[]
-        )
+        async def present(joined: circles.JoinResult) -> Fields:
+            circle = (
+                await read_back(lambda: _circle(info, joined.circle.id), None)
+                if joined.membership.is_active
+                else None
+            )
+            return {"circle": circle, "membership": viewer_membership(joined.membership)}
+
+        return await payload(i.JoinCirclePayload, run, present)
 
     @strawberry.mutation(description="Create an invite code for a circle. Owner or moderators.")
     async def create_invite(
@@ -163,22 +167,13 @@ class CircleMutations:
                 max_uses=invite.max_uses,
             )
 
-        invite, errors = await attempt(run)
-        return i.CreateInvitePayload(invite=invite, user_errors=errors)
+        return await payload(i.CreateInvitePayload, run, lambda invite: {"invite": invite})
 
     @strawberry.mutation(description="Let a pending member in. Owner or moderators.")
     async def approve_join_request(
         self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.approve_join_request(
-                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(info, input, memberships.approve_join_request)
 
     @strawberry.mutation(description="Turn down a join request. Owner or moderators.")
     async def decline_join_request(
@@ -193,16 +188,13 @@ class CircleMutations:
             )
             return circle_id, member_id
 
-        pair, errors = await attempt(run)
-        if pair is None:
-            return i.MembershipPayload(membership=None, user_errors=errors)
-        circle = await read_back(lambda: _visible_circle(info, pair[0]), None)
-        return i.MembershipPayload(
-            membership=None,
-            removed_membership_id=to_pair_id("CircleMember", *pair),
-            circle=circle,
-            user_errors=[],
-        )
+        async def present(pair: tuple[UUID, UUID]) -> Fields:
+            return {
+                "removed_membership_id": to_pair_id("CircleMember", *pair),
+                "circle": await read_back(lambda: _visible_circle(info, pair[0]), None),
+            }
+
+        return await payload(i.MembershipPayload, run, present)
 
     @strawberry.mutation(
         description="Leave a circle, or withdraw a join request. Owners hand on first."
@@ -210,22 +202,19 @@ class CircleMutations:
     async def leave_circle(
         self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
     ) -> i.LeaveCirclePayload:
-        ctx, viewer = info.context, await info.context.member()
+        viewer = await info.context.member()
 
-        async def run() -> UUID:
-            circle_id = global_id(input.circle_id, "Circle", "circleId")
-            await memberships.leave_circle(viewer.id, circle_id, ctx.services.uow())
-            return circle_id
+        async def present(circle_id: UUID) -> Fields:
+            return {
+                "circle_id": to_global_id("Circle", circle_id),
+                "circle": await read_back(lambda: _visible_circle(info, circle_id), None),
+                "removed_membership_id": to_pair_id("CircleMember", circle_id, viewer.id),
+            }
 
-        circle_id, errors = await attempt(run)
-        if circle_id is None:
-            return i.LeaveCirclePayload(circle_id=None, user_errors=errors)
-        circle = await read_back(lambda: _visible_circle(info, circle_id), None)
-        return i.LeaveCirclePayload(
-            circle_id=to_global_id("Circle", circle_id),
-            circle=circle,
-            removed_membership_id=to_pair_id("CircleMember", circle_id, viewer.id),
-            user_errors=[],
+        return await payload(
+            i.LeaveCirclePayload,
+            _on_circle(info, viewer.id, input, memberships.leave_circle),
+            present,
         )
 
     @strawberry.mutation(
@@ -235,55 +224,72 @@ class CircleMutations:
     async def delete_circle(
         self, info: strawberry.Info, input: Annotated[i.CircleInput, _input("The circle.")]
     ) -> i.DeleteCirclePayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> UUID:
-            circle_id = global_id(input.circle_id, "Circle", "circleId")
-            await circles.delete_circle(viewer.id, circle_id, ctx.services.uow())
-            return circle_id
-
-        circle_id, errors = await attempt(run)
-        deleted = to_global_id("Circle", circle_id) if circle_id else None
-        return i.DeleteCirclePayload(deleted_circle_id=deleted, user_errors=errors)
+        viewer = await info.context.member()
+        return await payload(
+            i.DeleteCirclePayload,
+            _on_circle(info, viewer.id, input, circles.delete_circle),
+            lambda circle_id: {"deleted_circle_id": to_global_id("Circle", circle_id)},
+        )
 
     @strawberry.mutation(description="Set a member's role. Owner only; OWNER hands ownership on.")
     async def set_member_role(
         self, info: strawberry.Info, input: Annotated[i.SetMemberRoleInput, _input("Who and what.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.set_member_role(
-                viewer.id, circle_id, member_id, input.role, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(
+            info,
+            input,
+            lambda actor, circle, member, uow, clock: memberships.set_member_role(
+                actor, circle, member, input.role, uow, clock
+            ),
+        )
 
     @strawberry.mutation(description="Ban a member from a circle for good. Owner or moderators.")
     async def ban_member(
         self, info: strawberry.Info, input: Annotated[i.CircleMemberInput, _input("Who.")]
     ) -> i.MembershipPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Membership:
-            circle_id, member_id = _pair(input)
-            return await memberships.ban_member(
-                viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock
-            )
-
-        return await _membership_payload(info, run)
+        return await _membership_change(info, input, memberships.ban_member)
 
 
-async def _membership_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Membership]]
+MembershipChange = Callable[[UUID, UUID, UUID, UnitOfWork, Clock], Awaitable[Membership]]
+"""A use case on (viewer, circle, member, unit of work, clock)."""
+
+
+async def _membership_change(
+    info: strawberry.Info,
+    input: i.CircleMemberInput | i.SetMemberRoleInput,
+    change: MembershipChange,
 ) -> i.MembershipPayload:
-    membership, errors = await attempt(run)
-    if membership is None:
-        return i.MembershipPayload(membership=None, user_errors=errors)
-    member = await read_back(lambda: _circle_member(info, membership), None)
-    circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)
-    return i.MembershipPayload(membership=member, circle=circle, user_errors=[])
+    """Run the change (the IDs are parsed in it, so a bad one is a user error); the
+    payload has the membership and the circle as the viewer now sees them."""
+    ctx, viewer = info.context, await info.context.member()
+
+    async def run() -> Membership:
+        circle_id, member_id = _pair(input)
+        return await change(viewer.id, circle_id, member_id, ctx.services.uow(), ctx.services.clock)
+
+    async def present(membership: Membership) -> Fields:
+        member = await read_back(lambda: _circle_member(info, membership), None)
+        circle = await read_back(lambda: _visible_circle(info, membership.circle_id), None)
+        return {"membership": member, "circle": circle}
+
+    return await payload(i.MembershipPayload, run, present)
+
+
+def _on_circle(
+    info: strawberry.Info,
+    viewer_id: UUID,
+    input: i.CircleInput,
+    use_case: Callable[[UUID, UUID, UnitOfWork], Awaitable[object]],
+) -> Callable[[], Awaitable[UUID]]:
+    """A use case on (viewer, circle, unit of work), to run as ``payload``'s call: the
+    ID is parsed in it, so a bad one is a user error. It returns the circle's id."""
+
+    async def run() -> UUID:
+        circle_id = global_id(input.circle_id, "Circle", "circleId")
+        await use_case(viewer_id, circle_id, info.context.services.uow())
+        return circle_id
+
+    return run
 
 
 def _pair(input: i.CircleMemberInput | i.SetMemberRoleInput) -> tuple[UUID, UUID]:

@@ -3,6 +3,7 @@ resources or posts on top of a circle."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from uuid import UUID
 
@@ -11,7 +12,7 @@ import strawberry
 from api.circles.types import CircleType
 from api.errors import UserError
 from api.loaders import forget
-from api.mutation_support import attempt, global_id
+from api.mutation_support import Fields, global_id, payload
 from api.node import from_global_id
 from domain.circles import pins
 from domain.circles.pins import PinKind, PinTarget
@@ -50,16 +51,17 @@ def _target(item_id: str) -> PinTarget:
     return PinTarget(_KINDS[parsed[0]], parsed[1])
 
 
-async def _payload(
-    info: strawberry.Info, circle_id: UUID | None, errors: list[UserError]
-) -> PinsPayload:
-    if circle_id is None:
-        return PinsPayload(circle=None, user_errors=errors)
-    loader = info.context.loaders.circle_by_id
-    forget(loader, circle_id)
-    pair = await loader.load(circle_id)
-    assert pair is not None
-    return PinsPayload(circle=CircleType.build(*pair), user_errors=[])
+async def _payload(info: strawberry.Info, run: Callable[[], Awaitable[UUID]]) -> PinsPayload:
+    """The circle with its pins as they are after the change."""
+
+    async def present(circle_id: UUID) -> Fields:
+        loader = info.context.loaders.circle_by_id
+        forget(loader, circle_id)
+        pair = await loader.load(circle_id)
+        assert pair is not None
+        return {"circle": CircleType.build(*pair)}
+
+    return await payload(PinsPayload, run, present)
 
 
 @strawberry.type
@@ -89,8 +91,7 @@ class PinMutations:
             )
             return circle_id
 
-        circle_id, errors = await attempt(run)
-        return await _payload(info, circle_id, errors)
+        return await _payload(info, run)
 
     @strawberry.mutation(
         description="Take a pin off a circle (also one whose post was removed since). "
@@ -112,5 +113,4 @@ class PinMutations:
             await pins.unpin_from_circle(viewer.id, circle_id, target.item_id, ctx.services.uow())
             return circle_id
 
-        circle_id, errors = await attempt(run)
-        return await _payload(info, circle_id, errors)
+        return await _payload(info, run)

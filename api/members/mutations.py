@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
 
 import strawberry
 
@@ -13,8 +14,23 @@ from api.members.types import (
     UpdateProfileInput,
     UpdateProfilePayload,
 )
-from api.mutation_support import attempt
+from api.mutation_support import payload
 from domain.members import services as members
+from domain.members.model import Member
+
+P = TypeVar("P")
+
+
+async def _own_profile(
+    info: strawberry.Info, kind: Callable[..., P], call: Callable[[], Awaitable[Member]]
+) -> P:
+    """Run a change to the signed-in member's profile; the payload has the profile as
+    it is now, and the request forgets the member it had read."""
+    answer = await payload(
+        kind, call, lambda member: {"member": MemberType.from_model(member, member.id)}
+    )
+    info.context.forget_member()
+    return answer
 
 
 @strawberry.type
@@ -42,15 +58,12 @@ class MemberMutations:
             accepted_health_data_consent_version=input.accepted_health_data_consent_version,
         )
         services = ctx.services
-        member, errors = await attempt(
+        return await _own_profile(
+            info,
+            CompleteOnboardingPayload,
             lambda: members.complete_onboarding(
                 command, services.uow(), services.clock, services.contacts, services.skeletons
-            )
-        )
-        ctx.forget_member()
-        return CompleteOnboardingPayload(
-            member=MemberType.from_model(member, member.id) if member else None,
-            user_errors=errors,
+            ),
         )
 
     @strawberry.mutation(description="Edit the signed-in member's profile. Needs sign-in.")
@@ -70,7 +83,9 @@ class MemberMutations:
             region=input.region,
         )
         services = ctx.services
-        member, errors = await attempt(
+        return await _own_profile(
+            info,
+            UpdateProfilePayload,
             lambda: members.update_profile(
                 command,
                 services.uow(),
@@ -78,10 +93,5 @@ class MemberMutations:
                 services.limiter,
                 services.contacts,
                 services.skeletons,
-            )
-        )
-        ctx.forget_member()
-        return UpdateProfilePayload(
-            member=MemberType.from_model(member, member.id) if member else None,
-            user_errors=errors,
+            ),
         )

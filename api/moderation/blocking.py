@@ -12,7 +12,7 @@ from api.errors import UserError
 from api.members.own import answers
 from api.members.types import MemberType
 from api.moderation.types import member_type
-from api.mutation_support import attempt, global_id
+from api.mutation_support import global_id, payload
 from api.pagination import Connection, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.moderation import blocks
@@ -57,8 +57,7 @@ async def _block_payload(
         await use_case(viewer.id, global_id(input.member_id, "Member", "memberId"))
         return input.member_id
 
-    done, errors = await attempt(run)
-    return BlockMemberPayload(member_id=done, user_errors=errors)
+    return await payload(BlockMemberPayload, run, lambda done: {"member_id": done})
 
 
 @strawberry.type
@@ -107,12 +106,14 @@ class BlockingMutations:
         input: Annotated[MuteTopicsInput, strawberry.argument(description="The topics.")],
     ) -> MuteTopicsPayload:
         ctx, viewer = info.context, await info.context.member()
-        muted, errors = await attempt(
+        return await payload(
+            MuteTopicsPayload,
             lambda: blocks.mute_topics(
                 viewer.id, input.topics, ctx.services.uow(), ctx.services.clock
-            )
+            ),
+            lambda muted: {"muted_topics": list(muted)},
+            lambda: {"muted_topics": []},
         )
-        return MuteTopicsPayload(muted_topics=list(muted or ()), user_errors=errors)
 
 
 @answers("blockedMembers")

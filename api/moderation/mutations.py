@@ -15,7 +15,7 @@ from api.moderation.types import (
     ReportType,
     log_entry,
 )
-from api.mutation_support import attempt, global_id
+from api.mutation_support import Fields, global_id, payload
 from api.node import from_global_id, to_global_id
 from api.safety.types import CrisisResourcesType
 from domain.clock import Clock
@@ -104,11 +104,16 @@ ActionCall = Callable[[UUID, UnitOfWork, Clock], Awaitable[ModerationAction]]
 async def _action_payload(info: strawberry.Info, call: ActionCall) -> ModerationActionPayload:
     """Run the use case and hand back the log entry it wrote (or the user errors)."""
     ctx, viewer = info.context, await info.context.member()
-    action, errors = await attempt(lambda: call(viewer.id, ctx.services.uow(), ctx.services.clock))
-    if action is None:
-        return ModerationActionPayload(entry=None, user_errors=errors)
-    view = await ctx.services.moderation_reads.log_entry(action)
-    return ModerationActionPayload(entry=log_entry(view, viewer.id), user_errors=[])
+
+    async def present(action: ModerationAction) -> Fields:
+        view = await ctx.services.moderation_reads.log_entry(action)
+        return {"entry": log_entry(view, viewer.id)}
+
+    return await payload(
+        ModerationActionPayload,
+        lambda: call(viewer.id, ctx.services.uow(), ctx.services.clock),
+        present,
+    )
 
 
 MemberUseCase = Callable[[UUID, UUID, UUID, UnitOfWork, Clock], Awaitable[ModerationAction]]
@@ -163,20 +168,17 @@ class ModerationMutations:
                 created_at=filed.created_at,
             )
 
-        filed, errors = await attempt(run)
-        support = (
-            reporter_support(filed.reason, viewer.region, ctx.services.crisis_directory)
-            if filed
-            else None
-        )
-        return ReportPayload(
-            report=filed,
-            support_guide=support.guide if support else None,
-            crisis_resources=CrisisResourcesType.from_domain(support.resources)
-            if support
-            else None,
-            user_errors=errors,
-        )
+        def present(filed: ReportType) -> Fields:
+            support = reporter_support(filed.reason, viewer.region, ctx.services.crisis_directory)
+            if support is None:
+                return {"report": filed}
+            return {
+                "report": filed,
+                "support_guide": support.guide,
+                "crisis_resources": CrisisResourcesType.from_domain(support.resources),
+            }
+
+        return await payload(ReportPayload, run, present)
 
     @strawberry.mutation(
         description="Hide a post or reply: readers see it as hidden by a moderator, the author "

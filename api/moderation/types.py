@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from uuid import UUID
 
@@ -17,7 +15,7 @@ from api.enums import (  # noqa: F401 - registers the enums
     RiskLevelEnum,
     TargetTypeEnum,
 )
-from api.errors import HearthError, TopLevelCode, UserError
+from api.errors import UserError
 from api.members.types import MemberType
 from api.node import to_global_id, to_pair_id
 from api.pagination import (
@@ -26,6 +24,8 @@ from api.pagination import (
     connection,
     connection_of,
     decode_cursor,
+    decode_ranked_cursor,
+    encode_ranked_cursor,
     page_size,
 )
 from api.safety.types import CrisisResourcesType
@@ -145,26 +145,6 @@ def member_type(profile: ProfileView | None, viewer_id: UUID | None) -> MemberTy
     )
 
 
-def _queue_cursor(key: tuple[int, datetime, UUID]) -> str:
-    text = f"queue|{key[0]}|{key[1].isoformat()}|{key[2]}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def _queue_key(cursor: str | None) -> tuple[int, datetime, UUID] | None:
-    if cursor is None:
-        return None
-    try:
-        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-        kind, rank, at, target = raw.split("|")
-        if kind != "queue":
-            raise ValueError(kind)
-        return int(rank), datetime.fromisoformat(at), UUID(target)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise HearthError(
-            "That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT
-        ) from exc
-
-
 def queue_item_type(view: QueueItemView, viewer_id: UUID) -> ModerationQueueItem:
     return ModerationQueueItem(
         id=to_pair_id("ModerationQueueItem", view.circle_id, view.target_id),
@@ -194,9 +174,10 @@ async def moderation_queue(
     viewer = await info.context.member()
     size = page_size(first)
     reads = info.context.services.moderation_reads
-    found = await reads.queue_page(circle_id, status, size, _queue_key(after))
+    found = await reads.queue_page(circle_id, status, size, decode_ranked_cursor("queue", after))
     edges = [
-        Edge(cursor=_queue_cursor(v.key), node=queue_item_type(v, viewer.id)) for v in found[:size]
+        Edge(cursor=encode_ranked_cursor("queue", *v.key), node=queue_item_type(v, viewer.id))
+        for v in found[:size]
     ]
     return connection_of(edges, len(found) > size, after)
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 import strawberry
 
-from api.mutation_support import attempt, global_id
+from api.mutation_support import Fields, global_id, payload
 from api.node import MAX_NODES, parse_id
 from api.notifications.types import (
     DeviceType,
@@ -32,6 +32,14 @@ from domain.notifications.push import Platform
 _ARG = strawberry.argument(description="The input.")
 
 
+def _preferences(prefs: NotificationPreferences) -> Fields:
+    return {"preferences": NotificationPreferencesType.build(prefs)}
+
+
+def _marked(marked: notifications.MarkedRead) -> Fields:
+    return {"marked_count": marked.changed, "unread_notification_count": marked.unread}
+
+
 @strawberry.type
 class NotificationMutations:
     @strawberry.mutation(
@@ -50,11 +58,10 @@ class NotificationMutations:
             app_version=input.app_version,
             locale=input.locale,
         )
-        device, errors = await attempt(
-            lambda: notifications.register_device(command, ctx.services.uow(), ctx.services.clock)
-        )
-        return RegisterDevicePayload(
-            device=DeviceType.build(device) if device else None, user_errors=errors
+        return await payload(
+            RegisterDevicePayload,
+            lambda: notifications.register_device(command, ctx.services.uow(), ctx.services.clock),
+            lambda device: {"device": DeviceType.build(device)},
         )
 
     @strawberry.mutation(description="Stop push notifications to a device (call on sign-out).")
@@ -62,13 +69,14 @@ class NotificationMutations:
         self, info: strawberry.Info, input: Annotated[UnregisterDeviceInput, _ARG]
     ) -> UnregisterDevicePayload:
         ctx, viewer = info.context, await info.context.member()
-        removed, errors = await attempt(
-            lambda: notifications.unregister_device(viewer.id, input.token, ctx.services.uow())
-        )
-        return UnregisterDevicePayload(
-            removed=bool(removed),
-            deleted_device_id=device_id(input.token) if removed else None,
-            user_errors=errors,
+        return await payload(
+            UnregisterDevicePayload,
+            lambda: notifications.unregister_device(viewer.id, input.token, ctx.services.uow()),
+            lambda removed: {
+                "removed": removed,
+                "deleted_device_id": device_id(input.token) if removed else None,
+            },
+            lambda: {"removed": False},
         )
 
     @strawberry.mutation(description="Choose what is pushed to you, and quiet hours.")
@@ -89,14 +97,12 @@ class NotificationMutations:
             show_previews=input.show_previews,
             moderation_decisions=input.moderation_decisions,
         )
-        prefs, errors = await attempt(
+        return await payload(
+            UpdateNotificationPreferencesPayload,
             lambda: notifications.update_preferences(
                 command, ctx.services.uow(), ctx.services.clock
-            )
-        )
-        return UpdateNotificationPreferencesPayload(
-            preferences=NotificationPreferencesType.build(prefs) if prefs else None,
-            user_errors=errors,
+            ),
+            _preferences,
         )
 
     @strawberry.mutation(
@@ -117,11 +123,7 @@ class NotificationMutations:
                 command, ctx.services.uow(), ctx.services.clock
             )
 
-        prefs, errors = await attempt(run)
-        return SetCircleNameInPushesPayload(
-            preferences=NotificationPreferencesType.build(prefs) if prefs else None,
-            user_errors=errors,
-        )
+        return await payload(SetCircleNameInPushesPayload, run, _preferences)
 
     @strawberry.mutation(
         description="Mark some (`ids`) or all (`all: true`) of your notifications read."
@@ -146,10 +148,8 @@ class NotificationMutations:
                 viewer.id, ids, ctx.services.uow(), ctx.services.clock
             )
 
-        marked, errors = await attempt(run)
-        if marked is None:
+        async def unchanged() -> Fields:
             unread = await ctx.services.notification_reads.unread_count(viewer.id)
-            marked = notifications.MarkedRead(0, unread)
-        return MarkNotificationsReadPayload(
-            marked_count=marked.changed, unread_notification_count=marked.unread, user_errors=errors
-        )
+            return _marked(notifications.MarkedRead(0, unread))
+
+        return await payload(MarkNotificationsReadPayload, run, _marked, unchanged)

@@ -6,9 +6,9 @@ this module only translates views into GraphQL types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
@@ -20,12 +20,14 @@ from api.posts.types import (
     ContentWarning,
     PostType,
     ReplyType,
-    author_type,
-    reaction_counts,
+    message_fields,
     reply_type,
-    viewer_kinds,
 )
+from domain.moderation.model import ViewerFilters
 from domain.posts.reads import PostView
+
+T = TypeVar("T")
+V = TypeVar("V")
 
 
 def post_type(
@@ -41,28 +43,15 @@ def post_type(
         prefetched = [reply_type(r, viewer_id) for r in view.latest_replies]
     post = PostType(
         id=to_global_id("Post", m.id),
-        body=view.body,
         content_warning=None
         if warning is None
         else ContentWarning(topics=list(warning.topics), note=warning.note),
-        created_at=m.created_at,
-        edited_at=m.edited_at,
-        is_removed=m.removed,
-        is_anonymous=m.anonymous,
-        is_mine=view.is_mine,
-        author=author_type(view.author, viewer_id),
         reply_count=view.reply_count,
-        reaction_counts=reaction_counts(view.reactions),
-        viewer_reactions=viewer_kinds(view.reactions),
-        sensitive=view.sensitive,
-        risk_level=m.risk_level,
-        is_hidden=m.hidden,
-        hidden_reason=view.hidden_reason,
         folded=view.folded_reason is not None,
         folded_reason=view.folded_reason,
         prefetched_replies=prefetched,
         raw_id=m.id,
-        circle_id=m.circle_id,
+        **message_fields(view, viewer_id),
     )
     if prefetched is None and info is not None:
         # Not asked for here; a fragment elsewhere could still ask.
@@ -107,27 +96,38 @@ async def feed_page(
 
 @register_node("Post")
 async def resolve_posts(info: strawberry.Info, ids: list[UUID]) -> list[PostType | None]:
-    ctx = info.context
-    viewer = await ctx.member_or_none()
-    if viewer is None:
-        return [None] * len(ids)
-    filters = await ctx.filters()
-    wanted = latest_replies_wanted(info)
-    views = await ctx.services.post_reads.posts(viewer.id, ids, filters, wanted)
-    posts = {i: post_type(v, viewer.id, info) for i, v in views.items()}
-    return [posts.get(i) for i in ids]
+    reads, wanted = info.context.services.post_reads, latest_replies_wanted(info)
+    return await _as_viewer_sees(
+        info,
+        ids,
+        lambda viewer_id, filters: reads.posts(viewer_id, ids, filters, wanted),
+        lambda view, viewer_id: post_type(view, viewer_id, info),
+    )
 
 
 @register_node("Reply")
 async def resolve_replies(info: strawberry.Info, ids: list[UUID]) -> list[ReplyType | None]:
+    reads = info.context.services.post_reads
+    return await _as_viewer_sees(
+        info, ids, lambda viewer_id, filters: reads.replies(viewer_id, ids, filters), reply_type
+    )
+
+
+async def _as_viewer_sees(
+    info: strawberry.Info,
+    ids: list[UUID],
+    read: Callable[[UUID, ViewerFilters], Awaitable[Mapping[UUID, V]]],
+    build: Callable[[V, UUID], T],
+) -> list[T | None]:
+    """The posts or replies of ``ids`` the viewer sees (None for the others, and for
+    all of them before onboarding), in order."""
     ctx = info.context
     viewer = await ctx.member_or_none()
     if viewer is None:
         return [None] * len(ids)
-    filters = await ctx.filters()
-    views = await ctx.services.post_reads.replies(viewer.id, ids, filters)
-    replies = {i: reply_type(v, viewer.id) for i, v in views.items()}
-    return [replies.get(i) for i in ids]
+    views = await read(viewer.id, await ctx.filters())
+    built = {i: build(v, viewer.id) for i, v in views.items()}
+    return [built.get(i) for i in ids]
 
 
 async def latest_replies_for(info: strawberry.Info, post: PostType, n: int) -> list[ReplyType]:

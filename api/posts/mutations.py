@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 import strawberry
 
-from api.errors import UserError
-from api.mutation_support import attempt, global_id, read_back
+from api.mutation_support import Fields, global_id, payload, read_back
 from api.node import from_global_id
 from api.observability import SUPPORT_FIRST_REPLY_SECONDS
 from api.posts import inputs as i
 from api.posts.assemble import resolve_posts, resolve_replies
-from api.posts.notices import ContentNotice, contact_notices
+from api.posts.notices import contact_notices
 from api.safety.prompts import safety_prompt
 from domain.members.model import Member
 from domain.posts import services as posts
@@ -25,6 +24,7 @@ from domain.safety.model import RiskLevel
 from domain.safety.team import TargetKind
 
 _ARG = strawberry.argument(description="The input.")
+P = TypeVar("P")
 
 
 def _warning(raw: i.ContentWarningInput | None) -> ContentWarning | None:
@@ -41,43 +41,65 @@ class Written:
     risk_level: RiskLevel = RiskLevel.NONE
 
 
-async def _written(
+@dataclass(frozen=True)
+class _Kind(Generic[P]):
+    """Posts or replies: their payload, its field, how to read one back, and the kind
+    of target a safety prompt is about."""
+
+    payload: Callable[..., P]
+    field: str
+    resolve: Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]]
+    target: TargetKind
+
+
+_POST = _Kind(i.PostPayload, "post", resolve_posts, TargetKind.POST)
+_REPLY = _Kind(i.ReplyPayload, "reply", resolve_replies, TargetKind.REPLY)
+
+
+async def _write(
     info: strawberry.Info,
+    kind: _Kind[P],
     run: Callable[[], Awaitable[Written]],
-    resolve: Callable[[strawberry.Info, list[UUID]], Awaitable[list[Any]]],
-) -> tuple[Any, list[UserError], list[ContentNotice], Written | None]:
-    """Run a write; the post or reply it wrote (None on user errors), the errors, the
-    notices for the author, and what the write returned."""
-    written, errors = await attempt(run)
-    if written is None:
-        return None, errors, [], None
-    item = (await read_back(lambda: resolve(info, [written.id]), [None]))[0]
-    return item, errors, contact_notices(written.masked), written
+    author: Member | None = None,
+) -> P:
+    """Run a write; its payload has the post or reply it wrote (read back), the notices
+    for the author and, with ``author`` (a create or edit), the rating's safety prompt."""
+
+    async def present(written: Written) -> Fields:
+        item = (await read_back(lambda: kind.resolve(info, [written.id]), [None]))[0]
+        prompt = (
+            safety_prompt(info, author, kind.target, written.id, written.risk_level)
+            if author
+            else None
+        )
+        return {kind.field: item, "notices": contact_notices(written.masked), "safety": prompt}
+
+    return await payload(kind.payload, run, present)
 
 
-async def _post_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Written]], author: Member | None = None
-) -> i.PostPayload:
-    """The payload; with ``author`` (a create or edit) the rating's safety prompt too."""
-    post, errors, notices, written = await _written(info, run, resolve_posts)
-    prompt = (
-        safety_prompt(info, author, TargetKind.POST, written.id, written.risk_level)
-        if author and written
-        else None
-    )
-    return i.PostPayload(post=post, user_errors=errors, notices=notices, safety=prompt)
+Edit = Callable[[Member, Any], Awaitable[tuple[Any, tuple[ContactKind, ...]]]]
+"""An edit use case on (viewer, services): the edited post or reply, and what it masked."""
+Removal = Callable[[Member, Any], Awaitable[Any]]
+"""A removal use case on (viewer, services): the removed post or reply."""
 
 
-async def _reply_payload(
-    info: strawberry.Info, run: Callable[[], Awaitable[Written]], author: Member | None = None
-) -> i.ReplyPayload:
-    reply, errors, notices, written = await _written(info, run, resolve_replies)
-    prompt = (
-        safety_prompt(info, author, TargetKind.REPLY, written.id, written.risk_level)
-        if author and written
-        else None
-    )
-    return i.ReplyPayload(reply=reply, user_errors=errors, notices=notices, safety=prompt)
+async def _edit(info: strawberry.Info, kind: _Kind[P], edit: Edit) -> P:
+    viewer = await info.context.member()
+
+    async def run() -> Written:
+        edited, masked = await edit(viewer, info.context.services)
+        return Written(edited.id, masked, edited.risk_level)
+
+    return await _write(info, kind, run, viewer)
+
+
+async def _remove(info: strawberry.Info, kind: _Kind[P], remove: Removal) -> P:
+    viewer = await info.context.member()
+
+    async def run() -> Written:
+        return Written((await remove(viewer, info.context.services)).id)
+
+    return await _write(info, kind, run)
 
 
 def _target(value: str) -> tuple[str, UUID]:
@@ -118,45 +140,38 @@ class PostMutations:
             )
             return Written(created.id, created.contact_masked, created.risk_level)
 
-        return await _post_payload(info, run, viewer)
+        return await _write(info, _POST, run, viewer)
 
     @strawberry.mutation(description="Edit your own post.")
     async def edit_post(
         self, info: strawberry.Info, input: Annotated[i.EditPostInput, _ARG]
     ) -> i.PostPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Written:
-            post_id = global_id(input.post_id, "Post", "postId")
-            warning = _warning(input.content_warning)
-            services = ctx.services
-            edited, masked = await posts.edit_post(
+        return await _edit(
+            info,
+            _POST,
+            lambda viewer, s: posts.edit_post(
                 viewer.id,
-                post_id,
+                global_id(input.post_id, "Post", "postId"),
                 input.body,
-                warning,
-                services.uow(),
-                services.clock,
-                services.contacts,
-                services.detector,
-            )
-            return Written(edited.id, masked, edited.risk_level)
-
-        return await _post_payload(info, run, viewer)
+                _warning(input.content_warning),
+                s.uow(),
+                s.clock,
+                s.contacts,
+                s.detector,
+            ),
+        )
 
     @strawberry.mutation(description="Remove a post (yours, or any as a moderator). Replies stay.")
     async def delete_post(
         self, info: strawberry.Info, input: Annotated[i.PostInput, _ARG]
     ) -> i.PostPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Written:
-            post_id = global_id(input.post_id, "Post", "postId")
-            services = ctx.services
-            removed = await posts.delete_post(viewer.id, post_id, services.uow(), services.clock)
-            return Written(removed.id)
-
-        return await _post_payload(info, run)
+        return await _remove(
+            info,
+            _POST,
+            lambda viewer, s: posts.delete_post(
+                viewer.id, global_id(input.post_id, "Post", "postId"), s.uow(), s.clock
+            ),
+        )
 
     @strawberry.mutation(description="Reply to a post.")
     async def reply_to_post(
@@ -185,43 +200,37 @@ class PostMutations:
                 SUPPORT_FIRST_REPLY_SECONDS.observe(max(seconds, 0.0))
             return Written(reply.id, reply.contact_masked, reply.risk_level)
 
-        return await _reply_payload(info, run, viewer)
+        return await _write(info, _REPLY, run, viewer)
 
     @strawberry.mutation(description="Edit your own reply.")
     async def edit_reply(
         self, info: strawberry.Info, input: Annotated[i.EditReplyInput, _ARG]
     ) -> i.ReplyPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Written:
-            reply_id = global_id(input.reply_id, "Reply", "replyId")
-            services = ctx.services
-            edited, masked = await posts.edit_reply(
+        return await _edit(
+            info,
+            _REPLY,
+            lambda viewer, s: posts.edit_reply(
                 viewer.id,
-                reply_id,
+                global_id(input.reply_id, "Reply", "replyId"),
                 input.body,
-                services.uow(),
-                services.clock,
-                services.contacts,
-                services.detector,
-            )
-            return Written(edited.id, masked, edited.risk_level)
-
-        return await _reply_payload(info, run, viewer)
+                s.uow(),
+                s.clock,
+                s.contacts,
+                s.detector,
+            ),
+        )
 
     @strawberry.mutation(description="Remove a reply (yours, or any as a moderator).")
     async def delete_reply(
         self, info: strawberry.Info, input: Annotated[i.ReplyInput, _ARG]
     ) -> i.ReplyPayload:
-        ctx, viewer = info.context, await info.context.member()
-
-        async def run() -> Written:
-            reply_id = global_id(input.reply_id, "Reply", "replyId")
-            services = ctx.services
-            removed = await posts.delete_reply(viewer.id, reply_id, services.uow(), services.clock)
-            return Written(removed.id)
-
-        return await _reply_payload(info, run)
+        return await _remove(
+            info,
+            _REPLY,
+            lambda viewer, s: posts.delete_reply(
+                viewer.id, global_id(input.reply_id, "Reply", "replyId"), s.uow(), s.clock
+            ),
+        )
 
     @strawberry.mutation(
         description="Send a supportive reaction. Sending the same one twice keeps one."
@@ -272,10 +281,9 @@ async def _kind_of(services: Any, target_id: UUID) -> str:
 async def _reaction_payload(
     info: strawberry.Info, run: Callable[[], Awaitable[tuple[str, UUID]]]
 ) -> i.ReactionPayload:
-    done, errors = await attempt(run)
-    target: Any = None
-    if done is not None:
+    async def present(done: tuple[str, UUID]) -> Fields:
         kind, target_id = done
         resolver = resolve_posts if kind == "Post" else resolve_replies
-        target = (await read_back(lambda: resolver(info, [target_id]), [None]))[0]
-    return i.ReactionPayload(target=target, user_errors=errors)
+        return {"target": (await read_back(lambda: resolver(info, [target_id]), [None]))[0]}
+
+    return await payload(i.ReactionPayload, run, present)

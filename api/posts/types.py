@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 from uuid import UUID
 
 import strawberry
@@ -23,7 +23,7 @@ from api.node import Node, load_node, to_global_id
 from api.pagination import After, Connection, First, connection, decode_cursor, page_size
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
-from domain.posts.reads import KINDS, AuthorView, ReactionTally, ReplyView
+from domain.posts.reads import KINDS, AuthorView, PostView, ReactionTally, ReplyView
 from domain.safety.model import RiskLevel
 from domain.safety.visibility import risk_badge
 
@@ -219,26 +219,32 @@ def author_type(author: AuthorView | None, viewer_id: UUID | None) -> MemberType
     )
 
 
+def message_fields(view: PostView | ReplyView, viewer_id: UUID | None) -> dict[str, Any]:
+    """What a Post and a Reply show alike of a post's or reply's view."""
+    m = view.message
+    return {
+        "body": view.body,
+        "created_at": m.created_at,
+        "edited_at": m.edited_at,
+        "is_removed": m.removed,
+        "is_anonymous": m.anonymous,
+        "is_mine": view.is_mine,
+        "author": author_type(view.author, viewer_id),
+        "reaction_counts": reaction_counts(view.reactions),
+        "viewer_reactions": viewer_kinds(view.reactions),
+        "sensitive": view.sensitive,
+        "risk_level": m.risk_level,
+        "is_hidden": m.hidden,
+        "hidden_reason": view.hidden_reason,
+        "circle_id": m.circle_id,
+    }
+
+
 def reply_type(view: ReplyView, viewer_id: UUID | None) -> ReplyType:
     m = view.message
     assert m.post_id is not None
     return ReplyType(
-        id=to_global_id("Reply", m.id),
-        body=view.body,
-        created_at=m.created_at,
-        edited_at=m.edited_at,
-        is_removed=m.removed,
-        is_anonymous=m.anonymous,
-        is_mine=view.is_mine,
-        author=author_type(view.author, viewer_id),
-        reaction_counts=reaction_counts(view.reactions),
-        viewer_reactions=viewer_kinds(view.reactions),
-        sensitive=view.sensitive,
-        risk_level=m.risk_level,
-        is_hidden=m.hidden,
-        hidden_reason=view.hidden_reason,
-        post_id=m.post_id,
-        circle_id=m.circle_id,
+        id=to_global_id("Reply", m.id), post_id=m.post_id, **message_fields(view, viewer_id)
     )
 
 

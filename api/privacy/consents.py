@@ -6,7 +6,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.mutation_support import attempt
+from api.mutation_support import payload
 from api.privacy.types import (
     ConsentType,
     GiveHealthDataConsentInput,
@@ -47,13 +47,13 @@ class ConsentMutations:
     ) -> GiveHealthDataConsentPayload:
         ctx, member = info.context, await info.context.member()
         services = ctx.services
-        given, errors = await attempt(
+        return await payload(
+            GiveHealthDataConsentPayload,
             lambda: consent.give_health_data_consent(
                 member, input.accepted_version, services.uow(), services.clock
-            )
+            ),
+            lambda given: {"consents": [ConsentType.build(c) for c in given]},
         )
-        consents = [ConsentType.build(c) for c in given] if given is not None else None
-        return GiveHealthDataConsentPayload(consents=consents, user_errors=errors)
 
     @strawberry.mutation(
         description="Withdraw the health-data consent: every check-in (with its note and "
@@ -65,9 +65,10 @@ class ConsentMutations:
     ) -> WithdrawHealthDataConsentPayload:
         ctx, member = info.context, await info.context.member()
         services = ctx.services
-        deleted, errors = await attempt(
+        return await payload(
+            WithdrawHealthDataConsentPayload,
             lambda: consent.withdraw_health_data_consent(
                 member, input.confirm, services.uow(), services.clock
-            )
+            ),
+            lambda deleted: {"deleted_check_in_count": deleted},
         )
-        return WithdrawHealthDataConsentPayload(deleted_check_in_count=deleted, user_errors=errors)

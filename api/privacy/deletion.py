@@ -7,7 +7,7 @@ from typing import Annotated
 
 import strawberry
 
-from api.mutation_support import attempt
+from api.mutation_support import payload
 from api.node import to_global_id
 from api.privacy.types import DeleteMyAccountInput, DeleteMyAccountPayload
 from domain.members.identity import Identity
@@ -49,13 +49,12 @@ class DeletionMutations:
             delete_content=input.delete_content,
             signed_in_at=signed_in_at(identity, services.clock.now()),
         )
-        deleted, errors = await attempt(
+        answer = await payload(
+            DeleteMyAccountPayload,
             lambda: deletion.delete_account(
                 command, services.uow(), services.clock, services.sign_in_accounts
-            )
+            ),
+            lambda deleted: {"deleted_member_id": to_global_id("Member", deleted.member_id)},
         )
         ctx.forget_member()
-        return DeleteMyAccountPayload(
-            deleted_member_id=to_global_id("Member", deleted.member_id) if deleted else None,
-            user_errors=errors,
-        )
+        return answer

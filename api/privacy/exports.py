@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from api.context import Context
 from api.errors import HearthError
-from api.mutation_support import attempt
+from api.mutation_support import payload
 from api.node import to_global_id
 from api.privacy.types import DataExportType, ExportMyDataPayload
 from domain.privacy import export as exports
@@ -55,11 +55,11 @@ class ExportMutations:
     async def export_my_data(self, info: strawberry.Info) -> ExportMyDataPayload:
         ctx, member = info.context, await info.context.member()
         services = ctx.services
-        made, errors = await attempt(
-            lambda: exports.request_export(member.id, services.uow(), services.clock)
+        return await payload(
+            ExportMyDataPayload,
+            lambda: exports.request_export(member.id, services.uow(), services.clock),
+            lambda made: {"export": _build(made, services.export_links, services.clock.now())},
         )
-        built = _build(made, services.export_links, services.clock.now()) if made else None
-        return ExportMyDataPayload(export=built, user_errors=errors)
 
 
 def _problem(status: int, message: str) -> Response:

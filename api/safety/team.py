@@ -11,14 +11,13 @@ from uuid import UUID
 import strawberry
 
 from api.errors import UserError, forbidden
-from api.mutation_support import attempt, global_id
+from api.mutation_support import Fields, global_id, payload
 from api.node import from_global_id, register_node
-from api.pagination import After, Connection, First, page_size
+from api.pagination import After, Connection, First, decode_ranked_cursor, page_size
 from api.safety.team_types import (
     STAFF_ONLY,
     SafetyItem,
     SafetyItemAuthor,
-    decode_queue_cursor,
     queue_connection,
 )
 from domain.clock import Clock
@@ -26,6 +25,7 @@ from domain.errors import Forbidden, NotFound
 from domain.members.model import Member
 from domain.safety import services as safety
 from domain.safety.team import ItemStatus, TargetKind
+from domain.safety.team import SafetyItem as Item
 from domain.uow import UnitOfWork
 
 _ARG = strawberry.argument(description="The input.")
@@ -132,15 +132,21 @@ class AskSomeoneToReachOutPayload:
 
 
 T = TypeVar("T")
+P = TypeVar("P")
 StaffCall = Callable[[Member, UnitOfWork, Clock], Awaitable[T]]
 
 
-async def _as_staff(info: strawberry.Info, call: StaffCall[T]) -> tuple[T | None, list[UserError]]:
+async def _as_staff(
+    info: strawberry.Info,
+    kind: Callable[..., P],
+    call: StaffCall[T],
+    present: Callable[[T], Fields | Awaitable[Fields]],
+) -> P:
     """Check that the viewer is staff (FORBIDDEN before anything else, input
     included), then run the use case on (staff member, unit of work, clock)."""
     staff = await staff_viewer(info)
     services = info.context.services
-    return await attempt(lambda: call(staff, services.uow(), services.clock))
+    return await payload(kind, lambda: call(staff, services.uow(), services.clock), present)
 
 
 def _item_id(value: str) -> UUID:
@@ -166,7 +172,7 @@ class SafetyTeamQueries:
     ) -> Connection[SafetyItem]:
         await staff_viewer(info)
         size = page_size(first)
-        position = decode_queue_cursor(after)
+        position = decode_ranked_cursor("safety", after)
         reads = info.context.services.safety_reads
         found = await reads.queue_page(size, position, include_resolved)
         return queue_connection(found, size, after)
@@ -199,16 +205,18 @@ class SafetyTeamMutations:
     async def reveal_safety_item_author(
         self, info: strawberry.Info, input: Annotated[RevealSafetyItemAuthorInput, _ARG]
     ) -> RevealSafetyItemAuthorPayload:
-        author_id, errors = await _as_staff(
+        async def present(author_id: UUID) -> Fields:
+            found = await info.context.services.safety_reads.author(author_id)
+            return {"author": SafetyItemAuthor.build(found)}
+
+        return await _as_staff(
             info,
+            RevealSafetyItemAuthorPayload,
             lambda staff, uow, clock: safety.reveal_author(
                 staff.firebase_uid, staff.id, _item_id(input.item_id), input.reason, uow, clock
             ),
+            present,
         )
-        if author_id is None:
-            return RevealSafetyItemAuthorPayload(author=None, user_errors=errors)
-        author = SafetyItemAuthor.build(await info.context.services.safety_reads.author(author_id))
-        return RevealSafetyItemAuthorPayload(author=author, user_errors=errors)
 
     @strawberry.mutation(
         description=f"{STAFF_ONLY} Go on or off call: on-call staff are pushed about new URGENT "
@@ -217,13 +225,14 @@ class SafetyTeamMutations:
     async def set_safety_on_call(
         self, info: strawberry.Info, input: Annotated[SetSafetyOnCallInput, _ARG]
     ) -> SetSafetyOnCallPayload:
-        grant, errors = await _as_staff(
+        return await _as_staff(
             info,
+            SetSafetyOnCallPayload,
             lambda staff, uow, clock: safety.set_on_call(
                 staff.firebase_uid, staff.id, input.on_call, uow, clock
             ),
+            lambda grant: {"on_call": grant.on_call},
         )
-        return SetSafetyOnCallPayload(on_call=grant.on_call if grant else None, user_errors=errors)
 
     @strawberry.mutation(
         description='Say "I\'m safe right now" after a safety prompt about your own post, '
@@ -247,8 +256,7 @@ class SafetyTeamMutations:
             )
             return said.at
 
-        recorded_at, errors = await attempt(run)
-        return ImSafeRightNowPayload(recorded_at=recorded_at, user_errors=errors)
+        return await payload(ImSafeRightNowPayload, run, lambda at: {"recorded_at": at})
 
     @strawberry.mutation(
         description="\"I'd like someone to reach out\": asks Hearth's safety team to contact "
@@ -266,17 +274,23 @@ class SafetyTeamMutations:
             )
             return True
 
-        done, errors = await attempt(run)
-        return AskSomeoneToReachOutPayload(requested=bool(done), user_errors=errors)
+        return await payload(
+            AskSomeoneToReachOutPayload,
+            run,
+            lambda done: {"requested": done},
+            lambda: {"requested": False},
+        )
 
 
 async def _move(info: strawberry.Info, input: SafetyItemInput, to: ItemStatus) -> SafetyItemPayload:
-    item, errors = await _as_staff(
+    async def present(item: Item) -> Fields:
+        return {"item": (await resolve_items(info, [item.id]))[0]}
+
+    return await _as_staff(
         info,
+        SafetyItemPayload,
         lambda staff, uow, clock: safety.move_item(
             staff.firebase_uid, staff.id, _item_id(input.item_id), to, input.note, uow, clock
         ),
+        present,
     )
-    if item is None:
-        return SafetyItemPayload(item=None, user_errors=errors)
-    return SafetyItemPayload(item=(await resolve_items(info, [item.id]))[0], user_errors=errors)

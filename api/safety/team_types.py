@@ -3,17 +3,14 @@ staff-only fields (their descriptions start with STAFF_ONLY)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from datetime import datetime
 from uuid import UUID
 
 import strawberry
 
 from api.enums import RiskLevelEnum, described_enum  # noqa: F401 - registers RiskLevel
-from api.errors import HearthError, TopLevelCode
 from api.node import Node, to_global_id
-from api.pagination import Connection, Edge, connection_of
+from api.pagination import Connection, Edge, connection_of, encode_ranked_cursor
 from api.safety.types import CrisisResourcesType
 from domain.errors import DomainError
 from domain.moderation.model import ReportReason
@@ -203,30 +200,11 @@ class SafetyItem(Node):
         )
 
 
-def encode_queue_cursor(level: int, at: datetime, raw_id: UUID) -> str:
-    text = f"safety|{level}|{at.isoformat()}|{raw_id}"
-    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
-
-
-def decode_queue_cursor(cursor: str | None) -> tuple[int, datetime, UUID] | None:
-    if cursor is None:
-        return None
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        kind, level, at, raw_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        if kind != "safety":
-            raise ValueError(kind)
-        return int(level), datetime.fromisoformat(at), UUID(raw_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise HearthError(
-            "That cursor is not valid for this list.", TopLevelCode.BAD_USER_INPUT
-        ) from exc
-
-
 def queue_connection(
     found: list[SafetyItemView], size: int, after: str | None
 ) -> Connection[SafetyItem]:
     edges = [
-        Edge(cursor=encode_queue_cursor(*v.key), node=SafetyItem.build(v)) for v in found[:size]
+        Edge(cursor=encode_ranked_cursor("safety", *v.key), node=SafetyItem.build(v))
+        for v in found[:size]
     ]
     return connection_of(edges, len(found) > size, after)

@@ -12,7 +12,7 @@ import strawberry
 from api.circles.types import CircleType, load_circle_type
 from api.errors import UserError
 from api.members.own import answers
-from api.mutation_support import attempt, global_id
+from api.mutation_support import global_id, payload
 from api.node import to_global_id
 from domain.support import services
 from domain.support.model import SupportAvailability
@@ -110,15 +110,24 @@ class SupportMutations:
             command = services.SetAvailability(viewer.id, input.until, circle_ids)
             return await services.set_availability(command, ctx.uow(), ctx.clock)
 
-        done, errors = await attempt(run)
-        built = SupportAvailabilityType.build(done) if done else None
-        return SupportAvailabilityPayload(availability=built, user_errors=errors)
+        return await payload(
+            SupportAvailabilityPayload,
+            run,
+            lambda done: {"availability": SupportAvailabilityType.build(done)},
+        )
 
     @strawberry.mutation(description="Stop offering to listen (nothing happens if you weren't).")
     async def clear_support_availability(self, info: strawberry.Info) -> SupportAvailabilityPayload:
         viewer = await info.context.member()
         ctx = info.context.services
-        had = await services.current_availability(viewer.id, ctx.uow(), ctx.clock)
-        await services.clear_availability(viewer.id, ctx.uow())
-        cleared = availability_id(viewer.id) if had else None
-        return SupportAvailabilityPayload(availability=None, cleared_id=cleared, user_errors=[])
+
+        async def run() -> bool:
+            had = await services.current_availability(viewer.id, ctx.uow(), ctx.clock)
+            await services.clear_availability(viewer.id, ctx.uow())
+            return had is not None
+
+        return await payload(
+            SupportAvailabilityPayload,
+            run,
+            lambda had: {"cleared_id": availability_id(viewer.id) if had else None},
+        )

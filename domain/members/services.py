@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from uuid import UUID, uuid4
 
@@ -138,26 +139,25 @@ async def complete_onboarding(
     return member
 
 
+ProfileCheck = Callable[[str, tuple[str, ...]], tuple[str | None, list[DomainError]]]
+
+
 def _validated_changes(cmd: UpdateProfile) -> tuple[dict[str, str | None], list[DomainError]]:
+    # each profile field an update may change: its name, its input field, its check
+    checks: tuple[tuple[str, str, ProfileCheck], ...] = (
+        ("display_name", "displayName", rules.check_display_name),
+        ("pronouns", "pronouns", rules.check_pronouns),
+        ("bio", "bio", rules.check_bio),
+        ("timezone", "timezone", rules.check_timezone),
+        ("region", "region", rules.check_region),
+    )
     changes: dict[str, str | None] = {}
     errors: list[DomainError] = []
-    if cmd.display_name is not None:
-        changes["display_name"], errs = rules.check_display_name(
-            cmd.display_name, _field("displayName")
-        )
-        errors += errs
-    if cmd.pronouns is not None:
-        changes["pronouns"], errs = rules.check_pronouns(cmd.pronouns, _field("pronouns"))
-        errors += errs
-    if cmd.bio is not None:
-        changes["bio"], errs = rules.check_bio(cmd.bio, _field("bio"))
-        errors += errs
-    if cmd.timezone is not None:
-        changes["timezone"], errs = rules.check_timezone(cmd.timezone, _field("timezone"))
-        errors += errs
-    if cmd.region is not None:
-        changes["region"], errs = rules.check_region(cmd.region, _field("region"))
-        errors += errs
+    for name, field, check in checks:
+        given: str | None = getattr(cmd, name)
+        if given is not None:
+            changes[name], errs = check(given, _field(field))
+            errors += errs
     return changes, errors
 
 

@@ -111,6 +111,17 @@ class UpdatePreferences:
     moderation_decisions: bool | None = None
 
 
+_SWITCHES = (
+    "replies",
+    "reactions",
+    "circle_activity",
+    "check_in_reminders",
+    "show_previews",
+    "moderation_decisions",
+)
+"""The preferences that are on or off: each given one replaces the member's."""
+
+
 async def preferences_of(uow: UnitOfWork, member_id: UUID) -> NotificationPreferences:
     """The member's preferences, or the defaults (inside the caller's unit of work)."""
     return await uow.notification_preferences.get(member_id) or NotificationPreferences(member_id)
@@ -133,27 +144,11 @@ async def update_preferences(
         quiet = QuietHours(times[0], times[1])
     async with uow:
         current = await preferences_of(uow, cmd.member_id)
+        given = {name: getattr(cmd, name) for name in _SWITCHES}
         updated = replace(
             current,
-            replies=current.replies if cmd.replies is None else cmd.replies,
-            reactions=current.reactions if cmd.reactions is None else cmd.reactions,
-            circle_activity=(
-                current.circle_activity if cmd.circle_activity is None else cmd.circle_activity
-            ),
-            check_in_reminders=(
-                current.check_in_reminders
-                if cmd.check_in_reminders is None
-                else cmd.check_in_reminders
-            ),
+            **{name: value for name, value in given.items() if value is not None},
             quiet_hours=None if cmd.clear_quiet_hours else (quiet or current.quiet_hours),
-            show_previews=(
-                current.show_previews if cmd.show_previews is None else cmd.show_previews
-            ),
-            moderation_decisions=(
-                current.moderation_decisions
-                if cmd.moderation_decisions is None
-                else cmd.moderation_decisions
-            ),
             updated_at=clock.now(),
         )
         await uow.notification_preferences.save(updated)

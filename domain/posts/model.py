@@ -27,8 +27,26 @@ class ContentWarning:
     note: str | None = None
 
 
+class Moderated:
+    """What posts and replies share: an author or a moderator may remove one, a
+    moderator may hide one."""
+
+    __slots__ = ()
+    removed_at: datetime | None
+    hidden_at: datetime | None
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        """Hidden by a moderator: readers see a placeholder, the author the reason."""
+        return self.hidden_at is not None
+
+
 @dataclass(slots=True)
-class Post:
+class Post(Moderated):
     id: UUID
     circle_id: UUID
     author_id: UUID
@@ -50,18 +68,9 @@ class Post:
     """When someone other than the author first replied (None: still waiting). Set
     once, by a compare-and-set (``PostRepository.mark_answered``)."""
 
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        """Hidden by a moderator: readers see a placeholder, the author the reason."""
-        return self.hidden_at is not None
-
 
 @dataclass(slots=True)
-class Reply:
+class Reply(Moderated):
     id: UUID
     post_id: UUID
     circle_id: UUID
@@ -79,12 +88,3 @@ class Reply:
     hidden_at: datetime | None = None
     hidden_by: UUID | None = None
     hidden_reason: str | None = None
-
-    @property
-    def is_removed(self) -> bool:
-        return self.removed_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        """Hidden by a moderator: readers see a placeholder, the author the reason."""
-        return self.hidden_at is not None

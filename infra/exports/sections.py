@@ -10,6 +10,11 @@ opened, nor the staff's notes or names. What she did as a moderator or as staff 
 the circle's or the team's record about other members, and stays out.
 A list section yields its items from a keyset-paged query (``paged``), so a
 history of any length is never in memory at once.
+
+Most sections are one table read by one owner column, and an item is some of the row's
+columns (:func:`fields`): each under its name in camelCase unless renamed
+(``memberSince=created_at``), dates as ISO 8601 text and UUIDs as text, as the
+column's type says; a field worked out from the row is given as a function.
 """
 
 from __future__ import annotations
@@ -20,8 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Table, or_, select, tuple_
+from sqlalchemy import ColumnElement, Table, Uuid, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.expression import ColumnCollection
 
 from domain.safety.model import RiskLevel
 from domain.safety.team import ItemSource
@@ -52,10 +58,13 @@ from infra.db.tables.safety import (
     staff_role_table,
 )
 from infra.db.tables.support import support_availability_table, support_nudge_table
+from infra.db.types import UTCDateTime
 
 PAGE = 1_000
 Row = Mapping[Any, Any]
 Items = AsyncIterator[dict[str, Any]]
+Item = Callable[[Row], dict[str, Any]]
+SectionItems = Callable[[AsyncConnection, UUID], Items]
 
 
 def iso(value: Any) -> str | None:
@@ -72,7 +81,7 @@ class Section:
     yields; otherwise the first item (or null)."""
 
     name: str
-    items: Callable[[AsyncConnection, UUID], Items]
+    items: SectionItems
     many: bool = True
 
 
@@ -80,7 +89,7 @@ async def paged(
     conn: AsyncConnection,
     table: Table,
     where: ColumnElement[bool],
-    to_item: Callable[[Row], dict[str, Any]],
+    to_item: Item,
     order: Sequence[str] = ("created_at", "id"),
     columns: Sequence[Any] | None = None,
 ) -> Items:
@@ -99,24 +108,73 @@ async def paged(
         after = tuple(rows[-1][name] for name in order)
 
 
-async def _profile(conn: AsyncConnection, member_id: UUID) -> Items:
-    row = (
-        (await conn.execute(select(member_table).where(member_table.c.id == member_id)))
-        .mappings()
-        .first()
-    )
-    if row is not None:
-        yield {
-            "id": str(row["id"]),
-            "displayName": row["display_name"],
-            "pronouns": row["pronouns"],
-            "bio": row["bio"],
-            "timezone": row["timezone"],
-            "region": row["region"],
-            "memberSince": iso(row["created_at"]),
-            "updatedAt": iso(row["updated_at"]),
-            "adultConfirmedAt": iso(row["adult_confirmed_at"]),
-        }
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(word.title() for word in rest)
+
+
+def _as_stored(column: Any) -> Callable[[Any], Any]:
+    """How a column's value is written in the document, by the column's type."""
+    if isinstance(column.type, UTCDateTime):
+        return iso
+    if isinstance(column.type, Uuid):
+        return str
+    return lambda value: value
+
+
+def fields(columns: ColumnCollection[str, Any], spec: str, **made: Callable[[Row], Any]) -> Item:
+    """An item of some columns of a row, in the order ``spec`` names them: ``column``
+    (its name in camelCase) or ``key=column``, written as :func:`_as_stored` says; a
+    key given in ``made`` is what its function makes of the row."""
+    getters: list[tuple[str, Callable[[Row], Any]]] = []
+    for name in spec.split():
+        if name in made:
+            getters.append((name, made[name]))
+            continue
+        key, _, column = name.rpartition("=")
+        getters.append((key or _camel(column), _stored(column, _as_stored(columns[column]))))
+    return lambda row: {key: get(row) for key, get in getters}
+
+
+def _stored(column: str, write: Callable[[Any], Any]) -> Callable[[Row], Any]:
+    return lambda row: write(row[column])
+
+
+Owner = Callable[[UUID], ColumnElement[bool]]
+
+
+def listed(
+    table: Table,
+    owner: str | Owner,
+    spec: str,
+    order: Sequence[str] = ("created_at", "id"),
+    **made: Callable[[Row], Any],
+) -> SectionItems:
+    """A list section: the rows of ``table`` whose ``owner`` column is the member (or
+    that ``owner(member_id)`` selects), page by page in ``order``, as ``fields``."""
+    to_item = fields(table.c, spec, **made)
+
+    def items(conn: AsyncConnection, member_id: UUID) -> Items:
+        where = owner(member_id) if callable(owner) else table.c[owner] == member_id
+        return paged(conn, table, where, to_item, order)
+
+    return items
+
+
+def single(table: Table, owner: str, spec: str, **made: Callable[[Row], Any]) -> SectionItems:
+    """A one-row section: the member's row of ``table`` (by ``owner``), if any."""
+    to_item = fields(table.c, spec, **made)
+
+    async def items(conn: AsyncConnection, member_id: UUID) -> Items:
+        query = select(table).where(table.c[owner] == member_id)
+        row = (await conn.execute(query)).mappings().first()
+        if row is not None:
+            yield to_item(row)
+
+    return items
+
+
+_consent = fields(consent_table.c, "kind version given_at withdrawn_at")
 
 
 async def _consents(conn: AsyncConnection, member_id: UUID) -> Items:
@@ -130,106 +188,51 @@ async def _consents(conn: AsyncConnection, member_id: UUID) -> Items:
             "withdrawnAt": None,
         }
     c = consent_table
-    async for item in paged(
-        conn,
-        c,
-        c.c.member_id == member_id,
-        lambda r: {
-            "kind": r["kind"],
-            "version": r["version"],
-            "givenAt": iso(r["given_at"]),
-            "withdrawnAt": iso(r["withdrawn_at"]),
-        },
-        order=("given_at", "id"),
-    ):
+    async for item in paged(conn, c, c.c.member_id == member_id, _consent, ("given_at", "id")):
         yield item
 
 
+_MEMBERSHIPS = (
+    select(membership_table, circle_table.c.name)
+    .join(circle_table, circle_table.c.id == membership_table.c.circle_id)
+    .order_by(membership_table.c.created_at, membership_table.c.circle_id)
+)
+_membership = fields(
+    _MEMBERSHIPS.selected_columns,
+    "circle_id circleName=name role status since=created_at updated_at muted_until",
+)
+
+
 async def _memberships(conn: AsyncConnection, member_id: UUID) -> Items:
-    m, c = membership_table, circle_table
-    query = (
-        select(m, c.c.name)
-        .join(c, c.c.id == m.c.circle_id)
-        .where(m.c.member_id == member_id)
-        .order_by(m.c.created_at, m.c.circle_id)
-    )
+    query = _MEMBERSHIPS.where(membership_table.c.member_id == member_id)
     for row in (await conn.execute(query)).mappings():  # a member is in few circles
-        yield {
-            "circleId": str(row["circle_id"]),
-            "circleName": row["name"],
-            "role": row["role"],
-            "status": row["status"],
-            "since": iso(row["created_at"]),
-            "updatedAt": iso(row["updated_at"]),
-            "mutedUntil": iso(row["muted_until"]),
-        }
+        yield _membership(row)
 
 
-def _moderated(row: Row) -> dict[str, Any]:
-    """What she sees of moderation on her own post or reply: whether a moderator hid
-    it and why (never which moderator), and which kinds of contact details were masked
-    in it."""
-    return {
-        "hiddenAt": iso(row["hidden_at"]),
-        "hiddenReason": row["hidden_reason"],
-        "maskedContactKinds": ids(row["contact_masked"]),
-    }
+def _body(row: Row) -> str | None:
+    return row["body"] if row["removed_at"] is None else None
 
 
-def _post(row: Row) -> dict[str, Any]:
-    warning = None
-    if row["cw_topics"] is not None or row["cw_note"] is not None:
-        warning = {"topics": ids(row["cw_topics"]), "note": row["cw_note"]}
-    return {
-        "id": str(row["id"]),
-        "circleId": str(row["circle_id"]),
-        "anonymous": row["anonymous"],
-        "body": row["body"] if row["removed_at"] is None else None,
-        "contentWarning": warning,
-        "createdAt": iso(row["created_at"]),
-        "editedAt": iso(row["edited_at"]),
-        "removedAt": iso(row["removed_at"]),
-        "firstReplyAt": iso(row["first_reply_at"]),
-        **_moderated(row),
-    }
+def _warning(row: Row) -> dict[str, Any] | None:
+    if row["cw_topics"] is None and row["cw_note"] is None:
+        return None
+    return {"topics": ids(row["cw_topics"]), "note": row["cw_note"]}
 
 
-def _reply(row: Row) -> dict[str, Any]:
-    return {
-        "id": str(row["id"]),
-        "postId": str(row["post_id"]),
-        "circleId": str(row["circle_id"]),
-        "anonymous": row["anonymous"],
-        "body": row["body"] if row["removed_at"] is None else None,
-        "createdAt": iso(row["created_at"]),
-        "editedAt": iso(row["edited_at"]),
-        "removedAt": iso(row["removed_at"]),
-        **_moderated(row),
-    }
+_MODERATED = "hidden_at hidden_reason maskedContactKinds"
+"""What she sees of moderation on her own post or reply: whether a moderator hid it and
+why (never which moderator), and which kinds of contact details were masked in it."""
 
 
-def _posts(conn: AsyncConnection, member_id: UUID) -> Items:
-    return paged(conn, post_table, post_table.c.author_id == member_id, _post)
+def _masked(row: Row) -> list[str]:
+    return ids(row["contact_masked"])
 
 
-def _replies(conn: AsyncConnection, member_id: UUID) -> Items:
-    return paged(conn, reply_table, reply_table.c.author_id == member_id, _reply)
-
-
-def _reactions(conn: AsyncConnection, member_id: UUID) -> Items:
-    r = reaction_table
-    return paged(
-        conn,
-        r,
-        r.c.member_id == member_id,
-        lambda row: {
-            "targetId": str(row["target_id"]),
-            "circleId": str(row["circle_id"]),
-            "kind": row["kind"],
-            "createdAt": iso(row["created_at"]),
-        },
-        order=("created_at", "target_id", "kind"),
-    )
+_check_in = fields(
+    check_in_table.c,
+    "id mood emotions note created_at edited_at",
+    emotions=lambda row: [e.value for e in emotions_from_text(row["emotions"])],
+)
 
 
 async def _check_ins(conn: AsyncConnection, member_id: UUID) -> Items:
@@ -244,15 +247,7 @@ async def _check_ins(conn: AsyncConnection, member_id: UUID) -> Items:
                 {"circleId": str(share["circle_id"]), "sharedAt": iso(share["shared_at"])}
             )
         for r in page:
-            yield {
-                "id": str(r["id"]),
-                "mood": r["mood"],
-                "emotions": [e.value for e in emotions_from_text(r["emotions"])],
-                "note": r["note"],
-                "createdAt": iso(r["created_at"]),
-                "editedAt": iso(r["edited_at"]),
-                "sharedWith": shares.get(r["id"], []),
-            }
+            yield {**_check_in(r), "sharedWith": shares.get(r["id"], [])}
 
     async for row in paged(conn, t, t.c.member_id == member_id, dict):
         page.append(row)
@@ -265,364 +260,262 @@ async def _check_ins(conn: AsyncConnection, member_id: UUID) -> Items:
             yield item
 
 
-async def _reminder(conn: AsyncConnection, member_id: UUID) -> Items:
-    r = check_in_reminder_table
-    row = (await conn.execute(select(r).where(r.c.member_id == member_id))).mappings().first()
-    if row is not None:
-        yield {
-            "enabled": row["enabled"],
-            "localTimes": ids(row["local_times"]),
-            "weekdays": [int(d) for d in ids(row["weekdays"])],
-            "timezone": row["timezone"],
-            "nextReminderAt": iso(row["next_fire_at"]),
-            "paused": row["paused"],
-            "unansweredInARow": row["consecutive_unanswered"],
-            "updatedAt": iso(row["updated_at"]),
-        }
+def _quiet_hours(row: Row) -> dict[str, Any] | None:
+    if row["quiet_start"] and row["quiet_end"]:
+        return {"start": row["quiet_start"], "end": row["quiet_end"]}
+    return None
 
 
-def _devices(conn: AsyncConnection, member_id: UUID) -> Items:
-    d = device_table
-    return paged(
-        conn,
-        d,
-        d.c.member_id == member_id,
-        lambda row: {
-            "tokenPrefix": row["token"][:6] + "…",
-            "platform": row["platform"],
-            "appVersion": row["app_version"],
-            "locale": row["locale"],
-            "createdAt": iso(row["created_at"]),
-            "lastSeenAt": iso(row["last_seen_at"]),
-        },
-        order=("created_at", "token"),
-    )
+def _link(key: str) -> Callable[[Row], str | None]:
+    """The id a notification links to (in its data) under ``key``."""
+
+    def link(row: Row) -> str | None:
+        data = row["data"]
+        found = data.get(key) if isinstance(data, dict) else None
+        return str(found) if found is not None else None
+
+    return link
 
 
-async def _preferences(conn: AsyncConnection, member_id: UUID) -> Items:
-    p = preferences_table
-    row = (await conn.execute(select(p).where(p.c.member_id == member_id))).mappings().first()
-    if row is not None:
-        quiet = None
-        if row["quiet_start"] and row["quiet_end"]:
-            quiet = {"start": row["quiet_start"], "end": row["quiet_end"]}
-        yield {
-            "replies": row["replies"],
-            "reactions": row["reactions"],
-            "circleActivity": row["circle_activity"],
-            "checkInReminders": row["check_in_reminders"],
-            "quietHours": quiet,
-            "showPreviews": row["show_previews"],
-            "moderationDecisions": row["moderation_decisions"],
-            "updatedAt": iso(row["updated_at"]),
-        }
-
-
-def _link(data: Any, key: str) -> str | None:
-    found = data.get(key) if isinstance(data, dict) else None
-    return str(found) if found is not None else None
-
-
-def _notifications(conn: AsyncConnection, member_id: UUID) -> Items:
-    """Her inbox and outbox, with what the API shows of each: the texts, the count and
-    the ids it links to."""
-    n = notification_table
-    return paged(
-        conn,
-        n,
-        n.c.member_id == member_id,
-        lambda row: {
-            "id": str(row["id"]),
-            "kind": row["kind"],
-            "title": row["title"],
-            "body": row["body"],
-            "count": row["count"],
-            "circleId": _link(row["data"], "circleId"),
-            "postId": _link(row["data"], "postId"),
-            "replyId": _link(row["data"], "replyId"),
-            "status": row["status"],
-            "createdAt": iso(row["created_at"]),
-            "sentAt": iso(row["sent_at"]),
-            "readAt": iso(row["read_at"]),
-        },
-    )
-
-
-def _blocks(conn: AsyncConnection, member_id: UUID) -> Items:
-    b = block_table
-    return paged(
-        conn,
-        b,
-        b.c.blocker_id == member_id,
-        lambda row: {"memberId": str(row["blocked_id"]), "createdAt": iso(row["created_at"])},
-        order=("created_at", "blocked_id"),
-    )
-
-
-async def _muted_topics(conn: AsyncConnection, member_id: UUID) -> Items:
-    t = topic_filter_table
-    row = (await conn.execute(select(t).where(t.c.member_id == member_id))).mappings().first()
-    if row is not None:
-        yield {"topics": ids(row["muted_topics"]), "updatedAt": iso(row["updated_at"])}
-
-
-def _reports_made(conn: AsyncConnection, member_id: UUID) -> Items:
-    r = report_table
-    return paged(
-        conn,
-        r,
-        r.c.reporter_id == member_id,
-        lambda row: {
-            "id": str(row["id"]),
-            "targetType": row["target_type"],
-            "targetId": str(row["target_id"]),
-            "circleId": str(row["circle_id"]),
-            "reason": row["reason"],
-            "note": row["note"],
-            "status": row["status"],
-            "createdAt": iso(row["created_at"]),
-            "resolvedAt": iso(row["resolved_at"]),
-        },
-    )
-
-
-def _moderation_decisions(conn: AsyncConnection, member_id: UUID) -> Items:
-    """What moderators did about her or her content: the action, the target, the
-    guideline and the message (never which moderator)."""
-    a = moderation_action_table
-    return paged(
-        conn,
-        a,
-        a.c.target_member_id == member_id,
-        lambda row: {
-            "action": row["kind"],
-            "targetType": row["target_type"],
-            "targetId": str(row["target_id"]),
-            "circleId": str(row["circle_id"]),
-            "reason": row["reason"],
-            "message": row["message"],
-            "createdAt": iso(row["created_at"]),
-        },
-    )
-
-
-def _risk_ratings(conn: AsyncConnection, member_id: UUID) -> Items:
-    """How the risk detector rated her own posts, replies and check-in notes: the
-    level and the rules that fired (never anyone else's texts)."""
+def _risk_ratings_of(member_id: UUID) -> ColumnElement[bool]:
+    """The ratings of her own posts, replies and check-in notes (never anyone else's)."""
     r = risk_rating_table
-    mine = or_(
+    return or_(
         r.c.target_id.in_(select(post_table.c.id).where(post_table.c.author_id == member_id)),
         r.c.target_id.in_(select(reply_table.c.id).where(reply_table.c.author_id == member_id)),
         r.c.target_id.in_(
             select(check_in_table.c.id).where(check_in_table.c.member_id == member_id)
         ),
     )
-    return paged(
-        conn,
-        r,
-        mine,
-        lambda row: {
-            "targetKind": row["target_kind"],
-            "targetId": str(row["target_id"]),
-            "level": RiskLevel(row["level"]).name,
-            "reasons": json.loads(row["reasons"]),
-            "detectorVersion": row["detector_version"],
-            "ratedAt": iso(row["rated_at"]),
-        },
-        order=("rated_at", "id"),
-    )
-
-
-def _safety_answers(conn: AsyncConnection, member_id: UUID) -> Items:
-    s = safe_said_table
-    return paged(
-        conn,
-        s,
-        s.c.member_id == member_id,
-        lambda row: {
-            "targetKind": row["target_kind"],
-            "targetId": str(row["target_id"]),
-            "saidSafeAt": iso(row["at"]),
-        },
-        order=("at", "id"),
-    )
-
-
-def _named_circles(conn: AsyncConnection, member_id: UUID) -> Items:
-    n = named_circle_table
-    return paged(
-        conn,
-        n,
-        n.c.member_id == member_id,
-        lambda row: {"circleId": str(row["circle_id"])},
-        order=("circle_id",),
-    )
-
-
-def _support_availability(conn: AsyncConnection, member_id: UUID) -> Items:
-    """Where and until when she offered to listen (setSupportAvailability)."""
-    a = support_availability_table
-    return paged(
-        conn,
-        a,
-        a.c.member_id == member_id,
-        lambda row: {
-            "circleId": str(row["circle_id"]),
-            "until": iso(row["until"]),
-            "allCircles": row["all_circles"],
-            "setAt": iso(row["set_at"]),
-        },
-        order=("circle_id",),
-    )
-
-
-def _support_nudges(conn: AsyncConnection, member_id: UUID) -> Items:
-    """The nudges she was sent about unanswered posts (never who else was nudged)."""
-    n = support_nudge_table
-    return paged(
-        conn,
-        n,
-        n.c.member_id == member_id,
-        lambda row: {
-            "postId": str(row["post_id"]),
-            "circleId": str(row["circle_id"]),
-            "nudgedAt": iso(row["nudged_at"]),
-        },
-        order=("nudged_at", "id"),
-    )
-
-
-def _circles_created(conn: AsyncConnection, member_id: UUID) -> Items:
-    """Circles she started (their name now: later owners may have renamed them)."""
-    c = circle_table
-    return paged(
-        conn,
-        c,
-        c.c.created_by == member_id,
-        lambda row: {
-            "circleId": str(row["id"]),
-            "name": row["name"],
-            "createdAt": iso(row["created_at"]),
-        },
-    )
-
-
-def _invites_created(conn: AsyncConnection, member_id: UUID) -> Items:
-    """Invites she made (never the code: only its hash is stored)."""
-    i = invite_table
-    return paged(
-        conn,
-        i,
-        i.c.created_by == member_id,
-        lambda row: {
-            "id": str(row["id"]),
-            "circleId": str(row["circle_id"]),
-            "createdAt": iso(row["created_at"]),
-            "expiresAt": iso(row["expires_at"]),
-            "maxUses": row["max_uses"],
-            "uses": row["uses"],
-        },
-    )
-
-
-def _pins_made(conn: AsyncConnection, member_id: UUID) -> Items:
-    """What she pinned to a circle as its owner or moderator, still pinned."""
-    p = circle_pin_table
-    return paged(
-        conn,
-        p,
-        p.c.pinned_by == member_id,
-        lambda row: {
-            "circleId": str(row["circle_id"]),
-            "slot": row["slot"],
-            "kind": row["kind"],
-            "itemId": str(row["item_id"]),
-            "pinnedAt": iso(row["pinned_at"]),
-        },
-        order=("pinned_at", "circle_id", "slot"),
-    )
 
 
 _HERS = (ItemSource.URGENT_CONTENT.value, ItemSource.REACH_OUT.value)
 
 
-def _safety_team_items(conn: AsyncConnection, member_id: UUID) -> Items:
+def _safety_items_of(member_id: UUID) -> ColumnElement[bool]:
     """The safety team's items about her own content (rated URGENT) and her own
-    requests for someone to reach out: what, when, and how far the team got. Not the
-    level or reasons (a peer's report on the same content adds to them), not the
-    staff's note or names, and no item a peer's report opened (reporters are never
-    revealed, not even that there was one)."""
+    requests for someone to reach out. Not the level or reasons (a peer's report on the
+    same content adds to them), not the staff's note or names, and no item a peer's
+    report opened (reporters are never revealed, not even that there was one)."""
     i = safety_item_table
-    return paged(
-        conn,
-        i,
-        (i.c.author_id == member_id) & i.c.source.in_(_HERS),
-        lambda row: {
-            "id": str(row["id"]),
-            "source": row["source"],
-            "targetKind": row["target_kind"],
-            "targetId": str(row["target_id"]),
-            "createdAt": iso(row["created_at"]),
-            "status": row["status"],
-            "acknowledgedAt": iso(row["acknowledged_at"]),
-            "resolvedAt": iso(row["resolved_at"]),
-        },
-    )
+    return (i.c.author_id == member_id) & i.c.source.in_(_HERS)
 
 
-async def _staff_role(conn: AsyncConnection, member_id: UUID) -> Items:
+_staff_role = fields(staff_role_table.c, "role on_call granted_at")
+
+
+async def _staff_role_items(conn: AsyncConnection, member_id: UUID) -> Items:
     """Her safety-team role, if she has one (never who granted it)."""
     r, m = staff_role_table, member_table
     query = select(r).join(m, m.c.firebase_uid == r.c.firebase_uid).where(m.c.id == member_id)
     row = (await conn.execute(query)).mappings().first()
     if row is not None:
-        yield {"role": row["role"], "onCall": row["on_call"], "grantedAt": iso(row["granted_at"])}
-
-
-def _idempotency_keys(conn: AsyncConnection, member_id: UUID) -> Items:
-    """The retry keys her app sent with createPost, replyToPost, checkIn and react, and
-    what each created (kept 24 hours)."""
-    k = idempotency_key_table
-    return paged(
-        conn,
-        k,
-        k.c.member_id == member_id,
-        lambda row: {
-            "key": row["key"],
-            "operation": row["operation"],
-            "resultId": str(row["result_id"]),
-            "createdAt": iso(row["created_at"]),
-        },
-        order=("created_at", "key"),
-    )
+        yield _staff_role(row)
 
 
 SECTIONS: list[Section] = [
-    Section("profile", _profile, many=False),
+    Section(
+        "profile",
+        single(
+            member_table,
+            "id",
+            "id display_name pronouns bio timezone region memberSince=created_at updated_at "
+            "adult_confirmed_at",
+        ),
+        many=False,
+    ),
     Section("consents", _consents),
     Section("memberships", _memberships),
-    Section("posts", _posts),
-    Section("replies", _replies),
-    Section("reactions", _reactions),
+    Section(
+        "posts",
+        listed(
+            post_table,
+            "author_id",
+            "id circle_id anonymous body contentWarning created_at edited_at removed_at "
+            f"first_reply_at {_MODERATED}",
+            body=_body,
+            contentWarning=_warning,
+            maskedContactKinds=_masked,
+        ),
+    ),
+    Section(
+        "replies",
+        listed(
+            reply_table,
+            "author_id",
+            f"id post_id circle_id anonymous body created_at edited_at removed_at {_MODERATED}",
+            body=_body,
+            maskedContactKinds=_masked,
+        ),
+    ),
+    Section(
+        "reactions",
+        listed(
+            reaction_table,
+            "member_id",
+            "target_id circle_id kind created_at",
+            ("created_at", "target_id", "kind"),
+        ),
+    ),
     Section("checkIns", _check_ins),
-    Section("checkInReminder", _reminder, many=False),
-    Section("devices", _devices),
-    Section("notificationPreferences", _preferences, many=False),
-    Section("notifications", _notifications),
-    Section("circlesNamedInPushes", _named_circles),
-    Section("blockedMembers", _blocks),
-    Section("mutedTopics", _muted_topics, many=False),
-    Section("reportsMade", _reports_made),
-    Section("moderationDecisions", _moderation_decisions),
-    Section("riskRatings", _risk_ratings),
-    Section("safetyAnswers", _safety_answers),
-    Section("supportAvailability", _support_availability),
-    Section("supportNudges", _support_nudges),
-    Section("circlesCreated", _circles_created),
-    Section("invitesCreated", _invites_created),
-    Section("pinsMade", _pins_made),
-    Section("safetyTeamItems", _safety_team_items),
-    Section("staffRole", _staff_role, many=False),
-    Section("idempotencyKeys", _idempotency_keys),
+    Section(
+        "checkInReminder",
+        single(
+            check_in_reminder_table,
+            "member_id",
+            "enabled localTimes weekdays timezone nextReminderAt=next_fire_at paused "
+            "unansweredInARow=consecutive_unanswered updated_at",
+            localTimes=lambda row: ids(row["local_times"]),
+            weekdays=lambda row: [int(d) for d in ids(row["weekdays"])],
+        ),
+        many=False,
+    ),
+    Section(
+        "devices",
+        listed(
+            device_table,
+            "member_id",
+            "tokenPrefix platform app_version locale created_at last_seen_at",
+            ("created_at", "token"),
+            tokenPrefix=lambda row: row["token"][:6] + "…",
+        ),
+    ),
+    Section(
+        "notificationPreferences",
+        single(
+            preferences_table,
+            "member_id",
+            "replies reactions circle_activity check_in_reminders quietHours show_previews "
+            "moderation_decisions updated_at",
+            quietHours=_quiet_hours,
+        ),
+        many=False,
+    ),
+    # her inbox and outbox, with what the API shows of each: the texts, the count and
+    # the ids it links to
+    Section(
+        "notifications",
+        listed(
+            notification_table,
+            "member_id",
+            "id kind title body count circleId postId replyId status created_at sent_at read_at",
+            circleId=_link("circleId"),
+            postId=_link("postId"),
+            replyId=_link("replyId"),
+        ),
+    ),
+    Section(
+        "circlesNamedInPushes", listed(named_circle_table, "member_id", "circle_id", ("circle_id",))
+    ),
+    Section(
+        "blockedMembers",
+        listed(
+            block_table,
+            "blocker_id",
+            "memberId=blocked_id created_at",
+            ("created_at", "blocked_id"),
+        ),
+    ),
+    Section(
+        "mutedTopics",
+        single(
+            topic_filter_table,
+            "member_id",
+            "topics updated_at",
+            topics=lambda row: ids(row["muted_topics"]),
+        ),
+        many=False,
+    ),
+    Section(
+        "reportsMade",
+        listed(
+            report_table,
+            "reporter_id",
+            "id target_type target_id circle_id reason note status created_at resolved_at",
+        ),
+    ),
+    # what moderators did about her or her content: the action, the target, the
+    # guideline and the message (never which moderator)
+    Section(
+        "moderationDecisions",
+        listed(
+            moderation_action_table,
+            "target_member_id",
+            "action=kind target_type target_id circle_id reason message created_at",
+        ),
+    ),
+    # how the risk detector rated her own posts, replies and check-in notes: the level
+    # and the rules that fired
+    Section(
+        "riskRatings",
+        listed(
+            risk_rating_table,
+            _risk_ratings_of,
+            "target_kind target_id level reasons detector_version rated_at",
+            ("rated_at", "id"),
+            level=lambda row: RiskLevel(row["level"]).name,
+            reasons=lambda row: json.loads(row["reasons"]),
+        ),
+    ),
+    Section(
+        "safetyAnswers",
+        listed(safe_said_table, "member_id", "target_kind target_id saidSafeAt=at", ("at", "id")),
+    ),
+    # where and until when she offered to listen (setSupportAvailability)
+    Section(
+        "supportAvailability",
+        listed(
+            support_availability_table,
+            "member_id",
+            "circle_id until all_circles set_at",
+            ("circle_id",),
+        ),
+    ),
+    # the nudges she was sent about unanswered posts (never who else was nudged)
+    Section(
+        "supportNudges",
+        listed(
+            support_nudge_table, "member_id", "post_id circle_id nudged_at", ("nudged_at", "id")
+        ),
+    ),
+    # circles she started (their name now: later owners may have renamed them)
+    Section("circlesCreated", listed(circle_table, "created_by", "circleId=id name created_at")),
+    # invites she made (never the code: only its hash is stored)
+    Section(
+        "invitesCreated",
+        listed(invite_table, "created_by", "id circle_id created_at expires_at max_uses uses"),
+    ),
+    # what she pinned to a circle as its owner or moderator, still pinned
+    Section(
+        "pinsMade",
+        listed(
+            circle_pin_table,
+            "pinned_by",
+            "circle_id slot kind item_id pinned_at",
+            ("pinned_at", "circle_id", "slot"),
+        ),
+    ),
+    # what the team did about her own content and requests: what, when, and how far
+    # the team got
+    Section(
+        "safetyTeamItems",
+        listed(
+            safety_item_table,
+            _safety_items_of,
+            "id source target_kind target_id created_at status acknowledged_at resolved_at",
+        ),
+    ),
+    Section("staffRole", _staff_role_items, many=False),
+    # the retry keys her app sent with createPost, replyToPost, checkIn and react, and
+    # what each created (kept 24 hours)
+    Section(
+        "idempotencyKeys",
+        listed(
+            idempotency_key_table,
+            "member_id",
+            "key operation result_id created_at",
+            ("created_at", "key"),
+        ),
+    ),
 ]
 """Every section, in document order. Append new areas' sections here."""

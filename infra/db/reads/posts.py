@@ -40,7 +40,7 @@ from domain.posts.reads import (
     reply_view,
     tally,
 )
-from infra.db.mapping import topics_from_text
+from infra.db.mapping import warning_from_row
 from infra.db.reads import moderation as moderation_reads
 from infra.db.reads.circles import memberships_of
 from infra.db.reads.statements import fetch, ids_in, ids_not_in, param, per_dialect, unique
@@ -121,31 +121,10 @@ async def _page(
     return await fetch(conn, statements[after is not None](conn), params)
 
 
-_POSTS_PAGE = _page_statements(post_table, "circle_id", True, _posts)
-
-
 def visible_posts(pg: bool) -> Any:
     """Posts with authors and visible reply counts, leaving out the authors in the
     ``hidden`` parameter (for other lists of posts, such as domain.support's)."""
     return _posts(pg)
-
-
-async def posts_page(
-    conn: AsyncConnection, circle_id: UUID, first: int, after: Keyset | None, hidden: Hidden
-) -> Sequence[Any]:
-    """Up to ``first + 1`` posts, newest first, with authors and reply counts."""
-    params = {"circle_id": circle_id, "hidden": list(hidden)}
-    return await _page(conn, _POSTS_PAGE, params, first, after)
-
-
-_POSTS_BY_IDS = per_dialect(lambda pg: _posts(pg).where(ids_in(post_table.c.id, "ids", pg)))
-
-
-async def posts_by_ids(
-    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
-) -> Sequence[Any]:
-    params = {"ids": unique(ids), "hidden": list(hidden)}
-    return await fetch(conn, _POSTS_BY_IDS(conn), params)
 
 
 def _reactions(pg: bool) -> Any:
@@ -222,25 +201,41 @@ def _replies(pg: bool) -> Any:
     )
 
 
-_REPLIES_PAGE = _page_statements(reply_table, "post_id", False, _replies)
+class _Messages:
+    """Posts or replies, with their authors: a keyset page of one parent's (``parent``,
+    the column naming it), or some by id. ``base`` is the select with authors that
+    leaves out the ``hidden`` authors."""
+
+    def __init__(
+        self, table: Any, parent: str, newest_first: bool, base: Callable[[bool], Any]
+    ) -> None:
+        self._parent = parent
+        self._page = _page_statements(table, parent, newest_first, base)
+        self._by_ids = per_dialect(lambda pg: base(pg).where(ids_in(table.c.id, "ids", pg)))
+
+    async def page(
+        self,
+        conn: AsyncConnection,
+        parent_id: UUID,
+        first: int,
+        after: Keyset | None,
+        hidden: Hidden,
+    ) -> Sequence[Any]:
+        """Up to ``first + 1`` rows (one more says that there is a next page)."""
+        params = {self._parent: parent_id, "hidden": list(hidden)}
+        return await _page(conn, self._page, params, first, after)
+
+    async def by_ids(
+        self, conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+    ) -> Sequence[Any]:
+        params = {"ids": unique(ids), "hidden": list(hidden)}
+        return await fetch(conn, self._by_ids(conn), params)
 
 
-async def replies_page(
-    conn: AsyncConnection, post_id: UUID, first: int, after: Keyset | None, hidden: Hidden
-) -> Sequence[Any]:
-    """Up to ``first + 1`` replies of one post, oldest first (tombstones included)."""
-    params = {"post_id": post_id, "hidden": list(hidden)}
-    return await _page(conn, _REPLIES_PAGE, params, first, after)
-
-
-_REPLIES_BY_IDS = per_dialect(lambda pg: _replies(pg).where(ids_in(reply_table.c.id, "ids", pg)))
-
-
-async def replies_by_ids(
-    conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
-) -> Sequence[Any]:
-    params = {"ids": unique(ids), "hidden": list(hidden)}
-    return await fetch(conn, _REPLIES_BY_IDS(conn), params)
+_POSTS = _Messages(post_table, "circle_id", True, _posts)
+"""A circle's posts, newest first, with authors and reply counts."""
+_REPLIES = _Messages(reply_table, "post_id", False, _replies)
+"""A post's replies, oldest first (tombstones included), with authors."""
 
 
 _REACTION_ROWS = per_dialect(
@@ -268,37 +263,25 @@ def _author(row: Mapping[str, Any]) -> AuthorView:
 
 def post_message(row: Mapping[str, Any]) -> Message:
     """A post's row, with its author's columns."""
-    topics, note = row["cw_topics"], row["cw_note"]
-    warning = None
-    if topics is not None or note is not None:
-        warning = ContentWarning(topics_from_text(topics), note)
-    return Message(
-        row["id"],
-        row["circle_id"],
-        None,
-        _author(row),
-        row["anonymous"],
-        row["body"],
-        warning,
-        row["created_at"],
-        row["edited_at"],
-        row["removed_at"] is not None,
-        row["risk_level"],
-        row["hidden_at"] is not None,
-        row["hidden_reason"],
-    )
+    return _message(row, None, warning_from_row(row))
 
 
 def reply_message(row: Mapping[str, Any]) -> Message:
     """A reply's row, with its author's columns."""
+    return _message(row, row["post_id"], None)
+
+
+def _message(
+    row: Mapping[str, Any], post_id: UUID | None, warning: ContentWarning | None
+) -> Message:
     return Message(
         row["id"],
         row["circle_id"],
-        row["post_id"],
+        post_id,
         _author(row),
         row["anonymous"],
         row["body"],
-        None,
+        warning,
         row["created_at"],
         row["edited_at"],
         row["removed_at"] is not None,
@@ -361,7 +344,7 @@ class SqlPostReads:
         latest_replies: int,
     ) -> Page[PostView]:
         async with self._connect() as conn:
-            rows = await posts_page(conn, circle_id, first, after, filters.hidden_authors)
+            rows = await _POSTS.page(conn, circle_id, first, after, filters.hidden_authors)
             views = await post_views(conn, rows[:first], viewer_id, filters, latest_replies)
         return Page(views, len(rows) > first)
 
@@ -369,7 +352,7 @@ class SqlPostReads:
         self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters, latest_replies: int
     ) -> dict[UUID, PostView]:
         async with self._connect() as conn:
-            rows = await posts_by_ids(conn, ids, filters.hidden_authors)
+            rows = await _POSTS.by_ids(conn, ids, filters.hidden_authors)
             allowed = await _readable(conn, viewer_id, rows)
             readable = [r for r in rows if r["circle_id"] in allowed]
             views = await post_views(conn, readable, viewer_id, filters, latest_replies)
@@ -380,7 +363,7 @@ class SqlPostReads:
     ) -> dict[UUID, ReplyView]:
         hidden = filters.hidden_authors
         async with self._connect() as conn:
-            found = await replies_by_ids(conn, ids, hidden)
+            found = await _REPLIES.by_ids(conn, ids, hidden)
             allowed = await _readable(conn, viewer_id, found)
             rows = [r for r in found if r["circle_id"] in allowed]
             tallies = await _tallies(conn, rows, viewer_id, hidden)
@@ -405,13 +388,13 @@ class SqlPostReads:
     ) -> Page[ReplyView]:
         hidden = filters.hidden_authors
         async with self._connect() as conn:
-            rows = await replies_page(conn, post_id, first, after, hidden)
+            rows = await _REPLIES.page(conn, post_id, first, after, hidden)
             tallies = await _tallies(conn, rows, viewer_id, hidden)
         return Page(_replies_of(rows[:first], viewer_id, tallies), len(rows) > first)
 
     async def post_snapshot(self, post_id: UUID) -> PostSnapshot | None:
         async with self._connect() as conn:
-            rows = await posts_by_ids(conn, [post_id])
+            rows = await _POSTS.by_ids(conn, [post_id])
             if not rows:
                 return None
             found = await reaction_rows(conn, [post_id])
@@ -422,7 +405,7 @@ class SqlPostReads:
 
     async def reply_snapshot(self, reply_id: UUID) -> ReplySnapshot | None:
         async with self._connect() as conn:
-            rows = await replies_by_ids(conn, [reply_id])
+            rows = await _REPLIES.by_ids(conn, [reply_id])
             if not rows:
                 return None
             row = rows[0]

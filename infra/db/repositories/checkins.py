@@ -9,13 +9,13 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.checkins.model import CheckIn, CheckInReminder, Emotion
 from domain.checkins.reminders import ReminderSchedule
 from domain.circles.model import MembershipStatus
 from domain.safety.model import RiskLevel
+from infra.db.repositories.rows import upsert
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import membership_table
 
@@ -209,13 +209,7 @@ class SqlCheckInReminderRepository:
             "paused": reminder.paused,
             "updated_at": reminder.updated_at,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert_fn(check_in_reminder_table).values(**values)
-        changes = {k: statement.excluded[k] for k in values if k != "member_id"}
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["member_id"], set_=changes)
-        )
+        await upsert(self._session, check_in_reminder_table, values, "member_id")
 
     async def due(self, window_start: datetime, window_end: datetime) -> list[CheckInReminder]:
         t = check_in_reminder_table

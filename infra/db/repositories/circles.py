@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.model import Circle, Invite, Membership
 from infra.db.mapping import circle_values, membership_values, to_circle, to_membership
+from infra.db.repositories.rows import RowsById
 from infra.db.tables.circles import circle_table, invite_table, membership_table
 
 
@@ -18,24 +19,10 @@ def _changed(result: Any) -> bool:
     return cast(CursorResult[Any], result).rowcount == 1
 
 
-class SqlCircleRepository:
+class SqlCircleRepository(RowsById[Circle]):
     def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, circle_id: UUID) -> Circle | None:
-        query = select(circle_table).where(circle_table.c.id == circle_id)
-        row = (await self._session.execute(query)).mappings().first()
-        return to_circle(row) if row else None
-
-    async def add(self, circle: Circle) -> None:
-        await self._session.execute(insert(circle_table).values(**circle_values(circle)))
-
-    async def update(self, circle: Circle) -> None:
-        values = circle_values(circle)
-        values.pop("active_count")  # only seats change it, atomically
-        await self._session.execute(
-            update(circle_table).where(circle_table.c.id == circle.id).values(**values)
-        )
+        # only seats change the active count, atomically
+        super().__init__(session, circle_table, to_circle, circle_values, kept=("active_count",))
 
     async def reserve_seat(self, circle_id: UUID) -> bool:
         t = circle_table

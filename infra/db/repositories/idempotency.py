@@ -10,7 +10,7 @@ from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.idempotency import Operation, StoredKey
-from infra.db.repositories.notifications import dialect_insert
+from infra.db.repositories.rows import dialect_insert
 from infra.db.tables.idempotency import idempotency_key_table as _K
 
 

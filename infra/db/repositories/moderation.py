@@ -8,7 +8,6 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import CursorResult, delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.model import Topic
@@ -20,17 +19,13 @@ from domain.moderation.model import (
     TargetType,
 )
 from infra.db.mapping import topics_from_text, topics_to_text
+from infra.db.repositories.rows import dialect_insert, upsert
 from infra.db.tables.moderation import (
     block_table,
     moderation_action_table,
     report_table,
     topic_filter_table,
 )
-
-
-def _insert(session: AsyncSession, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def _changed(result: Any) -> bool:
@@ -43,7 +38,7 @@ class SqlBlockRepository:
 
     async def add(self, blocker_id: UUID, blocked_id: UUID, at: datetime) -> bool:
         statement = (
-            _insert(self._session, block_table)
+            dialect_insert(self._session, block_table)
             .values(blocker_id=blocker_id, blocked_id=blocked_id, created_at=at)
             .on_conflict_do_nothing()
         )
@@ -74,13 +69,7 @@ class SqlTopicFilterRepository:
 
     async def save(self, member_id: UUID, topics: tuple[Topic, ...], at: datetime) -> None:
         values = {"member_id": member_id, "muted_topics": topics_to_text(topics), "updated_at": at}
-        statement = _insert(self._session, topic_filter_table).values(**values)
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["member_id"],
-                set_={"muted_topics": values["muted_topics"], "updated_at": at},
-            )
-        )
+        await upsert(self._session, topic_filter_table, values, "member_id")
 
 
 _REPORT_FIELDS = (

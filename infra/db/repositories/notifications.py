@@ -10,7 +10,6 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.notifications.model import (
@@ -22,17 +21,13 @@ from domain.notifications.model import (
     QuietHours,
 )
 from domain.notifications.push import Platform
+from infra.db.repositories.rows import dialect_insert, upsert
 from infra.db.tables.notifications import (
     device_table,
     named_circle_table,
     notification_table,
     preferences_table,
 )
-
-
-def dialect_insert(session: AsyncSession, table: Any) -> Any:
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
 
 
 def to_device(row: Mapping[Any, Any]) -> Device:
@@ -61,11 +56,7 @@ class SqlDeviceRepository:
             "created_at": device.created_at,
             "last_seen_at": device.last_seen_at,
         }
-        statement = dialect_insert(self._session, device_table).values(**values)
-        changes = {k: statement.excluded[k] for k in values if k not in ("token", "created_at")}
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["token"], set_=changes)
-        )
+        await upsert(self._session, device_table, values, "token", kept=("created_at",))
 
     async def remove(self, token: str, member_id: UUID) -> bool:
         t = device_table
@@ -157,11 +148,7 @@ class SqlNotificationPreferencesRepository:
             "moderation_decisions": preferences.moderation_decisions,
             "updated_at": preferences.updated_at,
         }
-        statement = dialect_insert(self._session, preferences_table).values(**values)
-        changes = {k: statement.excluded[k] for k in values if k != "member_id"}
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["member_id"], set_=changes)
-        )
+        await upsert(self._session, preferences_table, values, "member_id")
         n = named_circle_table
         member = preferences.member_id
         await self._session.execute(delete(n).where(n.c.member_id == member))

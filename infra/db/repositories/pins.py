@@ -7,10 +7,10 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import CursorResult, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.pins import Pin, PinKind
+from infra.db.repositories.rows import dialect_insert
 from infra.db.tables.pins import circle_pin_table
 
 
@@ -39,8 +39,6 @@ class SqlPinRepository:
         return [to_pin(row) for row in rows]
 
     async def add(self, pin: Pin) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
         values = {
             "circle_id": pin.circle_id,
             "slot": pin.slot,
@@ -51,7 +49,11 @@ class SqlPinRepository:
         }
         # A clash with a concurrent pin (same slot or same item) must not abort the
         # transaction on PostgreSQL: it is reported, and the use case says CONFLICT.
-        statement = insert_fn(circle_pin_table).values(**values).on_conflict_do_nothing()
+        statement = (
+            dialect_insert(self._session, circle_pin_table)
+            .values(**values)
+            .on_conflict_do_nothing()
+        )
         result = await self._session.execute(statement)
         return cast(CursorResult[Any], result).rowcount == 1
 

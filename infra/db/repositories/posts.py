@@ -6,31 +6,18 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.posts.model import Post, ReactionKind, Reply
 from infra.db.mapping import post_values, reply_values, to_post, to_reply
+from infra.db.repositories.rows import RowsById, dialect_insert
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
 
-class SqlPostRepository:
+class SqlPostRepository(RowsById[Post]):
     def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, post_id: UUID) -> Post | None:
-        query = select(post_table).where(post_table.c.id == post_id)
-        row = (await self._session.execute(query)).mappings().first()
-        return to_post(row) if row else None
-
-    async def add(self, post: Post) -> None:
-        await self._session.execute(insert(post_table).values(**post_values(post)))
-
-    async def update(self, post: Post) -> None:
-        await self._session.execute(
-            update(post_table).where(post_table.c.id == post.id).values(**post_values(post))
-        )
+        super().__init__(session, post_table, to_post, post_values)
 
     async def mark_answered(self, post_id: UUID, at: datetime, seconds: int) -> bool:
         t = post_table
@@ -43,22 +30,9 @@ class SqlPostRepository:
         return cast(CursorResult[Any], result).rowcount == 1
 
 
-class SqlReplyRepository:
+class SqlReplyRepository(RowsById[Reply]):
     def __init__(self, session: AsyncSession) -> None:
-        self._session = session
-
-    async def get(self, reply_id: UUID) -> Reply | None:
-        query = select(reply_table).where(reply_table.c.id == reply_id)
-        row = (await self._session.execute(query)).mappings().first()
-        return to_reply(row) if row else None
-
-    async def add(self, reply: Reply) -> None:
-        await self._session.execute(insert(reply_table).values(**reply_values(reply)))
-
-    async def update(self, reply: Reply) -> None:
-        await self._session.execute(
-            update(reply_table).where(reply_table.c.id == reply.id).values(**reply_values(reply))
-        )
+        super().__init__(session, reply_table, to_reply, reply_values)
 
 
 class SqlReactionRepository:
@@ -68,10 +42,8 @@ class SqlReactionRepository:
     async def add(
         self, target_id: UUID, circle_id: UUID, member_id: UUID, kind: ReactionKind, at: datetime
     ) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert_fn(reaction_table)
+            dialect_insert(self._session, reaction_table)
             .values(
                 target_id=target_id,
                 circle_id=circle_id,

@@ -20,7 +20,7 @@ from domain.safety.services import reach_out_reasons_kept
 from domain.safety.team import ItemSource
 from infra.db.mapping import to_membership
 from infra.db.repositories.members import MEMBER_FIELDS
-from infra.db.repositories.notifications import dialect_insert
+from infra.db.repositories.rows import dialect_insert
 from infra.db.tables.checkins import check_in_reminder_table, check_in_share_table, check_in_table
 from infra.db.tables.circles import circle_table, invite_table, membership_table
 from infra.db.tables.idempotency import idempotency_key_table

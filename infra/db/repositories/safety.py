@@ -10,7 +10,6 @@ from typing import Any, cast
 from uuid import UUID, uuid4
 
 from sqlalchemy import CursorResult, delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.safety.model import RiskLevel
@@ -25,6 +24,7 @@ from domain.safety.team import (
     StaffRole,
     TargetKind,
 )
+from infra.db.repositories.rows import upsert
 from infra.db.tables.members import member_table
 from infra.db.tables.safety import (
     risk_rating_table,
@@ -107,13 +107,7 @@ class SqlStaffRepository:
             "granted_at": grant.granted_at,
             "granted_by": grant.granted_by,
         }
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = insert_fn(staff_role_table).values(**values)
-        changes = {k: statement.excluded[k] for k in values if k != "firebase_uid"}
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=["firebase_uid"], set_=changes)
-        )
+        await upsert(self._session, staff_role_table, values, "firebase_uid")
 
     async def delete(self, firebase_uid: str) -> bool:
         t = staff_role_table

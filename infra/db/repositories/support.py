@@ -8,7 +8,6 @@ from typing import Any, cast
 from uuid import UUID
 
 from sqlalchemy import CursorResult, and_, delete, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.model import MembershipStatus
@@ -17,6 +16,7 @@ from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPo
 from domain.support.rules import MAX_NUDGES_PER_POST
 from infra.db.mapping import to_post
 from infra.db.reads.support import author_still_here
+from infra.db.repositories.rows import dialect_insert
 from infra.db.tables.circles import circle_table, membership_table
 from infra.db.tables.members import member_table
 from infra.db.tables.notifications import notification_table
@@ -145,10 +145,8 @@ class SqlSupportRepository:
         return set((await self._session.execute(query)).scalars())
 
     async def add_nudge(self, nudge: Nudge) -> bool:
-        dialect = self._session.get_bind().dialect.name
-        insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
         statement = (
-            insert_fn(support_nudge_table)
+            dialect_insert(self._session, support_nudge_table)
             .values(
                 id=nudge.id,
                 post_id=nudge.post_id,
