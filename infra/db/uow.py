@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import Event, EventPublisher
 from domain.members.rules import name_confusable
+from domain.uow import UnitOfWork
 from infra.db.repositories.checkins import SqlCheckInReminderRepository, SqlCheckInRepository
 from infra.db.repositories.circles import (
     SqlCircleRepository,
@@ -70,8 +71,11 @@ def _integrity_error(exc: IntegrityError) -> DomainError:
     return DomainError(ErrorCode.CONFLICT, "That changed at the same time. Please try again.")
 
 
-class SqlUnitOfWork:
-    """Implements ``domain.uow.UnitOfWork`` on an async SQLAlchemy session."""
+class SqlUnitOfWork(UnitOfWork):
+    """Implements ``domain.uow.UnitOfWork`` on an async SQLAlchemy session. It names the
+    protocol as its base so that mypy checks every repository assigned below against
+    its port (a protocol's attributes are invariant: without the base, mypy refused
+    ``SqlUnitOfWork`` as a ``UnitOfWork`` wholesale and checked nothing per port)."""
 
     def __init__(
         self,
