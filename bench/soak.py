@@ -1,9 +1,10 @@
 """Soak: a bounded run of steady mixed load with live subscribers, watching the server's memory.
 
-Starts a real uvicorn server (SQLite in a temporary folder, or the PostgreSQL named by
-``DATABASE_URL``), onboards members into one circle, opens ``--subscribers``
-``circleActivity`` websockets, and sends a steady mix of feed reads, posts, replies
-and reactions at ``--rate`` requests per second for ``--minutes``. Every
+Starts a real uvicorn server as the README serves it (SQLite in a temporary folder, or
+the PostgreSQL named by ``DATABASE_URL``), onboards members into ``--circles`` circles,
+opens ``--subscribers`` ``circleActivity`` websockets spread over them, and sends a
+steady mix of feed reads, posts, replies and reactions, each to a random circle, at
+``--rate`` requests per second for ``--minutes``. Every
 ``--sample-seconds`` it prints the server's RSS; at the end it fits a line to the
 samples taken after ``--warm-up`` minutes and fails (exit 1) when RSS grows faster
 than ``--max-slope`` MiB per minute, when a request failed, or when a subscriber
@@ -16,7 +17,14 @@ before the subscribers connect, at the end of the warm-up, halfway through the s
 window, at the end of the load and after the subscribers left; a real leak shows up
 as the same allocation site growing in both halves of the steady window.
 
-    uv run python -m bench.soak [--minutes 5] [--subscribers 50] [--rate 30] [--trace]
+    uv run python -m bench.soak [--minutes 5] [--subscribers 50] [--rate 30] [--circles 10]
+        [--trace]
+
+``--circles 1`` puts every subscriber and every write in one circle: at 30 req/s that is
+about 15 events/s to each of the subscribers, 3,000 deliveries/s with 200 of them, more
+than one server process delivers on this machine (every subscriber then falls behind at
+the same pace and is told SUBSCRIPTION_OVERFLOW together); that is issue 15's
+one-busy-circle benchmark (``bench/realtime.py``), not a soak.
 """
 
 from __future__ import annotations
@@ -50,7 +58,7 @@ ONBOARD = (
     'acceptedGuidelinesVersion: "2026-11"}) { userErrors { code } } }'
 )
 CREATE_CIRCLE = (
-    'mutation { createCircle(input: {name: "Soak circle", description: "A steady day", '
+    'mutation($name: String!) { createCircle(input: {name: $name, description: "A steady day", '
     "topics: [LONELINESS], visibility: PUBLIC, capacity: 100}) { circle { id } userErrors { code } } }"
 )
 JOIN = "mutation($id: ID!) { joinCircle(input: {circleId: $id}) { userErrors { code } } }"
@@ -87,6 +95,7 @@ SERVER_ENV = {
     "HEARTH_LIMIT_POSTS_PER_HOUR": "1000000",
     "HEARTH_LIMIT_REPLIES_PER_HOUR": "1000000",
     "HEARTH_LIMIT_REACTIONS_PER_HOUR": "1000000",
+    "HEARTH_LIMIT_CIRCLES_PER_DAY": "1000",
 }
 
 
@@ -94,7 +103,7 @@ SERVER_ENV = {
 class Figures:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
-    events_expected: int = 0
+    events_expected: list[int] = field(default_factory=list)  # per circle
     received: list[int] = field(default_factory=list)
     ended: list[str] = field(default_factory=list)  # subscriptions the server ended, and why
 
@@ -132,6 +141,7 @@ def _start_server(
     if trace is None:
         command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
         command += ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"]
+        command += ["--ws", "websockets-sansio", "--ws-per-message-deflate", "false"]
     else:
         command = [sys.executable, "-m", "bench.traced_server", str(trace)]
         command += ["--host", "127.0.0.1", "--port", str(port)]
@@ -184,21 +194,25 @@ async def _subscriber(
 
 async def _load(
     http: httpx.AsyncClient,
-    circle_id: str,
+    circle_ids: list[str],
     figures: Figures,
     rate: float,
     until: float,
     rng: random.Random,
     running: asyncio.Event,
 ) -> None:
-    posts: list[str] = []
+    posts: list[tuple[str, int]] = []  # (post, its circle)
     reacted: set[tuple[str, str]] = set()  # a second identical hug changes nothing: no event
     interval = 1 / rate
     next_at = time.monotonic()
     tasks: set[asyncio.Task[None]] = set()
 
     async def one(
-        kind: str, query: str, variables: dict[str, Any], events: int, uid: str | None = None
+        kind: str,
+        query: str,
+        variables: dict[str, Any],
+        circle: int | None,
+        uid: str | None = None,
     ) -> None:
         uid = uid or f"soak{rng.randrange(MEMBERS)}"
         started = time.perf_counter()
@@ -208,9 +222,11 @@ async def _load(
             figures.record(kind, time.perf_counter() - started, ok=False)
             return
         figures.record(kind, time.perf_counter() - started, ok=True)
-        figures.events_expected += events
+        if circle is not None:  # one event, to that circle's subscribers
+            figures.events_expected[circle] += 1
         if kind == "post":
-            posts.append(data["createPost"]["post"]["id"])
+            assert circle is not None
+            posts.append((data["createPost"]["post"]["id"], circle))
             del posts[:-200]
 
     while time.monotonic() < until:
@@ -218,20 +234,22 @@ async def _load(
             await running.wait()
             next_at = time.monotonic()
         roll = rng.random()
+        n = rng.randrange(len(circle_ids))
         if roll < 0.5 and posts:
-            job = one("feed", FEED, {"id": circle_id}, 0)
+            job = one("feed", FEED, {"id": circle_ids[n]}, None)
         elif roll < 0.75 or not posts:
-            job = one("post", POST, {"id": circle_id, "body": f"A steady day {rng.random()}"}, 1)
+            body = f"A steady day {rng.random()}"
+            job = one("post", POST, {"id": circle_ids[n], "body": body}, n)
         elif roll < 0.9:
-            target = rng.choice(posts)
-            job = one("reply", REPLY, {"id": target, "body": "Sending warmth"}, 1)
+            target, n = rng.choice(posts)
+            job = one("reply", REPLY, {"id": target, "body": "Sending warmth"}, n)
         else:
-            uid, target = f"soak{rng.randrange(MEMBERS)}", rng.choice(posts)
+            uid, (target, n) = f"soak{rng.randrange(MEMBERS)}", rng.choice(posts)
             if (uid, target) in reacted:
-                job = one("feed", FEED, {"id": circle_id}, 0)
+                job = one("feed", FEED, {"id": circle_ids[n]}, None)
             else:
                 reacted.add((uid, target))
-                job = one("react", REACT, {"id": target}, 1, uid)
+                job = one("react", REACT, {"id": target}, n, uid)
         task = asyncio.create_task(job)
         tasks.add(task)
         task.add_done_callback(tasks.discard)
@@ -329,17 +347,27 @@ async def soak(args: argparse.Namespace) -> int:
                 await asyncio.sleep(0.1)
             for n in range(MEMBERS):
                 await _gql(http, f"soak{n}", ONBOARD, {"name": f"Soak member {n}"})
-            circle = await _gql(http, "soak0", CREATE_CIRCLE)
-            circle_id = circle["createCircle"]["circle"]["id"]
-            for n in range(1, MEMBERS):
-                await _gql(http, f"soak{n}", JOIN, {"id": circle_id})
+            circle_ids = []
+            for c in range(args.circles):
+                made = await _gql(http, "soak0", CREATE_CIRCLE, {"name": f"Soak circle {c}"})
+                circle_ids.append(made["createCircle"]["circle"]["id"])
+                for n in range(1, MEMBERS):
+                    await _gql(http, f"soak{n}", JOIN, {"id": circle_ids[-1]})
+            figures.events_expected = [0] * args.circles
             if tracer:
                 await tracer.take("before subscribers")
             before = _rss_kib(server.pid)
             readies = [asyncio.Event() for _ in range(args.subscribers)]
             subscribers = [
                 asyncio.create_task(
-                    _subscriber(base, f"soak{i % MEMBERS}", circle_id, i, figures, readies[i])
+                    _subscriber(
+                        base,
+                        f"soak{i % MEMBERS}",
+                        circle_ids[i % args.circles],
+                        i,
+                        figures,
+                        readies[i],
+                    )
                 )
                 for i in range(args.subscribers)
             ]
@@ -352,9 +380,12 @@ async def soak(args: argparse.Namespace) -> int:
             running = tracer.running if tracer else asyncio.Event()
             running.set()
             load = asyncio.create_task(
-                _load(http, circle_id, figures, args.rate, until, rng, running)
+                _load(http, circle_ids, figures, args.rate, until, rng, running)
             )
-            print(f"soak: {args.minutes} min, {args.subscribers} subscribers, {args.rate} req/s")
+            print(
+                f"soak: {args.minutes} min, {args.subscribers} subscribers over "
+                f"{args.circles} circles, {args.rate} req/s"
+            )
             print(f"RSS before the subscribers connected: {before / 1024:.1f} MiB")
             print(f"{'minute':>7} {'RSS MiB':>8} {'requests':>9} {'events/sub':>11}")
             while not load.done():
@@ -389,11 +420,12 @@ async def soak(args: argparse.Namespace) -> int:
     for kind, values in sorted(figures.latencies.items()):
         p50, p99 = _percentile(values, 0.5), _percentile(values, 0.99)
         print(f"  {kind:6} {len(values):7d} {p50:8.1f} {p99:8.1f} {figures.errors.get(kind, 0):6d}")
-    missed = [figures.events_expected - got for got in figures.received]
+    expected = [figures.events_expected[i % args.circles] for i in range(args.subscribers)]
+    missed = [want - got for want, got in zip(expected, figures.received, strict=True)]
     print(
-        f"events: {figures.events_expected} per subscriber expected, "
-        f"received min {min(figures.received)} max {max(figures.received)}, "
-        f"{sum(figures.received)} delivered in all"
+        f"events: {sum(expected)} expected over the subscribers ({min(expected)} to "
+        f"{max(expected)} each, by circle), {sum(figures.received)} delivered, "
+        f"missed {sum(missed)}"
     )
     print(f"RSS after the subscribers left: {after / 1024:.1f} MiB")
     if steady:
@@ -434,6 +466,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=5.0)
     parser.add_argument("--subscribers", type=int, default=50)
     parser.add_argument("--rate", type=float, default=30.0, help="requests per second")
+    parser.add_argument(
+        "--circles", type=int, default=10, help="circles the subscribers and writes spread over"
+    )
     parser.add_argument("--warm-up", type=float, default=1.0, help="minutes left out of the fit")
     parser.add_argument("--sample-seconds", type=float, default=15.0)
     parser.add_argument("--max-slope", type=float, default=1.0, help="MiB per minute")
