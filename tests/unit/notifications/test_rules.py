@@ -291,6 +291,64 @@ def test_a_reaction_to_a_reply_links_to_the_reply_in_its_post_and_circle() -> No
         "postId": str(post.id),
         "replyId": str(reply.id),
     }
+    assert (on_reply.count, on_reply.kind) == (2, NotificationKind.REACTION)
+    assert on_reply.collapse_key == f"react-{reply.id}"
     on_post = reaction_notification(post.author_id, post, 2, kinds, NOW)
     assert on_post.title == "2 people reacted to your post"
     assert on_post.data == {"circleId": str(post.circle_id), "postId": str(post.id)}
+    assert on_post.body == "Open Hearth to see."
+
+
+def test_one_reaction_notification_per_target_and_hour() -> None:
+    post = _post()
+    hug = [ReactionKind.HUG]
+
+    def key(at: datetime) -> str:
+        return reaction_notification(post.author_id, post, 1, hug, at).dedupe_key
+
+    assert key(NOW) == key(NOW + timedelta(minutes=29))  # 21:30 and 21:59
+    assert key(NOW) != key(NOW + timedelta(minutes=30))  # 22:00
+    assert key(NOW) != reaction_notification(uuid4(), post, 1, hug, NOW).dedupe_key
+
+
+def test_a_reply_preview_is_one_line_of_at_most_80_characters() -> None:
+    post = _post()
+    prefs = NotificationPreferences(post.author_id, show_previews=True)
+
+    def preview(body: str, name: str | None = None) -> str:
+        made = reply_notification(prefs, post, _reply(post, body=body), None, name, NOW)
+        assert made is not None
+        return made.body
+
+    assert preview("  so\n\nmuch   space\t") == "so much space"
+    assert preview("x" * 80) == "x" * 80
+    assert preview("x" * 81) == "x" * 79 + "…"
+    assert preview("y" * 78 + " z and more") == "y" * 78 + "…"  # no space before the …
+    assert preview("hello", "Owl") == "Owl: hello"
+
+
+def test_a_reply_notification_goes_to_the_posts_author_and_links_the_reply() -> None:
+    post = _post()
+    reply = _reply(post)
+    made = reply_notification(NotificationPreferences(post.author_id), post, reply, None, None, NOW)
+    assert made is not None
+    assert (made.member_id, made.kind, made.count) == (post.author_id, NotificationKind.REPLY, 1)
+    assert made.data == {
+        "circleId": str(post.circle_id),
+        "postId": str(post.id),
+        "replyId": str(reply.id),
+    }
+    assert (made.created_at, made.next_attempt_at) == (NOW, NOW)
+    assert made.collapse_key == f"post-{post.id}"
+    again = reply_notification(
+        NotificationPreferences(post.author_id), post, reply, None, None, NOW
+    )
+    assert again is not None
+    assert again.dedupe_key == made.dedupe_key  # a retried write adds no second row
+    other = reply_notification(
+        NotificationPreferences(post.author_id), post, _reply(post), None, None, NOW
+    )
+    assert other is not None
+    assert other.dedupe_key != made.dedupe_key
+    off = NotificationPreferences(post.author_id, replies=False)
+    assert reply_notification(off, post, reply, None, None, NOW) is None
