@@ -15,6 +15,7 @@ import firebase_admin
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from firebase_admin import messaging
 
 from api.container import Services
 from domain.notifications.push import PushMessage, PushOutcome, PushResult
@@ -99,6 +100,26 @@ def test_a_service_account_file_makes_a_named_app_for_the_project(service_accoun
     finally:
         if app is not None:
             firebase_admin.delete_app(app)
+
+
+def test_hearth_fcm_pool_size_sizes_the_fcm_connection_pool(service_account: Path) -> None:
+    def pool_after(size: int) -> int:
+        settings = test_settings(
+            firebase_project_id="hearth-test",
+            GOOGLE_APPLICATION_CREDENTIALS=service_account,
+            hearth_fcm_pool_size=size,
+        )
+        app = messaging_app(settings)
+        assert app is not None
+        try:
+            make_push_sender(settings, app)
+            session = messaging._get_messaging_service(app)._client.session
+            return int(session.get_adapter("https://").poolmanager.connection_pool_kw["maxsize"])
+        finally:
+            firebase_admin.delete_app(app)
+
+    assert pool_after(0) == 10  # 0: firebase-admin's own pool, as it comes
+    assert (pool_after(1), pool_after(7)) == (1, 7)
 
 
 async def test_serve_refuses_production_without_a_firebase_project() -> None:
