@@ -8,6 +8,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import firebase_admin
@@ -16,6 +17,9 @@ import pytest
 from api.container import Services
 from domain.clock import FixedClock
 from domain.errors import ServiceUnavailable
+from infra.push import LogPushSender
+from infra.worker import NotificationWorker
+from infra.worker.outbox import finish_rows
 from tests.api.notifications.conftest import make_worker, register, thread
 from tests.api.notifications.test_delivery import rows
 from tests.support.circles import post, reply
@@ -125,3 +129,74 @@ async def test_a_full_batch_is_followed_by_another_round_at_once(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+
+
+async def test_a_worker_without_a_unit_of_work_queues_and_realerts_nothing(
+    services: Services, clock: FixedClock
+) -> None:
+    worker = NotificationWorker(services.engine, LogPushSender(), clock)
+    assert (await worker.queue_reminders(), await worker.realert_safety()) == (0, 0)
+
+
+async def due_reply(gql: GraphQLClient, clock: FixedClock) -> None:
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    await reply(gql, "bob", t.post_id, "hi")
+    clock.set(datetime.now(UTC))
+
+
+def flaky_finish(errors: list[Exception]) -> Callable[..., Awaitable[int]]:
+    async def finish(*args: Any) -> int:
+        if errors:
+            raise errors.pop(0)
+        return await finish_rows(*args)
+
+    return finish
+
+
+async def test_outcomes_are_recorded_once_the_database_is_back(
+    gql: GraphQLClient,
+    services: Services,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given the database is unreachable for the first three tries to record the outcome
+    await due_reply(gql, clock)
+    outage = [ServiceUnavailable(), ServiceUnavailable(), ServiceUnavailable()]
+    monkeypatch.setattr("infra.worker.loop.finish_rows", flaky_finish(outage))
+    worker = make_worker(services, fcm_app, clock)
+
+    # when the worker sends and records
+    result = await worker.run_once()
+
+    # then the outcome is recorded, and the wait was logged once
+    assert (result.sent, result.lease_lost) == (1, 0)
+    assert [r["status"] for r in await rows(services)] == ["SENT"]
+    assert failures(caplog) == [
+        (
+            "database unreachable while recording 1 outcomes; retrying until it is back "
+            "(at most the lease)",
+            "",
+        )
+    ]
+
+
+async def test_other_errors_recording_outcomes_are_raised_at_once(
+    gql: GraphQLClient,
+    services: Services,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await due_reply(gql, clock)
+    monkeypatch.setattr("infra.worker.loop.finish_rows", flaky_finish([RuntimeError("bug")]))
+    worker = make_worker(services, fcm_app, clock, lease=timedelta(seconds=2))
+
+    with pytest.raises(RuntimeError, match="bug"):
+        await worker.run_once()
+
+    assert failures(caplog) == []  # no retrying: the round fails (and run_forever logs it)
+    assert [r["status"] for r in await rows(services)] == ["SENDING"]
