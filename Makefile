@@ -76,7 +76,7 @@ soak-worker: setup
 MUTANTS ?=
 mutate: setup
 	mkdir -p var
-	env -u DATABASE_URL -u REDIS_URL HEARTH_MUTATION_RUN=1 $(UV) run mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS) > var/mutmut.log 2>&1 || (tail -c 3000 var/mutmut.log; exit 1)
+	env -u DATABASE_URL -u REDIS_URL $(if $(MUTATE_DATABASE_URL),DATABASE_URL=$(MUTATE_DATABASE_URL)) HEARTH_MUTATION_RUN=1 $(UV) run mutmut run --max-children $(if $(MUTATE_DATABASE_URL),1,$(MUTATE_CHILDREN)) $(MUTANTS) > var/mutmut.log 2>&1 || (tail -c 3000 var/mutmut.log; exit 1)
 	$(UV) run python scripts/mutation_score.py
 
 clean:
