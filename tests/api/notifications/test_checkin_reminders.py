@@ -133,6 +133,27 @@ async def test_the_running_worker_pushes_a_due_reminder_from_its_first_round(
     assert said == ["notification worker w1 started", "notification worker w1 stopped"]
 
 
+async def test_a_reminder_found_more_than_a_week_late_is_skipped_and_moves_on(
+    gql: GraphQLClient,
+    services: Services,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+) -> None:
+    # given alice's reminder was due eight days ago (the worker was down)
+    await setup(gql)
+    fire = await next_fire(services)
+    clock.set(fire + timedelta(days=8))
+
+    # when the worker is back
+    assert await worker.queue_reminders() == 0
+    await worker.drain()
+
+    # then that reminder is not pushed, and the next one is scheduled
+    assert fcm.received == []
+    assert await next_fire(services) > clock.now()
+
+
 async def test_no_reminder_on_a_day_already_checked_in(
     gql: GraphQLClient,
     services: Services,
