@@ -200,3 +200,56 @@ async def test_other_errors_recording_outcomes_are_raised_at_once(
 
     assert failures(caplog) == []  # no retrying: the round fails (and run_forever logs it)
     assert [r["status"] for r in await rows(services)] == ["SENDING"]
+
+
+async def replies_for_alice_and_bob(gql: GraphQLClient, clock: FixedClock) -> None:
+    """A reply to alice (with a device: sent) and one to bob (no device: inbox only)."""
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    await reply(gql, "bob", t.post_id, "hi")
+    bobs = await post(gql, "bob", t.circle_id, "me too, every night")
+    await reply(gql, "alice", bobs["id"], "hold on")
+    clock.set(datetime.now(UTC))
+
+
+async def test_a_round_records_every_outcome_and_releases_every_row(
+    gql: GraphQLClient, services: Services, fcm_app: firebase_admin.App, clock: FixedClock
+) -> None:
+    await replies_for_alice_and_bob(gql, clock)
+
+    result = await make_worker(services, fcm_app, clock).run_once()
+
+    assert (result.sent, result.inbox_only, result.lease_lost) == (1, 1, 0)
+    found = await rows(services)
+    assert sorted(r["status"] for r in found) == ["INBOX_ONLY", "SENT"]
+    assert [(r["claimed_by"], r["claimed_until"]) for r in found] == [(None, None)] * 2
+
+
+async def test_a_worker_that_lost_its_lease_records_nothing(
+    gql: GraphQLClient,
+    services: Services,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+) -> None:
+    # given worker a stalls past its lease after sending, and worker b claims the rows
+    await replies_for_alice_and_bob(gql, clock)
+    b = make_worker(services, fcm_app, clock, worker_id="b")
+    by_b = []
+
+    async def stall(ids: Sequence[UUID]) -> None:
+        clock.set(clock.now() + timedelta(minutes=2))
+        by_b.append(await b.run_once())
+
+    a = make_worker(services, fcm_app, clock, worker_id="a", before_finish=stall)
+
+    # when a finishes after b
+    by_a = await a.run_once()
+
+    # then b's outcomes stand: a changed nothing and counts both rows as lost
+    assert (by_a.sent, by_a.inbox_only, by_a.lease_lost) == (1, 1, 2)
+    assert [(r.sent, r.inbox_only, r.lease_lost) for r in by_b] == [(1, 1, 0)]
+    found = {r["status"]: r for r in await rows(services)}
+    assert set(found) == {"SENT", "INBOX_ONLY"}
+    assert found["SENT"]["sent_at"] == clock.now()  # b's
+    assert len(fcm.received_for("fid-a")) == 2  # the at-least-once window: sent twice
