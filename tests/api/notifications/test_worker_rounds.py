@@ -253,3 +253,25 @@ async def test_a_worker_that_lost_its_lease_records_nothing(
     assert set(found) == {"SENT", "INBOX_ONLY"}
     assert found["SENT"]["sent_at"] == clock.now()  # b's
     assert len(fcm.received_for("fid-a")) == 2  # the at-least-once window: sent twice
+
+
+class _BrokenSender:
+    async def send_batch(self, messages: Sequence[Any]) -> list[Any]:
+        raise RuntimeError("sender bug")
+
+
+async def test_a_sender_that_raises_gets_the_chunk_retried_and_logged(
+    gql: GraphQLClient,
+    services: Services,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await due_reply(gql, clock)
+    worker = NotificationWorker(services.engine, _BrokenSender(), clock)
+
+    result = await worker.run_once()
+
+    assert (result.sent, result.retried) == (0, 1)
+    [row] = await rows(services)
+    assert (row["status"], row["last_error"]) == ("PENDING", "SENDER_RAISED")
+    assert failures(caplog) == [("push sender raised; the chunk will be retried", "RuntimeError")]
