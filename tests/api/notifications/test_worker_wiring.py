@@ -8,6 +8,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import messaging
+from sqlalchemy import update
 
 from api.container import Services
 from domain.notifications.push import PushMessage, PushOutcome, PushResult
+from infra.db.tables.checkins import check_in_reminder_table
 from infra.push.fcm import FcmPushSender, LogPushSender
 from infra.worker.process import make_push_sender, messaging_app, serve
 from tests.api.notifications.conftest import register, thread
+from tests.api.notifications.test_checkin_reminders import kinds
+from tests.api.notifications.test_checkin_reminders import setup as reminder_setup
 from tests.api.notifications.test_delivery import rows
 from tests.conftest import test_settings
 from tests.support.circles import reply
@@ -217,3 +222,25 @@ async def test_serve_drains_the_outbox_with_the_settings_until_stopped(
         stop.set()
         await asyncio.wait_for(task, 10)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_serve_queues_due_check_in_reminders(gql: GraphQLClient, services: Services) -> None:
+    # given alice's check-in reminder fell due a minute ago
+    await reminder_setup(gql)
+    async with services.engine.begin() as conn:
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        await conn.execute(update(check_in_reminder_table).values(next_fire_at=due))
+    settings = test_settings(hearth_env="development", hearth_worker_poll_seconds=0.02)
+    stop = asyncio.Event()
+
+    # when `hearth worker` runs, then its first round queues the reminder and pushes it
+    task = asyncio.create_task(serve(settings, stop))
+    try:
+
+        async def pushed() -> bool:
+            return await kinds(services) == [("CHECKIN_REMINDER", "SENT")]
+
+        await eventually(pushed, "the reminder queued and pushed")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
