@@ -4,6 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+MUTATE_CHILDREN ?= 2
 
 .PHONY: setup run worker test pytest lint format migrate schema contract bench soak soak-worker faults mutate clean
 
@@ -75,7 +76,7 @@ soak-worker: setup
 MUTANTS ?=
 mutate: setup
 	mkdir -p var
-	env -u DATABASE_URL -u REDIS_URL HEARTH_MUTATION_RUN=1 $(UV) run mutmut run --max-children 2 $(MUTANTS) > var/mutmut.log 2>&1 || (tail -c 3000 var/mutmut.log; exit 1)
+	env -u DATABASE_URL -u REDIS_URL $(if $(MUTATE_DATABASE_URL),DATABASE_URL=$(MUTATE_DATABASE_URL)) HEARTH_MUTATION_RUN=1 $(UV) run mutmut run --max-children $(if $(MUTATE_DATABASE_URL),1,$(MUTATE_CHILDREN)) $(MUTANTS) > var/mutmut.log 2>&1 || (tail -c 3000 var/mutmut.log; exit 1)
 	$(UV) run python scripts/mutation_score.py
 
 clean:

@@ -8,6 +8,12 @@ its target, or when mutants of an area that ran were not checked (an area
 left out of a narrowed run prints "not run").
 
     uv run python scripts/mutation_score.py
+    uv run python scripts/mutation_score.py --pending domain.notifications.
+
+``--pending PREFIX`` prints the names of the mutants under PREFIX that are not
+checked yet or survived (leaving out the equivalent ones), for
+``make mutate MUTANTS="$(...)"``: naming mutants makes mutmut test them again, while
+a pattern such as ``'domain.notifications.*'`` also re-tests every killed one.
 """
 
 from __future__ import annotations
@@ -44,7 +50,45 @@ def results() -> dict[str, str]:
     return found
 
 
+def pending(prefix: str) -> list[str]:
+    """Mutants under ``prefix`` not checked yet, or surviving and not equivalent."""
+    equivalent = equivalent_mutants()
+    return sorted(
+        name
+        for name, status in results().items()
+        if name.startswith(prefix)
+        and (status == "not checked" or (status == "survived" and name not in equivalent))
+    )
+
+
+def score(mine: dict[str, str], equivalent: set[str]) -> tuple[float, float, int]:
+    """Killed (and timed-out) over checked, without and with the equivalent survivors
+    counted, and how many survivors are equivalent."""
+    counts = Counter(mine.values())
+    killed = counts["killed"] + counts["timeout"]
+    eq = sum(1 for k, v in mine.items() if k in equivalent and v == "survived")
+    checked = len(mine) - counts["not checked"] - counts["skipped"]
+    real = 100.0 * killed / (checked - eq) if checked > eq else 0.0
+    raw = 100.0 * killed / checked if checked else 0.0
+    return real, raw, eq
+
+
+def line(name: str, mine: dict[str, str], equivalent: set[str], target: float | None) -> str:
+    """One area's (or module's) score line."""
+    real, raw, eq = score(mine, equivalent)
+    goal = f" (target {target:.0f}%)" if target is not None else ""
+    detail = ", ".join(f"{n} {s}" for s, n in sorted(Counter(mine.values()).items()))
+    return (
+        f"{name:28} {real:5.1f}% killed{goal}, raw {raw:.1f}% "
+        f"({detail}; {eq} of the survivors equivalent)"
+    )
+
+
 def main() -> int:
+    if len(sys.argv) == 3 and sys.argv[1] == "--pending":
+        print("\n".join(pending(sys.argv[2])))
+        return 0
+    by_module = sys.argv[1:] == ["--modules"]
     statuses = results()
     if not statuses:
         print("No mutation results: run `make mutate` first.")
@@ -59,18 +103,14 @@ def main() -> int:
         if set(counts) == {"not checked"}:
             print(f"{name:28} not run ({len(mine)} mutants; make mutate MUTANTS='{prefix}*')")
             continue
-        killed = counts["killed"] + counts["timeout"]
-        eq = sum(1 for k, v in mine.items() if k in equivalent and v == "survived")
-        checked = len(mine) - counts["not checked"] - counts["skipped"]
-        score = 100.0 * killed / (checked - eq) if checked > eq else 0.0
-        raw = 100.0 * killed / checked if checked else 0.0
-        goal = f" (target {target:.0f}%)" if target is not None else ""
-        detail = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        print(
-            f"{name:28} {score:5.1f}% killed{goal}, raw {raw:.1f}% "
-            f"({detail}; {eq} of the survivors equivalent)"
-        )
-        if counts["not checked"] or (target is not None and score < target):
+        print(line(name, mine, equivalent, target))
+        if by_module:  # each module that ran: "  domain.notifications.rules"
+            modules = sorted({k.rsplit(".", 1)[0] for k in mine})
+            for module in modules:
+                its = {k: v for k, v in mine.items() if k.rsplit(".", 1)[0] == module}
+                if set(its.values()) != {"not checked"}:
+                    print(line(f"  {module}", its, equivalent, None))
+        if counts["not checked"] or (target is not None and score(mine, equivalent)[0] < target):
             failed = True
     return 1 if failed else 0
 

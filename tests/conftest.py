@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -28,6 +29,22 @@ IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 hypothesis.settings.register_profile("mutation", max_examples=15, deadline=None)
 if os.environ.get("HEARTH_MUTATION_RUN"):
     hypothesis.settings.load_profile("mutation")
+
+_TIERS = ("tests/unit/", "tests/integration/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """In `make mutate`, unit tests run before integration and API tests (otherwise in
+    collection order): mutmut stops a mutant's run at the first failure, and the fast
+    tests usually fail first."""
+    if not os.environ.get("HEARTH_MUTATION_RUN"):
+        return
+
+    def tier(item: pytest.Item) -> int:
+        path = item.nodeid.removeprefix("mutants/")
+        return next((i for i, t in enumerate(_TIERS) if path.startswith(t)), len(_TIERS))
+
+    items.sort(key=tier)
 
 
 def test_settings(**overrides: object) -> Settings:
@@ -71,11 +88,29 @@ async def migrated_database() -> str:
     (mutmut's workers run side by side) gets an SQLite database of its own."""
     global DATABASE_URL
     if not IS_POSTGRES and os.getpid() != _IMPORTED_BY:
-        DATABASE_URL = f"sqlite+aiosqlite:///{_TMP}/test-{os.getpid()}.sqlite3"
+        DATABASE_URL = await asyncio.to_thread(_forked_sqlite_database)
+        return DATABASE_URL
     if IS_POSTGRES:
         await _reset_postgres()
     await asyncio.to_thread(run_migrations, DATABASE_URL)
     return DATABASE_URL
+
+
+def _forked_sqlite_database() -> str:
+    """A migrated SQLite database for a forked process (one mutant's run): a copy of
+    the first forked process's freshly migrated file, which saves each later mutant
+    the migrations."""
+    path = _TMP / f"test-{os.getpid()}.sqlite3"
+    url = f"sqlite+aiosqlite:///{path}"
+    template = _TMP / "migrated.sqlite3"
+    if template.exists():
+        shutil.copyfile(template, path)
+        return url
+    run_migrations(url)
+    partial = _TMP / f"migrated-{os.getpid()}.partial"
+    shutil.copyfile(path, partial)
+    os.replace(partial, template)  # atomic: another process sees all of it or none
+    return url
 
 
 async def empty_database(url: str) -> None:

@@ -44,7 +44,7 @@ import time as monotonic_time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
 from sqlalchemy import text
@@ -85,6 +85,9 @@ from infra.worker.messages import (
 from infra.worker.outbox import claim_rows, finish_rows, sent_today
 
 log = logging.getLogger("hearth.worker")
+
+
+_EVERY_OVERDUE_REMINDER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _connection_lost(exc: BaseException) -> bool:
@@ -184,10 +187,13 @@ class NotificationWorker:
                 return total
 
     async def queue_reminders(self) -> int:
-        """Turn due check-in reminders into notifications (one worker at a time)."""
+        """Turn due check-in reminders into notifications (one worker at a time). Every
+        overdue reminder is due, however late: one found late (the worker was down) is
+        skipped and moved on, so that it does not stay in the past and silence the
+        member's reminders."""
         if self._uow_factory is None:
             return 0
-        since = self._clock.now() - timedelta(days=7)
+        since = _EVERY_OVERDUE_REMINDER
         if not self._postgres:
             return await queue_due_reminders(self._uow_factory(), self._clock, since)
         async with self._engine.connect() as conn:

@@ -3,9 +3,13 @@ in gets none; five unanswered in a row pause them with an in-app prompt."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 from datetime import datetime, timedelta
 
+import firebase_admin
+import pytest
 from sqlalchemy import select, update
 
 from api.container import Services
@@ -13,9 +17,10 @@ from domain.clock import FixedClock
 from infra.db.tables.checkins import check_in_reminder_table, check_in_table
 from infra.db.tables.notifications import notification_table
 from infra.worker import NotificationWorker
-from tests.api.notifications.conftest import register
+from tests.api.notifications.conftest import make_worker, register
 from tests.support.fcm_stub import FcmStandIn
 from tests.support.graphql import GraphQLClient
+from tests.support.waiting import eventually
 
 SET_REMINDER = """
 mutation($input: SetCheckInReminderInput!) {
@@ -99,6 +104,54 @@ async def test_a_due_reminder_is_pushed_without_any_mood_or_note(
     assert "very low" not in text
     assert await next_fire(services) > fire  # moved on to the next slot
     assert await reminder_state(services) == (1, False)
+
+
+async def test_the_running_worker_pushes_a_due_reminder_from_its_first_round(
+    gql: GraphQLClient,
+    services: Services,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given alice's reminder is due
+    await setup(gql)
+    clock.set(await next_fire(services) + timedelta(seconds=5))
+    worker = make_worker(services, fcm_app, clock, worker_id="w1", poll_interval=0.02)
+    stop = asyncio.Event()
+
+    # when the worker runs (as `hearth worker` does) until it is stopped
+    with caplog.at_level(logging.INFO, "hearth.worker"):
+        task = asyncio.create_task(worker.run_forever(stop))
+        await eventually(lambda: fcm.received_for("fid-a"), "the reminder pushed")
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+    # then it queued and pushed the reminder, and said when it started and stopped
+    assert await kinds(services) == [("CHECKIN_REMINDER", "SENT")]
+    said = [r.getMessage() for r in caplog.records if r.name == "hearth.worker"]
+    assert said == ["notification worker w1 started", "notification worker w1 stopped"]
+
+
+async def test_a_reminder_found_more_than_a_week_late_is_skipped_and_moves_on(
+    gql: GraphQLClient,
+    services: Services,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+) -> None:
+    # given alice's reminder was due eight days ago (the worker was down)
+    await setup(gql)
+    fire = await next_fire(services)
+    clock.set(fire + timedelta(days=8))
+
+    # when the worker is back
+    assert await worker.queue_reminders() == 0
+    await worker.drain()
+
+    # then that reminder is not pushed, and the next one is scheduled
+    assert fcm.received == []
+    assert await next_fire(services) > clock.now()
 
 
 async def test_no_reminder_on_a_day_already_checked_in(

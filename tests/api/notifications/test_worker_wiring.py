@@ -6,17 +6,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import firebase_admin
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from firebase_admin import messaging
+from sqlalchemy import update
 
 from api.container import Services
+from domain.notifications.push import PushMessage, PushOutcome, PushResult
+from infra.db.tables.checkins import check_in_reminder_table
 from infra.push.fcm import FcmPushSender, LogPushSender
 from infra.worker.process import make_push_sender, messaging_app, serve
 from tests.api.notifications.conftest import register, thread
+from tests.api.notifications.test_checkin_reminders import kinds
+from tests.api.notifications.test_checkin_reminders import setup as reminder_setup
 from tests.api.notifications.test_delivery import rows
 from tests.conftest import test_settings
 from tests.support.circles import reply
@@ -55,6 +65,27 @@ def test_no_firebase_app_without_a_project_or_without_credentials_in_development
     assert messaging_app(test_settings(firebase_project_id="hearth-test")) is None
 
 
+@pytest.fixture
+def no_default_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No key file, no gcloud login, not on Google Cloud: Application Default
+    Credentials cannot be found (and nothing is asked over the network)."""
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.setenv("CLOUDSDK_CONFIG", str(tmp_path))
+    monkeypatch.setenv("NO_GCE_CHECK", "True")
+
+
+@pytest.mark.usefixtures("no_default_credentials")
+def test_in_production_the_app_uses_default_credentials_for_the_configured_project() -> None:
+    app = messaging_app(test_settings(hearth_env="production", firebase_project_id="hearth-prod"))
+    try:
+        assert app is not None
+        assert app.project_id == "hearth-prod"  # from the settings, not the credentials
+        assert isinstance(app.credential, firebase_admin.credentials.ApplicationDefault)
+    finally:
+        if app is not None:
+            firebase_admin.delete_app(app)
+
+
 def test_a_service_account_file_makes_a_named_app_for_the_project(service_account: Path) -> None:
     settings = test_settings(
         firebase_project_id="hearth-test", GOOGLE_APPLICATION_CREDENTIALS=service_account
@@ -76,13 +107,101 @@ def test_a_service_account_file_makes_a_named_app_for_the_project(service_accoun
             firebase_admin.delete_app(app)
 
 
+def test_hearth_fcm_pool_size_sizes_the_fcm_connection_pool(service_account: Path) -> None:
+    def pool_after(size: int) -> int:
+        settings = test_settings(
+            firebase_project_id="hearth-test",
+            GOOGLE_APPLICATION_CREDENTIALS=service_account,
+            hearth_fcm_pool_size=size,
+        )
+        app = messaging_app(settings)
+        assert app is not None
+        try:
+            make_push_sender(settings, app)
+            session = messaging._get_messaging_service(app)._client.session
+            return int(session.get_adapter("https://").poolmanager.connection_pool_kw["maxsize"])
+        finally:
+            firebase_admin.delete_app(app)
+
+    assert pool_after(0) == 10  # 0: firebase-admin's own pool, as it comes
+    assert (pool_after(1), pool_after(7)) == (1, 7)
+
+
 async def test_serve_refuses_production_without_a_firebase_project() -> None:
-    with pytest.raises(SystemExit, match="no Firebase project is configured"):
+    refusal = r"^Refusing to start the worker: no Firebase project is configured\.$"
+    with pytest.raises(SystemExit, match=refusal):
         await serve(test_settings(hearth_env="production"), asyncio.Event())
 
 
+@pytest.mark.usefixtures("no_default_credentials")
+async def test_serve_refuses_production_when_the_default_credentials_are_missing() -> None:
+    before = set(firebase_admin._apps)
+    settings = test_settings(hearth_env="production", firebase_project_id="hearth-test")
+    refusal = (
+        r"^Refusing to start the worker: no Firebase credentials \(DefaultCredentialsError\)\.$"
+    )
+    try:
+        with pytest.raises(SystemExit, match=refusal):
+            await serve(settings, asyncio.Event())
+    finally:  # the process would exit here; this test process goes on
+        for name in set(firebase_admin._apps) - before:
+            firebase_admin.delete_app(firebase_admin.get_app(name))
+
+
+class _FcmStandIn:
+    """Stands in for FcmPushSender: records the firebase-admin app and accepts all."""
+
+    made: list[Any] = []
+
+    def __init__(self, app: Any) -> None:
+        self.made.append(app)
+        self.sent: list[PushMessage] = []
+
+    async def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
+        self.sent.extend(messages)
+        return [PushResult(PushOutcome.SENT, message_id="m") for _ in messages]
+
+
+async def test_serve_sends_through_fcm_with_a_service_account_and_deletes_its_app(
+    gql: GraphQLClient,
+    services: Services,
+    service_account: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a reply notification waiting, and a service-account file configured
+    monkeypatch.setattr("infra.worker.process.FcmPushSender", _FcmStandIn)
+    _FcmStandIn.made = []
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    await reply(gql, "bob", t.post_id, "hi")
+    settings = test_settings(
+        hearth_env="development",
+        hearth_worker_poll_seconds=0.02,
+        firebase_project_id="hearth-test",
+        GOOGLE_APPLICATION_CREDENTIALS=service_account,
+    )
+    stop = asyncio.Event()
+
+    # when `hearth worker` runs
+    task = asyncio.create_task(serve(settings, stop))
+
+    async def sent() -> bool:
+        return [r["status"] for r in await rows(services)] == ["SENT"]
+
+    # then it sends through FCM, with the project's app
+    await eventually(sent, "the worker sending the notification")
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    [app] = _FcmStandIn.made
+    assert app.project_id == "hearth-test"
+    assert app.credential.service_account_email == "worker@hearth-test.iam.gserviceaccount.com"
+    # and when it stops, the app is gone
+    with pytest.raises(ValueError, match="does not exist"):
+        firebase_admin.get_app(app.name)
+
+
 async def test_serve_drains_the_outbox_with_the_settings_until_stopped(
-    gql: GraphQLClient, services: Services
+    gql: GraphQLClient, services: Services, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given a reply notification waiting, and a device (development: the log sender)
     t = await thread(gql)
@@ -97,7 +216,31 @@ async def test_serve_drains_the_outbox_with_the_settings_until_stopped(
     async def sent() -> bool:
         return [r["status"] for r in await rows(services)] == ["SENT"]
 
-    await eventually(sent, "the worker sending the notification")
-    # then it stops when told to
-    stop.set()
-    await asyncio.wait_for(task, 10)
+    with caplog.at_level(logging.INFO, "hearth.worker"):
+        await eventually(sent, "the worker sending the notification")
+        # then it stops when told to, and no round or job failed on the way
+        stop.set()
+        await asyncio.wait_for(task, 10)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+async def test_serve_queues_due_check_in_reminders(gql: GraphQLClient, services: Services) -> None:
+    # given alice's check-in reminder fell due a minute ago
+    await reminder_setup(gql)
+    async with services.engine.begin() as conn:
+        due = datetime.now(UTC) - timedelta(minutes=1)
+        await conn.execute(update(check_in_reminder_table).values(next_fire_at=due))
+    settings = test_settings(hearth_env="development", hearth_worker_poll_seconds=0.02)
+    stop = asyncio.Event()
+
+    # when `hearth worker` runs, then its first round queues the reminder and pushes it
+    task = asyncio.create_task(serve(settings, stop))
+    try:
+
+        async def pushed() -> bool:
+            return await kinds(services) == [("CHECKIN_REMINDER", "SENT")]
+
+        await eventually(pushed, "the reminder queued and pushed")
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)

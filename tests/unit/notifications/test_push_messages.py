@@ -139,3 +139,10 @@ def test_the_deep_link_table_covers_every_kind() -> None:
     table = docs.split("### Deep links", 1)[1].split("###", 1)[0]
     for kind in NotificationKind:
         assert f"| `{kind.value}` |" in table, kind
+
+
+def test_push_data_counts_from_two_and_passes_other_values_as_text() -> None:
+    assert "count" not in push_data(claimed(NotificationKind.REPLY, count=1))
+    assert push_data(claimed(NotificationKind.REPLY, count=2))["count"] == "2"
+    data = push_data(claimed(NotificationKind.CHECKIN_REMINDER, data={"slot": 7}))
+    assert data["slot"] == "7"  # not an id: no global id, just the text

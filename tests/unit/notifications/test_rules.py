@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+import time as system_time
+from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from uuid import uuid4
 
@@ -10,17 +12,30 @@ import pytest
 
 from api.node import to_global_id
 from domain.circles.model import Topic
-from domain.notifications.model import NotificationPreferences, QuietHours
+from domain.errors import DomainError, ErrorCode
+from domain.notifications.model import (
+    COLLAPSE_WINDOW,
+    NotificationKind,
+    NotificationPreferences,
+    QuietHours,
+)
 from domain.notifications.rules import (
     NEVER_NAMED_TOPICS,
+    can_collapse_into,
     collapse,
+    counted_reactors,
+    deep_link,
     local_day_bounds,
     may_name_circle,
+    next_try_after,
+    parse_local_time,
     quiet_hours_end,
+    reaction_notification,
+    reaction_title,
     reply_notification,
     retry_delay,
 )
-from domain.posts.model import ContentWarning, Post, Reply
+from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
 from infra.worker import global_id
 
 NOW = datetime(2030, 7, 1, 21, 30, tzinfo=UTC)  # 22:30 in London (BST)
@@ -122,7 +137,7 @@ def test_collapsing_counts_and_drops_any_preview() -> None:
     merged = collapse(collapse(first, second, "Circle"), second, "Circle")
     assert merged.count == 3
     assert merged.title == "3 new replies in Circle"
-    assert "kind reply" not in merged.body
+    assert merged.body == "Open Hearth to read them."
     assert merged.data["replyId"] == second.data["replyId"]
 
 
@@ -177,3 +192,163 @@ def test_quiet_hours_include_their_start_and_exclude_their_end(
     for wall in outside:
         now = datetime.combine(datetime(2030, 1, 15).date(), wall, tzinfo=UTC)
         assert quiet_hours_end(QuietHours(start, end), london, now) is None, wall
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local zone is not UTC (a server configured in New York)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    system_time.tzset()
+    yield
+    monkeypatch.undo()
+    system_time.tzset()
+
+
+@pytest.mark.usefixtures("server_in_new_york")
+def test_day_bounds_and_quiet_hours_are_utc_whatever_the_servers_zone() -> None:
+    _, start, end = local_day_bounds("Asia/Tokyo", NOW)
+    assert (start.utcoffset(), end.utcoffset()) == (timedelta(0), timedelta(0))
+    assert str(start) == "2030-07-01 15:00:00+00:00"
+    quiet_end = quiet_hours_end(QuietHours(time(22), time(7)), "Europe/London", NOW)
+    assert str(quiet_end) == "2030-07-02 06:00:00+00:00"
+
+
+def test_quiet_hours_ending_in_the_repeated_autumn_hour_defer_past_now() -> None:
+    # London leaves BST on 27 October 2030: 01:00-02:00 local happens twice. At 01:15
+    # GMT (the second time) quiet hours until 01:30 are on, and their first 01:30
+    # (00:30 UTC) is already past: the row is tried again a second later.
+    now = datetime(2030, 10, 27, 1, 15, tzinfo=UTC)
+    assert quiet_hours_end(QuietHours(time(0), time(1, 30)), "Europe/London", now) == (
+        now + timedelta(seconds=1)
+    )
+
+
+def test_a_pending_reply_notification_absorbs_replies_for_exactly_the_window() -> None:
+    post = _post()
+    pending = reply_notification(
+        NotificationPreferences(post.author_id), post, _reply(post), None, None, NOW
+    )
+    assert pending is not None
+    assert can_collapse_into(pending, NOW + COLLAPSE_WINDOW)
+    assert not can_collapse_into(pending, NOW + COLLAPSE_WINDOW + timedelta(microseconds=1))
+
+
+def test_deep_links_open_a_safety_item_only_for_safety_alerts() -> None:
+    base = "hearth://"
+    alert = deep_link(NotificationKind.SAFETY_ALERT, {"safetyItemId": "S1"})
+    assert alert == f"{base}safety/items/S1"
+    assert deep_link(NotificationKind.SAFETY_ALERT, {}) == f"{base}inbox"
+    reply = deep_link(NotificationKind.REPLY, {"safetyItemId": "S1", "postId": "P1"})
+    assert reply == f"{base}posts/P1"
+
+
+def test_reaction_titles_say_post_or_reply_when_the_kinds_differ() -> None:
+    kinds = [ReactionKind.HUG, ReactionKind.STRENGTH]
+    assert reaction_title(2, kinds, on_reply=True) == "2 people reacted to your reply"
+    assert reaction_title(1, kinds, on_reply=False) == "Someone reacted to your post"
+
+
+def test_backoff_uses_the_given_random_source_or_the_modules() -> None:
+    delays = {next_try_after(3, None, random.Random(7)) for _ in range(3)}
+    assert len(delays) == 1  # the same seed, the same jitter
+    assert delays == {next_try_after(3, 0, random.Random(7))}
+    assert timedelta(seconds=60) <= retry_delay(3) < timedelta(seconds=120)
+    assert timedelta(seconds=60) <= next_try_after(3, None) < timedelta(seconds=120)
+    assert next_try_after(1, 600.0, random.Random(7)) == timedelta(seconds=600)
+
+
+@pytest.mark.parametrize("value", ["7:00", "24:00", "22:60", "22.00", "", None])
+def test_local_times_must_be_24_hour_hh_mm(value: str) -> None:
+    with pytest.raises(DomainError) as refused:
+        parse_local_time(value, ("input", "quietHours", "start"))
+    assert refused.value.code is ErrorCode.INVALID
+    assert refused.value.message == 'Use 24-hour "HH:MM" local times, e.g. "22:00".'
+    assert refused.value.field == ("input", "quietHours", "start")
+    assert parse_local_time("07:05", ("f",)) == time(7, 5)
+
+
+def test_reactions_count_people_never_the_author_nor_anyone_blocked() -> None:
+    author, blocked, a, b = uuid4(), uuid4(), uuid4(), uuid4()
+    reactions = [
+        (author, ReactionKind.THANK_YOU),
+        (a, ReactionKind.HUG),
+        (blocked, ReactionKind.STRENGTH),
+        (a, ReactionKind.ME_TOO),
+        (b, ReactionKind.HUG),
+    ]
+    people, kinds = counted_reactors(author, reactions, frozenset({blocked}))
+    assert (people, kinds) == (2, {ReactionKind.HUG, ReactionKind.ME_TOO})
+
+
+def test_a_reaction_to_a_reply_links_to_the_reply_in_its_post_and_circle() -> None:
+    post = _post()
+    reply = _reply(post)
+    kinds = [ReactionKind.HUG, ReactionKind.ME_TOO]
+    on_reply = reaction_notification(reply.author_id, reply, 2, kinds, NOW)
+    assert on_reply.title == "2 people reacted to your reply"
+    assert on_reply.data == {
+        "circleId": str(post.circle_id),
+        "postId": str(post.id),
+        "replyId": str(reply.id),
+    }
+    assert (on_reply.count, on_reply.kind) == (2, NotificationKind.REACTION)
+    assert on_reply.collapse_key == f"react-{reply.id}"
+    on_post = reaction_notification(post.author_id, post, 2, kinds, NOW)
+    assert on_post.title == "2 people reacted to your post"
+    assert on_post.data == {"circleId": str(post.circle_id), "postId": str(post.id)}
+    assert on_post.body == "Open Hearth to see."
+
+
+def test_one_reaction_notification_per_target_and_hour() -> None:
+    post = _post()
+    hug = [ReactionKind.HUG]
+
+    def key(at: datetime) -> str:
+        return reaction_notification(post.author_id, post, 1, hug, at).dedupe_key
+
+    assert key(NOW) == key(NOW + timedelta(minutes=29))  # 21:30 and 21:59
+    assert key(NOW) != key(NOW + timedelta(minutes=30))  # 22:00
+    assert key(NOW) != reaction_notification(uuid4(), post, 1, hug, NOW).dedupe_key
+
+
+def test_a_reply_preview_is_one_line_of_at_most_80_characters() -> None:
+    post = _post()
+    prefs = NotificationPreferences(post.author_id, show_previews=True)
+
+    def preview(body: str, name: str | None = None) -> str:
+        made = reply_notification(prefs, post, _reply(post, body=body), None, name, NOW)
+        assert made is not None
+        return made.body
+
+    assert preview("  so\n\nmuch   space\t") == "so much space"
+    assert preview("x" * 80) == "x" * 80
+    assert preview("x" * 81) == "x" * 79 + "…"
+    assert preview("y" * 78 + " z and more") == "y" * 78 + "…"  # no space before the …
+    assert preview("hello", "Owl") == "Owl: hello"
+
+
+def test_a_reply_notification_goes_to_the_posts_author_and_links_the_reply() -> None:
+    post = _post()
+    reply = _reply(post)
+    made = reply_notification(NotificationPreferences(post.author_id), post, reply, None, None, NOW)
+    assert made is not None
+    assert (made.member_id, made.kind, made.count) == (post.author_id, NotificationKind.REPLY, 1)
+    assert made.data == {
+        "circleId": str(post.circle_id),
+        "postId": str(post.id),
+        "replyId": str(reply.id),
+    }
+    assert (made.created_at, made.next_attempt_at) == (NOW, NOW)
+    assert made.collapse_key == f"post-{post.id}"
+    again = reply_notification(
+        NotificationPreferences(post.author_id), post, reply, None, None, NOW
+    )
+    assert again is not None
+    assert again.dedupe_key == made.dedupe_key  # a retried write adds no second row
+    other = reply_notification(
+        NotificationPreferences(post.author_id), post, _reply(post), None, None, NOW
+    )
+    assert other is not None
+    assert other.dedupe_key != made.dedupe_key
+    off = NotificationPreferences(post.author_id, replies=False)
+    assert reply_notification(off, post, reply, None, None, NOW) is None
