@@ -14,6 +14,7 @@ from typing import Any
 
 import firebase_admin
 import google.auth.credentials
+import redis.asyncio as aioredis
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from firebase_admin import credentials
@@ -27,6 +28,7 @@ from infra.events.bus import InProcessBus, RedisBus
 from infra.persisted_queries import LruDocuments, RedisDocuments
 from infra.ratelimits import build_rate_limiter
 from infra.settings import Settings
+from infra.worker import build_worker, make_push_sender
 
 ROOT = Path(__file__).resolve().parent.parent
 _app_names = itertools.count(1)
@@ -73,8 +75,6 @@ async def build_services(settings: Settings) -> Services:
     app = firebase_app(settings)
     redis = None
     if settings.redis_url:
-        import redis.asyncio as aioredis
-
         # A bounded wait on every command (a stalled Redis must not hold up a write
         # that has committed), and idle connections checked before reuse; publishes
         # that still fail are retried on a fresh connection by the bus.
@@ -110,8 +110,6 @@ async def build_services(settings: Settings) -> Services:
 
 def _start_embedded_worker(services: Services) -> None:
     """The embedded default: the notification worker as a task of the web process."""
-    from infra.worker import build_worker, make_push_sender
-
     sender = make_push_sender(services.settings, services.firebase_app)
     worker = build_worker(
         services.settings,

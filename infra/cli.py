@@ -12,12 +12,22 @@ hearth staff revoke <firebase-uid> [--by NAME]
 from __future__ import annotations
 
 import argparse
+import asyncio
+import getpass
+import signal
 import sys
 from typing import Any
 
+from domain.clock import SystemClock
 from domain.errors import DomainError
+from domain.safety import services as safety
 from domain.safety.team import StaffRole
+from infra.db.engine import create_engine, create_session_factory
+from infra.db.uow import SqlUnitOfWork
+from infra.demo import DemoRefused, seed_demo
+from infra.logging import configure_logging
 from infra.settings import UnsafeSettings, load_settings
+from infra.worker import serve
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,10 +65,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _seed() -> int:
-    import asyncio
-
-    from infra.demo import DemoRefused, seed_demo
-
     settings = load_settings()
     try:
         created = asyncio.run(seed_demo(settings))
@@ -74,12 +80,6 @@ def _seed() -> int:
 
 
 def _worker() -> int:
-    import asyncio
-    import signal
-
-    from infra.logging import configure_logging
-    from infra.worker import serve
-
     try:
         settings = load_settings()
     except UnsafeSettings as exc:
@@ -99,14 +99,6 @@ def _worker() -> int:
 
 
 def _staff(args: argparse.Namespace) -> int:
-    import asyncio
-    import getpass
-
-    from domain.clock import SystemClock
-    from domain.safety import services as safety
-    from infra.db.engine import create_engine, create_session_factory
-    from infra.db.uow import SqlUnitOfWork
-
     try:
         settings = load_settings()
     except UnsafeSettings as exc:

@@ -8,14 +8,19 @@ from datetime import timedelta
 from typing import Any
 from uuid import uuid4
 
+import firebase_admin
+import redis.asyncio as aioredis
+from firebase_admin import credentials
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.clock import Clock
+from domain.clock import Clock, SystemClock
 from domain.events import EventPublisher
 from domain.notifications.push import (
     PushSender,
 )
+from infra.db.engine import create_engine, create_session_factory
 from infra.db.uow import SqlUnitOfWork
+from infra.events.bus import RedisBus
 from infra.exports.builder import ExportBuilder
 from infra.push.fcm import FcmPushSender, LogPushSender, tune_fcm_connections
 from infra.retention import RetentionJob
@@ -72,9 +77,6 @@ def messaging_app(settings: Settings) -> Any:
     """A firebase-admin app for sending, or None without a Firebase project."""
     if not settings.firebase_project_id:
         return None
-    import firebase_admin
-    from firebase_admin import credentials
-
     if not settings.firebase_credentials and not settings.is_production:
         return None  # development without credentials: the log sender
     cred: Any = (
@@ -88,9 +90,6 @@ def messaging_app(settings: Settings) -> Any:
 
 async def serve(settings: Settings, stop: asyncio.Event) -> None:
     """``hearth worker``: run until ``stop`` is set (SIGTERM/SIGINT)."""
-    from domain.clock import SystemClock
-    from infra.db.engine import create_engine, create_session_factory
-
     app = messaging_app(settings)
     if settings.is_production:
         if app is None:
@@ -107,10 +106,6 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         sender = make_push_sender(settings, app)
         publisher: EventPublisher | None = None
         if settings.redis_url:  # so members' live activity streams hear of new items
-            import redis.asyncio as aioredis
-
-            from infra.events.bus import RedisBus
-
             redis = aioredis.from_url(settings.redis_url, socket_connect_timeout=2)
             publisher = RedisBus(redis)
         worker = build_worker(
@@ -121,7 +116,5 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         if redis is not None:
             await redis.aclose()
         if app is not None:
-            import firebase_admin
-
             await asyncio.to_thread(firebase_admin.delete_app, app)
         await engine.dispose()
