@@ -124,6 +124,12 @@ async def _fresh_database(rows: int) -> None:
     await conn.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """The process's user and system CPU time so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _remaining() -> Counter[str]:
     conn = await asyncpg.connect(f"{PG}/{DB_NAME}")
     try:
@@ -162,12 +168,16 @@ async def run(rows: int, workers: int) -> dict[str, float]:
                 assert proc.stdout is not None
                 assert proc.stdout.readline().startswith("READY")
             started = time.perf_counter()
+            cpu_before = [_cpu_seconds(proc.pid) for proc in procs]
+            own_before = time.process_time()
             while True:
                 counts = await _remaining()
                 if counts["PENDING"] + counts["SENDING"] == 0:
                     break
                 await asyncio.sleep(0.05)
             elapsed = time.perf_counter() - started
+            worker_cpu = sum(_cpu_seconds(p.pid) for p in procs) - sum(cpu_before)
+            standin_cpu = time.process_time() - own_before
         finally:
             for proc in procs:
                 proc.terminate()
@@ -182,6 +192,10 @@ async def run(rows: int, workers: int) -> dict[str, float]:
         "sent": counts["SENT"],
         "received": len(fcm.received),
         "duplicates": sum(n - 1 for n in per_row.values()),
+        # CPU per push, so that the rate a worker would reach on a core of its own can be
+        # read off a run where the stand-in, PostgreSQL and the workers share two cores
+        "worker_cpu_ms_per_push": round(worker_cpu * 1000 / rows, 3),
+        "standin_cpu_ms_per_push": round(standin_cpu * 1000 / rows, 3),
         # each one a TCP and TLS handshake against real FCM (HEARTH_FCM_POOL_SIZE bounds it)
         "connections_opened": fcm.connections_opened,
         "fcm_pool_size": int(os.environ.get("HEARTH_FCM_POOL_SIZE", "100")),
