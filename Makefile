@@ -54,7 +54,7 @@ bench: setup
 # Five fault scenarios under a steady load against two uvicorn instances and one
 # worker, on a private PostgreSQL cluster and redis-server (tests/faults): a PostgreSQL
 # restart, PostgreSQL SIGKILLed, Redis down 20 s, FCM refusing 60 s, SIGTERM to an API
-# instance. Each prints one line of figures; any loss fails. About 5 minutes; not in
+# instance. Each prints one line of figures; any loss fails. About 3 minutes; not in
 # `make test` (the single faults have shorter tests there).
 faults: setup
 	env -u DATABASE_URL -u REDIS_URL $(UV) run pytest -q -s -p no:cacheprovider -m faults tests/faults

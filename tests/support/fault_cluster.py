@@ -3,7 +3,8 @@
 A private PostgreSQL cluster (initdb into a temporary folder, its own port), a private
 redis-server, the FCM stand-in, TWO API instances (real uvicorn processes, served as the
 README serves them) and ONE notification worker process
-(:mod:`tests.support.worker_process`, holding a claimed batch on request). The
+(:mod:`tests.support.worker_process`, with firebase-admin's HTTP retries as production
+has them, holding a claimed batch on request). The
 machine's shared PostgreSQL and Redis are never touched. Each process logs into the
 cluster's folder, so a scenario can count the tracebacks it caused.
 """
@@ -260,6 +261,7 @@ async def fault_cluster() -> AsyncIterator[FaultCluster]:
             "HEARTH_WORKER_BATCH_SIZE": "50",
             "FCM_URL": fcm.url_template,
             "FCM_PROJECT": fcm.project_id,
+            "FCM_HTTP_RETRIES": "1",  # firebase-admin's retries, as in production
             "HOLD": "after_claim",
             "HOLD_UNTIL": "signal",
         }

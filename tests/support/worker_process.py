@@ -11,7 +11,8 @@ it claims after each SIGUSR2: the fault harness (``tests/faults``) asks for that
 batch size come from ``HEARTH_WORKER_LEASE_SECONDS`` and ``HEARTH_WORKER_BATCH_SIZE``
 as for ``hearth worker``. With ``TRACEMALLOC=<folder>`` it traces Python allocations and,
 on each SIGUSR1, writes a heap snapshot there and prints ``TRACED <bytes> <file>``
-(``bench/worker_soak.py --trace``).
+(``bench/worker_soak.py --trace``). ``FCM_HTTP_RETRIES=1`` keeps firebase-admin's own
+HTTP retries (tuned as production tunes them) instead of turning them off.
 """
 
 from __future__ import annotations
@@ -83,8 +84,10 @@ async def main() -> None:
     )
     with mock.patch.object(messaging._MessagingService, "FCM_URL", os.environ["FCM_URL"]):
         messaging._get_messaging_service(app)
-    # firebase-admin's own pool size (10), then the production tuning when it is on
-    disable_http_retries(app, pool_maxsize=10)
+    # firebase-admin's own pool size (10), then the production tuning when it is on;
+    # FCM_HTTP_RETRIES=1 keeps firebase-admin's own HTTP retries, as production has them
+    if os.environ.get("FCM_HTTP_RETRIES") != "1":
+        disable_http_retries(app, pool_maxsize=10)
     if settings.hearth_fcm_pool_size > 0:
         tune_fcm_connections(app, settings.hearth_fcm_pool_size)
     engine = create_engine(settings)
