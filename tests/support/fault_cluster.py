@@ -6,13 +6,15 @@ README serves them) and ONE notification worker process
 (:mod:`tests.support.worker_process`, with firebase-admin's HTTP retries as production
 has them, holding a claimed batch on request). The
 machine's shared PostgreSQL and Redis are never touched. Each process logs into the
-cluster's folder, so a scenario can count the tracebacks it caused.
+cluster's temporary folder (removed at the end), so a scenario can count the
+tracebacks it caused.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -278,3 +280,4 @@ async def fault_cluster() -> AsyncIterator[FaultCluster]:
             worker.stop()
             for api in apis:
                 api.kill()
+            shutil.rmtree(folder, ignore_errors=True)
