@@ -18,6 +18,7 @@ from infra.metrics import (
     DB_POOL_IN_USE,
     DB_POOL_OVERFLOW,
     DB_POOL_SIZE,
+    DB_POOL_WAITING,
     OUTBOX_BACKLOG,
     OUTBOX_OLDEST_SECONDS,
 )
@@ -89,6 +90,7 @@ async def metrics(request: Request) -> Response:
         DB_POOL_IN_USE.set(pool.checkedout())
         DB_POOL_SIZE.set(pool.size())
         DB_POOL_OVERFLOW.set(pool.overflow())
+        DB_POOL_WAITING.set(getattr(pool, "waiting", 0))
     with contextlib.suppress(Exception):
         backlog, oldest = await asyncio.wait_for(outbox_backlog(services.engine), CHECK_TIMEOUT_S)
         OUTBOX_BACKLOG.set(backlog)

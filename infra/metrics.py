@@ -73,6 +73,10 @@ DB_POOL_SIZE = Gauge("hearth_db_pool_size", "Database pool size (connections it 
 DB_POOL_OVERFLOW = Gauge(
     "hearth_db_pool_overflow", "Connections open beyond the pool size (negative: room left)"
 )
+DB_POOL_WAITING = Gauge(
+    "hearth_db_pool_waiting",
+    "Checkouts waiting for a database connection (the pool and its overflow all in use)",
+)
 EVENT_LAG = Histogram(
     "hearth_event_delivery_lag_seconds",
     "From an event's commit to its delivery to this process's subscribers (bus lag)",

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util.queue import AsyncAdaptedQueue
 
 from infra.db.errors import translate_disconnects
 from infra.settings import Settings
@@ -54,6 +56,34 @@ def reads_engine(engine: AsyncEngine) -> AsyncEngine:
     return engine.execution_options(**{READS: True})
 
 
+class _CountingQueue(AsyncAdaptedQueue[Any]):
+    """The pool's queue of idle connections, counting the checkouts blocked on it."""
+
+    waiting = 0
+
+    def get(self, block: bool = True, timeout: float | None = None) -> Any:
+        if not block:
+            return super().get(block, timeout)
+        # SQLAlchemy blocks only when the pool and its overflow are all checked out
+        self.waiting += 1
+        try:
+            return super().get(block, timeout)
+        finally:
+            self.waiting -= 1
+
+
+class MeteredPool(AsyncAdaptedQueuePool):
+    """SQLAlchemy's pool for asyncio drivers that also tells how many checkouts wait for
+    a connection (``hearth_db_pool_waiting`` on /metrics)."""
+
+    _queue_class = _CountingQueue
+
+    @property
+    def waiting(self) -> int:
+        """Checkouts waiting for a connection to come back to the pool right now."""
+        return int(self._pool.waiting)  # type: ignore[attr-defined]
+
+
 def _unique_statement_name() -> str:
     return f"__asyncpg_{uuid4().hex}__"
 
@@ -76,9 +106,15 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
     if settings.is_sqlite:
         if settings.sqlite_path is not None:
             settings.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+            kwargs["poolclass"] = MeteredPool  # (an in-memory database has one connection)
         kwargs["connect_args"] = {"timeout": 10}
     else:
-        kwargs.update(pool_size=settings.hearth_db_pool_size, max_overflow=5, pool_recycle=1800)
+        kwargs.update(
+            poolclass=MeteredPool,
+            pool_size=settings.hearth_db_pool_size,
+            max_overflow=settings.hearth_db_max_overflow,
+            pool_recycle=1800,
+        )
         if settings.hearth_db_statement_cache == 0:
             kwargs["connect_args"] = PGBOUNCER_CONNECT_ARGS
         else:

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING, TypeVar
 import firebase_admin
 import requests
 from firebase_admin import exceptions, messaging
+from urllib3.util.retry import Retry
 
 from domain.notifications.push import (
     MAX_BATCH,
@@ -256,9 +257,42 @@ class _SkipNetrc(requests.auth.AuthBase):
         return request
 
 
+class _RetryUnlessAskedToWait(Retry):
+    """firebase-admin's retry policy, except for an answer that says when to come back
+    (a 503 or 429 with ``Retry-After``): that one is returned at once, and the outbox
+    waits as asked (``domain.notifications.rules.next_try_after``). urllib3 would
+    otherwise sleep the asked time inside the send, up to 4 times (2 minutes for
+    ``Retry-After: 30``), holding the whole batch past the worker's lease, after which
+    another worker may claim and send it a second time."""
+
+    def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        return not has_retry_after and super().is_retry(method, status_code, has_retry_after)
+
+
+def _unless_asked_to_wait(policy: Retry | int | None) -> Retry:
+    if not isinstance(policy, Retry):
+        policy = Retry.from_int(policy)
+    return _RetryUnlessAskedToWait(
+        total=policy.total,
+        connect=policy.connect,
+        read=policy.read,
+        redirect=policy.redirect,
+        status=policy.status,
+        other=policy.other,
+        allowed_methods=policy.allowed_methods,
+        status_forcelist=policy.status_forcelist,
+        backoff_factor=policy.backoff_factor,
+        backoff_max=policy.backoff_max,
+        raise_on_redirect=policy.raise_on_redirect,
+        raise_on_status=policy.raise_on_status,
+        respect_retry_after_header=policy.respect_retry_after_header,
+        backoff_jitter=policy.backoff_jitter,
+    )
+
+
 def tune_fcm_connections(app: firebase_admin.App, pool_size: int) -> None:
     """Size the FCM connection pools for ``send_each``'s fan-out, keeping firebase-admin's
-    retry policy.
+    retry policy but for answers with ``Retry-After`` (:class:`_RetryUnlessAskedToWait`).
 
     firebase-admin mounts requests' default adapters (10 pooled connections per host),
     while ``send_each`` sends a chunk of up to 500 messages from as many threads: the
@@ -279,7 +313,7 @@ def tune_fcm_connections(app: firebase_admin.App, pool_size: int) -> None:
         session.mount(
             prefix,
             requests.adapters.HTTPAdapter(
-                max_retries=current.max_retries,
+                max_retries=_unless_asked_to_wait(current.max_retries),
                 pool_connections=4,
                 pool_maxsize=pool_size,
                 pool_block=True,

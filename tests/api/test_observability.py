@@ -4,16 +4,22 @@ pseudonym of the member, never the member's id."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from contextlib import AsyncExitStack
 from typing import Any
 
 import httpx
 import pytest
 
 from infra.metrics import MAX_OPERATION_NAMES, operation_label
+from tests.api.conftest import running_app
+from tests.conftest import IS_POSTGRES, run_migrations, test_settings
 from tests.support.circles import create_circle, post, reply
 from tests.support.graphql import GraphQLClient
+from tests.support.private_postgres import private_postgres
+from tests.support.waiting import eventually
 
 
 def _metric(text: str, name: str, **labels: str) -> float:
@@ -67,6 +73,46 @@ async def test_the_outbox_backlog_and_the_pool_are_read_at_scrape_time(
     assert _metric(text, "hearth_outbox_oldest_pending_seconds") >= 0
     assert _metric(text, "hearth_db_pool_in_use") >= 0
     assert "hearth_event_delivery_lag_seconds_bucket" in text
+
+
+async def test_a_request_waiting_for_a_database_connection_shows_on_the_pool_waiting_gauge(
+    clean_database: str,
+) -> None:
+    async with AsyncExitStack() as stack:
+        url = clean_database
+        if not IS_POSTGRES:  # the pool's size applies to PostgreSQL
+            cluster = stack.enter_context(private_postgres())
+            await asyncio.to_thread(run_migrations, cluster.url)
+            url = cluster.url
+        settings = test_settings(
+            database_url=url, redis_url=None, hearth_db_pool_size=1, hearth_db_max_overflow=0
+        )
+        app, http = await stack.enter_async_context(running_app(settings))
+        gql = GraphQLClient(http)
+        await gql.onboard("alice", "Alice")
+
+        async def waiting() -> float:
+            return _metric((await http.get("/metrics")).text, "hearth_db_pool_waiting")
+
+        before = await waiting()
+        # given the pool's only connection checked out
+        async with app.state.services.engine.connect() as held:
+            await held.exec_driver_sql("SELECT 1")
+            # when a request needs the database
+            request = asyncio.create_task(gql.data("query { me { id } }", as_="alice"))
+
+            # then the gauge counts it while it waits
+            async def counted() -> float | None:
+                during = await waiting()
+                return during if during - before >= 1 else None
+
+            during = await eventually(counted, "the waiting request on the gauge", 20, 0.1)
+            assert not request.done()
+        # and once the connection is back, the request is answered and nothing waits
+        answered = await asyncio.wait_for(request, 10)
+        assert answered["me"]["id"]
+        assert await waiting() == before
+    assert during - before == 1
 
 
 async def test_access_log_lines_name_the_operation_and_a_pseudonym_of_the_member(

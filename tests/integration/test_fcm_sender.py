@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -416,3 +417,33 @@ async def test_tuned_connections_stay_within_the_pool_and_keep_firebase_admins_r
     assert tuned <= 50 < untuned, (tuned, untuned)
     # and firebase-admin's retry policy (500/503 retried with backoff) is unchanged
     assert (kept.total, kept.status_forcelist) == (retries.total, retries.status_forcelist)
+
+
+async def test_an_answer_asking_to_wait_goes_back_to_the_outbox_at_once_with_productions_retries(
+    fcm: FcmStandIn,
+) -> None:
+    # given firebase-admin's own retries, tuned as production runs them, and FCM asking
+    # to come back in 30 s (a 503 or a 429 with Retry-After), or failing without asking
+    wait = {"Retry-After": "30"}
+    fcm.script("fid-busy", replace(UNAVAILABLE, headers=wait), OK)
+    fcm.script("fid-quota", replace(QUOTA_EXCEEDED, headers=wait), OK)
+    fcm.script("fid-flaky", UNAVAILABLE, OK)
+    with fcm.firebase_app(http_retries=True) as app:
+        tune_fcm_connections(app, 10)
+        started = time.monotonic()
+        # when the worker sends
+        results = await FcmPushSender(app).send_batch(
+            [push("fid-busy"), push("fid-quota"), push("fid-flaky")]
+        )
+        took = time.monotonic() - started
+
+    # then what asked to wait is handed back at once with the time asked (the outbox
+    # waits it, domain.notifications.rules.next_try_after), not slept on inside the
+    # send, past the worker's lease (urllib3 would sleep 30 s up to 4 times)
+    assert [(r.outcome, r.retry_after) for r in results[:2]] == [(PushOutcome.RETRY, 30.0)] * 2
+    assert len(fcm.received_for("fid-busy")) == 1
+    assert len(fcm.received_for("fid-quota")) == 1
+    assert took < 10
+    # and a 503 without Retry-After is still retried by firebase-admin itself
+    assert results[2].outcome is PushOutcome.SENT
+    assert [r.answer for r in fcm.received_for("fid-flaky")] == [UNAVAILABLE, OK]

@@ -49,6 +49,7 @@ import itertools
 import json
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -147,6 +148,8 @@ class Received:
     headers: Mapping[str, str]
     body: Mapping[str, Any]
     answer: Answer = field(repr=False)
+    at: float = field(default_factory=time.monotonic, repr=False)
+    """When it arrived (``time.monotonic()``)."""
 
     @property
     def message(self) -> Mapping[str, Any]:
@@ -167,6 +170,7 @@ class FcmStandIn:
         self.project_id = project_id
         self.received: list[Received] = []
         self._scripts: dict[str, list[Answer]] = {}
+        self._outage: tuple[float, itertools.cycle[Answer]] | None = None
         self._lock = threading.Lock()
         self._names = itertools.count(1)
         self._connections: set[socket.socket] = set()
@@ -192,6 +196,17 @@ class FcmStandIn:
             raise ValueError("script() needs at least one answer")
         with self._lock:
             self._scripts[target] = list(answers)
+
+    def refuse_all(self, seconds: float, *answers: Answer) -> float:
+        """Answer every request with ``answers`` in turn (whatever the target or its
+        script) for ``seconds`` from now: an outage or throttling of the whole service.
+        Returns when it ends (``time.monotonic()``)."""
+        if not answers:
+            raise ValueError("refuse_all() needs at least one answer")
+        until = time.monotonic() + seconds
+        with self._lock:
+            self._outage = (until, itertools.cycle(answers))
+        return until
 
     def received_for(self, target: str) -> list[Received]:
         return [r for r in self.received if r.target == target]
@@ -257,6 +272,8 @@ class FcmStandIn:
 
     def _answer_for(self, target: str | None) -> Answer:
         with self._lock:
+            if self._outage is not None and time.monotonic() < self._outage[0]:
+                return next(self._outage[1])
             answers = self._scripts.get(target or "")
             if not answers:
                 return OK

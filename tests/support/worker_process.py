@@ -2,14 +2,17 @@
 
 It sends with the real firebase-admin client to the FCM stand-in at ``FCM_URL`` (an
 ``FCM_URL`` template as in :mod:`tests.support.fcm_stub`) and reads the database from
-``DATABASE_URL``. ``HOLD=after_claim`` (or ``before_finish``) prints ``HELD`` and
+``DATABASE_URL``. ``HOLD=after_claim`` (or ``before_finish``) prints ``HELD <count> <ids>`` and
 sleeps forever at that point, so a test can SIGKILL it there. With ``HOLD_UNTIL=line``
 it holds only the first batch, until a line arrives on stdin, so a test can break
-something (the database) at that point and then let the batch go on. The lease and
+something (the database) at that point and then let the batch go on. With
+``HOLD_UNTIL=signal`` it runs freely and holds (until a line on stdin) the first batch
+it claims after each SIGUSR2: the fault harness (``tests/faults``) asks for that mid-load. The lease and
 batch size come from ``HEARTH_WORKER_LEASE_SECONDS`` and ``HEARTH_WORKER_BATCH_SIZE``
 as for ``hearth worker``. With ``TRACEMALLOC=<folder>`` it traces Python allocations and,
 on each SIGUSR1, writes a heap snapshot there and prints ``TRACED <bytes> <file>``
-(``bench/worker_soak.py --trace``).
+(``bench/worker_soak.py --trace``). ``FCM_HTTP_RETRIES=1`` keeps firebase-admin's own
+HTTP retries (tuned as production tunes them) instead of turning them off.
 """
 
 from __future__ import annotations
@@ -34,15 +37,21 @@ from infra.settings import Settings
 from infra.worker import build_worker
 
 _held: list[int] = []
+_armed: list[bool] = []  # HOLD_UNTIL=signal: a SIGUSR2 came since the last hold
 
 
 async def _hold(ids: Sequence[UUID]) -> None:
-    if _held and os.environ.get("HOLD_UNTIL") == "line":
+    until = os.environ.get("HOLD_UNTIL")
+    if until == "signal":
+        if not _armed:
+            return
+        _armed.clear()
+    elif _held and until == "line":
         return  # only the first batch is held
     _held.append(len(ids))
-    sys.stdout.write(f"HELD {len(ids)}\n")
+    sys.stdout.write(f"HELD {len(ids)} {','.join(str(i) for i in ids)}\n")
     sys.stdout.flush()
-    if os.environ.get("HOLD_UNTIL") == "line":
+    if until in ("line", "signal"):
         await asyncio.to_thread(sys.stdin.readline)
         return
     await asyncio.sleep(3600)
@@ -75,8 +84,10 @@ async def main() -> None:
     )
     with mock.patch.object(messaging._MessagingService, "FCM_URL", os.environ["FCM_URL"]):
         messaging._get_messaging_service(app)
-    # firebase-admin's own pool size (10), then the production tuning when it is on
-    disable_http_retries(app, pool_maxsize=10)
+    # firebase-admin's own pool size (10), then the production tuning when it is on;
+    # FCM_HTTP_RETRIES=1 keeps firebase-admin's own HTTP retries, as production has them
+    if os.environ.get("FCM_HTTP_RETRIES") != "1":
+        disable_http_retries(app, pool_maxsize=10)
     if settings.hearth_fcm_pool_size > 0:
         tune_fcm_connections(app, settings.hearth_fcm_pool_size)
     engine = create_engine(settings)
@@ -91,6 +102,8 @@ async def main() -> None:
         after_claim=_hold if hold == "after_claim" else None,
         before_finish=_hold if hold == "before_finish" else None,
     )
+    if os.environ.get("HOLD_UNTIL") == "signal":
+        asyncio.get_running_loop().add_signal_handler(signal.SIGUSR2, _armed.append, True)
     stop = asyncio.Event()  # SIGTERM ends it as it ends ``hearth worker`` (infra.worker.serve)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     sys.stdout.write("READY\n")
