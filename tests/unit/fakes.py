@@ -31,6 +31,16 @@ from domain.posts.model import Post, ReactionKind, Reply
 from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from domain.safety.contact_details import ContactSpan
+from domain.safety.model import RiskLevel
+from domain.safety.team import (
+    AuditEntry,
+    ItemStatus,
+    RiskRating,
+    SafeSaid,
+    SafetyItem,
+    StaffGrant,
+    TargetKind,
+)
 from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
 from domain.support.rules import MAX_NUDGES_PER_POST
 
@@ -57,6 +67,11 @@ class FakeStore:
     devices: dict[UUID, list[Device]] = field(default_factory=dict)
     availability: dict[UUID, SupportAvailability] = field(default_factory=dict)
     nudges: list[Nudge] = field(default_factory=list)
+    risk_ratings: list[RiskRating] = field(default_factory=list)
+    staff: dict[str, StaffGrant] = field(default_factory=dict)
+    safety_items: dict[UUID, SafetyItem] = field(default_factory=dict)
+    safety_audit: list[AuditEntry] = field(default_factory=list)
+    safe_said: list[SafeSaid] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -521,6 +536,114 @@ class FakeSupport:
         return counts
 
 
+class FakeRiskRatings:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, rating: RiskRating) -> None:
+        self._store.risk_ratings.append(rating)
+
+    async def latest(self, target_kind: TargetKind, target_id: UUID) -> RiskRating | None:
+        mine = [
+            r
+            for r in self._store.risk_ratings
+            if (r.target_kind, r.target_id) == (target_kind, target_id)
+        ]
+        return max(mine, key=lambda r: r.rated_at, default=None)
+
+
+class FakeStaff:
+    """Grants by Firebase uid; ``get`` hands out a copy, so only ``save`` keeps a change."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, firebase_uid: str) -> StaffGrant | None:
+        grant = self._store.staff.get(firebase_uid)
+        return replace(grant) if grant else None
+
+    async def save(self, grant: StaffGrant) -> None:
+        self._store.staff[grant.firebase_uid] = replace(grant)
+
+    async def delete(self, firebase_uid: str) -> bool:
+        return self._store.staff.pop(firebase_uid, None) is not None
+
+    async def on_call_member_ids(self) -> list[UUID]:
+        on_call = {uid for uid, grant in self._store.staff.items() if grant.on_call}
+        return sorted(m.id for m in self._store.members.values() if m.firebase_uid in on_call)
+
+
+class FakeSafetyItems:
+    """Items handed out as copies; ``update`` is a compare-and-set on the status the
+    item was read with, and ``mark_alerted`` on ``last_alerted_at``, as in the database."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+        self._read_status: dict[UUID, ItemStatus] = {}
+
+    def _copy(self, item: SafetyItem) -> SafetyItem:
+        self._read_status[item.id] = item.status
+        return replace(item)
+
+    async def get(self, item_id: UUID) -> SafetyItem | None:
+        item = self._store.safety_items.get(item_id)
+        return self._copy(item) if item else None
+
+    async def add(self, item: SafetyItem) -> None:
+        self._store.safety_items[item.id] = replace(item)
+
+    async def update(self, item: SafetyItem) -> bool:
+        stored = self._store.safety_items.get(item.id)
+        if stored is None or stored.status is not self._read_status.get(item.id, item.status):
+            return False
+        alerts = (stored.last_alerted_at, stored.alert_count)  # only mark_alerted moves them
+        self._store.safety_items[item.id] = replace(
+            item, last_alerted_at=alerts[0], alert_count=alerts[1]
+        )
+        return True
+
+    async def unresolved_for(self, target_kind: TargetKind, target_id: UUID) -> SafetyItem | None:
+        for item in self._store.safety_items.values():
+            if (item.target_kind, item.target_id) == (target_kind, target_id) and (
+                item.status is not ItemStatus.RESOLVED
+            ):
+                return self._copy(item)
+        return None
+
+    async def due_for_realert(self, cutoff: datetime) -> list[SafetyItem]:
+        return [
+            self._copy(i)
+            for i in self._store.safety_items.values()
+            if i.status is ItemStatus.OPEN
+            and i.level >= RiskLevel.URGENT
+            and i.last_alerted_at is not None
+            and i.last_alerted_at <= cutoff
+        ]
+
+    async def mark_alerted(self, item_id: UUID, expected: datetime | None, at: datetime) -> bool:
+        stored = self._store.safety_items[item_id]
+        if stored.last_alerted_at != expected:
+            return False
+        stored.last_alerted_at, stored.alert_count = at, stored.alert_count + 1
+        return True
+
+
+class FakeSafetyAudit:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._store.safety_audit.append(entry)
+
+
+class FakeSafeSaid:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, said: SafeSaid) -> None:
+        self._store.safe_said.append(said)
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -553,6 +676,11 @@ class FakeUnitOfWork:
         self.topic_filters = FakeTopicFilters(store)
         self.devices = FakeDevices(store)
         self.support = FakeSupport(store)
+        self.risk_ratings = FakeRiskRatings(store)
+        self.staff = FakeStaff(store)
+        self.safety_items = FakeSafetyItems(store)
+        self.safety_audit = FakeSafetyAudit(store)
+        self.safe_said = FakeSafeSaid(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())
