@@ -14,7 +14,7 @@ left out of a narrowed run prints "not run").
     uv run python scripts/mutation_score.py --modules
 
 ``--pending PREFIX`` prints the names of the mutants under PREFIX that are not
-checked yet or survived (leaving out the equivalent ones), for
+checked yet, had no test or survived (leaving out the equivalent ones), for
 ``make mutate MUTANTS="$(...)"`` (``make mutate-domain`` for a ``domain.`` prefix):
 naming mutants makes mutmut test them again, while a pattern such as
 ``'domain.notifications.*'`` also re-tests every killed one.
@@ -57,14 +57,18 @@ def results(where: Path) -> dict[str, str]:
 
 
 def pending(prefix: str) -> list[str]:
-    """Mutants under ``prefix`` not checked yet, or surviving and not equivalent."""
+    """Mutants under ``prefix`` not checked yet, with no test, or surviving and not
+    equivalent."""
     equivalent = equivalent_mutants()
     where = MUTATE_DOMAIN if prefix.startswith("domain.") else MUTATE
     return sorted(
         name
         for name, status in results(where).items()
         if name.startswith(prefix)
-        and (status == "not checked" or (status == "survived" and name not in equivalent))
+        and (
+            status in ("not checked", "no tests")
+            or (status == "survived" and name not in equivalent)
+        )
     )
 
 

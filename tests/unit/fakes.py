@@ -10,17 +10,26 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.checkins.model import CheckIn, CheckInReminder
-from domain.circles.model import Circle, Invite, Membership, MembershipStatus, Topic
+from domain.circles.model import (
+    Circle,
+    Invite,
+    Membership,
+    MembershipStatus,
+    Role,
+    Topic,
+    Visibility,
+)
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event
 from domain.members.model import Member
 from domain.members.rules import display_name_key
+from domain.moderation.model import ModerationAction, Report, ReportStatus
 from domain.notifications.model import (
     Device,
     Notification,
@@ -28,6 +37,7 @@ from domain.notifications.model import (
     NotificationStatus,
 )
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.privacy.export import DataExport
 from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from domain.safety.contact_details import ContactSpan
@@ -72,6 +82,10 @@ class FakeStore:
     safety_items: dict[UUID, SafetyItem] = field(default_factory=dict)
     safety_audit: list[AuditEntry] = field(default_factory=list)
     safe_said: list[SafeSaid] = field(default_factory=list)
+    erased: list[tuple[UUID, bool, datetime]] = field(default_factory=list)
+    exports: list[DataExport] = field(default_factory=list)
+    reports: dict[UUID, Report] = field(default_factory=dict)
+    moderation_log: list[ModerationAction] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -132,6 +146,11 @@ class FakeCircles:
     async def release_seat(self, circle_id: UUID) -> None:
         circle = self._store.circles[circle_id]
         circle.active_count = max(0, circle.active_count - 1)
+
+    async def delete(self, circle_id: UUID) -> None:
+        self._store.circles.pop(circle_id, None)
+        for key in [k for k in self._store.memberships if k[0] == circle_id]:
+            del self._store.memberships[key]
 
 
 class FakeMemberships:
@@ -224,6 +243,13 @@ class FakeReactions:
 
     async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool:
         return self._store.reactions.pop((target_id, member_id, kind), None) is not None
+
+    async def since(self, target_id: UUID, at: datetime) -> list[tuple[UUID, ReactionKind]]:
+        return [
+            (member, kind)
+            for (target, member, kind), (_, made) in self._store.reactions.items()
+            if target == target_id and made >= at
+        ]
 
 
 class FakeCheckIns:
@@ -387,6 +413,22 @@ class FakeNotifications:
             and n.created_at >= since
         ]
         return max(found, key=lambda n: n.created_at, default=None)
+
+    async def latest_by_collapse_key(
+        self, member_id: UUID, collapse_key: str, since: datetime
+    ) -> Notification | None:
+        found = [
+            n
+            for n in self._store.notifications.values()
+            if n.member_id == member_id and n.collapse_key == collapse_key and n.created_at >= since
+        ]
+        return max(found, key=lambda n: n.created_at, default=None)
+
+    async def update_text(self, notification: Notification) -> bool:
+        if notification.id not in self._store.notifications:
+            return False
+        self._store.notifications[notification.id] = notification
+        return True
 
     async def update_pending(self, notification: Notification) -> bool:
         current = self._store.notifications.get(notification.id)
@@ -644,6 +686,99 @@ class FakeSafeSaid:
         self._store.safe_said.append(said)
 
 
+class FakeAccounts:
+    """The account eraser: ``erased`` lists (member, delete_content, at) of each erase."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def memberships_of(self, member_id: UUID) -> list[Membership]:
+        return [copy.copy(m) for m in self._store.memberships.values() if m.member_id == member_id]
+
+    async def active_members(self, circle_id: UUID) -> list[Membership]:
+        found = [
+            copy.copy(m)
+            for m in self._store.memberships.values()
+            if m.circle_id == circle_id and m.is_active
+        ]
+        return sorted(found, key=lambda m: m.created_at)
+
+    async def erase(self, member_id: UUID, delete_content: bool, now: datetime) -> None:
+        self._store.members.pop(member_id, None)
+        for key in [k for k in self._store.memberships if k[1] == member_id]:
+            del self._store.memberships[key]
+        self._store.blocks = {p for p in self._store.blocks if member_id not in p}
+        self._store.erased.append((member_id, delete_content, now))
+
+
+class FakeExports:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, export: DataExport) -> None:
+        self._store.exports.append(export)
+
+    async def requested_since(self, member_id: UUID, since: datetime) -> int:
+        return sum(
+            1 for e in self._store.exports if e.member_id == member_id and e.requested_at >= since
+        )
+
+
+class FakeReports:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, report: Report) -> None:
+        self._store.reports[report.id] = report
+
+    async def get(self, report_id: UUID) -> Report | None:
+        return self._store.reports.get(report_id)
+
+    async def open_by(self, reporter_id: UUID, target_id: UUID) -> Report | None:
+        return next(
+            (
+                r
+                for r in self._store.reports.values()
+                if (r.reporter_id, r.target_id) == (reporter_id, target_id)
+                and r.status is ReportStatus.OPEN
+            ),
+            None,
+        )
+
+    async def open_for_target(self, circle_id: UUID, target_id: UUID) -> list[Report]:
+        return [
+            r
+            for r in self._store.reports.values()
+            if (r.circle_id, r.target_id) == (circle_id, target_id)
+            and r.status is ReportStatus.OPEN
+        ]
+
+    async def resolve(
+        self,
+        report_ids: Sequence[UUID],
+        status: ReportStatus,
+        by: UUID,
+        at: datetime,
+        message: str | None,
+    ) -> None:
+        for report_id in report_ids:
+            self._store.reports[report_id] = replace(
+                self._store.reports[report_id],
+                status=status,
+                resolved_by=by,
+                resolved_at=at,
+                decision_message=message,
+            )
+
+
+class FakeModerationLog:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def append(self, action: ModerationAction) -> None:
+        self._store.moderation_log.append(action)
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -681,6 +816,10 @@ class FakeUnitOfWork:
         self.safety_items = FakeSafetyItems(store)
         self.safety_audit = FakeSafetyAudit(store)
         self.safe_said = FakeSafeSaid(store)
+        self.accounts = FakeAccounts(store)
+        self.exports = FakeExports(store)
+        self.reports = FakeReports(store)
+        self.moderation_log = FakeModerationLog(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())
@@ -751,3 +890,57 @@ class CaseFoldSkeleton:
 
     def __call__(self, name: str) -> str:
         return display_name_key(name).replace("0", "o")
+
+
+SINCE = datetime(2026, 12, 5, 9, tzinfo=UTC)
+"""When the members of :class:`CircleWithMembers` joined, and its posts were written."""
+
+
+class CircleWithMembers:
+    """A store holding one circle ("Evening Calm") with an owner, a moderator and two
+    members (``ada``, ``bo``), and helpers to add members, posts and replies."""
+
+    def __init__(self) -> None:
+        self.store = FakeStore()
+        self.circle = Circle(
+            uuid4(), "Evening Calm", "", (Topic.ANXIETY,), Visibility.PUBLIC, 20, "", SINCE, uuid4()
+        )
+        self.store.circles[self.circle.id] = self.circle
+        self.owner = self.join("owner", Role.OWNER)
+        self.mod = self.join("mod", Role.MODERATOR)
+        self.ada = self.join("ada")
+        self.bo = self.join("bo")
+        self.circle.active_count = 4
+
+    def join(
+        self, uid: str, role: Role = Role.MEMBER, status: MembershipStatus = MembershipStatus.ACTIVE
+    ) -> UUID:
+        member = Member(
+            uuid4(), uid, uid.title(), "UTC", "GB", SINCE, SINCE, "2026-11", SINCE, SINCE
+        )
+        self.store.members[member.id] = member
+        self.store.memberships[self.circle.id, member.id] = Membership(
+            self.circle.id, member.id, role, status, SINCE, SINCE
+        )
+        return member.id
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
+
+    def post(self, author: UUID, *, anonymous: bool = False, **changes: object) -> Post:
+        post = Post(uuid4(), self.circle.id, author, anonymous, "words", SINCE)
+        for name, value in changes.items():
+            setattr(post, name, value)
+        self.store.posts[post.id] = post
+        return post
+
+    def reply(self, author: UUID, *, anonymous: bool = False) -> Reply:
+        reply = Reply(uuid4(), uuid4(), self.circle.id, author, anonymous, "words", SINCE)
+        self.store.replies[reply.id] = reply
+        return reply
+
+    def membership(self, member: UUID) -> Membership | None:
+        return self.store.memberships.get((self.circle.id, member))
+
+    def notices(self) -> list[tuple[UUID, str, str]]:
+        return [(n.member_id, n.title, n.body) for n in self.store.notifications.values()]
