@@ -8,7 +8,7 @@ use case kept and that a failed one kept nothing.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from types import TracebackType
@@ -25,6 +25,7 @@ from domain.circles.model import (
     Topic,
     Visibility,
 )
+from domain.circles.pins import Pin
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event
 from domain.members.model import Member
@@ -86,6 +87,7 @@ class FakeStore:
     exports: list[DataExport] = field(default_factory=list)
     reports: dict[UUID, Report] = field(default_factory=dict)
     moderation_log: list[ModerationAction] = field(default_factory=list)
+    pins: list[Pin] = field(default_factory=list)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -779,6 +781,28 @@ class FakeModerationLog:
         self._store.moderation_log.append(action)
 
 
+class FakePins:
+    """Pins of circles; ``add`` refuses a taken slot or item, as the unique indexes do."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def in_circle(self, circle_id: UUID) -> list[Pin]:
+        return [p for p in self._store.pins if p.circle_id == circle_id]
+
+    async def add(self, pin: Pin) -> bool:
+        mine = [p for p in self._store.pins if p.circle_id == pin.circle_id]
+        if any(p.slot == pin.slot or p.item_id == pin.item_id for p in mine):
+            return False
+        self._store.pins.append(pin)
+        return True
+
+    async def remove(self, circle_id: UUID, item_ids: Collection[UUID]) -> None:
+        self._store.pins = [
+            p for p in self._store.pins if p.circle_id != circle_id or p.item_id not in item_ids
+        ]
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -820,6 +844,7 @@ class FakeUnitOfWork:
         self.exports = FakeExports(store)
         self.reports = FakeReports(store)
         self.moderation_log = FakeModerationLog(store)
+        self.pins = FakePins(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())
