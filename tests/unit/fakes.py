@@ -28,6 +28,7 @@ from domain.circles.model import (
 from domain.circles.pins import Pin
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event
+from domain.idempotency import StoredKey
 from domain.members.model import Member
 from domain.members.rules import display_name_key
 from domain.moderation.model import ModerationAction, Report, ReportStatus
@@ -88,6 +89,7 @@ class FakeStore:
     reports: dict[UUID, Report] = field(default_factory=dict)
     moderation_log: list[ModerationAction] = field(default_factory=list)
     pins: list[Pin] = field(default_factory=list)
+    idempotency: dict[tuple[UUID, str], StoredKey] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -803,6 +805,23 @@ class FakePins:
         ]
 
 
+class FakeIdempotency:
+    """Keys by (member, key); an expired key is replaced, as the repository does."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def claim(self, stored: StoredKey, expired_before: datetime) -> bool:
+        current = self._store.idempotency.get((stored.member_id, stored.key))
+        if current is not None and current.created_at >= expired_before:
+            return False
+        self._store.idempotency[stored.member_id, stored.key] = stored
+        return True
+
+    async def get(self, member_id: UUID, key: str) -> StoredKey | None:
+        return self._store.idempotency.get((member_id, key))
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -845,6 +864,7 @@ class FakeUnitOfWork:
         self.reports = FakeReports(store)
         self.moderation_log = FakeModerationLog(store)
         self.pins = FakePins(store)
+        self.idempotency = FakeIdempotency(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())
