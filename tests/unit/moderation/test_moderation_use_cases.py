@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from domain.checkins.model import CheckIn
-from domain.circles.model import MembershipStatus, Role, Topic
+from domain.circles.model import Membership, MembershipStatus, Role, Topic
 from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode
 from domain.events import EventKind
@@ -648,3 +648,144 @@ async def test_upholding_a_report_on_anonymous_content_hides_its_authors_role_an
     )
     assert action.target_member_id is None
     assert [n.member_id for n in c.store.notifications.values()] == [other_mod]
+
+
+# -- what the log and the notices say, in detail --------------------------------------
+
+
+async def test_member_actions_log_who_when_and_the_note() -> None:
+    c = CircleWithMembers()
+    later = FixedClock(NOW + timedelta(minutes=3))
+    cy = c.join("cy")
+    banned = c.join("dee", status=MembershipStatus.BANNED)
+    removed = await actions.remove_member(c.mod, c.circle.id, c.bo, None, " Bye ", c.uow(), later)
+    muted = await actions.mute_member(
+        c.mod, c.circle.id, cy, NOW + timedelta(days=1), None, " Calm ", c.uow(), later
+    )
+    unbanned = await actions.unban_member(c.mod, c.circle.id, banned, " Back ", c.uow(), later)
+    for action, member, note in (
+        (removed, c.bo, "Bye"),
+        (muted, cy, "Calm"),
+        (unbanned, banned, "Back"),
+    ):
+        assert (action.actor_id, action.created_at, action.message) == (c.mod, later.now(), note)
+        assert (action.target_id, action.target_member_id) == (member, member)
+    assert c.store.moderation_log == [removed, muted, unbanned]
+    stored = c.membership(cy)
+    assert stored is not None
+    assert stored.updated_at == later.now()
+
+
+async def test_restoring_keeps_the_moderators_note_and_resolving_logs_who_and_when() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.bo)
+    await actions.hide_content(c.mod, post.id, ReportReason.SPAM, None, c.uow(), CLOCK)
+    restored = await actions.restore_content(c.mod, post.id, " Sorry ", c.uow(), CLOCK)
+    assert restored.message == "Sorry"
+    assert c.notices()[-1][2] == (
+        "A moderator restored your post in Evening Calm. Moderator's note: Sorry"
+    )
+    later = FixedClock(NOW + timedelta(minutes=9))
+    report_id = await _reported(c, TargetType.MEMBER, c.ada, c.bo)
+    resolved = await actions.resolve_report(
+        c.owner, report_id, ReportDecision.DISMISSED, None, c.uow(), later
+    )
+    assert (resolved.actor_id, resolved.created_at) == (c.owner, later.now())
+
+
+async def test_hiding_a_post_tells_the_circle_which_post_changed() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.bo)
+    await actions.hide_content(c.mod, post.id, ReportReason.SPAM, None, c.uow(), CLOCK)
+    (edited,) = [e for e in c.store.published if e.kind is EventKind.POST_EDITED]
+    assert (edited.circle_id, edited.subject_id) == (c.circle.id, post.id)
+
+
+async def test_a_member_notice_names_no_content_and_a_closed_circle_is_a_circle() -> None:
+    c = CircleWithMembers()
+    await actions.remove_member(c.mod, c.circle.id, c.bo, None, None, c.uow(), CLOCK)
+    assert c.notices()[0][2] == "A moderator removed you from the circle in Evening Calm."
+    post = c.post(c.ada)
+    uow = c.uow()
+    async with uow:
+        action = await actions.log_action(
+            uow,
+            c.mod,
+            uuid4(),  # a circle that is gone
+            ModerationActionKind.HIDE_CONTENT,
+            (TargetType.POST, post.id, c.ada),
+            NOW,
+        )
+        await actions.notify_decision(uow, action, c.ada)
+        await uow.commit()
+    notice = next(n for n in c.store.notifications.values() if n.member_id == c.ada)
+    assert (notice.title, notice.body) == (
+        "A moderation decision in a circle",
+        "A moderator hid your post in a circle.",
+    )
+
+
+@pytest.mark.parametrize(("length", "cut"), [(400, False), (401, True)])
+async def test_a_notice_of_400_characters_is_kept_whole(length: int, cut: bool) -> None:
+    c = CircleWithMembers()
+    post = c.post(c.bo)
+    start = "A moderator hid your post in Evening Calm. Guideline: No selling, no recruiting, no spam. Moderator's note: "
+    note = "y" * (length - len(start))
+    await actions.hide_content(c.mod, post.id, ReportReason.SPAM, note, c.uow(), CLOCK)
+    (notice,) = c.store.notifications.values()
+    assert notice.body == ((start + note)[:399] + "…" if cut else start + note)
+
+
+async def test_a_cut_notice_loses_the_spaces_before_the_ellipsis() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.bo)
+    start = "A moderator hid your post in Evening Calm. Guideline: No selling, no recruiting, no spam. Moderator's note: "
+    note = "y" * (397 - len(start)) + "   zzz"
+    await actions.hide_content(c.mod, post.id, ReportReason.SPAM, note, c.uow(), CLOCK)
+    (notice,) = c.store.notifications.values()
+    assert notice.body == start + "y" * (397 - len(start)) + "…"
+
+
+async def test_hiding_removed_content_says_it_was_not_found() -> None:
+    c = CircleWithMembers()
+    removed = c.post(c.bo, removed_at=NOW)
+    error = await _fails(
+        ErrorCode.NOT_FOUND,
+        actions.hide_content(c.mod, removed.id, ReportReason.SPAM, None, c.uow(), CLOCK),
+    )
+    assert (error.message, error.field) == ("Post or reply was not found.", ("targetId",))
+
+
+async def test_muting_someone_not_in_the_circle_points_at_the_member() -> None:
+    c = CircleWithMembers()
+    pending = c.join("cy", status=MembershipStatus.PENDING)
+    error = await _fails(
+        ErrorCode.CONFLICT,
+        actions.mute_member(
+            c.mod, c.circle.id, pending, NOW + timedelta(days=1), None, None, c.uow(), CLOCK
+        ),
+    )
+    assert error.field == ("memberId",)
+
+
+async def test_removing_a_member_ends_only_their_shares_in_that_circle() -> None:
+    c = CircleWithMembers()
+    elsewhere = uuid4()
+    c.store.memberships[elsewhere, c.bo] = Membership(
+        elsewhere, c.bo, Role.MEMBER, MembershipStatus.ACTIVE, NOW, NOW
+    )
+    here = CheckIn(uuid4(), c.bo, 3, (), None, NOW, shared_circle_ids=(c.circle.id, elsewhere))
+    c.store.check_ins[here.id] = here
+    await actions.remove_member(c.mod, c.circle.id, c.bo, None, None, c.uow(), CLOCK)
+    ended = [e for e in c.store.published if e.kind is EventKind.CHECK_IN_SHARE_WITHDRAWN]
+    assert [e.circle_id for e in ended] == [c.circle.id]
+
+
+async def test_one_members_report_limit_leaves_others_free_to_report() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.bo)
+    limiter = FakeRateLimiter({Action.REPORT: 1})
+    await file_report(_report(c.ada, TargetType.POST, post.id), c.uow(), CLOCK, limiter)
+    await file_report(_report(c.mod, TargetType.POST, post.id), c.uow(), CLOCK, limiter)
+    assert limiter.hits == {(c.ada, Action.REPORT): 1, (c.mod, Action.REPORT): 1}
+    assert len({r.id for r in c.store.reports.values()} - {None}) == 2

@@ -366,3 +366,41 @@ async def test_the_confirmation_and_sign_in_errors_say_what_to_do() -> None:
         "For your safety, sign in again, then delete your account within 5 minutes."
     )
     assert ada.id in store.members
+
+
+async def test_a_member_who_owned_a_circle_alone_still_leaves_their_other_circles() -> None:
+    store = FakeStore()
+    ada, bo = _member(store), _member(store, "bo")
+    alone = _circle(store, (ada, Role.OWNER, 10))
+    shared_circle = _circle(store, (bo, Role.OWNER, 20), (ada, Role.MEMBER, 5))
+    shared = CheckIn(uuid4(), ada.id, 3, (), None, NOW, shared_circle_ids=(shared_circle.id,))
+    store.check_ins = {shared.id: shared}
+    await _delete(store, ada)
+    assert alone.id not in store.circles
+    kinds = [(e.kind, e.circle_id, e.member_id) for e in store.published]
+    assert (EventKind.MEMBER_LEFT, shared_circle.id, None) in kinds
+    assert (EventKind.CHECK_IN_SHARE_WITHDRAWN, shared_circle.id, ada.id) in kinds
+    assert store.circles[shared_circle.id].active_count == 1
+
+
+async def test_a_banned_membership_of_an_owner_hands_nothing_over() -> None:
+    store = FakeStore()
+    ada, bo = _member(store), _member(store, "bo")
+    circle = _circle(store, (bo, Role.MEMBER, 20))
+    store.memberships[circle.id, ada.id] = Membership(
+        circle.id, ada.id, Role.OWNER, MembershipStatus.BANNED, NOW, NOW
+    )
+    await _delete(store, ada)
+    assert store.memberships[circle.id, bo.id].role is Role.MEMBER
+    assert circle.id in store.circles
+
+
+async def test_each_consent_and_export_has_its_own_id() -> None:
+    store = FakeStore()
+    ada = _member(store)
+    store.consents.append(Consent(uuid4(), ada.id, ConsentKind.HEALTH_DATA, "2026-06", NOW))
+    await give_health_data_consent(ada, CURRENT, FakeUnitOfWork(store), FixedClock(NOW))
+    assert len({c.id for c in store.consents} - {None}) == 2
+    for _ in range(2):
+        await request_export(ada.id, FakeUnitOfWork(store), FixedClock(NOW))
+    assert len({e.id for e in store.exports} - {None}) == 2

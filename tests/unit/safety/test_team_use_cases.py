@@ -17,7 +17,7 @@ from domain.events import EventKind
 from domain.members.model import Member
 from domain.notifications.model import NotificationKind
 from domain.posts.model import Post, Reply
-from domain.safety.model import RiskLevel
+from domain.safety.model import RiskAssessment, RiskLevel
 from domain.safety.services import (
     ALERT_BODY,
     ALERT_TITLE,
@@ -27,6 +27,7 @@ from domain.safety.services import (
     grant_staff,
     move_item,
     open_for_peer_report,
+    rate,
     reach_out_reasons_kept,
     realert_unacknowledged,
     require_staff,
@@ -620,3 +621,130 @@ async def test_someone_without_a_role_cannot_reveal_an_author() -> None:
         ),
     )
     assert store.safety_audit == []
+
+
+# -- what is stored and sent, in detail -----------------------------------------------
+
+
+class _ReadsTheText:
+    version = "reader-1"
+
+    def assess(self, text: str, language: str = "en") -> RiskAssessment:
+        level = RiskLevel.URGENT if "tonight" in text else RiskLevel.NONE
+        return RiskAssessment(level, ("rule.tonight",) if level else (), self.version)
+
+
+async def test_a_rating_keeps_what_was_rated_and_an_urgent_post_opens_a_full_item() -> None:
+    store = FakeStore()
+    author, circle, post = uuid4(), uuid4(), uuid4()
+    uow = FakeUnitOfWork(store)
+    async with uow:
+        await rate(
+            uow,
+            _ReadsTheText(),
+            TargetKind.POST,
+            post,
+            "going tonight",
+            FixedClock(T0),
+            author_id=author,
+            circle_id=circle,
+        )
+        await uow.commit()
+    (rating,) = store.risk_ratings
+    assert (rating.target_kind, rating.target_id, rating.level) == (
+        TargetKind.POST,
+        post,
+        RiskLevel.URGENT,
+    )
+    assert (rating.reasons, rating.detector_version, rating.rated_at) == (
+        ("rule.tonight",),
+        "reader-1",
+        T0,
+    )
+    assert isinstance(rating.id, UUID)
+    (item,) = store.safety_items.values()
+    assert (item.source, item.target_kind, item.target_id) == (
+        ItemSource.URGENT_CONTENT,
+        TargetKind.POST,
+        post,
+    )
+    assert (item.circle_id, item.author_id, item.level, item.reasons) == (
+        circle,
+        author,
+        RiskLevel.URGENT,
+        ("rule.tonight",),
+    )
+    assert isinstance(item.id, UUID)
+
+
+async def test_every_item_alert_and_audit_line_has_its_own_id() -> None:
+    store = FakeStore()
+    _staff(store, "sam", on_call=True)
+    _staff(store, "kim", on_call=True)
+    me = _member(store, "ada")
+    first = await _report(store, "SUICIDE_RISK", uuid4())
+    second = await _report(store, "SUICIDE_RISK", uuid4())
+    reached = await ask_to_be_reached(
+        me, _check_in(store, me).id, FakeUnitOfWork(store), FixedClock(T0)
+    )
+    ids = {first.id, second.id, reached.id}
+    assert len(ids) == 3
+    assert None not in ids
+    alert_ids = set(store.notifications)
+    assert len(alert_ids) == 4
+    assert None not in alert_ids
+    await grant_staff("u1", StaffRole.SAFETY, "operator:ops", FakeUnitOfWork(store), FixedClock(T0))
+    await grant_staff("u2", StaffRole.SAFETY, "operator:ops", FakeUnitOfWork(store), FixedClock(T0))
+    audit_ids = {e.id for e in store.safety_audit}
+    assert len(audit_ids) == 2
+    assert None not in audit_ids
+
+
+async def test_a_raised_report_alerts_with_the_first_alerts_words() -> None:
+    store = FakeStore()
+    _staff(store, "sam", on_call=True)
+    target = uuid4()
+    await _report(store, "SELF_HARM_RISK", target)
+    later = FixedClock(T0 + timedelta(minutes=5))
+    raised = await _report(store, "SUICIDE_RISK", target, later)
+    (alert,) = store.notifications.values()
+    assert (alert.title, alert.body) == (ALERT_TITLE, ALERT_BODY)
+    assert (raised.alert_count, raised.last_alerted_at) == (1, later.now())
+
+
+async def test_every_due_item_re_alerts_even_after_one_another_worker_took() -> None:
+    store = FakeStore()
+    _staff(store, "sam", on_call=True)
+    taken = await _report(store, "SUICIDE_RISK", uuid4())
+    due = await _report(store, "SUICIDE_RISK", uuid4())
+    also_due = await _report(store, "SUICIDE_RISK", uuid4())
+    clock = FixedClock(T0 + timedelta(minutes=20))
+
+    class _AnotherWorkerFirst(FakeUnitOfWork):
+        async def __aenter__(self) -> _AnotherWorkerFirst:
+            await super().__aenter__()
+            mark = self.safety_items.mark_alerted
+
+            async def lost_on_taken(item_id: UUID, expected: datetime | None, at: datetime) -> bool:
+                return False if item_id == taken.id else await mark(item_id, expected, at)
+
+            self.safety_items.mark_alerted = lost_on_taken  # type: ignore[method-assign]
+            return self
+
+    uow = _AnotherWorkerFirst(store)
+    store.safety_items = dict(  # the taken one comes first
+        sorted(store.safety_items.items(), key=lambda kv: kv[0] != taken.id)
+    )
+    assert await realert_unacknowledged(uow, clock) == 2
+    for item in (due, also_due):
+        stored = store.safety_items[item.id]
+        assert (stored.alert_count, stored.last_alerted_at) == (2, clock.now())
+    assert store.safety_items[taken.id].alert_count == 1
+
+
+async def test_a_one_character_note_resolves_an_item() -> None:
+    store = FakeStore()
+    sam = _staff(store, "sam")
+    item = _item(store, ItemStatus.ACKNOWLEDGED)
+    resolved = await _move(store, item, ItemStatus.RESOLVED, "x", sam)
+    assert resolved.note == "x"
