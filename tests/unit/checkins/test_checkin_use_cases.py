@@ -1,0 +1,196 @@
+"""Check-in use cases over the shared in-memory fakes: a check-in needs the health-data
+consent, its note is rated (never queued), deleting one ends its shares, insights
+read the member's own window, and reminder settings are saved in their timezone."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from uuid import UUID, uuid4
+
+import pytest
+
+from domain.checkins.model import CheckIn, Emotion
+from domain.checkins.reminders import make_schedule
+from domain.checkins.services import (
+    CheckInCommand,
+    SetCheckInReminder,
+    check_in,
+    check_in_insights,
+    delete_check_in,
+    set_check_in_reminder,
+)
+from domain.clock import FixedClock
+from domain.errors import DomainError, ErrorCode, ValidationError
+from domain.events import EventKind
+from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION, Consent, ConsentKind
+from domain.safety.model import RiskAssessment, RiskLevel
+from domain.safety.team import TargetKind
+from tests.unit.fakes import CircleWithMembers
+
+NOW = datetime(2026, 12, 7, 12, tzinfo=UTC)  # a Monday
+CLOCK = FixedClock(NOW)
+
+
+def _consent(c: CircleWithMembers, member: UUID) -> None:
+    c.store.consents.append(
+        Consent(uuid4(), member, ConsentKind.HEALTH_DATA, CURRENT_HEALTH_DATA_CONSENT_VERSION, NOW)
+    )
+
+
+class _Urgent:
+    version = "test-2"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def assess(self, text: str, language: str = "en") -> RiskAssessment:
+        self.texts.append(text)
+        return RiskAssessment(RiskLevel.URGENT, ("rule.y",), self.version)
+
+
+async def test_a_check_in_needs_the_health_data_consent() -> None:
+    c = CircleWithMembers()
+    with pytest.raises(DomainError) as raised:
+        await check_in(CheckInCommand(c.ada, 3), c.uow(), CLOCK)
+    assert raised.value.code is ErrorCode.HEALTH_CONSENT_REQUIRED
+    assert c.store.check_ins == {}
+
+
+async def test_a_check_in_is_kept_with_its_time_and_shared_circles_hear_of_it() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    made = await check_in(
+        CheckInCommand(c.ada, 4, [Emotion.CALM], None, [c.circle.id]), c.uow(), CLOCK
+    )
+    assert (made.member_id, made.mood, made.emotions, made.created_at) == (
+        c.ada,
+        4,
+        (Emotion.CALM,),
+        NOW,
+    )
+    assert c.store.check_ins[made.id] == made
+    assert [(e.kind, e.circle_id, e.subject_id) for e in c.store.published] == [
+        (EventKind.CHECK_IN_SHARED, c.circle.id, made.id)
+    ]
+
+
+async def test_a_notes_rating_is_kept_but_opens_no_queue_item() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    detector = _Urgent()
+    made = await check_in(
+        CheckInCommand(c.ada, 1, note=" going tonight "), c.uow(), CLOCK, detector
+    )
+    assert made.risk_level is RiskLevel.URGENT
+    assert detector.texts == ["going tonight"]
+    (rating,) = c.store.risk_ratings
+    assert (rating.target_kind, rating.target_id, rating.level) == (
+        TargetKind.CHECK_IN,
+        made.id,
+        RiskLevel.URGENT,
+    )
+    assert c.store.safety_items == {}
+
+
+async def test_a_check_in_without_a_note_is_not_rated() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    detector = _Urgent()
+    made = await check_in(CheckInCommand(c.ada, 1), c.uow(), CLOCK, detector)
+    assert made.risk_level is RiskLevel.NONE
+    assert detector.texts == []
+    assert c.store.risk_ratings == []
+
+
+async def test_deleting_a_check_in_ends_each_of_its_shares() -> None:
+    c = CircleWithMembers()
+    mine = CheckIn(uuid4(), c.ada, 3, (), None, NOW, shared_circle_ids=(c.circle.id,))
+    c.store.check_ins[mine.id] = mine
+    assert await delete_check_in(c.ada, mine.id, c.uow()) == mine.id
+    assert c.store.check_ins == {}
+    assert [(e.kind, e.circle_id, e.member_id, e.subject_id) for e in c.store.published] == [
+        (EventKind.CHECK_IN_SHARE_WITHDRAWN, c.circle.id, c.ada, mine.id)
+    ]
+
+
+async def test_only_the_owner_deletes_a_check_in() -> None:
+    c = CircleWithMembers()
+    mine = CheckIn(uuid4(), c.ada, 3, (), None, NOW)
+    c.store.check_ins[mine.id] = mine
+    for who, which in ((c.bo, mine.id), (c.ada, uuid4())):
+        with pytest.raises(DomainError) as raised:
+            await delete_check_in(who, which, c.uow())
+        assert (raised.value.code, raised.value.message, raised.value.field) == (
+            ErrorCode.NOT_FOUND,
+            "Check-in was not found.",
+            ("input", "checkInId"),
+        )
+    assert list(c.store.check_ins) == [mine.id]
+
+
+async def test_insights_read_the_members_own_check_ins_of_the_last_days() -> None:
+    c = CircleWithMembers()
+    ada = c.store.members[c.ada]
+    ada.timezone = "Asia/Tokyo"
+    for days_ago, mood in ((0, 5), (1, 3), (7, 1)):
+        made = CheckIn(uuid4(), c.ada, mood, (Emotion.CALM,), None, NOW - timedelta(days=days_ago))
+        c.store.check_ins[made.id] = made
+    others = CheckIn(uuid4(), c.bo, 1, (), None, NOW)
+    c.store.check_ins[others.id] = others
+    insights = await check_in_insights(ada, 7, c.uow(), CLOCK)
+    assert (insights.days, insights.timezone, insights.count) == (7, "Asia/Tokyo", 2)
+    assert insights.average_mood == 4.0
+    assert (insights.first_day.isoformat(), insights.last_day.isoformat()) == (
+        "2026-12-01",
+        "2026-12-07",
+    )
+    assert insights.current_streak == 2
+    wider = await check_in_insights(ada, 30, c.uow(), CLOCK)
+    assert wider.count == 3
+    with pytest.raises(ValidationError) as raised:
+        await check_in_insights(ada, 14, c.uow(), CLOCK)
+    (error,) = raised.value.errors
+    assert (error.code, error.message, error.field) == (
+        ErrorCode.INVALID,
+        "Choose 7, 30 or 90 days.",
+        ("days",),
+    )
+
+
+async def test_reminder_settings_are_saved_in_the_members_timezone() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    c.store.members[c.ada].timezone = "Europe/Paris"
+    cmd = SetCheckInReminder(c.ada, True, ["08:30", "20:00"], [1, 2, 3, 4, 5])
+    reminder = await set_check_in_reminder(cmd, c.uow(), CLOCK)
+    assert reminder.schedule == make_schedule(
+        "Europe/Paris", [time(8, 30), time(20)], [1, 2, 3, 4, 5]
+    )
+    assert (reminder.member_id, reminder.updated_at) == (c.ada, NOW)
+    assert reminder.next_fire_at == datetime(2026, 12, 7, 19, tzinfo=UTC)  # 20:00 in Paris
+    assert c.store.reminders[c.ada] == reminder
+
+
+async def test_turning_reminders_off_needs_no_consent_but_on_does() -> None:
+    c = CircleWithMembers()
+    off = await set_check_in_reminder(SetCheckInReminder(c.ada, False), c.uow(), CLOCK)
+    assert off.schedule.enabled is False
+    assert off.next_fire_at is None
+    with pytest.raises(DomainError) as raised:
+        await set_check_in_reminder(SetCheckInReminder(c.ada, True, ["08:00"], [1]), c.uow(), CLOCK)
+    assert raised.value.code is ErrorCode.HEALTH_CONSENT_REQUIRED
+
+
+async def test_reminder_settings_need_a_profile_and_hh_mm_times() -> None:
+    c = CircleWithMembers()
+    with pytest.raises(DomainError) as raised:
+        await set_check_in_reminder(SetCheckInReminder(uuid4(), False), c.uow(), CLOCK)
+    assert (raised.value.code, raised.value.message) == (
+        ErrorCode.NOT_ONBOARDED,
+        "Set up your profile first.",
+    )
+    with pytest.raises(ValidationError) as invalid:
+        await set_check_in_reminder(SetCheckInReminder(c.ada, True, ["8am"], [1]), c.uow(), CLOCK)
+    (error,) = invalid.value.errors
+    assert (error.code, error.field) == (ErrorCode.INVALID, ("input", "localTimes"))
+    assert error.message == 'Reminder times are 24-hour "HH:MM" local times, e.g. "08:30".'
