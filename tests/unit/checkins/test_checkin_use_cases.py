@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 
 import pytest
 
+from domain.checkins.insights import compute_insights, window
 from domain.checkins.model import CheckIn, Emotion
 from domain.checkins.reminders import make_schedule
 from domain.checkins.services import (
@@ -194,3 +195,66 @@ async def test_reminder_settings_need_a_profile_and_hh_mm_times() -> None:
     (error,) = invalid.value.errors
     assert (error.code, error.field) == (ErrorCode.INVALID, ("input", "localTimes"))
     assert error.message == 'Reminder times are 24-hour "HH:MM" local times, e.g. "08:30".'
+
+
+def _at(days_ago: int, mood: int, *emotions: Emotion, hour: int = 12) -> CheckIn:
+    day = NOW.replace(hour=hour) - timedelta(days=days_ago)
+    return CheckIn(uuid4(), uuid4(), mood, emotions, None, day)
+
+
+def test_insights_average_each_day_to_two_places_and_rank_emotions() -> None:
+    check_ins = [
+        _at(0, 1, Emotion.SAD),
+        _at(0, 2, Emotion.CALM, Emotion.SAD),
+        _at(0, 2, Emotion.ANXIOUS),
+        _at(2, 4, Emotion.CALM),
+        _at(6, 5),  # the first day of the window
+        _at(7, 1, Emotion.ANGRY),  # the day before: left out
+    ]
+    insights = compute_insights(check_ins, "UTC", 7, NOW)
+    assert insights.count == 5
+    assert insights.average_mood == 2.8
+    assert [(d.day.isoformat(), d.average_mood, d.count) for d in insights.mood_by_day] == [
+        ("2026-12-01", 5.0, 1),
+        ("2026-12-05", 4.0, 1),
+        ("2026-12-07", 1.67, 3),
+    ]
+    assert [(e.emotion, e.count) for e in insights.emotion_counts] == [
+        (Emotion.CALM, 2),  # ties keep the display order: CALM before SAD
+        (Emotion.SAD, 2),
+        (Emotion.ANXIOUS, 1),
+    ]
+    assert (insights.first_day.isoformat(), insights.last_day.isoformat()) == (
+        "2026-12-01",
+        "2026-12-07",
+    )
+
+
+def test_a_streak_holds_until_a_whole_day_passes_without_a_check_in() -> None:
+    yesterday_run = [_at(1, 3), _at(2, 3), _at(3, 3), _at(5, 3), _at(6, 3)]
+    insights = compute_insights(yesterday_run, "UTC", 7, NOW)
+    assert (insights.current_streak, insights.longest_streak) == (3, 3)
+    every_day = [_at(n, 3) for n in range(7)]
+    full = compute_insights(every_day, "UTC", 7, NOW)
+    assert (full.current_streak, full.longest_streak) == (7, 7)
+    broken = compute_insights([_at(2, 3), _at(3, 3)], "UTC", 7, NOW)
+    assert (broken.current_streak, broken.longest_streak) == (0, 2)
+    only_today = compute_insights([_at(0, 3)], "UTC", 7, NOW)
+    assert (only_today.current_streak, only_today.longest_streak) == (1, 1)
+
+
+def test_insight_days_are_the_members_local_days() -> None:
+    late = CheckIn(uuid4(), uuid4(), 3, (), None, datetime(2026, 12, 6, 23, 30, tzinfo=UTC))
+    tokyo = compute_insights([late], "Asia/Tokyo", 7, NOW)
+    assert [d.day.isoformat() for d in tokyo.mood_by_day] == ["2026-12-07"]
+    assert tokyo.current_streak == 1
+    early = CheckIn(uuid4(), uuid4(), 3, (), None, datetime(2026, 12, 1, 9, tzinfo=UTC))
+    honolulu = compute_insights([early], "Pacific/Honolulu", 7, NOW)  # Nov 30 there
+    assert (honolulu.first_day.isoformat(), honolulu.count) == ("2026-12-01", 0)
+
+
+def test_the_insight_window_covers_the_local_days_with_a_day_to_spare() -> None:
+    first, last, start, end = window(7, "Asia/Tokyo", NOW)
+    assert (first.isoformat(), last.isoformat()) == ("2026-12-01", "2026-12-07")
+    assert start == datetime(2026, 11, 29, 15, tzinfo=UTC)  # Dec 1 00:00 JST, less a day
+    assert end == datetime(2026, 12, 8, 15, tzinfo=UTC)  # Dec 8 00:00 JST, plus a day
