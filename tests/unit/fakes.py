@@ -441,6 +441,13 @@ class FakeNotifications:
         self._store.notifications[notification.id] = notification
         return True
 
+    async def unread_count(self, member_id: UUID) -> int:
+        return sum(
+            1
+            for n in self._store.notifications.values()
+            if n.member_id == member_id and not n.read_at
+        )
+
     async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
         changed = 0
         for n in self._store.notifications.values():
@@ -482,13 +489,28 @@ class FakeTopicFilters:
 
 
 class FakeDevices:
-    """Only what the support use cases read (``for_members``) and a way to add."""
+    """Devices by member; a FID belongs to one member (``save`` moves it)."""
 
     def __init__(self, store: FakeStore) -> None:
         self._store = store
 
     async def save(self, device: Device) -> None:
+        for member_id, devices in self._store.devices.items():
+            self._store.devices[member_id] = [d for d in devices if d.token != device.token]
         self._store.devices.setdefault(device.member_id, []).append(device)
+
+    async def remove(self, token: str, member_id: UUID) -> bool:
+        devices = self._store.devices.get(member_id, [])
+        kept = [d for d in devices if d.token != token]
+        self._store.devices[member_id] = kept
+        return len(kept) < len(devices)
+
+    async def trim(self, member_id: UUID, keep: int) -> int:
+        devices = sorted(
+            self._store.devices.get(member_id, []), key=lambda d: d.last_seen_at, reverse=True
+        )
+        self._store.devices[member_id] = devices[:keep]
+        return len(devices[keep:])
 
     async def for_members(self, member_ids: Sequence[UUID]) -> dict[UUID, list[Device]]:
         return {m: list(self._store.devices[m]) for m in member_ids if self._store.devices.get(m)}
