@@ -89,6 +89,8 @@ class FakeStore:
     reports: dict[UUID, Report] = field(default_factory=dict)
     moderation_log: list[ModerationAction] = field(default_factory=list)
     pins: list[Pin] = field(default_factory=list)
+    answered_after: dict[UUID, int] = field(default_factory=dict)
+    """Seconds from a post to its first reply by someone else (the support metrics)."""
     idempotency: dict[tuple[UUID, str], StoredKey] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
@@ -215,6 +217,7 @@ class FakePosts:
         if post.first_reply_at is not None:
             return False
         post.first_reply_at = at
+        self._store.answered_after[post_id] = seconds
         return True
 
 

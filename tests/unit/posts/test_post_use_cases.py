@@ -432,3 +432,182 @@ async def test_reactions_take_a_rate_limit_slot() -> None:
     await react(c.bo, post.id, ReactionKind.HUG, c.uow(), CLOCK, limiter)
     with pytest.raises(RateLimited):
         await react(c.bo, post.id, ReactionKind.STRENGTH, c.uow(), CLOCK, limiter)
+
+
+# -- details found by mutation testing ------------------------------------------------
+
+
+async def test_each_write_takes_the_writers_own_rate_limit_slot() -> None:
+    c = CircleWithMembers()
+    limiter = FakeRateLimiter()
+    post = await _post(c, c.ada, limiter=limiter)
+    await reply_to_post(c.bo, post.id, "hi", False, c.uow(), CLOCK, limiter, NoContactDetails())
+    await react(c.mod, post.id, ReactionKind.HUG, c.uow(), CLOCK, limiter)
+    assert limiter.hits == {
+        (c.ada, Action.POST): 1,
+        (c.bo, Action.REPLY): 1,
+        (c.mod, Action.REACTION): 1,
+    }
+
+
+async def test_replies_and_edits_are_rated_again_and_masked_in_the_writers_region() -> None:
+    c = CircleWithMembers()
+    c.store.members[c.bo].region = "US"
+    post = await _post(c, c.ada)
+    phones = _Phones()
+    reply, _ = await reply_to_post(
+        c.bo, post.id, "555 0100", True, c.uow(), CLOCK, FakeRateLimiter(), phones, _Urgent()
+    )
+    assert (reply.risk_level, reply.contact_masked) == (RiskLevel.URGENT, (ContactKind.PHONE,))
+    assert phones.regions == ["US"]
+    edited_reply, _ = await edit_reply(
+        c.bo, reply.id, "555 0100", c.uow(), CLOCK, phones, _Urgent()
+    )
+    assert edited_reply.risk_level is RiskLevel.URGENT
+    edited_post, _ = await edit_post(c.ada, post.id, "new", None, c.uow(), CLOCK, phones, _Urgent())
+    assert edited_post.risk_level is RiskLevel.URGENT
+    assert phones.regions == ["US", "US", "GB"]
+    kinds = sorted((r.target_kind.value, r.target_id == reply.id) for r in c.store.risk_ratings)
+    assert kinds == [("POST", False), ("REPLY", True), ("REPLY", True)]
+    items = {(i.target_kind.value, i.target_id, i.author_id) for i in c.store.safety_items.values()}
+    assert items == {("REPLY", reply.id, c.bo), ("POST", post.id, c.ada)}  # one per target
+    assert c.store.posts[post.id].risk_level is RiskLevel.URGENT
+
+
+async def test_edit_and_removal_events_name_the_circle() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    reply, _ = await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+    )
+    c.store.published.clear()
+    await edit_post(c.ada, post.id, "new", None, c.uow(), CLOCK, NoContactDetails())
+    await edit_reply(c.bo, reply.id, "new", c.uow(), CLOCK, NoContactDetails())
+    await delete_reply(c.bo, reply.id, c.uow(), CLOCK)
+    await delete_post(c.ada, post.id, c.uow(), CLOCK)
+    await unreact(c.bo, post.id, ReactionKind.HUG, c.uow())
+    assert [(e.kind, e.circle_id, e.subject_id, e.parent_id) for e in c.store.published] == [
+        (EventKind.POST_EDITED, c.circle.id, post.id, None),
+        (EventKind.REPLY_EDITED, c.circle.id, reply.id, post.id),
+        (EventKind.REPLY_REMOVED, c.circle.id, reply.id, post.id),
+        (EventKind.POST_REMOVED, c.circle.id, post.id, None),
+    ]
+    assert c.store.moderation_log == []  # authors removing their own: no log line
+
+
+async def test_removing_an_unanswered_post_updates_the_others_waiting_counts() -> None:
+    c = CircleWithMembers()
+    waiting = await _post(c, c.ada)
+    answered = await _post(c, c.ada)
+    await reply_to_post(
+        c.bo, answered.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+    )
+    c.store.published.clear()
+    await delete_post(c.ada, answered.id, c.uow(), CLOCK)
+    assert not [e for e in c.store.published if e.kind is EventKind.AWAITING_SUPPORT_CHANGED]
+    await delete_post(c.ada, waiting.id, c.uow(), CLOCK)
+    counts = [
+        (e.member_id, e.subject_id)
+        for e in c.store.published
+        if e.kind is EventKind.AWAITING_SUPPORT_CHANGED
+    ]
+    assert sorted(counts) == sorted((m, c.circle.id) for m in (c.owner, c.mod, c.bo))
+
+
+async def test_a_moderators_removal_is_logged_in_the_circle() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    reply, _ = await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+    )
+    await delete_reply(c.mod, reply.id, c.uow(), CLOCK)
+    await delete_post(c.mod, post.id, c.uow(), CLOCK)
+    assert [(a.circle_id, a.target_member_id) for a in c.store.moderation_log] == [
+        (c.circle.id, c.bo),
+        (c.circle.id, c.ada),
+    ]
+    assert len({a.id for a in c.store.moderation_log} - {None}) == 2
+
+
+async def test_the_time_to_a_first_reply_is_kept_in_seconds() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    later = FixedClock(NOW + timedelta(minutes=10))
+    await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), later, FakeRateLimiter(), NoContactDetails()
+    )
+    assert c.store.answered_after == {post.id: 600}
+    skewed = await _post(c, c.ada)
+    before = FixedClock(NOW - timedelta(seconds=5))  # a clock a little behind
+    await reply_to_post(
+        c.bo, skewed.id, "hi", False, c.uow(), before, FakeRateLimiter(), NoContactDetails()
+    )
+    assert c.store.answered_after[skewed.id] == 0
+
+
+async def test_what_outsiders_and_missing_targets_get_is_not_found() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    reply, _ = await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+    )
+    outsider = uuid4()
+    error = await _fails(
+        ErrorCode.NOT_FOUND,
+        reply_to_post(
+            outsider, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+        ),
+    )
+    assert (error.message, error.field) == ("Post was not found.", ("postId",))
+    error = await _fails(
+        ErrorCode.NOT_FOUND,
+        edit_post(c.ada, uuid4(), "x", None, c.uow(), CLOCK, NoContactDetails()),
+    )
+    assert (error.message, error.field) == ("Post was not found.", ("postId",))
+    for who, which in ((outsider, reply.id), (c.bo, uuid4())):
+        error = await _fails(
+            ErrorCode.NOT_FOUND,
+            edit_reply(who, which, "x", c.uow(), CLOCK, NoContactDetails()),
+        )
+        assert (error.message, error.field) == ("Reply was not found.", ("replyId",))
+    error = await _fails(
+        ErrorCode.NOT_FOUND,
+        react(outsider, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter()),
+    )
+    assert (error.message, error.field) == ("Post or reply was not found.", ("targetId",))
+    error = await _fails(
+        ErrorCode.NOT_FOUND, unreact(outsider, reply.id, ReactionKind.HUG, c.uow())
+    )
+    assert (error.message, error.field) == ("Post or reply was not found.", ("targetId",))
+    await delete_reply(c.bo, reply.id, c.uow(), CLOCK)
+    error = await _fails(
+        ErrorCode.NOT_FOUND, edit_reply(c.bo, reply.id, "x", c.uow(), CLOCK, NoContactDetails())
+    )
+    assert (error.message, error.field) == ("This reply was removed.", ("replyId",))
+
+
+async def test_reactions_on_replies_are_kept_with_their_circle_and_taken_back() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    reply, _ = await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails()
+    )
+    await react(c.ada, reply.id, ReactionKind.THANK_YOU, c.uow(), CLOCK, FakeRateLimiter())
+    assert c.store.reactions == {(reply.id, c.ada, ReactionKind.THANK_YOU): (c.circle.id, NOW)}
+    c.store.published.clear()
+    assert await unreact(c.ada, reply.id, ReactionKind.THANK_YOU, c.uow()) == c.circle.id
+    assert [(e.kind, e.circle_id, e.subject_id) for e in c.store.published] == [
+        (EventKind.REACTIONS_CHANGED, c.circle.id, reply.id)
+    ]
+
+
+async def test_a_blocked_member_cannot_react_but_a_moderator_still_can() -> None:
+    c = CircleWithMembers()
+    post = await _post(c, c.ada)
+    c.store.blocks = {(c.ada, c.bo), (c.ada, c.mod)}
+    await _fails(
+        ErrorCode.NOT_FOUND,
+        react(c.bo, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter()),
+    )
+    await react(c.mod, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter())
+    assert list(c.store.reactions) == [(post.id, c.mod, ReactionKind.HUG)]
