@@ -11,7 +11,13 @@ import pytest
 
 from domain.checkins.insights import compute_insights, window
 from domain.checkins.model import CheckIn, Emotion
-from domain.checkins.reminders import make_schedule
+from domain.checkins.reminders import (
+    ReminderSchedule,
+    fires_between,
+    local_day,
+    make_schedule,
+    next_fire_after,
+)
 from domain.checkins.services import (
     CheckInCommand,
     SetCheckInReminder,
@@ -258,3 +264,86 @@ def test_the_insight_window_covers_the_local_days_with_a_day_to_spare() -> None:
     assert (first.isoformat(), last.isoformat()) == ("2026-12-01", "2026-12-07")
     assert start == datetime(2026, 11, 29, 15, tzinfo=UTC)  # Dec 1 00:00 JST, less a day
     assert end == datetime(2026, 12, 8, 15, tzinfo=UTC)  # Dec 8 00:00 JST, plus a day
+
+
+# -- reminder settings: the messages and the schedule's arithmetic --------------------
+
+
+def _problems(timezone: str, times: list[object], days: list[object], enabled: bool = True):  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as raised:
+        make_schedule(timezone, times, days, enabled)  # type: ignore[arg-type]
+    return [(e.code, e.message, e.field) for e in raised.value.errors]
+
+
+def test_every_problem_with_reminder_settings_is_told_at_once() -> None:
+    times = [time(8), time(8), time(9, 0, 30), time(10)]
+    assert _problems("Mars/Olympus", times, [0, True, 8]) == [
+        (
+            ErrorCode.UNKNOWN_TIMEZONE,
+            "Choose a timezone from the IANA list, for example Europe/London.",
+            ("input", "timezone"),
+        ),
+        (ErrorCode.TOO_LONG, "Choose at most 3 reminder times.", ("input", "localTimes")),
+        (ErrorCode.INVALID, "Each reminder time can only be chosen once.", ("input", "localTimes")),
+        (
+            ErrorCode.INVALID,
+            "Reminder times are local times to the minute, without seconds.",
+            ("input", "localTimes"),
+        ),
+        (
+            ErrorCode.INVALID,
+            "Weekdays are numbered 1 (Monday) to 7 (Sunday).",
+            ("input", "weekdays"),
+        ),
+    ]
+    assert _problems("UTC", [], []) == [
+        (ErrorCode.INVALID, "Choose at least one reminder time.", ("input", "localTimes")),
+        (ErrorCode.INVALID, "Choose at least one weekday.", ("input", "weekdays")),
+    ]
+    assert _problems("UTC", ["08:00", time(9), time(9), time(9)], [1]) == [
+        (ErrorCode.TOO_LONG, "Choose at most 3 reminder times.", ("input", "localTimes")),
+        (ErrorCode.INVALID, "Reminder times must be times of day.", ("input", "localTimes")),
+    ]
+    off = make_schedule("UTC", [], [], enabled=False)
+    assert (off.local_times, off.weekdays, off.enabled) == ((), frozenset(), False)
+
+
+def test_a_schedule_keeps_its_weekdays_as_a_set() -> None:
+    schedule = ReminderSchedule("UTC", (time(9), time(8), time(9)), [3, 1, 3])  # type: ignore[arg-type]
+    assert schedule.weekdays == frozenset({1, 3})
+    assert schedule.local_times == (time(8), time(9))
+
+
+def test_reminders_fire_on_local_days_in_a_window_that_ends_before_its_end() -> None:
+    schedule = make_schedule("Asia/Tokyo", [time(8)], [1, 2, 3, 4, 5, 6, 7])
+    start = datetime(2026, 12, 6, 23, tzinfo=UTC)  # Dec 7 08:00 JST
+    fires = fires_between(schedule, start, start + timedelta(days=2))
+    assert fires == [start, start + timedelta(days=1)]
+    assert fires_between(schedule, start, start) == []
+    assert fires_between(schedule, start + timedelta(seconds=1), start + timedelta(days=1)) == []
+    week = fires_between(schedule, start, start + timedelta(days=7, seconds=1))
+    assert len(week) == 8
+    assert next_fire_after(schedule, start) == start + timedelta(days=1)
+    assert next_fire_after(schedule, start - timedelta(seconds=1)) == start
+    assert local_day(start, "Asia/Tokyo").isoformat() == "2026-12-07"
+    assert local_day(start, "UTC").isoformat() == "2026-12-06"
+
+
+def test_a_weekly_reminder_is_found_a_week_ahead() -> None:
+    schedule = make_schedule("UTC", [time(9)], [1])  # Mondays
+    monday = datetime(2026, 12, 7, 9, tzinfo=UTC)
+    assert next_fire_after(schedule, monday) == monday + timedelta(days=7)
+    assert next_fire_after(make_schedule("UTC", [], [], enabled=False), monday) is None
+
+
+def test_naive_times_are_refused_by_the_schedule_arithmetic() -> None:
+    schedule = make_schedule("UTC", [time(9)], [1])
+    naive = datetime(2026, 12, 7, 9)
+    for call, name in (
+        (lambda: next_fire_after(schedule, naive), "after"),
+        (lambda: fires_between(schedule, naive, NOW), "start"),
+        (lambda: fires_between(schedule, NOW, naive), "end"),
+        (lambda: local_day(naive, "UTC"), "instant"),
+    ):
+        with pytest.raises(ValueError, match=rf"^{name} must be an aware datetime$"):
+            call()
