@@ -341,3 +341,13 @@ async def test_marking_read_touches_only_the_members_own_notices() -> None:
     ]
     again = await mark_read(c.ada, mine, c.uow(), CLOCK)
     assert again.changed == 0
+
+
+async def test_reactions_either_side_of_the_hour_still_make_one_notice() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.ada)
+    await _react(c, post, c.bo, ReactionKind.HUG, -10)  # 10:50
+    await _react(c, post, c.mod, ReactionKind.STRENGTH, 10)  # 11:10, within the hour
+    (n,) = c.store.notifications.values()
+    assert n.count == 2
+    assert n.title == "2 people reacted to your post"
