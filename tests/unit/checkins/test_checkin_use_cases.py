@@ -4,6 +4,7 @@ read the member's own window, and reminder settings are saved in their timezone.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from uuid import UUID, uuid4
 
@@ -347,3 +348,42 @@ def test_naive_times_are_refused_by_the_schedule_arithmetic() -> None:
     ):
         with pytest.raises(ValueError, match=rf"^{name} must be an aware datetime$"):
             call()
+
+
+async def test_the_limits_of_a_check_in_are_inclusive() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    circles = [c.circle.id]
+    for _ in range(9):
+        other = CircleWithMembers()
+        c.store.circles[other.circle.id] = other.circle
+        c.store.memberships[other.circle.id, c.ada] = replace(
+            other.store.memberships[other.circle.id, other.ada], member_id=c.ada
+        )
+        circles.append(other.circle.id)
+    made = await check_in(
+        CheckInCommand(c.ada, 5, list(Emotion)[:10], "x" * 2000, circles), c.uow(), CLOCK
+    )
+    assert (made.mood, len(made.emotions), len(made.note or ""), len(made.shared_circle_ids)) == (
+        5,
+        10,
+        2000,
+        10,
+    )
+    low = await check_in(CheckInCommand(c.ada, 1), c.uow(), CLOCK)
+    assert low.mood == 1
+    with pytest.raises(ValidationError) as raised:
+        await check_in(CheckInCommand(c.ada, True), c.uow(), CLOCK)  # type: ignore[arg-type]
+    assert [e.field for e in raised.value.errors] == [("input", "mood")]
+
+
+async def test_sharing_with_a_circle_one_is_not_in_names_the_circle() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    with pytest.raises(DomainError) as raised:
+        await check_in(CheckInCommand(c.ada, 3, share_with_circle_ids=[uuid4()]), c.uow(), CLOCK)
+    assert (raised.value.code, raised.value.message, raised.value.field) == (
+        ErrorCode.NOT_FOUND,
+        "Circle was not found.",
+        ("input", "shareWithCircleIds"),
+    )

@@ -504,3 +504,78 @@ async def test_only_the_owner_closes_a_circle_for_everyone() -> None:
     assert [(e.kind, e.circle_id) for e in c.store.published] == [
         (EventKind.CIRCLE_CLOSED, c.circle.id)
     ]
+
+
+# -- details found by mutation testing ------------------------------------------------
+
+
+async def test_joining_records_when_and_tells_the_circle_who_joined() -> None:
+    c = CircleWithMembers()
+    newcomer = uuid4()
+    joined = await join_circle(newcomer, c.circle.id, None, c.uow(), CLOCK, FakeRateLimiter())
+    assert (joined.membership.created_at, joined.membership.updated_at) == (NOW, NOW)
+    assert c.store.memberships[c.circle.id, newcomer].updated_at == NOW
+    (event,) = c.store.published
+    assert (event.kind, event.circle_id, event.subject_id) == (
+        EventKind.MEMBER_JOINED,
+        c.circle.id,
+        newcomer,
+    )
+    error = await _fails(
+        ErrorCode.NOT_FOUND,
+        join_circle(newcomer, uuid4(), None, c.uow(), CLOCK, FakeRateLimiter()),
+    )
+    assert (error.message, error.field) == ("Circle was not found.", ("circleId",))
+
+
+async def test_a_pending_member_with_an_invite_code_becomes_active_from_then() -> None:
+    c = CircleWithMembers()
+    _private(c)
+    pending = c.join("cy", status=MembershipStatus.PENDING)
+    _, code = await create_invite(
+        c.mod, c.circle.id, 1, timedelta(hours=1), c.uow(), CLOCK, FakeRateLimiter()
+    )
+    later = FixedClock(NOW + timedelta(minutes=5))
+    joined = await join_circle(pending, c.circle.id, code, c.uow(), later, FakeRateLimiter())
+    assert joined.membership.status is MembershipStatus.ACTIVE
+    assert joined.membership.updated_at == later.now()
+    assert joined.membership.created_at == c.store.memberships[c.circle.id, pending].created_at
+
+
+async def test_the_founders_membership_starts_when_the_circle_does() -> None:
+    store, founder = FakeStore(), uuid4()
+    cmd = CreateCircle(founder, "Night Owls", "", [Topic.ANXIETY], Visibility.PUBLIC)
+    limiter = FakeRateLimiter()
+    circle = await create_circle(cmd, FakeUnitOfWork(store), CLOCK, limiter)
+    owner = store.memberships[circle.id, founder]
+    assert (owner.created_at, owner.updated_at) == (NOW, NOW)
+    assert limiter.hits == {(founder, Action.CIRCLE_CREATION): 1}
+    second = await create_circle(cmd, FakeUnitOfWork(store), CLOCK, limiter)
+    assert second.id != circle.id
+
+
+async def test_a_change_is_checked_field_by_field() -> None:
+    c = CircleWithMembers()
+    cmd = UpdateCircle(
+        c.owner, c.circle.id, description="x" * 501, guidelines="x" * 2001, topics=[]
+    )
+    assert await _invalid(update_circle(cmd, c.uow())) == [
+        (ErrorCode.TOO_LONG, "This can have at most 500 characters.", ("input", "description")),
+        (ErrorCode.TOO_LONG, "This can have at most 2000 characters.", ("input", "guidelines")),
+        (ErrorCode.INVALID, "Choose at least one topic.", ("input", "topics")),
+    ]
+
+
+async def test_each_invite_has_its_own_96_bit_code_and_the_inviter_pays_the_slot() -> None:
+    c = CircleWithMembers()
+    limiter = FakeRateLimiter()
+    first, code = await create_invite(
+        c.mod, c.circle.id, 1, timedelta(hours=1), c.uow(), CLOCK, limiter
+    )
+    second, other = await create_invite(
+        c.owner, c.circle.id, 1, timedelta(hours=1), c.uow(), CLOCK, limiter
+    )
+    assert len(code) == len(other) == 16  # 12 random bytes, URL-safe base64
+    assert code != other
+    assert first.id != second.id
+    assert limiter.hits == {(c.mod, Action.INVITE): 1, (c.owner, Action.INVITE): 1}
