@@ -4,7 +4,7 @@ collapsing, muted topics, blocks) and marking the inbox read."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from uuid import UUID, uuid4
 
 import pytest
@@ -13,7 +13,9 @@ from domain.circles.model import MembershipStatus, Topic
 from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import EventKind
+from domain.idempotency import check_key
 from domain.notifications.model import (
+    Notification,
     NotificationKind,
     NotificationPreferences,
     NotificationStatus,
@@ -33,7 +35,7 @@ from domain.notifications.services import (
     update_preferences,
 )
 from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
-from tests.unit.fakes import SINCE, CircleWithMembers
+from tests.unit.fakes import SINCE, CircleWithMembers, FakeUnitOfWork
 
 NOW = SINCE + timedelta(hours=2)
 CLOCK = FixedClock(NOW)
@@ -351,3 +353,107 @@ async def test_reactions_either_side_of_the_hour_still_make_one_notice() -> None
     (n,) = c.store.notifications.values()
     assert n.count == 2
     assert n.title == "2 people reacted to your post"
+
+
+# -- details found by mutation testing ------------------------------------------------
+
+
+async def test_a_member_who_turned_replies_off_gets_no_reply_notice() -> None:
+    c = CircleWithMembers()
+    c.store.notification_preferences[c.ada] = NotificationPreferences(c.ada, replies=False)
+    post = c.post(c.ada)
+    await _notify(c, post, _reply(c, post, c.bo))
+    assert c.store.notifications == {}
+
+
+async def test_a_warned_post_whose_topic_the_author_did_not_mute_is_pushed() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.ada, content_warning=ContentWarning((Topic.GRIEF,), None))
+    c.store.topic_filters[c.ada] = (Topic.ANXIETY,)
+    await _notify(c, post, _reply(c, post, c.bo))
+    (n,) = c.store.notifications.values()
+    assert n.status is NotificationStatus.PENDING
+
+
+async def test_collapsed_replies_keep_the_circles_name_when_it_may_be_shown() -> None:
+    c = CircleWithMembers()
+    c.store.notification_preferences[c.ada] = NotificationPreferences(
+        c.ada, named_circle_ids=frozenset({c.circle.id})
+    )
+    post = c.post(c.ada)
+    await _notify(c, post, _reply(c, post, c.bo))
+    await _notify(c, post, _reply(c, post, c.mod), NOW + timedelta(minutes=1))
+    (n,) = c.store.notifications.values()
+    assert (n.title, n.body, n.count) == (
+        "2 new replies in Evening Calm",
+        "Open Hearth to read them.",
+        2,
+    )
+
+
+async def test_the_authors_own_reactions_never_count() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.ada)
+    uow = c.uow()
+    async with uow:
+        await uow.reactions.add(post.id, c.circle.id, c.ada, ReactionKind.HUG, NOW)
+        await uow.commit()
+    await _react(c, post, c.bo, ReactionKind.HUG, 1)
+    await _react(c, post, c.mod, ReactionKind.HUG, 2)
+    (n,) = c.store.notifications.values()
+    assert (n.count, n.title) == (2, "2 people sent you a hug")
+
+
+async def test_a_second_kind_from_the_same_person_retitles_the_notice_on_a_reply() -> None:
+    c = CircleWithMembers()
+    reply = c.reply(c.ada)
+    await _react(c, reply, c.bo, ReactionKind.HUG)
+    events = len(c.store.published)
+    await _react(c, reply, c.bo, ReactionKind.HUG, 1)  # nothing new: no recount, no event
+    assert len(c.store.published) == events
+    await _react(c, reply, c.bo, ReactionKind.STRENGTH, 2)
+    (n,) = c.store.notifications.values()
+    assert (n.count, n.title) == (1, "Someone reacted to your reply")
+    assert len(c.store.published) == events + 1
+
+
+async def test_a_reaction_written_by_a_racing_worker_is_recounted_not_duplicated() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.ada)
+    await _react(c, post, c.bo, ReactionKind.HUG)
+
+    class _FirstReadMisses(FakeUnitOfWork):
+        async def __aenter__(self) -> _FirstReadMisses:
+            await super().__aenter__()
+            latest = self.notifications.latest_by_collapse_key
+            calls: list[int] = []
+
+            async def racing(member_id: UUID, key: str, since: datetime) -> Notification | None:
+                calls.append(1)
+                return None if len(calls) == 1 else await latest(member_id, key, since)
+
+            self.notifications.latest_by_collapse_key = racing  # type: ignore[method-assign]
+            return self
+
+    uow = _FirstReadMisses(c.store)
+    at = NOW + timedelta(minutes=5)
+    async with uow:
+        await uow.reactions.add(post.id, c.circle.id, c.mod, ReactionKind.HUG, at)
+        await notify_reaction(uow, post, c.mod, at)
+        await uow.commit()
+    (n,) = c.store.notifications.values()
+    assert (n.count, n.title) == (2, "2 people sent you a hug")
+
+
+async def test_marking_some_notices_read_leaves_the_rest_unread() -> None:
+    c = CircleWithMembers()
+    first, second = c.post(c.ada), c.post(c.ada)
+    await _notify(c, first, _reply(c, first, c.bo))
+    await _notify(c, second, _reply(c, second, c.bo), NOW + timedelta(hours=1))
+    some = [n.id for n in c.store.notifications.values() if n.data["postId"] == str(first.id)]
+    marked = await mark_read(c.ada, some, c.uow(), CLOCK)
+    assert (marked.changed, marked.unread) == (1, 1)
+
+
+def test_a_key_of_one_character_is_enough() -> None:
+    assert check_key("x", ("idempotencyKey",)) == "x"

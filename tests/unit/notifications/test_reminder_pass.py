@@ -243,3 +243,22 @@ async def test_reminders_due_exactly_now_are_all_sent() -> None:
     clock = FixedClock(fire)  # due exactly now
     assert await queue_due_reminders(uow, clock, fire - timedelta(minutes=1)) == 3  # type: ignore[arg-type]
     assert {n.member_id for n in uow.store.notifications.values()} == set(members)
+
+
+async def test_a_pass_counts_pause_notices_and_reminders_together() -> None:
+    uow = FakeUnitOfWork(everyone_consents=True)
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    first, second = uuid4(), uuid4()
+    # the pausing one comes second in the pass
+    uow.store.reminders[second] = CheckInReminder(second, schedule, fire, fire - timedelta(days=1))
+    uow.store.reminders[first] = CheckInReminder(first, schedule, fire, fire - timedelta(days=9), 5)
+    clock = FixedClock(fire + timedelta(minutes=1))
+    assert await queue_due_reminders(uow, clock, fire - timedelta(minutes=1)) == 2  # type: ignore[arg-type]
+    kinds = {n.member_id: n.kind for n in uow.store.notifications.values()}
+    assert kinds == {
+        first: NotificationKind.REMINDERS_PAUSED,
+        second: NotificationKind.CHECKIN_REMINDER,
+    }
+    for n in uow.store.notifications.values():
+        assert (n.created_at, n.data) == (fire + timedelta(minutes=1), {})
