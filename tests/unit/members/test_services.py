@@ -13,6 +13,7 @@ from domain.checkins.reminders import ReminderSchedule
 from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
+from domain.members.reads import public_profile
 from domain.members.services import (
     CompleteOnboarding,
     UpdateProfile,
@@ -604,3 +605,68 @@ async def test_contact_details_in_pronouns_and_bio_are_refused_on_their_fields(
         (ErrorCode.CONTAINS_CONTACT_INFO, ("input", "bio")),
     ]
     assert {region for _, region in contacts.asked} == {"GB"}
+
+
+async def test_profile_messages_say_what_to_do(store: FakeStore, clock: FixedClock) -> None:
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(store, clock, timezone="Mars/Olympus", region="XX")
+    assert [e.message for e in refused.value.errors] == [
+        "Timezone must be an IANA name such as Europe/London.",
+        "Region must be an ISO 3166 two-letter code such as GB.",
+    ]
+    with pytest.raises(DomainError) as missing:
+        await update_profile(
+            UpdateProfile("nobody", bio="hi"),
+            FakeUnitOfWork(store),
+            clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
+        )
+    assert (missing.value.code, missing.value.message) == (
+        ErrorCode.NOT_ONBOARDED,
+        "Set up your profile first.",
+    )
+
+
+async def test_a_look_alike_name_is_refused_with_why(store: FakeStore, clock: FixedClock) -> None:
+    await onboarded(store, clock, display_name="Lokan")
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(store, clock, "bob", display_name="L0kan")  # a zero for the letter o
+    (error,) = refused.value.errors
+    assert (error.code, error.field) == (ErrorCode.NAME_CONFUSABLE, ("input", "displayName"))
+    assert error.message == (
+        "That display name looks too much like another member's. Try another one, so "
+        "nobody can be mistaken for someone else."
+    )
+
+
+async def test_a_new_region_reads_phone_numbers_in_its_own_format(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock)
+    contacts = _FindsContacts()
+    await update_profile(
+        UpdateProfile(member.firebase_uid, bio="hello", region="us"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        contacts,
+        SKELETONS,
+    )
+    assert contacts.asked == [("hello", "US")]
+
+
+def test_a_public_profile_shows_the_pronouns_and_bio_but_never_the_region() -> None:
+    member = Member(
+        uuid4(), "u", "Quiet Fox", "Europe/London", "GB", T0, T0, "v", T0, T0, "she/her", "Hi"
+    )
+    profile = public_profile(member)
+    assert (profile.member_id, profile.display_name, profile.pronouns, profile.bio) == (
+        member.id,
+        "Quiet Fox",
+        "she/her",
+        "Hi",
+    )
+    assert profile.member_since == T0
+    assert not hasattr(profile, "region")
