@@ -237,3 +237,8 @@ def test_a_detector_with_only_a_spanish_lexicon_reads_everything_as_spanish() ->
     spanish_only = LexiconDetector({"es": load_lexicon("es")})
     assert spanish_only.assess("Esta noche me voy a matar.", "en").level is URGENT
     assert spanish_only.assess("I'm going to kill myself tonight.", "es").level is NONE
+
+
+@pytest.mark.parametrize("language", ["es", "es-MX"])
+def test_a_spanish_text_is_also_read_with_the_english_lexicon(language: str) -> None:
+    assert level("Hoy. I'm going to kill myself tonight.", language) is URGENT

@@ -62,6 +62,13 @@ TINY = {
             "negation": "none",
         },
         {
+            "id": "gone",
+            "level": "URGENT",
+            "keys": ["gone"],
+            "any": ["i will be gone"],
+            "timing": True,
+        },
+        {
             "id": "wanted",
             "level": "URGENT",
             "keys": ["wanted"],
@@ -188,3 +195,8 @@ def test_a_concern_with_the_means_at_hand_is_urgent() -> None:
 
 def test_reasons_list_the_most_serious_first_and_each_once() -> None:
     assert rated("I hurt myself. I want to die. I want to die") == (URGENT, ("die", "hurt"))
+
+
+def test_timing_raises_only_the_phrases_marked_for_it_and_only_to_urgent() -> None:
+    assert rated("Goodbye everyone tonight") == (CONCERN, ("bye",))  # not a timing phrase
+    assert rated("I will be gone tonight") == (URGENT, ("gone",))  # already urgent
