@@ -154,3 +154,116 @@ async def test_a_check_in_key_is_checked_on_its_input_field() -> None:
         ErrorCode.NOT_FOUND,
         ("input", "idempotencyKey"),
     )
+
+
+async def test_each_kind_of_change_keeps_its_key_for_its_writer() -> None:
+    c = CircleWithMembers()
+    _consenting(c)
+    post = c.post(c.ada)
+    await reply_to_post(
+        c.bo, post.id, "hi", False, c.uow(), CLOCK, FakeRateLimiter(), NoContactDetails(), None, KEY
+    )
+    await react(c.mod, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter(), KEY)
+    made = await check_in(CheckInCommand(c.ada, 3, idempotency_key=KEY), c.uow(), CLOCK)
+    stored = {member: (k.key, k.operation) for (member, _), k in c.store.idempotency.items()}
+    assert stored == {
+        c.bo: (KEY, Operation.REPLY_TO_POST),
+        c.mod: (KEY, Operation.REACT),
+        c.ada: (KEY, Operation.CHECK_IN),
+    }
+    assert c.store.idempotency[c.ada, KEY].result_id == made.id
+
+
+async def test_a_key_reused_for_another_change_is_refused_on_its_field_everywhere() -> None:
+    c = CircleWithMembers()
+    _consenting(c)
+    post = c.post(c.bo)
+    await create_post(
+        CreatePost(c.ada, c.circle.id, "x", idempotency_key=KEY),
+        c.uow(),
+        CLOCK,
+        FakeRateLimiter(),
+        NoContactDetails(),
+    )
+    attempts = [
+        (
+            reply_to_post(
+                c.ada,
+                post.id,
+                "hi",
+                False,
+                c.uow(),
+                CLOCK,
+                FakeRateLimiter(),
+                NoContactDetails(),
+                None,
+                KEY,
+            ),
+            ("idempotencyKey",),
+        ),
+        (
+            react(c.ada, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter(), KEY),
+            ("idempotencyKey",),
+        ),
+        (
+            check_in(CheckInCommand(c.ada, 3, idempotency_key=KEY), c.uow(), CLOCK),
+            ("input", "idempotencyKey"),
+        ),
+    ]
+    for attempt, field in attempts:
+        with pytest.raises(DomainError) as raised:
+            await attempt
+        assert (raised.value.code, raised.value.field) == (ErrorCode.INVALID, field)
+    for bad in (
+        reply_to_post(
+            c.ada,
+            post.id,
+            "hi",
+            False,
+            c.uow(),
+            CLOCK,
+            FakeRateLimiter(),
+            NoContactDetails(),
+            None,
+            " ",
+        ),
+        react(c.ada, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter(), " "),
+    ):
+        with pytest.raises(ValidationError) as invalid:
+            await bad
+        assert invalid.value.field == ("idempotencyKey",)
+
+
+async def test_a_replayed_reply_whose_reply_or_post_is_gone_says_which() -> None:
+    c = CircleWithMembers()
+    post = c.post(c.ada)
+
+    async def send() -> object:
+        return await reply_to_post(
+            c.bo,
+            post.id,
+            "hi",
+            False,
+            c.uow(),
+            CLOCK,
+            FakeRateLimiter(),
+            NoContactDetails(),
+            None,
+            KEY,
+        )
+
+    reply, _ = await send()  # type: ignore[misc]
+    del c.store.posts[post.id]
+    with pytest.raises(DomainError) as post_gone:
+        await send()
+    assert (post_gone.value.message, post_gone.value.field) == (
+        "Post was not found.",
+        ("idempotencyKey",),
+    )
+    del c.store.replies[reply.id]
+    with pytest.raises(DomainError) as reply_gone:
+        await send()
+    assert (reply_gone.value.message, reply_gone.value.field) == (
+        "Reply was not found.",
+        ("idempotencyKey",),
+    )

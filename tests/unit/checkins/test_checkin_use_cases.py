@@ -21,10 +21,12 @@ from domain.checkins.reminders import (
 )
 from domain.checkins.services import (
     CheckInCommand,
+    EditCheckIn,
     SetCheckInReminder,
     check_in,
     check_in_insights,
     delete_check_in,
+    edit_check_in,
     set_check_in_reminder,
 )
 from domain.clock import FixedClock
@@ -387,3 +389,24 @@ async def test_sharing_with_a_circle_one_is_not_in_names_the_circle() -> None:
         "Circle was not found.",
         ("input", "shareWithCircleIds"),
     )
+
+
+async def test_an_edit_needs_the_consent_and_reports_every_problem() -> None:
+    c = CircleWithMembers()
+    _consent(c, c.ada)
+    made = await check_in(CheckInCommand(c.ada, 3, note="keep"), c.uow(), CLOCK)
+    with pytest.raises(ValidationError) as raised:
+        await edit_check_in(
+            EditCheckIn(c.ada, made.id, mood=0, emotions=list(Emotion)[:11]), c.uow(), CLOCK
+        )
+    assert [e.field for e in raised.value.errors] == [("input", "mood"), ("input", "emotions")]
+    moved = await edit_check_in(EditCheckIn(c.ada, made.id, mood=4), c.uow(), CLOCK, _Urgent())
+    assert (moved.mood, moved.note, moved.risk_level) == (
+        4,
+        "keep",
+        RiskLevel.NONE,
+    )  # note untouched: not rated
+    c.store.consents.clear()
+    with pytest.raises(DomainError) as refused:
+        await edit_check_in(EditCheckIn(c.ada, made.id, mood=2), c.uow(), CLOCK)
+    assert refused.value.code is ErrorCode.HEALTH_CONSENT_REQUIRED

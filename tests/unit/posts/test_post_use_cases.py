@@ -611,3 +611,24 @@ async def test_a_blocked_member_cannot_react_but_a_moderator_still_can() -> None
     )
     await react(c.mod, post.id, ReactionKind.HUG, c.uow(), CLOCK, FakeRateLimiter())
     assert list(c.store.reactions) == [(post.id, c.mod, ReactionKind.HUG)]
+
+
+async def test_a_new_post_is_rated_on_its_masked_words_as_a_post() -> None:
+    c = CircleWithMembers()
+
+    class _Reads:
+        version = "reads-1"
+
+        def __init__(self) -> None:
+            self.texts: list[str] = []
+
+        def assess(self, text: str, language: str = "en") -> RiskAssessment:
+            self.texts.append(text)
+            return RiskAssessment(RiskLevel.NONE, (), self.version)
+
+    reader = _Reads()
+    cmd = CreatePost(c.ada, c.circle.id, " call 555 0100 ")
+    post = await create_post(cmd, c.uow(), CLOCK, FakeRateLimiter(), _Phones(), reader)  # type: ignore[arg-type]
+    assert reader.texts == [f"call {MASK}"]
+    (rating,) = c.store.risk_ratings
+    assert (rating.target_kind.value, rating.target_id) == ("POST", post.id)
