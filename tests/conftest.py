@@ -16,6 +16,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401
+from domain.safety.detector import default_detector
+from domain.safety.lexicon import load as load_lexicon
 from infra.settings import Settings
 
 _TMP = Path(tempfile.mkdtemp(prefix="hearth-test-"))
@@ -31,6 +33,16 @@ if os.environ.get("HEARTH_MUTATION_RUN"):
     hypothesis.settings.load_profile("mutation")
 
 _TIERS = ("tests/unit/", "tests/integration/")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _risk_lexicons_compiled_in_this_run() -> None:
+    """In `make mutate`, mutmut forks each mutant's run from a process that already
+    compiled the risk lexicons (`load` and `default_detector` are cached), so a mutant
+    of the lexicon compiler would never run: compile them again in each run."""
+    if os.environ.get("HEARTH_MUTATION_RUN"):
+        load_lexicon.cache_clear()
+        default_detector.cache_clear()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -92,7 +92,7 @@ class RateLimited(DomainError):
 
 
 def _wait(seconds: int) -> str:
-    if seconds < 60:
+    if seconds <= 60:  # 60 s is "a minute", never "1 minutes"
         return "a minute"
     if seconds < HOUR:
         minutes = math.ceil(seconds / 60)

@@ -8,19 +8,30 @@ use case kept and that a failed one kept nothing.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from domain.checkins.model import CheckIn, CheckInReminder
-from domain.circles.model import Circle, Invite, Membership, MembershipStatus, Topic
+from domain.circles.model import (
+    Circle,
+    Invite,
+    Membership,
+    MembershipStatus,
+    Role,
+    Topic,
+    Visibility,
+)
+from domain.circles.pins import Pin
 from domain.errors import DomainError, ErrorCode
 from domain.events import Event
+from domain.idempotency import StoredKey
 from domain.members.model import Member
 from domain.members.rules import display_name_key
+from domain.moderation.model import ModerationAction, Report, ReportStatus
 from domain.notifications.model import (
     Device,
     Notification,
@@ -28,9 +39,20 @@ from domain.notifications.model import (
     NotificationStatus,
 )
 from domain.posts.model import Post, ReactionKind, Reply
+from domain.privacy.export import DataExport
 from domain.privacy.model import Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from domain.safety.contact_details import ContactSpan
+from domain.safety.model import RiskLevel
+from domain.safety.team import (
+    AuditEntry,
+    ItemStatus,
+    RiskRating,
+    SafeSaid,
+    SafetyItem,
+    StaffGrant,
+    TargetKind,
+)
 from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
 from domain.support.rules import MAX_NUDGES_PER_POST
 
@@ -57,6 +79,19 @@ class FakeStore:
     devices: dict[UUID, list[Device]] = field(default_factory=dict)
     availability: dict[UUID, SupportAvailability] = field(default_factory=dict)
     nudges: list[Nudge] = field(default_factory=list)
+    risk_ratings: list[RiskRating] = field(default_factory=list)
+    staff: dict[str, StaffGrant] = field(default_factory=dict)
+    safety_items: dict[UUID, SafetyItem] = field(default_factory=dict)
+    safety_audit: list[AuditEntry] = field(default_factory=list)
+    safe_said: list[SafeSaid] = field(default_factory=list)
+    erased: list[tuple[UUID, bool, datetime]] = field(default_factory=list)
+    exports: list[DataExport] = field(default_factory=list)
+    reports: dict[UUID, Report] = field(default_factory=dict)
+    moderation_log: list[ModerationAction] = field(default_factory=list)
+    pins: list[Pin] = field(default_factory=list)
+    answered_after: dict[UUID, int] = field(default_factory=dict)
+    """Seconds from a post to its first reply by someone else (the support metrics)."""
+    idempotency: dict[tuple[UUID, str], StoredKey] = field(default_factory=dict)
 
     def copy(self) -> FakeStore:
         return copy.deepcopy(self)
@@ -118,6 +153,11 @@ class FakeCircles:
         circle = self._store.circles[circle_id]
         circle.active_count = max(0, circle.active_count - 1)
 
+    async def delete(self, circle_id: UUID) -> None:
+        self._store.circles.pop(circle_id, None)
+        for key in [k for k in self._store.memberships if k[0] == circle_id]:
+            del self._store.memberships[key]
+
 
 class FakeMemberships:
     def __init__(self, store: FakeStore) -> None:
@@ -177,6 +217,7 @@ class FakePosts:
         if post.first_reply_at is not None:
             return False
         post.first_reply_at = at
+        self._store.answered_after[post_id] = seconds
         return True
 
 
@@ -209,6 +250,13 @@ class FakeReactions:
 
     async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool:
         return self._store.reactions.pop((target_id, member_id, kind), None) is not None
+
+    async def since(self, target_id: UUID, at: datetime) -> list[tuple[UUID, ReactionKind]]:
+        return [
+            (member, kind)
+            for (target, member, kind), (_, made) in self._store.reactions.items()
+            if target == target_id and made >= at
+        ]
 
 
 class FakeCheckIns:
@@ -373,12 +421,35 @@ class FakeNotifications:
         ]
         return max(found, key=lambda n: n.created_at, default=None)
 
+    async def latest_by_collapse_key(
+        self, member_id: UUID, collapse_key: str, since: datetime
+    ) -> Notification | None:
+        found = [
+            n
+            for n in self._store.notifications.values()
+            if n.member_id == member_id and n.collapse_key == collapse_key and n.created_at >= since
+        ]
+        return max(found, key=lambda n: n.created_at, default=None)
+
+    async def update_text(self, notification: Notification) -> bool:
+        if notification.id not in self._store.notifications:
+            return False
+        self._store.notifications[notification.id] = notification
+        return True
+
     async def update_pending(self, notification: Notification) -> bool:
         current = self._store.notifications.get(notification.id)
         if current is None or current.status is not NotificationStatus.PENDING:
             return False
         self._store.notifications[notification.id] = notification
         return True
+
+    async def unread_count(self, member_id: UUID) -> int:
+        return sum(
+            1
+            for n in self._store.notifications.values()
+            if n.member_id == member_id and not n.read_at
+        )
 
     async def mark_read(self, member_id: UUID, ids: Sequence[UUID] | None, at: datetime) -> int:
         changed = 0
@@ -421,13 +492,28 @@ class FakeTopicFilters:
 
 
 class FakeDevices:
-    """Only what the support use cases read (``for_members``) and a way to add."""
+    """Devices by member; a FID belongs to one member (``save`` moves it)."""
 
     def __init__(self, store: FakeStore) -> None:
         self._store = store
 
     async def save(self, device: Device) -> None:
+        for member_id, devices in self._store.devices.items():
+            self._store.devices[member_id] = [d for d in devices if d.token != device.token]
         self._store.devices.setdefault(device.member_id, []).append(device)
+
+    async def remove(self, token: str, member_id: UUID) -> bool:
+        devices = self._store.devices.get(member_id, [])
+        kept = [d for d in devices if d.token != token]
+        self._store.devices[member_id] = kept
+        return len(kept) < len(devices)
+
+    async def trim(self, member_id: UUID, keep: int) -> int:
+        devices = sorted(
+            self._store.devices.get(member_id, []), key=lambda d: d.last_seen_at, reverse=True
+        )
+        self._store.devices[member_id] = devices[:keep]
+        return len(devices[keep:])
 
     async def for_members(self, member_ids: Sequence[UUID]) -> dict[UUID, list[Device]]:
         return {m: list(self._store.devices[m]) for m in member_ids if self._store.devices.get(m)}
@@ -521,6 +607,246 @@ class FakeSupport:
         return counts
 
 
+class FakeRiskRatings:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, rating: RiskRating) -> None:
+        self._store.risk_ratings.append(rating)
+
+    async def latest(self, target_kind: TargetKind, target_id: UUID) -> RiskRating | None:
+        mine = [
+            r
+            for r in self._store.risk_ratings
+            if (r.target_kind, r.target_id) == (target_kind, target_id)
+        ]
+        return max(mine, key=lambda r: r.rated_at, default=None)
+
+
+class FakeStaff:
+    """Grants by Firebase uid; ``get`` hands out a copy, so only ``save`` keeps a change."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def get(self, firebase_uid: str) -> StaffGrant | None:
+        grant = self._store.staff.get(firebase_uid)
+        return replace(grant) if grant else None
+
+    async def save(self, grant: StaffGrant) -> None:
+        self._store.staff[grant.firebase_uid] = replace(grant)
+
+    async def delete(self, firebase_uid: str) -> bool:
+        return self._store.staff.pop(firebase_uid, None) is not None
+
+    async def on_call_member_ids(self) -> list[UUID]:
+        on_call = {uid for uid, grant in self._store.staff.items() if grant.on_call}
+        return sorted(m.id for m in self._store.members.values() if m.firebase_uid in on_call)
+
+
+class FakeSafetyItems:
+    """Items handed out as copies; ``update`` is a compare-and-set on the status the
+    item was read with, and ``mark_alerted`` on ``last_alerted_at``, as in the database."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+        self._read_status: dict[UUID, ItemStatus] = {}
+
+    def _copy(self, item: SafetyItem) -> SafetyItem:
+        self._read_status[item.id] = item.status
+        return replace(item)
+
+    async def get(self, item_id: UUID) -> SafetyItem | None:
+        item = self._store.safety_items.get(item_id)
+        return self._copy(item) if item else None
+
+    async def add(self, item: SafetyItem) -> None:
+        self._store.safety_items[item.id] = replace(item)
+
+    async def update(self, item: SafetyItem) -> bool:
+        stored = self._store.safety_items.get(item.id)
+        if stored is None or stored.status is not self._read_status.get(item.id, item.status):
+            return False
+        alerts = (stored.last_alerted_at, stored.alert_count)  # only mark_alerted moves them
+        self._store.safety_items[item.id] = replace(
+            item, last_alerted_at=alerts[0], alert_count=alerts[1]
+        )
+        return True
+
+    async def unresolved_for(self, target_kind: TargetKind, target_id: UUID) -> SafetyItem | None:
+        for item in self._store.safety_items.values():
+            if (item.target_kind, item.target_id) == (target_kind, target_id) and (
+                item.status is not ItemStatus.RESOLVED
+            ):
+                return self._copy(item)
+        return None
+
+    async def due_for_realert(self, cutoff: datetime) -> list[SafetyItem]:
+        return [
+            self._copy(i)
+            for i in self._store.safety_items.values()
+            if i.status is ItemStatus.OPEN
+            and i.level >= RiskLevel.URGENT
+            and i.last_alerted_at is not None
+            and i.last_alerted_at <= cutoff
+        ]
+
+    async def mark_alerted(self, item_id: UUID, expected: datetime | None, at: datetime) -> bool:
+        stored = self._store.safety_items[item_id]
+        if stored.last_alerted_at != expected:
+            return False
+        stored.last_alerted_at, stored.alert_count = at, stored.alert_count + 1
+        return True
+
+
+class FakeSafetyAudit:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._store.safety_audit.append(entry)
+
+
+class FakeSafeSaid:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, said: SafeSaid) -> None:
+        self._store.safe_said.append(said)
+
+
+class FakeAccounts:
+    """The account eraser: ``erased`` lists (member, delete_content, at) of each erase."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def memberships_of(self, member_id: UUID) -> list[Membership]:
+        return [copy.copy(m) for m in self._store.memberships.values() if m.member_id == member_id]
+
+    async def active_members(self, circle_id: UUID) -> list[Membership]:
+        found = [
+            copy.copy(m)
+            for m in self._store.memberships.values()
+            if m.circle_id == circle_id and m.is_active
+        ]
+        return sorted(found, key=lambda m: m.created_at)
+
+    async def erase(self, member_id: UUID, delete_content: bool, now: datetime) -> None:
+        self._store.members.pop(member_id, None)
+        for key in [k for k in self._store.memberships if k[1] == member_id]:
+            del self._store.memberships[key]
+        self._store.blocks = {p for p in self._store.blocks if member_id not in p}
+        self._store.erased.append((member_id, delete_content, now))
+
+
+class FakeExports:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, export: DataExport) -> None:
+        self._store.exports.append(export)
+
+    async def requested_since(self, member_id: UUID, since: datetime) -> int:
+        return sum(
+            1 for e in self._store.exports if e.member_id == member_id and e.requested_at >= since
+        )
+
+
+class FakeReports:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def add(self, report: Report) -> None:
+        self._store.reports[report.id] = report
+
+    async def get(self, report_id: UUID) -> Report | None:
+        return self._store.reports.get(report_id)
+
+    async def open_by(self, reporter_id: UUID, target_id: UUID) -> Report | None:
+        return next(
+            (
+                r
+                for r in self._store.reports.values()
+                if (r.reporter_id, r.target_id) == (reporter_id, target_id)
+                and r.status is ReportStatus.OPEN
+            ),
+            None,
+        )
+
+    async def open_for_target(self, circle_id: UUID, target_id: UUID) -> list[Report]:
+        return [
+            r
+            for r in self._store.reports.values()
+            if (r.circle_id, r.target_id) == (circle_id, target_id)
+            and r.status is ReportStatus.OPEN
+        ]
+
+    async def resolve(
+        self,
+        report_ids: Sequence[UUID],
+        status: ReportStatus,
+        by: UUID,
+        at: datetime,
+        message: str | None,
+    ) -> None:
+        for report_id in report_ids:
+            self._store.reports[report_id] = replace(
+                self._store.reports[report_id],
+                status=status,
+                resolved_by=by,
+                resolved_at=at,
+                decision_message=message,
+            )
+
+
+class FakeModerationLog:
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def append(self, action: ModerationAction) -> None:
+        self._store.moderation_log.append(action)
+
+
+class FakePins:
+    """Pins of circles; ``add`` refuses a taken slot or item, as the unique indexes do."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def in_circle(self, circle_id: UUID) -> list[Pin]:
+        return [p for p in self._store.pins if p.circle_id == circle_id]
+
+    async def add(self, pin: Pin) -> bool:
+        mine = [p for p in self._store.pins if p.circle_id == pin.circle_id]
+        if any(p.slot == pin.slot or p.item_id == pin.item_id for p in mine):
+            return False
+        self._store.pins.append(pin)
+        return True
+
+    async def remove(self, circle_id: UUID, item_ids: Collection[UUID]) -> None:
+        self._store.pins = [
+            p for p in self._store.pins if p.circle_id != circle_id or p.item_id not in item_ids
+        ]
+
+
+class FakeIdempotency:
+    """Keys by (member, key); an expired key is replaced, as the repository does."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    async def claim(self, stored: StoredKey, expired_before: datetime) -> bool:
+        current = self._store.idempotency.get((stored.member_id, stored.key))
+        if current is not None and current.created_at >= expired_before:
+            return False
+        self._store.idempotency[stored.member_id, stored.key] = stored
+        return True
+
+    async def get(self, member_id: UUID, key: str) -> StoredKey | None:
+        return self._store.idempotency.get((member_id, key))
+
+
 class FakeUnitOfWork:
     """A UnitOfWork over a FakeStore. ``committed`` tells whether anything was kept."""
 
@@ -553,6 +879,17 @@ class FakeUnitOfWork:
         self.topic_filters = FakeTopicFilters(store)
         self.devices = FakeDevices(store)
         self.support = FakeSupport(store)
+        self.risk_ratings = FakeRiskRatings(store)
+        self.staff = FakeStaff(store)
+        self.safety_items = FakeSafetyItems(store)
+        self.safety_audit = FakeSafetyAudit(store)
+        self.safe_said = FakeSafeSaid(store)
+        self.accounts = FakeAccounts(store)
+        self.exports = FakeExports(store)
+        self.reports = FakeReports(store)
+        self.moderation_log = FakeModerationLog(store)
+        self.pins = FakePins(store)
+        self.idempotency = FakeIdempotency(store)
 
     async def __aenter__(self) -> Self:
         self._bind(self.store.copy())
@@ -623,3 +960,57 @@ class CaseFoldSkeleton:
 
     def __call__(self, name: str) -> str:
         return display_name_key(name).replace("0", "o")
+
+
+SINCE = datetime(2026, 12, 5, 9, tzinfo=UTC)
+"""When the members of :class:`CircleWithMembers` joined, and its posts were written."""
+
+
+class CircleWithMembers:
+    """A store holding one circle ("Evening Calm") with an owner, a moderator and two
+    members (``ada``, ``bo``), and helpers to add members, posts and replies."""
+
+    def __init__(self) -> None:
+        self.store = FakeStore()
+        self.circle = Circle(
+            uuid4(), "Evening Calm", "", (Topic.ANXIETY,), Visibility.PUBLIC, 20, "", SINCE, uuid4()
+        )
+        self.store.circles[self.circle.id] = self.circle
+        self.owner = self.join("owner", Role.OWNER)
+        self.mod = self.join("mod", Role.MODERATOR)
+        self.ada = self.join("ada")
+        self.bo = self.join("bo")
+        self.circle.active_count = 4
+
+    def join(
+        self, uid: str, role: Role = Role.MEMBER, status: MembershipStatus = MembershipStatus.ACTIVE
+    ) -> UUID:
+        member = Member(
+            uuid4(), uid, uid.title(), "UTC", "GB", SINCE, SINCE, "2026-11", SINCE, SINCE
+        )
+        self.store.members[member.id] = member
+        self.store.memberships[self.circle.id, member.id] = Membership(
+            self.circle.id, member.id, role, status, SINCE, SINCE
+        )
+        return member.id
+
+    def uow(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
+
+    def post(self, author: UUID, *, anonymous: bool = False, **changes: object) -> Post:
+        post = Post(uuid4(), self.circle.id, author, anonymous, "words", SINCE)
+        for name, value in changes.items():
+            setattr(post, name, value)
+        self.store.posts[post.id] = post
+        return post
+
+    def reply(self, author: UUID, *, anonymous: bool = False) -> Reply:
+        reply = Reply(uuid4(), uuid4(), self.circle.id, author, anonymous, "words", SINCE)
+        self.store.replies[reply.id] = reply
+        return reply
+
+    def membership(self, member: UUID) -> Membership | None:
+        return self.store.memberships.get((self.circle.id, member))
+
+    def notices(self) -> list[tuple[UUID, str, str]]:
+        return [(n.member_id, n.title, n.body) for n in self.store.notifications.values()]

@@ -13,13 +13,16 @@ from domain.checkins.reminders import ReminderSchedule
 from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.members.model import CURRENT_GUIDELINES_VERSION, Member
+from domain.members.reads import public_profile
 from domain.members.services import (
     CompleteOnboarding,
     UpdateProfile,
     complete_onboarding,
     update_profile,
 )
+from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION, ConsentKind
 from domain.ratelimits.policy import Action, RateLimited
+from domain.safety.contact_details import ContactKind, ContactSpan
 from tests.unit.fakes import (
     CaseFoldSkeleton,
     FakeRateLimiter,
@@ -440,3 +443,230 @@ async def test_a_rename_takes_a_slot_and_the_limit_refuses_the_next(
         )
     assert refused.value.retry_after == 3_000
     assert store.members[member.id].display_name == "Calm Fox"
+
+
+# --- details found by mutation testing ----------------------------------------------
+
+
+class _FindsContacts:
+    """A contact detector that finds "call 0790" and notes the region it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, str]] = []
+
+    async def find(self, text: str, region: str) -> list[ContactSpan]:
+        self.asked.append((text, region))
+        at = text.find("0790")
+        return [ContactSpan(ContactKind.PHONE, at, at + 4)] if at >= 0 else []
+
+
+async def test_onboarding_with_the_health_consent_records_it_for_the_new_member(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(
+        store, clock, accepted_health_data_consent_version=CURRENT_HEALTH_DATA_CONSENT_VERSION
+    )
+    (consent,) = store.consents
+    assert (consent.member_id, consent.kind, consent.version, consent.given_at) == (
+        member.id,
+        ConsentKind.HEALTH_DATA,
+        CURRENT_HEALTH_DATA_CONSENT_VERSION,
+        T0,
+    )
+    await onboarded(store, clock, "bob", display_name="Calm Owl")
+    assert len(store.consents) == 1  # no consent given, none recorded
+
+
+async def test_onboarding_errors_say_what_to_do(store: FakeStore, clock: FixedClock) -> None:
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(
+            store,
+            clock,
+            confirms_adult=False,
+            accepted_guidelines_version="2020-01",
+            accepted_health_data_consent_version="2020-01",
+        )
+    assert [(e.code, e.message, e.field) for e in refused.value.errors] == [
+        (
+            ErrorCode.MUST_BE_ADULT,
+            "Hearth is for adults (18 and over).",
+            ("input", "confirmsAdult"),
+        ),
+        (
+            ErrorCode.GUIDELINES_NOT_ACCEPTED,
+            f"Please read and accept the current guidelines ({CURRENT_GUIDELINES_VERSION}).",
+            ("input", "acceptedGuidelinesVersion"),
+        ),
+        (
+            ErrorCode.HEALTH_CONSENT_REQUIRED,
+            f"Please read and accept the current health-data consent "
+            f"({CURRENT_HEALTH_DATA_CONSENT_VERSION}).",
+            ("input", "acceptedHealthDataConsentVersion"),
+        ),
+    ]
+    assert store.consents == []
+
+
+async def test_a_phone_number_in_a_name_is_read_in_the_members_region(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    contacts = _FindsContacts()
+    with pytest.raises(ValidationError) as refused:
+        await complete_onboarding(
+            onboarding(display_name="Fox call 0790", region="us", timezone="Mars/Olympus"),
+            FakeUnitOfWork(store),
+            clock,
+            contacts,
+            SKELETONS,
+        )
+    assert contacts.asked == [("Fox call 0790", "US")]
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.CONTAINS_CONTACT_INFO, ("input", "displayName")),
+        (ErrorCode.UNKNOWN_TIMEZONE, ("input", "timezone")),
+    ]
+    with pytest.raises(ValidationError):
+        await complete_onboarding(
+            onboarding(display_name="A"), FakeUnitOfWork(store), clock, contacts, SKELETONS
+        )
+    assert len(contacts.asked) == 1  # a name already refused is not sent to the detector
+
+
+async def test_onboarding_twice_says_the_profile_exists(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    await onboarded(store, clock)
+    with pytest.raises(DomainError) as refused:
+        await onboarded(store, clock, display_name="Other Name")
+    assert (refused.value.code, refused.value.message) == (
+        ErrorCode.ALREADY_ONBOARDED,
+        "You have already set up your profile.",
+    )
+
+
+async def test_a_taken_name_is_reported_with_the_other_errors(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    await onboarded(store, clock)
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(store, clock, "bob")
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.TAKEN, ("input", "displayName"))
+    ]
+    assert refused.value.message
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "code"),
+    [
+        ("display_name", "A", ErrorCode.TOO_SHORT),
+        ("pronouns", "x" * 41, ErrorCode.TOO_LONG),
+        ("bio", "x" * 501, ErrorCode.TOO_LONG),
+        ("timezone", "Mars/Olympus", ErrorCode.UNKNOWN_TIMEZONE),
+    ],
+)
+async def test_each_profile_field_is_checked_on_its_own_input_field(
+    store: FakeStore, clock: FixedClock, field: str, value: str, code: ErrorCode
+) -> None:
+    member = await onboarded(store, clock)
+    names = {
+        "display_name": "displayName",
+        "pronouns": "pronouns",
+        "bio": "bio",
+        "timezone": "timezone",
+    }
+    with pytest.raises(ValidationError) as refused:
+        await update_profile(
+            UpdateProfile(member.firebase_uid, **{field: value}),
+            FakeUnitOfWork(store),
+            clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
+        )
+    assert [(e.code, e.field) for e in refused.value.errors] == [(code, ("input", names[field]))]
+
+
+async def test_contact_details_in_pronouns_and_bio_are_refused_on_their_fields(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock)
+    contacts = _FindsContacts()
+    with pytest.raises(ValidationError) as refused:
+        await update_profile(
+            UpdateProfile(member.firebase_uid, pronouns="call 0790", bio="or 0790"),
+            FakeUnitOfWork(store),
+            clock,
+            NO_LIMITS,
+            contacts,
+            SKELETONS,
+        )
+    assert [(e.code, e.field) for e in refused.value.errors] == [
+        (ErrorCode.CONTAINS_CONTACT_INFO, ("input", "pronouns")),
+        (ErrorCode.CONTAINS_CONTACT_INFO, ("input", "bio")),
+    ]
+    assert {region for _, region in contacts.asked} == {"GB"}
+
+
+async def test_profile_messages_say_what_to_do(store: FakeStore, clock: FixedClock) -> None:
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(store, clock, timezone="Mars/Olympus", region="XX")
+    assert [e.message for e in refused.value.errors] == [
+        "Timezone must be an IANA name such as Europe/London.",
+        "Region must be an ISO 3166 two-letter code such as GB.",
+    ]
+    with pytest.raises(DomainError) as missing:
+        await update_profile(
+            UpdateProfile("nobody", bio="hi"),
+            FakeUnitOfWork(store),
+            clock,
+            NO_LIMITS,
+            NO_CONTACTS,
+            SKELETONS,
+        )
+    assert (missing.value.code, missing.value.message) == (
+        ErrorCode.NOT_ONBOARDED,
+        "Set up your profile first.",
+    )
+
+
+async def test_a_look_alike_name_is_refused_with_why(store: FakeStore, clock: FixedClock) -> None:
+    await onboarded(store, clock, display_name="Lokan")
+    with pytest.raises(ValidationError) as refused:
+        await onboarded(store, clock, "bob", display_name="L0kan")  # a zero for the letter o
+    (error,) = refused.value.errors
+    assert (error.code, error.field) == (ErrorCode.NAME_CONFUSABLE, ("input", "displayName"))
+    assert error.message == (
+        "That display name looks too much like another member's. Try another one, so "
+        "nobody can be mistaken for someone else."
+    )
+
+
+async def test_a_new_region_reads_phone_numbers_in_its_own_format(
+    store: FakeStore, clock: FixedClock
+) -> None:
+    member = await onboarded(store, clock)
+    contacts = _FindsContacts()
+    await update_profile(
+        UpdateProfile(member.firebase_uid, bio="hello", region="us"),
+        FakeUnitOfWork(store),
+        clock,
+        NO_LIMITS,
+        contacts,
+        SKELETONS,
+    )
+    assert contacts.asked == [("hello", "US")]
+
+
+def test_a_public_profile_shows_the_pronouns_and_bio_but_never_the_region() -> None:
+    member = Member(
+        uuid4(), "u", "Quiet Fox", "Europe/London", "GB", T0, T0, "v", T0, T0, "she/her", "Hi"
+    )
+    profile = public_profile(member)
+    assert (profile.member_id, profile.display_name, profile.pronouns, profile.bio) == (
+        member.id,
+        "Quiet Fox",
+        "she/her",
+        "Hi",
+    )
+    assert profile.member_since == T0
+    assert not hasattr(profile, "region")

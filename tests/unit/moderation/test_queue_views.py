@@ -86,3 +86,63 @@ def test_a_log_entry_names_only_the_members_the_action_names() -> None:
     assert log_people([action]) == [actor.id]
     entry = log_entry(action, {actor.id: actor, AUTHOR.id: AUTHOR})
     assert (entry.actor, entry.target_member) == (actor, None)
+
+
+def test_a_queue_item_ranks_reasons_by_severity_and_points_at_its_latest_report() -> None:
+    reports = _reports(ReportReason.SPAM, ReportReason.SUICIDE_RISK, ReportReason.HATE)
+    key = (100, reports[0].created_at, TARGET)
+    view = queue_item(
+        CIRCLE, TARGET, TargetType.POST, ReportStatus.ACTIONED, key, T0, reports, _content(), None
+    )
+    assert view.reasons == (
+        (ReportReason.SUICIDE_RISK, 1),
+        (ReportReason.HATE, 1),
+        (ReportReason.SPAM, 1),
+    )
+    assert view.latest_report_id == reports[-1].id
+    assert (view.circle_id, view.target_id, view.target_type, view.status, view.key) == (
+        CIRCLE,
+        TARGET,
+        TargetType.POST,
+        ReportStatus.ACTIONED,
+        key,
+    )
+    assert view.is_hidden is False
+    hidden = _item(TargetType.POST, _content(hidden=True), None)
+    assert (hidden.is_hidden, hidden.excerpt) == (True, "the words")
+
+
+def test_a_reported_member_is_never_shown_as_hidden() -> None:
+    member = _item(TargetType.MEMBER, _content(hidden=True), AUTHOR)
+    assert member.is_hidden is False
+
+
+def test_a_log_entry_shows_the_action_as_taken_and_the_member_it_names() -> None:
+    actor = ProfileView(uuid4(), "Mod", None, None, T0)
+    action = ModerationAction(
+        uuid4(),
+        CIRCLE,
+        actor.id,
+        ModerationActionKind.MUTE_MEMBER,
+        TargetType.MEMBER,
+        AUTHOR.id,
+        T0,
+        ReportReason.SPAM,
+        "calm down",
+        AUTHOR.id,
+    )
+    entry = log_entry(action, {actor.id: actor, AUTHOR.id: AUTHOR})
+    assert (entry.id, entry.action, entry.actor, entry.target_type, entry.target_id) == (
+        action.id,
+        ModerationActionKind.MUTE_MEMBER,
+        actor,
+        TargetType.MEMBER,
+        AUTHOR.id,
+    )
+    assert (entry.target_member, entry.reason, entry.message, entry.created_at) == (
+        AUTHOR,
+        ReportReason.SPAM,
+        "calm down",
+        T0,
+    )
+    assert log_people([action]) == [actor.id, AUTHOR.id]

@@ -128,3 +128,137 @@ async def test_reminders_turned_off_write_nothing_but_still_move_on() -> None:
     assert await queue_due_reminders(uow, clock, fire - timedelta(hours=1)) == 0  # type: ignore[arg-type]
     assert uow.store.notifications == {}
     assert uow.store.reminders[member].next_fire_at == fire + timedelta(days=1)
+
+
+# -- backing off unanswered reminders -------------------------------------------------
+
+
+async def _day_by_day(days: int, uow: FakeUnitOfWork, member: UUID, first_fire: datetime) -> int:
+    written = 0
+    for day in range(days):
+        fire = first_fire + timedelta(days=day)
+        clock = FixedClock(fire + timedelta(minutes=1))
+        written += await queue_due_reminders(uow, clock, fire - timedelta(minutes=1))  # type: ignore[arg-type]
+    return written
+
+
+async def test_after_five_unanswered_reminders_the_sixth_pauses_them_in_the_inbox() -> None:
+    uow, member = FakeUnitOfWork(everyone_consents=True), uuid4()
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    uow.store.reminders[member] = CheckInReminder(member, schedule, fire, fire - timedelta(days=1))
+    assert await _day_by_day(5, uow, member, fire) == 5
+    assert uow.store.reminders[member].consecutive_unanswered == 5
+    assert not uow.store.reminders[member].paused
+    sixth = fire + timedelta(days=5)
+    assert await _day_by_day(1, uow, member, sixth) == 1
+    reminder = uow.store.reminders[member]
+    assert (reminder.paused, reminder.consecutive_unanswered) == (True, 0)
+    assert reminder.updated_at == sixth + timedelta(minutes=1)
+    paused = [
+        n for n in uow.store.notifications.values() if n.kind is NotificationKind.REMINDERS_PAUSED
+    ]
+    (n,) = paused
+    assert (n.member_id, n.title, n.status.value, n.collapse_key) == (
+        member,
+        "Check-in reminders paused",
+        "INBOX_ONLY",
+        None,
+    )
+    assert n.body == (
+        "You haven't checked in after the last few reminders, so we paused them. "
+        "Turn them back on any time in your reminder settings."
+    )
+    assert n.dedupe_key == f"reminders_paused:{member}:2026-12-06:0900"
+    assert (n.created_at, n.next_attempt_at) == (sixth + timedelta(minutes=1),) * 2
+    reminders = [
+        n for n in uow.store.notifications.values() if n.kind is NotificationKind.CHECKIN_REMINDER
+    ]
+    assert {(r.title, r.body, r.collapse_key, r.status.value) for r in reminders} == {
+        (
+            "Time for a check-in",
+            "How are you feeling? Take a moment to check in.",
+            "checkin",
+            "PENDING",
+        )
+    }
+
+
+async def test_a_check_in_since_the_last_reminder_starts_the_count_again() -> None:
+    uow, member = FakeUnitOfWork(everyone_consents=True), uuid4()
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    uow.store.reminders[member] = CheckInReminder(
+        member, schedule, fire, fire - timedelta(days=1), consecutive_unanswered=4
+    )
+    uow.store.check_ins[uuid4()] = _check_in(member, fire - timedelta(hours=20))  # the day before
+    assert await _day_by_day(1, uow, member, fire) == 1
+    assert uow.store.reminders[member].consecutive_unanswered == 1
+    # a check-in exactly when the settings were saved counts as answered too
+    uow2, other = FakeUnitOfWork(everyone_consents=True), uuid4()
+    saved = fire - timedelta(days=1)
+    uow2.store.reminders[other] = CheckInReminder(other, schedule, fire, saved, 5)
+    uow2.store.check_ins[uuid4()] = _check_in(other, saved)
+    assert await _day_by_day(1, uow2, other, fire) == 1
+    assert (
+        uow2.store.reminders[other].paused,
+        uow2.store.reminders[other].consecutive_unanswered,
+    ) == (
+        False,
+        1,
+    )
+
+
+async def test_a_member_without_consent_or_a_stale_reminder_keeps_the_count_and_moves_on() -> None:
+    uow, member = FakeUnitOfWork(), uuid4()  # nobody consents
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    uow.store.reminders[member] = CheckInReminder(member, schedule, fire, fire, 3)
+    assert await _day_by_day(1, uow, member, fire) == 0
+    assert uow.store.reminders[member].consecutive_unanswered == 3
+    assert uow.store.reminders[member].next_fire_at == fire + timedelta(days=1)
+    late, other = FakeUnitOfWork(everyone_consents=True), uuid4()
+    late.store.reminders[other] = CheckInReminder(
+        other, schedule, fire, fire - timedelta(days=1), 2
+    )
+    clock = FixedClock(fire + timedelta(hours=6))  # exactly 6 hours late: still sent
+    assert await queue_due_reminders(late, clock, fire - timedelta(minutes=1)) == 1  # type: ignore[arg-type]
+    late.store.reminders[other] = replace(
+        late.store.reminders[other], next_fire_at=fire + timedelta(days=1)
+    )
+    staler = FixedClock(fire + timedelta(days=1, hours=6, seconds=1))
+    assert await queue_due_reminders(late, staler, fire) == 0  # type: ignore[arg-type]
+    assert late.store.reminders[other].consecutive_unanswered == 3
+
+
+async def test_reminders_due_exactly_now_are_all_sent() -> None:
+    uow = FakeUnitOfWork(everyone_consents=True)
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    members = [uuid4() for _ in range(3)]
+    for member in members:
+        uow.store.reminders[member] = CheckInReminder(
+            member, schedule, fire, fire - timedelta(days=1)
+        )
+    clock = FixedClock(fire)  # due exactly now
+    assert await queue_due_reminders(uow, clock, fire - timedelta(minutes=1)) == 3  # type: ignore[arg-type]
+    assert {n.member_id for n in uow.store.notifications.values()} == set(members)
+
+
+async def test_a_pass_counts_pause_notices_and_reminders_together() -> None:
+    uow = FakeUnitOfWork(everyone_consents=True)
+    schedule = make_schedule("UTC", [time(9)], range(1, 8))
+    fire = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    first, second = uuid4(), uuid4()
+    # the pausing one comes second in the pass
+    uow.store.reminders[second] = CheckInReminder(second, schedule, fire, fire - timedelta(days=1))
+    uow.store.reminders[first] = CheckInReminder(first, schedule, fire, fire - timedelta(days=9), 5)
+    clock = FixedClock(fire + timedelta(minutes=1))
+    assert await queue_due_reminders(uow, clock, fire - timedelta(minutes=1)) == 2  # type: ignore[arg-type]
+    kinds = {n.member_id: n.kind for n in uow.store.notifications.values()}
+    assert kinds == {
+        first: NotificationKind.REMINDERS_PAUSED,
+        second: NotificationKind.CHECKIN_REMINDER,
+    }
+    for n in uow.store.notifications.values():
+        assert (n.created_at, n.data) == (fire + timedelta(minutes=1), {})

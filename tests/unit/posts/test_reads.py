@@ -13,7 +13,11 @@ from domain.posts.reads import (
     AuthorView,
     Message,
     PostSnapshot,
+    ReactionsSnapshot,
+    ReplySnapshot,
     live_post_view,
+    live_reply_view,
+    live_tally,
     post_view,
     readable_circles,
     reply_view,
@@ -97,3 +101,84 @@ def test_a_live_post_by_someone_the_viewer_blocked_is_not_shown() -> None:
     snapshot = PostSnapshot(message(), (), ((READER, AUTHOR),), ())
     assert live_post_view(snapshot, READER, NO_FILTERS) is None
     assert live_post_view(snapshot, uuid4(), NO_FILTERS) is not None
+
+
+def test_a_named_post_and_reply_show_their_author_body_and_reactions() -> None:
+    m = message(content_warning=ContentWarning((Topic.GRIEF,), "loss"))
+    counts = tally_for([(m.id, READER, "HUG"), (m.id, AUTHOR, "HUG")], m.id, READER)
+    latest = (reply_view(message(post_id=m.id), READER, NO_REACTIONS),)
+    view = post_view(m, READER, NO_FILTERS, counts, 3, latest)
+    assert (view.message, view.is_mine, view.author, view.body) == (m, False, m.author, "hello")
+    assert (view.reactions.counts, view.reactions.mine) == ((2, 0, 0, 0), (ReactionKind.HUG,))
+    assert (view.content_warning, view.reply_count, view.latest_replies) == (
+        m.content_warning,
+        3,
+        latest,
+    )
+    assert post_view(m, READER, NO_FILTERS, NO_REACTIONS, 0).latest_replies is None
+    reply = message(post_id=m.id, hidden=True, hidden_reason="rude")
+    mine = reply_view(reply, AUTHOR, counts)
+    assert (mine.message, mine.is_mine, mine.author, mine.body, mine.hidden_reason) == (
+        reply,
+        True,
+        reply.author,
+        "hello",
+        "rude",
+    )
+    assert mine.reactions == counts
+    theirs = reply_view(reply, READER, NO_REACTIONS)
+    assert (theirs.is_mine, theirs.body, theirs.hidden_reason) == (False, None, None)
+
+
+def test_a_live_post_counts_what_this_viewer_may_see() -> None:
+    blocked, other = uuid4(), uuid4()
+    m = message()
+    snapshot = PostSnapshot(
+        m,
+        ((m.id, READER, "HUG"), (m.id, blocked, "HUG"), (uuid4(), READER, "ME_TOO")),
+        ((READER, blocked),),
+        (blocked, other, other),
+    )
+    muted = ViewerFilters(muted_topics=frozenset({Topic.GRIEF}))
+    view = live_post_view(snapshot, READER, muted)
+    assert view is not None
+    assert (view.is_mine, view.author, view.reply_count) == (False, m.author, 2)
+    assert (view.reactions.counts, view.reactions.mine) == ((1, 0, 0, 0), (ReactionKind.HUG,))
+    warned = PostSnapshot(message(content_warning=ContentWarning((Topic.GRIEF,), None)), (), (), ())
+    folded = live_post_view(warned, READER, muted)
+    assert folded is not None
+    assert folded.folded_reason is not None
+    own = live_post_view(snapshot, AUTHOR, NO_FILTERS)
+    assert own is not None
+    assert own.is_mine
+    assert own.reply_count == 3
+
+
+def test_a_live_reply_is_hidden_by_a_block_on_its_author_or_its_posts_author() -> None:
+    post_author, blocked = uuid4(), uuid4()
+    reply = message(post_id=uuid4(), anonymous=True)
+    reactions = ((reply.id, READER, "STRENGTH"), (reply.id, blocked, "HUG"))
+    snapshot = ReplySnapshot(reply, reactions, ((READER, blocked),), post_author)
+    view = live_reply_view(snapshot, READER)
+    assert view is not None
+    assert (view.author, view.body, view.is_mine) == (None, "hello", False)
+    assert (view.reactions.counts, view.reactions.mine) == ((0, 0, 1, 0), (ReactionKind.STRENGTH,))
+    by_blocked = ReplySnapshot(reply, (), ((READER, AUTHOR),), post_author)
+    assert live_reply_view(by_blocked, READER) is None
+    under_blocked = ReplySnapshot(reply, (), ((post_author, READER),), post_author)
+    assert live_reply_view(under_blocked, READER) is None
+    assert live_reply_view(under_blocked, uuid4()) is not None
+
+
+def test_live_reaction_counts_leave_out_blocked_members_and_blocked_authors() -> None:
+    target, blocked = uuid4(), uuid4()
+    reactions = ((target, READER, "THANK_YOU"), (target, blocked, "THANK_YOU"))
+    snapshot = ReactionsSnapshot(True, AUTHOR, reactions, ((blocked, READER),))
+    seen = live_tally(snapshot, target, READER)
+    assert seen is not None
+    assert (seen.counts, seen.mine) == ((0, 0, 0, 1), (ReactionKind.THANK_YOU,))
+    everyone = live_tally(snapshot, target, uuid4())
+    assert everyone is not None
+    assert everyone.counts == (0, 0, 0, 2)
+    hidden_author = ReactionsSnapshot(True, AUTHOR, reactions, ((AUTHOR, READER),))
+    assert live_tally(hidden_author, target, READER) is None

@@ -32,3 +32,7 @@ def test_only_the_member_downloads_and_only_before_either_expiry() -> None:
     assert downloadable(ready, MEMBER, int(NOW.timestamp()), NOW) is False
     failed = _export(ExportStatus.FAILED, timedelta(hours=2))
     assert downloadable(failed, MEMBER, later, NOW) is False
+
+
+def test_no_link_at_the_instant_the_export_expires() -> None:
+    assert link_expiry(_export(ExportStatus.READY, timedelta(0)), NOW) is None

@@ -69,3 +69,48 @@ def test_the_user_error_and_the_top_level_error_carry_retry_after() -> None:
     top = rate_limited(error)
     assert top.extensions == {"code": "RATE_LIMITED", "retryAfter": 1800}
     assert top.message == error.message
+
+
+@pytest.mark.parametrize(
+    ("seconds", "wait"),
+    [
+        (1, "a minute"),
+        (59, "a minute"),
+        (60, "a minute"),
+        (61, "2 minutes"),
+        (3599, "60 minutes"),
+        (3600, "an hour"),
+        (3601, "2 hours"),
+        (7200, "2 hours"),
+        (86_400, "24 hours"),
+    ],
+)
+def test_the_wait_is_told_in_whole_minutes_under_an_hour_rounded_up_never_1_minutes(
+    seconds: int, wait: str
+) -> None:
+    error = RateLimited(Action.POST, seconds)
+    assert error.message == f"You have posted a lot in the last hour. Try again in {wait}."
+    assert (error.action, error.retry_after) == (Action.POST, seconds)
+
+
+@pytest.mark.parametrize(("count", "period"), [(1, 0), (0, 1), (-1, HOUR)])
+def test_a_limit_of_nothing_is_refused(count: int, period: int) -> None:
+    with pytest.raises(ValueError, match="a limit needs a positive count and period"):
+        Limit(count, period)
+    assert Limit(1, 1) == Limit(1, 1)
+
+
+def test_each_action_says_what_was_limited() -> None:
+    said = {action: RateLimited(action, 30).message for action in Action}
+    assert said == {
+        Action.POST: "You have posted a lot in the last hour. Try again in a minute.",
+        Action.REPLY: "You have replied a lot in the last hour. Try again in a minute.",
+        Action.REACTION: "You have reacted a lot in the last hour. Try again in a minute.",
+        Action.REPORT: "You have sent many reports in the last hour. Try again in a minute.",
+        Action.CIRCLE_CREATION: "You have created several circles today. Try again in a minute.",
+        Action.INVITE: "You have created many invites today. Try again in a minute.",
+        Action.FAILED_INVITE_CODE: "Too many invite codes did not work. Try again in a minute.",
+        Action.PROFILE_RENAME: (
+            "You have changed your display name several times today. Try again in a minute."
+        ),
+    }

@@ -7,6 +7,7 @@ import pytest
 
 from domain.safety.assess import DETECTOR_ERROR, safe_assess
 from domain.safety.detector import LexiconDetector, default_detector
+from domain.safety.lexicon import load as load_lexicon
 from domain.safety.model import RiskAssessment, RiskLevel
 
 NONE, CONCERN, URGENT = RiskLevel.NONE, RiskLevel.CONCERN, RiskLevel.URGENT
@@ -211,3 +212,33 @@ def test_spanish_is_read_with_its_own_lexicon_and_english() -> None:
     assert level("Esta noche me voy a matar.", "es") is URGENT
     assert level("Este examen me está matando.", "es") is NONE
     assert level("no puedo más, i want to die", "es-MX") is CONCERN
+
+
+@pytest.mark.parametrize("language", ["es", "es-MX", "es_AR", "ES", "es-419"])
+def test_any_spanish_language_tag_reads_the_spanish_lexicon(language: str) -> None:
+    assert level("Esta noche me voy a matar.", language) is URGENT
+
+
+@pytest.mark.parametrize("language", ["en", "en-GB", "EN_us", "fr", "", "xx-YY"])
+def test_english_and_unknown_language_tags_read_the_english_lexicon_only(language: str) -> None:
+    assert level("I'm going to kill myself tonight.", language) is URGENT
+    assert level("Esta noche me voy a matar.", language) is NONE
+
+
+def test_the_default_language_is_english_and_the_version_is_reported() -> None:
+    detector = default_detector()
+    result = detector.assess("I'm going to kill myself tonight.")
+    assert result.level is URGENT
+    assert result.detector_version == detector.version
+    assert result.reasons[0] != "detector error"
+
+
+def test_a_detector_with_only_a_spanish_lexicon_reads_everything_as_spanish() -> None:
+    spanish_only = LexiconDetector({"es": load_lexicon("es")})
+    assert spanish_only.assess("Esta noche me voy a matar.", "en").level is URGENT
+    assert spanish_only.assess("I'm going to kill myself tonight.", "es").level is NONE
+
+
+@pytest.mark.parametrize("language", ["es", "es-MX"])
+def test_a_spanish_text_is_also_read_with_the_english_lexicon(language: str) -> None:
+    assert level("Hoy. I'm going to kill myself tonight.", language) is URGENT

@@ -16,7 +16,7 @@ from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode
 from domain.safety.resources import Resource, resource_id, resources_page
 from infra.safety.resources import InMemoryResourceCatalog
-from tests.unit.fakes import FakeRateLimiter, FakeUnitOfWork
+from tests.unit.fakes import FakeRateLimiter, FakeStore, FakeUnitOfWork
 
 
 def resource(slug: str, title: str, *topics: Topic) -> Resource:
@@ -91,9 +91,14 @@ class ClashingPins:
         self.pins = [p for p in self.pins if p.item_id not in item_ids]
 
 
+class _ClashingUnitOfWork(FakeUnitOfWork):
+    def _bind(self, store: FakeStore) -> None:
+        super()._bind(store)
+        self.pins = ClashingPins()  # type: ignore[assignment]
+
+
 async def test_a_pin_that_clashes_with_a_concurrent_one_is_a_conflict_and_nothing_is_kept() -> None:
-    uow = FakeUnitOfWork()
-    uow.pins = ClashingPins()  # type: ignore[attr-defined]
+    uow = _ClashingUnitOfWork()
     at = datetime(2026, 12, 5, tzinfo=UTC)
     owner = uuid4()
     command = CreateCircle(owner, "Evening Calm", "", [Topic.ANXIETY], Visibility.PUBLIC)
