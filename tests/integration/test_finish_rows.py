@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import UUID
 
 from sqlalchemy import insert, select
 
@@ -15,23 +14,11 @@ from infra.db.tables.members import member_table
 from infra.db.tables.notifications import device_table, notification_table
 from infra.worker.outbox import finish_rows
 from tests.conftest import test_settings
-from tests.support.outbox_rows import member_row, push_row
+from tests.support.outbox_rows import device_row, member_row, push_row
 
 NOW = datetime(2030, 1, 16, 9, 30, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=1)
 ME, OTHER = "worker-me", "worker-other"
-
-
-def _device(member_id: UUID, token: str) -> dict[str, Any]:
-    return {
-        "token": token,
-        "member_id": member_id,
-        "platform": "ANDROID",
-        "app_version": "1.0",
-        "locale": "en-GB",
-        "created_at": NOW,
-        "last_seen_at": NOW,
-    }
 
 
 async def test_each_held_row_gets_its_own_outcome_and_the_count_covers_every_kind(
@@ -62,7 +49,7 @@ async def test_each_held_row_gets_its_own_outcome_and_the_count_covers_every_kin
             await conn.execute(insert(notification_table), list(rows.values()))
             await conn.execute(
                 insert(device_table),
-                [_device(member["id"], "gone"), _device(member["id"], "kept")],
+                [device_row(member["id"], "gone", NOW), device_row(member["id"], "kept", NOW)],
             )
         ids = {name: row["id"] for name, row in rows.items()}
         retry_at, morning = NOW + timedelta(minutes=5), NOW + timedelta(hours=10)

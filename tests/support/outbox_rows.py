@@ -42,5 +42,22 @@ def push_row(member_id: UUID, at: datetime, status: str = "SENT", **more: Any) -
         "next_attempt_at": at,
         "created_at": at,
         "sent_at": at if status == "SENT" else None,
+        # every row names the same columns, so that a list of them is one insert
+        "collapse_key": None,
+        "claimed_by": None,
+        "claimed_until": None,
         **more,
+    }
+
+
+def device_row(member_id: UUID, token: str, at: datetime) -> dict[str, Any]:
+    """An Android device of the member, registered at ``at``."""
+    return {
+        "token": token,
+        "member_id": member_id,
+        "platform": "android",
+        "app_version": "1.0",
+        "locale": "en-GB",
+        "created_at": at,
+        "last_seen_at": at,
     }
