@@ -20,7 +20,7 @@ from typing import Any
 
 from domain.clock import SystemClock
 from domain.errors import DomainError
-from domain.safety import services as safety
+from domain.safety import staff as safety
 from domain.safety.team import StaffRole
 from infra.db.engine import create_engine, create_session_factory
 from infra.db.uow import SqlUnitOfWork

@@ -19,6 +19,7 @@ from domain.clock import SystemClock
 from domain.members import services as members
 from domain.posts import services as posts
 from domain.posts.model import ReactionKind
+from domain.posts.reactions import react
 from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION
 from domain.safety.detector import default_detector
 from domain.uow import UnitOfWork
@@ -126,7 +127,7 @@ async def seed_demo(settings: Settings) -> dict[str, int]:
             )
             created["replies"] += 1
         for uid, target in (("demo-chi", 0), ("demo-ada", 1), ("demo-ben", 3)):
-            await posts.react(ids[uid], post_ids[target], ReactionKind.HUG, uow(), clock, limiter)
+            await react(ids[uid], post_ids[target], ReactionKind.HUG, uow(), clock, limiter)
         for uid, mood, emotion in (("demo-ada", 4, Emotion.CALM), ("demo-ben", 2, Emotion.ANXIOUS)):
             check_in = checkins.CheckInCommand(ids[uid], mood, [emotion], None, circle_ids[:1])
             await checkins.check_in(check_in, uow(), clock, detector)

@@ -26,6 +26,7 @@ from api.notifications.types import (
 )
 from domain.errors import DomainError, ErrorCode
 from domain.notifications import services as notifications
+from domain.notifications import settings as member_settings
 from domain.notifications.model import NotificationPreferences
 from domain.notifications.push import Platform
 
@@ -51,7 +52,7 @@ class NotificationMutations:
         self, info: strawberry.Info, input: Annotated[RegisterDeviceInput, _ARG]
     ) -> RegisterDevicePayload:
         ctx, viewer = info.context, await info.context.member()
-        command = notifications.RegisterDevice(
+        command = member_settings.RegisterDevice(
             member_id=viewer.id,
             token=input.token,
             platform=Platform(input.platform),
@@ -60,7 +61,9 @@ class NotificationMutations:
         )
         return await payload(
             RegisterDevicePayload,
-            lambda: notifications.register_device(command, ctx.services.uow(), ctx.services.clock),
+            lambda: member_settings.register_device(
+                command, ctx.services.uow(), ctx.services.clock
+            ),
             lambda device: {"device": DeviceType.build(device)},
         )
 
@@ -71,7 +74,7 @@ class NotificationMutations:
         ctx, viewer = info.context, await info.context.member()
         return await payload(
             UnregisterDevicePayload,
-            lambda: notifications.unregister_device(viewer.id, input.token, ctx.services.uow()),
+            lambda: member_settings.unregister_device(viewer.id, input.token, ctx.services.uow()),
             lambda removed: {
                 "removed": removed,
                 "deleted_device_id": device_id(input.token) if removed else None,
@@ -85,7 +88,7 @@ class NotificationMutations:
     ) -> UpdateNotificationPreferencesPayload:
         ctx, viewer = info.context, await info.context.member()
         quiet = input.quiet_hours
-        command = notifications.UpdatePreferences(
+        command = member_settings.UpdatePreferences(
             member_id=viewer.id,
             replies=input.replies,
             reactions=input.reactions,
@@ -99,7 +102,7 @@ class NotificationMutations:
         )
         return await payload(
             UpdateNotificationPreferencesPayload,
-            lambda: notifications.update_preferences(
+            lambda: member_settings.update_preferences(
                 command, ctx.services.uow(), ctx.services.clock
             ),
             _preferences,
@@ -118,8 +121,8 @@ class NotificationMutations:
 
         async def run() -> NotificationPreferences:
             circle_id = global_id(input.circle_id, "Circle", "circleId")
-            command = notifications.NameCircleInPushes(viewer.id, circle_id, input.show)
-            return await notifications.name_circle_in_pushes(
+            command = member_settings.NameCircleInPushes(viewer.id, circle_id, input.show)
+            return await member_settings.name_circle_in_pushes(
                 command, ctx.services.uow(), ctx.services.clock
             )
 

@@ -7,7 +7,7 @@ import strawberry
 
 from api.notifications.types import NotificationPreferencesType, NotificationType
 from api.pagination import Connection, connection, decode_cursor, page_size
-from domain.notifications.services import preferences_of
+from domain.notifications.settings import preferences_of
 
 
 async def own_notifications(

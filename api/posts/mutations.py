@@ -17,6 +17,7 @@ from api.posts.assemble import resolve_posts, resolve_replies
 from api.posts.notices import contact_notices
 from api.safety.prompts import safety_prompt
 from domain.members.model import Member
+from domain.posts import reactions
 from domain.posts import services as posts
 from domain.posts.model import ContentWarning
 from domain.safety.contact_details import ContactKind
@@ -243,7 +244,7 @@ class PostMutations:
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
             services = ctx.services
-            reacted = await posts.react(
+            reacted = await reactions.react(
                 viewer.id,
                 target_id,
                 input.kind,
@@ -266,7 +267,7 @@ class PostMutations:
 
         async def run() -> tuple[str, UUID]:
             kind, target_id = _target(input.target_id)
-            await posts.unreact(viewer.id, target_id, input.kind, ctx.services.uow())
+            await reactions.unreact(viewer.id, target_id, input.kind, ctx.services.uow())
             return kind, target_id
 
         return await _reaction_payload(info, run)

@@ -24,6 +24,7 @@ from domain.clock import Clock
 from domain.errors import Forbidden, NotFound
 from domain.members.model import Member
 from domain.safety import services as safety
+from domain.safety import staff as staff_actions
 from domain.safety.team import ItemStatus, TargetKind
 from domain.safety.team import SafetyItem as Item
 from domain.uow import UnitOfWork
@@ -39,7 +40,7 @@ async def staff_viewer(info: strawberry.Info) -> Member:
     ctx = info.context
     identity = await ctx.identity()
     try:
-        await safety.require_staff(identity.uid, ctx.services.uow())
+        await staff_actions.require_staff(identity.uid, ctx.services.uow())
     except Forbidden as exc:
         raise forbidden(exc.message) from exc
     member: Member = await ctx.member()
@@ -51,7 +52,7 @@ async def resolve_items(info: strawberry.Info, ids: list[UUID]) -> list[SafetyIt
     """Staff see items by ID; for everyone else they do not exist (null)."""
     ctx = info.context
     identity = await ctx.identity()
-    if await safety.staff_grant(ctx.services.uow(), identity.uid) is None:
+    if await staff_actions.staff_grant(ctx.services.uow(), identity.uid) is None:
         return [None] * len(ids)
     found = await ctx.services.safety_reads.items_by_ids(ids)
     return [SafetyItem.build(found[i]) if i in found else None for i in ids]
@@ -212,7 +213,7 @@ class SafetyTeamMutations:
         return await _as_staff(
             info,
             RevealSafetyItemAuthorPayload,
-            lambda staff, uow, clock: safety.reveal_author(
+            lambda staff, uow, clock: staff_actions.reveal_author(
                 staff.firebase_uid, staff.id, _item_id(input.item_id), input.reason, uow, clock
             ),
             present,
@@ -228,7 +229,7 @@ class SafetyTeamMutations:
         return await _as_staff(
             info,
             SetSafetyOnCallPayload,
-            lambda staff, uow, clock: safety.set_on_call(
+            lambda staff, uow, clock: staff_actions.set_on_call(
                 staff.firebase_uid, staff.id, input.on_call, uow, clock
             ),
             lambda grant: {"on_call": grant.on_call},
@@ -289,7 +290,7 @@ async def _move(info: strawberry.Info, input: SafetyItemInput, to: ItemStatus) -
     return await _as_staff(
         info,
         SafetyItemPayload,
-        lambda staff, uow, clock: safety.move_item(
+        lambda staff, uow, clock: staff_actions.move_item(
             staff.firebase_uid, staff.id, _item_id(input.item_id), to, input.note, uow, clock
         ),
         present,

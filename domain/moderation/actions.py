@@ -30,7 +30,8 @@ from domain.moderation.model import (
     TargetType,
 )
 from domain.notifications.model import Notification, NotificationKind, NotificationStatus
-from domain.notifications.services import preferences_of, write_notification
+from domain.notifications.services import write_notification
+from domain.notifications.settings import preferences_of
 from domain.posts.model import Post, Reply
 from domain.support.services import announce_waiting_changed
 from domain.uow import UnitOfWork

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
-from domain.circles.model import Topic
+from domain.circles.model import Membership, Topic, can_moderate
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.moderation.visibility import blocked_between
@@ -42,6 +42,17 @@ async def is_blocked_between(uow: UnitOfWork, a: UUID, b: UUID) -> bool:
     if a == b:
         return False
     return blocked_between(await uow.blocks.pairs_involving([a]), a, b)
+
+
+async def hidden_by_block(
+    uow: UnitOfWork, membership: Membership | None, author_id: UUID, actor_id: UUID
+) -> bool:
+    """Whether a block hides the author's content from the actor. Blocked content looks
+    like missing content, except to the circle's moderators (a block does not stop
+    moderation)."""
+    if can_moderate(membership):
+        return False
+    return await is_blocked_between(uow, author_id, actor_id)
 
 
 async def mute_topics(

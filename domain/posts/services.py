@@ -1,4 +1,5 @@
-"""Use cases for posts, replies and reactions."""
+"""Use cases for posts and replies: writing, editing, removing, rating and masking
+them. Reactions are :mod:`domain.posts.reactions`."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, Validatio
 from domain.events import Event, EventKind
 from domain.idempotency import Operation, check_key, claim_or_replay
 from domain.members.rules import normalize_text
-from domain.moderation.blocks import is_blocked_between
+from domain.moderation.blocks import hidden_by_block
 from domain.moderation.model import ModerationAction, ModerationActionKind, TargetType
-from domain.notifications.services import notify_reaction, notify_reply
-from domain.posts.model import ContentWarning, Post, ReactionKind, Reply
+from domain.notifications.services import notify_reply
+from domain.posts.model import ContentWarning, Post, Reply
 from domain.ratelimits.policy import Action, RateLimiter, take_slot
 from domain.safety.contact_details import ContactDetector, ContactKind, mask_contact_details
 from domain.safety.model import RiskDetector, RiskLevel
@@ -109,16 +110,6 @@ def check_not_muted(membership: Membership, clock: Clock, field: str) -> None:
         )
 
 
-async def _hidden_by_block(
-    uow: UnitOfWork, membership: Membership | None, author_id: UUID, actor_id: UUID
-) -> bool:
-    """Blocked content looks like missing content, except to the circle's moderators
-    (a block does not stop moderation)."""
-    if can_moderate(membership):
-        return False
-    return await is_blocked_between(uow, author_id, actor_id)
-
-
 async def create_post(
     cmd: CreatePost,
     uow: UnitOfWork,
@@ -208,7 +199,7 @@ async def _readable(
     if (
         item is None
         or not can_read(membership)
-        or await _hidden_by_block(uow, membership, item.author_id, actor_id)
+        or await hidden_by_block(uow, membership, item.author_id, actor_id)
     ):
         raise NotFound(what, (field,))
     assert membership is not None
@@ -427,64 +418,3 @@ async def _mark_answered(uow: UnitOfWork, post: Post, reply: Reply) -> None:
 
 def _reply_event(kind: EventKind, reply: Reply) -> Event:
     return Event(kind, reply.circle_id, subject_id=reply.id, parent_id=reply.post_id)
-
-
-async def _reaction_target(uow: UnitOfWork, target_id: UUID, actor_id: UUID) -> Post | Reply:
-    """The post or reply the actor may react to."""
-    post = await uow.posts.get(target_id)
-    target: Post | Reply | None = post or await uow.replies.get(target_id)
-    membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
-    if (
-        target is None
-        or not can_read(membership)
-        or target.is_removed
-        or target.is_hidden
-        or await _hidden_by_block(uow, membership, target.author_id, actor_id)
-    ):
-        raise NotFound("Post or reply", ("targetId",))
-    return target
-
-
-async def react(
-    actor_id: UUID,
-    target_id: UUID,
-    kind: ReactionKind,
-    uow: UnitOfWork,
-    clock: Clock,
-    limiter: RateLimiter,
-    idempotency_key: str | None = None,
-) -> UUID:
-    """Reacting twice with the same kind keeps one reaction (each call counts towards
-    the reaction limit). With an ``idempotency_key`` a repeat takes no slot and returns
-    the target of the first send. Returns the target reacted to."""
-    key = check_key(idempotency_key, _KEY)
-    if key is None:
-        await take_slot(limiter, actor_id, Action.REACTION)
-    async with uow:
-        if key is not None:
-            first = await claim_or_replay(
-                uow, actor_id, key, Operation.REACT, target_id, clock.now(), _KEY
-            )
-            if first is not None:
-                return first
-            await take_slot(limiter, actor_id, Action.REACTION)
-        target = await _reaction_target(uow, target_id, actor_id)
-        now = clock.now()
-        if await uow.reactions.add(target_id, target.circle_id, actor_id, kind, now):
-            uow.record(Event(EventKind.REACTIONS_CHANGED, target.circle_id, subject_id=target_id))
-            await notify_reaction(uow, target, actor_id, now)
-        await uow.commit()
-    return target_id
-
-
-async def unreact(actor_id: UUID, target_id: UUID, kind: ReactionKind, uow: UnitOfWork) -> UUID:
-    async with uow:
-        post = await uow.posts.get(target_id)
-        target: Post | Reply | None = post or await uow.replies.get(target_id)
-        membership = await uow.memberships.get(target.circle_id, actor_id) if target else None
-        if target is None or not can_read(membership):
-            raise NotFound("Post or reply", ("targetId",))
-        if await uow.reactions.remove(target_id, actor_id, kind):
-            uow.record(Event(EventKind.REACTIONS_CHANGED, target.circle_id, subject_id=target_id))
-        await uow.commit()
-    return target.circle_id

@@ -4,7 +4,8 @@ replies and members that a peer reported as a suicide or self-harm risk.
 
 What lives here: the staff role, the queue item with its OPEN -> ACKNOWLEDGED ->
 RESOLVED life, the audit entries, the stored ratings, and the ports that keep them.
-The rules that use them are in :mod:`domain.safety.services`.
+The rules that use them are in :mod:`domain.safety.services` (rating, opening items)
+and :mod:`domain.safety.staff` (the team's own actions).
 """
 
 from __future__ import annotations

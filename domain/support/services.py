@@ -15,7 +15,8 @@ from domain.events import Event, EventKind
 from domain.moderation.visibility import hidden_authors
 from domain.notifications.model import DAILY_PUSH_CAP, Notification, NotificationKind
 from domain.notifications.rules import local_day_bounds, quiet_hours_end
-from domain.notifications.services import preferences_of, write_notification
+from domain.notifications.services import write_notification
+from domain.notifications.settings import preferences_of
 from domain.support.model import Listener, Nudge, SupportAvailability, WaitingPost
 from domain.support.rules import (
     NUDGE_BODY,

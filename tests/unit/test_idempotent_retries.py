@@ -14,7 +14,8 @@ from domain.clock import FixedClock
 from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.idempotency import KEY_TTL, Operation, StoredKey
 from domain.posts.model import ReactionKind
-from domain.posts.services import CreatePost, create_post, react, reply_to_post
+from domain.posts.reactions import react
+from domain.posts.services import CreatePost, create_post, reply_to_post
 from domain.privacy.model import CURRENT_HEALTH_DATA_CONSENT_VERSION, Consent, ConsentKind
 from domain.ratelimits.policy import Action
 from tests.unit.fakes import SINCE, CircleWithMembers, FakeRateLimiter, NoContactDetails

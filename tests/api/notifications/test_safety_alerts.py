@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from api.container import Services
 from domain.clock import FixedClock
-from domain.safety import services as safety
+from domain.safety import staff as safety
 from domain.safety.team import StaffRole
 from infra.worker import NotificationWorker
 from tests.api.notifications.conftest import register, set_prefs

@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 from api.container import Services
 from api.node import from_global_id
 from domain.clock import FixedClock
-from domain.safety import services as safety
+from domain.safety import staff as safety
 from domain.safety.team import StaffRole
 
 URGENT_TEXT = "I have the pills ready and I am going to end it tonight."

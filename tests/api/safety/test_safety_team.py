@@ -247,7 +247,7 @@ async def test_im_safe_right_now_is_recorded_for_the_authors_own_content_only(
 async def test_a_revoked_staff_member_is_forbidden_again(
     gql: GraphQLClient, services: Services
 ) -> None:
-    from domain.safety import services as safety
+    from domain.safety import staff as safety
 
     await _setup(gql, services)
     assert (await _queue(gql))["nodes"] == []

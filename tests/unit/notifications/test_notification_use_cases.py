@@ -22,14 +22,12 @@ from domain.notifications.model import (
     QuietHours,
 )
 from domain.notifications.push import Platform
-from domain.notifications.services import (
+from domain.notifications.services import mark_read, notify_reaction, notify_reply
+from domain.notifications.settings import (
     NameCircleInPushes,
     RegisterDevice,
     UpdatePreferences,
-    mark_read,
     name_circle_in_pushes,
-    notify_reaction,
-    notify_reply,
     register_device,
     unregister_device,
     update_preferences,

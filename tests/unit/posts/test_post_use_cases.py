@@ -16,6 +16,7 @@ from domain.errors import DomainError, ErrorCode, ValidationError
 from domain.events import EventKind
 from domain.moderation.model import ModerationActionKind, TargetType
 from domain.posts.model import ContentWarning, Post, ReactionKind
+from domain.posts.reactions import react, unreact
 from domain.posts.services import (
     CreatePost,
     create_post,
@@ -23,9 +24,7 @@ from domain.posts.services import (
     delete_reply,
     edit_post,
     edit_reply,
-    react,
     reply_to_post,
-    unreact,
 )
 from domain.ratelimits.policy import Action, RateLimited
 from domain.safety.contact_details import MASK, ContactKind, ContactSpan

@@ -1,4 +1,4 @@
-"""The safety team's use cases in domain.safety.services over the in-memory fakes:
+"""The safety team's use cases in domain.safety.services and .staff over the in-memory fakes:
 "I'm safe", "reach out to me", peer safety reports, staff grants and on-call, moving
 a queue item and revealing an author. What members and staff see: the items, the
 alerts on-call staff get, the audit trail and the errors."""
@@ -24,16 +24,18 @@ from domain.safety.services import (
     REACH_OUT_REASON,
     REALERT_BODY,
     ask_to_be_reached,
-    grant_staff,
-    move_item,
     open_for_peer_report,
     rate,
     reach_out_reasons_kept,
     realert_unacknowledged,
+    say_safe,
+)
+from domain.safety.staff import (
+    grant_staff,
+    move_item,
     require_staff,
     reveal_author,
     revoke_staff,
-    say_safe,
     set_on_call,
     staff_grant,
 )
