@@ -14,14 +14,18 @@ from typing import Any
 
 import firebase_admin
 import pytest
+import redis.asyncio as aioredis
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from firebase_admin import messaging
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from api.container import Services
+from domain.events import Event, EventKind
 from domain.notifications.push import PushMessage, PushOutcome, PushResult
 from infra.db.tables.checkins import check_in_reminder_table
+from infra.db.tables.notifications import notification_table
+from infra.events.bus import REDIS_CHANNEL, decode
 from infra.push.fcm import FcmPushSender, LogPushSender
 from infra.worker.process import make_push_sender, messaging_app, serve
 from tests.api.notifications.conftest import register, thread
@@ -31,6 +35,7 @@ from tests.api.notifications.test_delivery import rows
 from tests.conftest import test_settings
 from tests.support.circles import reply
 from tests.support.graphql import GraphQLClient
+from tests.support.private_redis import private_redis
 from tests.support.waiting import eventually
 
 
@@ -224,23 +229,80 @@ async def test_serve_drains_the_outbox_with_the_settings_until_stopped(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
 
-async def test_serve_queues_due_check_in_reminders(gql: GraphQLClient, services: Services) -> None:
-    # given alice's check-in reminder fell due a minute ago
+async def _reminder_due(gql: GraphQLClient, services: Services) -> None:
+    """Alice's check-in reminder fell due a minute ago."""
     await reminder_setup(gql)
     async with services.engine.begin() as conn:
         due = datetime.now(UTC) - timedelta(minutes=1)
         await conn.execute(update(check_in_reminder_table).values(next_fire_at=due))
-    settings = test_settings(hearth_env="development", hearth_worker_poll_seconds=0.02)
+
+
+async def test_serve_queues_due_check_in_reminders(
+    gql: GraphQLClient, services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given alice's check-in reminder fell due a minute ago, and no Redis (one instance)
+    await _reminder_due(gql, services)
+    settings = test_settings(
+        hearth_env="development", hearth_worker_poll_seconds=0.02, redis_url=None
+    )
     stop = asyncio.Event()
 
     # when `hearth worker` runs, then its first round queues the reminder and pushes it
-    task = asyncio.create_task(serve(settings, stop))
-    try:
+    with caplog.at_level(logging.WARNING):
+        task = asyncio.create_task(serve(settings, stop))
+        try:
+            await eventually(lambda: _pushed(services), "the reminder queued and pushed")
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+    # and nothing anywhere failed on the way (publishing the new inbox item included)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
 
-        async def pushed() -> bool:
-            return await kinds(services) == [("CHECKIN_REMINDER", "SENT")]
 
-        await eventually(pushed, "the reminder queued and pushed")
-    finally:
-        stop.set()
-        await asyncio.wait_for(task, 10)
+async def test_serve_with_redis_tells_every_instance_of_the_notifications_it_queues(
+    gql: GraphQLClient, services: Services
+) -> None:
+    # given alice's check-in reminder fell due, and the deployment's Redis (a private
+    # one), where every API instance's event reader listens
+    await _reminder_due(gql, services)
+    with private_redis() as server:
+        listener = aioredis.from_url(server.url)
+        pubsub = listener.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(REDIS_CHANNEL)
+        settings = test_settings(
+            hearth_env="development", hearth_worker_poll_seconds=0.02, redis_url=server.url
+        )
+        stop = asyncio.Event()
+
+        # when `hearth worker` runs with REDIS_URL set
+        task = asyncio.create_task(serve(settings, stop))
+        try:
+
+            async def heard() -> Event | None:
+                message = await pubsub.get_message(timeout=0.1)
+                return decode(message["data"]) if message else None
+
+            event = await eventually(heard, "the worker's event on Redis")
+            await eventually(
+                lambda: _pushed(services), "the reminder pushed after it was announced"
+            )
+        finally:
+            stop.set()
+            await asyncio.wait_for(task, 10)
+            await pubsub.aclose()
+            await listener.aclose()
+
+    # then alice's open app hears of the new inbox item from whichever instance it is on
+    async with services.engine.connect() as conn:
+        [(notification_id, member_id)] = (
+            await conn.execute(select(notification_table.c.id, notification_table.c.member_id))
+        ).all()
+    assert (event.kind, event.member_id, event.subject_id) == (
+        EventKind.NOTIFICATION_CREATED,
+        member_id,
+        notification_id,
+    )
+
+
+async def _pushed(services: Services) -> bool:
+    return await kinds(services) == [("CHECKIN_REMINDER", "SENT")]
