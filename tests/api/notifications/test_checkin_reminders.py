@@ -10,14 +10,16 @@ from datetime import datetime, timedelta
 
 import firebase_admin
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from api.container import Services
 from domain.clock import FixedClock
 from infra.db.tables.checkins import check_in_reminder_table, check_in_table
 from infra.db.tables.notifications import notification_table
 from infra.worker import NotificationWorker
+from infra.worker.messages import _REMINDER_LOCK
 from tests.api.notifications.conftest import make_worker, register
+from tests.conftest import IS_POSTGRES
 from tests.support.fcm_stub import FcmStandIn
 from tests.support.graphql import GraphQLClient
 from tests.support.waiting import eventually
@@ -104,6 +106,31 @@ async def test_a_due_reminder_is_pushed_without_any_mood_or_note(
     assert "very low" not in text
     assert await next_fire(services) > fire  # moved on to the next slot
     assert await reminder_state(services) == (1, False)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not IS_POSTGRES, reason="the reminder pass's lock exists on PostgreSQL only")
+async def test_while_another_worker_runs_the_reminder_pass_this_one_queues_nothing(
+    gql: GraphQLClient, services: Services, worker: NotificationWorker, clock: FixedClock
+) -> None:
+    # given alice's reminder is due, and another worker holds the reminder pass's lock
+    await setup(gql)
+    clock.set(await next_fire(services) + timedelta(seconds=5))
+    lock = {"key": _REMINDER_LOCK}
+    async with services.engine.connect() as other:
+        assert await other.scalar(text("SELECT pg_try_advisory_lock(:key)"), lock)
+        await other.commit()
+        try:
+            # when this worker runs its pass, then it queues nothing (the other one does)
+            assert await worker.queue_reminders() == 0
+            assert await kinds(services) == []
+        finally:
+            await other.execute(text("SELECT pg_advisory_unlock(:key)"), lock)
+            await other.commit()
+
+    # and once the other worker is done, the pass is this one's again
+    assert await worker.queue_reminders() == 1
+    assert await kinds(services) == [("CHECKIN_REMINDER", "PENDING")]
 
 
 async def test_the_running_worker_pushes_a_due_reminder_from_its_first_round(
