@@ -55,6 +55,8 @@ async def test_failed_jobs_are_logged_and_never_stop_the_others(
     periodic = [
         (60.0, job("broken", RuntimeError("boom"))),
         (60.0, job("outage", ServiceUnavailable())),
+        # what the driver raises when the database refuses connections, untranslated
+        (60.0, job("refused", ConnectionRefusedError(111, "Connection refused"))),
         (60.0, job("hourly")),
         (0.0, job("always")),
     ]
@@ -63,7 +65,7 @@ async def test_failed_jobs_are_logged_and_never_stop_the_others(
     await worker.run_periodic()
     await worker.run_periodic()
 
-    assert ran == ["broken", "outage", "hourly", "always", "always"]
+    assert ran == ["broken", "outage", "refused", "hourly", "always", "always"]
     assert failures(caplog) == [("worker job failed", "RuntimeError")]
 
 
