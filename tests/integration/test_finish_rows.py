@@ -42,6 +42,7 @@ async def test_each_held_row_gets_its_own_outcome_and_the_count_covers_every_kin
             "deferred": held(attempts=3),
             "held_untouched": held(),  # this worker's, but in no list
             "taken_over": held(by=OTHER),  # another worker's now
+            "deferred_elsewhere": held(by=OTHER, attempts=3),
             "no_longer_sending": held(status="PENDING"),  # released meanwhile
         }
         async with engine.begin() as conn:
@@ -65,7 +66,7 @@ async def test_each_held_row_gets_its_own_outcome_and_the_count_covers_every_kin
                 ids["retry"]: (retry_at, "UNAVAILABLE"),
                 ids["no_longer_sending"]: (retry_at, "X"),
             },
-            deferred={ids["deferred"]: morning},
+            deferred={ids["deferred"]: morning, ids["deferred_elsewhere"]: morning},
             prune=["gone", "gone"],
         )
 
@@ -97,6 +98,9 @@ async def test_each_held_row_gets_its_own_outcome_and_the_count_covers_every_kin
         assert by_name["taken_over"]["status"] == "SENDING"
         assert by_name["taken_over"]["claimed_by"] == OTHER
         assert by_name["taken_over"]["last_error"] is None
+        assert by_name["deferred_elsewhere"]["status"] == "SENDING"
+        assert by_name["deferred_elsewhere"]["claimed_by"] == OTHER
+        assert by_name["deferred_elsewhere"]["attempts"] == 3
         assert by_name["no_longer_sending"]["status"] == "PENDING"
         assert by_name["no_longer_sending"]["last_error"] is None
         assert by_name["no_longer_sending"]["claimed_by"] == ME

@@ -17,6 +17,7 @@ from tests.support.outbox_rows import member_row, push_row
 
 # 2030-01-16 09:30 UTC: 09:30 in London, 22:30 in Auckland (UTC+13), 01:30 in Los Angeles
 NOW = datetime(2030, 1, 16, 9, 30, tzinfo=UTC)
+LONDON_MIDNIGHT = datetime(2030, 1, 16, tzinfo=UTC)  # London is UTC in January
 
 
 async def test_each_member_counts_the_pushes_sent_on_their_own_local_day(
@@ -36,6 +37,9 @@ async def test_each_member_counts_the_pushes_sent_on_their_own_local_day(
             # 22:30 London *yesterday*, 11:30 Auckland today, 14:30 LA yesterday
             *(push_row(m["id"], eleven_hours_ago) for m in (london, auckland, la)),
             push_row(london["id"], NOW - timedelta(minutes=5)),
+            # London's day is [00:00, 24:00): its first instant counts, the next day's not
+            push_row(london["id"], LONDON_MIDNIGHT),
+            push_row(london["id"], LONDON_MIDNIGHT + timedelta(days=1)),
             push_row(london["id"], NOW - timedelta(minutes=1), status="FAILED"),  # not sent
         ]
         async with engine.begin() as conn:
@@ -45,7 +49,7 @@ async def test_each_member_counts_the_pushes_sent_on_their_own_local_day(
         zones = {m["id"]: str(m["timezone"]) for m in (london, auckland, la)}
         counts = await sent_today(engine, zones, NOW)
 
-        assert counts[london["id"]] == 2
+        assert counts[london["id"]] == 3
         assert counts[auckland["id"]] == 2
         assert counts[la["id"]] == 0
         assert counts[uuid4()] == 0  # nobody else: a default of 0

@@ -5,25 +5,55 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import firebase_admin
+from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
 from api.container import Services
 from domain.clock import FixedClock
 from infra.db.tables.notifications import device_table, notification_table
 from infra.worker import NotificationWorker
-from tests.api.notifications.conftest import register, set_prefs, thread
+from tests.api.notifications.conftest import make_worker, register, set_prefs, thread
 from tests.support.circles import join, post, reply
-from tests.support.fcm_stub import OK, UNAVAILABLE, UNREGISTERED, FcmStandIn
+from tests.support.fcm_stub import INVALID_PAYLOAD, OK, UNAVAILABLE, UNREGISTERED, FcmStandIn
 from tests.support.graphql import GraphQLClient
 
 
 def catch_up(clock: FixedClock, extra: timedelta = timedelta(seconds=1)) -> None:
     """Move the fixed clock past rows the app wrote with the real clock."""
     clock.set(max(clock.now(), datetime.now(UTC)) + extra)
+
+
+class Counted:
+    """What the operator's counters gained since this was made: claimed rows by what
+    happened to them, and push messages by the push service's answer."""
+
+    ROWS = ("sent", "retry", "failed", "inbox_only", "deferred")
+    PUSHES = ("sent", "retry", "prune_device", "failed")
+
+    def __init__(self) -> None:
+        self._before = self._now()
+
+    @staticmethod
+    def _now() -> dict[str, float]:
+        def value(name: str, label: str, v: str) -> float:
+            return REGISTRY.get_sample_value(name, {label: v}) or 0.0
+
+        return {
+            **{f"rows {s}": value("hearth_notifications_finished_total", "status", s)
+               for s in Counted.ROWS},
+            **{f"pushes {o}": value("hearth_push_sent_total", "outcome", o)
+               for o in Counted.PUSHES},
+        }  # fmt: skip
+
+    def gained(self) -> dict[str, float]:
+        now = self._now()
+        return {k: now[k] - self._before[k] for k in now if now[k] != self._before[k]}
 
 
 async def rows(services: Services) -> list[dict[str, Any]]:
@@ -186,8 +216,10 @@ async def test_quiet_hours_defer_until_they_end_in_the_members_timezone(
         )
 
     # when the worker runs, nothing is sent and the row waits for 07:00
+    counted = Counted()
     result = await worker.drain()
     assert result.deferred == 1
+    assert counted.gained() == {"rows deferred": 1}
     assert fcm.received == []
     [row] = await rows(services)
     assert row["status"] == "PENDING"
@@ -216,10 +248,12 @@ async def test_daily_cap_of_twenty_pushes_then_inbox_only(
 
     # when the worker drains on one local day
     catch_up(clock)
+    counted = Counted()
     result = await worker.drain()
 
     # then 20 are pushed and 2 are kept for the inbox only
     assert (result.sent, result.inbox_only) == (20, 2)
+    assert counted.gained() == {"rows sent": 20, "rows inbox_only": 2, "pushes sent": 20}
     assert len(fcm.received_for("fid-a")) == 20
     statuses = sorted(r["status"] for r in await rows(services))
     assert statuses.count("INBOX_ONLY") == 2
@@ -239,6 +273,7 @@ async def test_transient_errors_back_off_then_fail_after_six_attempts(
     catch_up(clock)
 
     delays = []
+    counted = Counted()
     for attempt in range(1, 7):
         result = await worker.drain()
         assert result.claimed == 1, attempt
@@ -254,6 +289,7 @@ async def test_transient_errors_back_off_then_fail_after_six_attempts(
             assert row["status"] == "FAILED"
             assert row["last_error"] == "UNAVAILABLE"
     assert len(fcm.received_for("fid-a")) == 6
+    assert counted.gained() == {"rows retry": 5, "rows failed": 1, "pushes retry": 6}
     # exponential with jitter in [0.5, 1): 30 s, 60 s, 120 s, 240 s, 480 s bases
     for n, delay in enumerate(delays):
         assert 30 * 2**n * 0.5 <= delay < 30 * 2**n
@@ -284,6 +320,94 @@ async def test_the_push_services_retry_after_is_honoured_then_it_is_delivered_on
     [row] = await rows(services)
     assert row["status"] == "SENT"
     assert len(fcm.received_for("fid-a")) == 2  # once refused, once delivered: never twice
+
+
+async def test_a_message_the_push_service_refuses_for_good_fails_at_once_with_its_reason(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    # given FCM refuses the message itself (a 400 about its body, not the device)
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    fcm.script("fid-a", INVALID_PAYLOAD)
+    await reply(gql, "bob", t.post_id, "hi")
+    catch_up(clock)
+
+    # when the worker runs, then the row fails once, with FCM's reason, and the device stays
+    counted = Counted()
+    result = await worker.drain()
+    assert (result.sent, result.retried, result.failed) == (0, 0, 1)
+    [row] = await rows(services)
+    assert (row["status"], row["last_error"], row["attempts"]) == (
+        "FAILED", "INVALID_ARGUMENT", 1,
+    )  # fmt: skip
+    assert counted.gained() == {"rows failed": 1, "pushes failed": 1}
+    clock.set(clock.now() + timedelta(days=1))
+    assert (await worker.drain()).claimed == 0  # never tried again
+    assert len(fcm.received_for("fid-a")) == 1
+    async with services.engine.connect() as conn:
+        assert list((await conn.execute(select(device_table.c.token))).scalars()) == ["fid-a"]
+
+
+async def test_dead_devices_of_every_notification_in_one_round_are_pruned(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    # given alice and carol each have a dead and a live device, and each gets a reply
+    t = await thread(gql)
+    await gql.onboard("carol", "Calm Heron")
+    await join(gql, "carol", t.circle_id)
+    carols = await post(gql, "carol", t.circle_id, "a long day")
+    for uid in ("alice", "carol"):
+        await register(gql, uid, f"fid-{uid}-dead")
+        await register(gql, uid, f"fid-{uid}-live")
+        fcm.script(f"fid-{uid}-dead", UNREGISTERED)
+    await reply(gql, "bob", t.post_id, "hi alice")
+    await reply(gql, "bob", carols["id"], "hi carol")
+    catch_up(clock)
+
+    # when one round takes both notifications
+    counted = Counted()
+    result = await worker.run_once()
+
+    # then both are delivered to the live devices and both dead devices are gone
+    assert (result.claimed, result.sent, result.pruned_devices) == (2, 2, 2)
+    assert counted.gained() == {"rows sent": 2, "pushes sent": 2, "pushes prune_device": 2}
+    async with services.engine.connect() as conn:
+        tokens = set((await conn.execute(select(device_table.c.token))).scalars())
+    assert tokens == {"fid-alice-live", "fid-carol-live"}
+
+
+class _LowestJitter(random.Random):
+    def random(self) -> float:
+        return 0.0
+
+
+async def test_the_backoffs_jitter_comes_from_the_workers_own_random_source(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    fcm_app: firebase_admin.App,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    # given a worker whose random source always draws the lowest jitter (half the base)
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    fcm.script("fid-a", UNAVAILABLE)
+    await reply(gql, "bob", t.post_id, "hi")
+    catch_up(clock)
+    worker = make_worker(services, fcm_app, clock, rng=_LowestJitter())
+
+    # when the push service is unavailable, then the first retry is exactly 15 s away
+    await worker.drain()
+    [row] = await rows(services)
+    assert row["next_attempt_at"] - clock.now() == timedelta(seconds=15)
 
 
 async def test_unregistered_devices_are_pruned_and_the_rest_still_get_it(
