@@ -5,8 +5,10 @@ is touched."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, time, timedelta
 
+import pytest
 from sqlalchemy import insert, select
 
 from domain.notifications.model import NotificationKind
@@ -14,7 +16,7 @@ from infra.db.engine import create_engine
 from infra.db.tables.members import member_table
 from infra.db.tables.notifications import device_table, notification_table, preferences_table
 from infra.worker.outbox import claim_rows
-from tests.conftest import test_settings
+from tests.conftest import IS_POSTGRES, test_settings
 from tests.support.outbox_rows import device_row, member_row, push_row
 
 NOW = datetime(2030, 1, 16, 9, 30, tzinfo=UTC)
@@ -61,6 +63,14 @@ async def test_due_and_expired_rows_are_claimed_in_due_order_with_what_delivery_
                 claimed_until=NOW + timedelta(seconds=1),
             ),
             "sent": push_row(plain["id"], NOW - timedelta(minutes=30), status="SENT"),
+            # a lease runs until its last instant: not claimable at it
+            "lease_ends_now": push_row(
+                plain["id"],
+                NOW - timedelta(minutes=40),
+                status="SENDING",
+                claimed_by="worker-slow",
+                claimed_until=NOW,
+            ),
         }
         async with engine.begin() as conn:
             await conn.execute(insert(member_table), [quiet, plain])
@@ -122,9 +132,39 @@ async def test_due_and_expired_rows_are_claimed_in_due_order_with_what_delivery_
             assert found[ids[name]]["status"] == rows[name]["status"], name
             assert found[ids[name]]["attempts"] == rows[name]["attempts"], name
         assert found[ids["leased"]]["claimed_by"] == "worker-busy"
+        assert found[ids["lease_ends_now"]]["claimed_by"] == "worker-slow"
 
         second = await claim_rows(engine, False, ME, NOW, LEASE, batch_size=10)
         assert [c.id for c in second] == [ids["due_now"]]  # the rest are held or not due
         assert await claim_rows(engine, False, ME, NOW, LEASE, batch_size=10) == []
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="row locks (FOR UPDATE SKIP LOCKED) are PostgreSQL's")
+async def test_a_row_another_worker_is_claiming_is_skipped_not_waited_for(
+    clean_database: str,
+) -> None:
+    engine = create_engine(test_settings())
+    try:
+        member = member_row("m", "Europe/London", NOW)
+        older = push_row(member["id"], NOW - timedelta(minutes=2), status="PENDING")
+        newer = push_row(member["id"], NOW - timedelta(minutes=1), status="PENDING")
+        async with engine.begin() as conn:
+            await conn.execute(insert(member_table), [member])
+            await conn.execute(insert(notification_table), [older, newer])
+
+        # given another worker's claim holds the older row's lock, mid-transaction
+        t = notification_table
+        async with engine.connect() as other:
+            tx = await other.begin()
+            await other.execute(select(t.c.id).where(t.c.id == older["id"]).with_for_update())
+
+            # when this worker claims, then it takes the newer row at once, without waiting
+            mine = await asyncio.wait_for(
+                claim_rows(engine, True, ME, NOW, LEASE, batch_size=10), timeout=5
+            )
+            assert [c.id for c in mine] == [newer["id"]]
+            await tx.rollback()
     finally:
         await engine.dispose()

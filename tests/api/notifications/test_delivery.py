@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import firebase_admin
+import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select, update
 
@@ -408,6 +409,38 @@ async def test_the_backoffs_jitter_comes_from_the_workers_own_random_source(
     await worker.drain()
     [row] = await rows(services)
     assert row["next_attempt_at"] - clock.now() == timedelta(seconds=15)
+
+
+async def test_operators_see_the_time_from_a_notifications_creation_to_its_push(
+    gql: GraphQLClient,
+    fcm: FcmStandIn,
+    worker: NotificationWorker,
+    clock: FixedClock,
+    services: Services,
+) -> None:
+    # given a reply notification pushed a moment after it was made
+    t = await thread(gql)
+    await register(gql, "alice", "fid-a")
+    await reply(gql, "bob", t.post_id, "hi")
+    catch_up(clock, timedelta(0))
+    [row] = await rows(services)
+    delay = (clock.now() - row["created_at"]).total_seconds()
+
+    def observed() -> tuple[float, float]:
+        name = "hearth_notification_delivery_seconds"
+        return (
+            REGISTRY.get_sample_value(f"{name}_count") or 0.0,
+            REGISTRY.get_sample_value(f"{name}_sum") or 0.0,
+        )
+
+    before = observed()
+    assert (await worker.drain()).sent == 1
+    after = observed()
+
+    # then one delivery is observed, with its own delay (under a second here)
+    assert after[0] - before[0] == 1
+    assert after[1] - before[1] == pytest.approx(delay)
+    assert 0 <= delay < 1
 
 
 async def test_unregistered_devices_are_pruned_and_the_rest_still_get_it(

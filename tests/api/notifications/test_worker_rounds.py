@@ -119,7 +119,14 @@ async def test_a_full_batch_is_followed_by_another_round_at_once(
     await reply(gql, "bob", t.post_id, "hi")
     await reply(gql, "bob", second["id"], "hello")
     clock.set(datetime.now(UTC))
-    worker = make_worker(services, fcm_app, clock, batch_size=1, poll_interval=60)
+    claimed: list[int] = []
+
+    async def count(ids: Sequence[UUID]) -> None:
+        claimed.append(len(ids))
+
+    worker = make_worker(
+        services, fcm_app, clock, batch_size=1, poll_interval=60, after_claim=count
+    )
     stop = asyncio.Event()
 
     # when the worker runs
@@ -131,6 +138,7 @@ async def test_a_full_batch_is_followed_by_another_round_at_once(
     finally:
         stop.set()
         await asyncio.wait_for(task, 10)
+    assert claimed == [1, 1]  # one row a round: the batch size holds
 
 
 async def test_a_worker_without_a_unit_of_work_queues_and_realerts_nothing(
@@ -233,6 +241,7 @@ async def test_a_worker_that_lost_its_lease_records_nothing(
     fcm: FcmStandIn,
     fcm_app: firebase_admin.App,
     clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     # given worker a stalls past its lease after sending, and worker b claims the rows
     await replies_for_alice_and_bob(gql, clock)
@@ -255,6 +264,8 @@ async def test_a_worker_that_lost_its_lease_records_nothing(
     assert set(found) == {"SENT", "INBOX_ONLY"}
     assert found["SENT"]["sent_at"] == clock.now()  # b's
     assert len(fcm.received_for("fid-a")) == 2  # the at-least-once window: sent twice
+    # and the operator is told how many
+    assert failures(caplog) == [("2 notifications lost their lease before finishing", "")]
 
 
 class _BrokenSender:
