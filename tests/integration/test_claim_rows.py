@@ -11,10 +11,13 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import insert, select
 
+from domain.clock import FixedClock
 from domain.notifications.model import NotificationKind
 from infra.db.engine import create_engine
 from infra.db.tables.members import member_table
 from infra.db.tables.notifications import device_table, notification_table, preferences_table
+from infra.push import LogPushSender
+from infra.worker import NotificationWorker
 from infra.worker.outbox import claim_rows
 from tests.conftest import IS_POSTGRES, test_settings
 from tests.support.outbox_rows import device_row, member_row, push_row
@@ -148,23 +151,29 @@ async def test_a_row_another_worker_is_claiming_is_skipped_not_waited_for(
     engine = create_engine(test_settings())
     try:
         member = member_row("m", "Europe/London", NOW)
-        older = push_row(member["id"], NOW - timedelta(minutes=2), status="PENDING")
-        newer = push_row(member["id"], NOW - timedelta(minutes=1), status="PENDING")
+        older, newer, newest = (
+            push_row(member["id"], NOW - timedelta(minutes=n), status="PENDING") for n in (3, 2, 1)
+        )
         async with engine.begin() as conn:
             await conn.execute(insert(member_table), [member])
-            await conn.execute(insert(notification_table), [older, newer])
+            await conn.execute(insert(notification_table), [older, newer, newest])
 
-        # given another worker's claim holds the older row's lock, mid-transaction
+        # given another worker's claim holds the oldest row's lock, mid-transaction
         t = notification_table
         async with engine.connect() as other:
             tx = await other.begin()
             await other.execute(select(t.c.id).where(t.c.id == older["id"]).with_for_update())
 
-            # when this worker claims, then it takes the newer row at once, without waiting
+            # when this worker claims, then it takes the next row at once, without waiting
             mine = await asyncio.wait_for(
-                claim_rows(engine, True, ME, NOW, LEASE, batch_size=10), timeout=5
+                claim_rows(engine, True, ME, NOW, LEASE, batch_size=1), timeout=5
             )
             assert [c.id for c in mine] == [newer["id"]]
+            # and so does a worker on PostgreSQL, which claims this way by itself
+            worker = NotificationWorker(engine, LogPushSender(), FixedClock(NOW))
+            assert [c.id for c in await asyncio.wait_for(worker.claim(), timeout=5)] == [
+                newest["id"]
+            ]
             await tx.rollback()
     finally:
         await engine.dispose()
