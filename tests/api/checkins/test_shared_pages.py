@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from api.node import from_global_id, from_pair_id
+from api.node import from_global_id, from_pair_id, to_pair_id
 from domain.clock import FixedClock
 from infra.db.tables.circles import membership_table
 from tests.api.checkins.conftest import check_in
@@ -90,7 +90,7 @@ async def test_shares_made_at_the_same_instant_page_once_each_in_a_stable_order(
 async def test_a_share_shows_its_sharers_public_profile_and_its_circle(
     gql: GraphQLClient,
 ) -> None:
-    await gql.onboard("alice", "Quiet Fox")
+    alice = await gql.onboard("alice", "Quiet Fox")
     await gql.onboard("bob", "Brave Owl")
     profile = {"pronouns": "she/her", "bio": "Walking it off."}
     assert (await gql.data(PROFILE, {"input": profile}, as_="alice"))["updateProfile"] == {
@@ -111,9 +111,15 @@ async def test_a_share_shows_its_sharers_public_profile_and_its_circle(
         "Walking it off.",
     )
     assert sharer["memberSince"] is not None
+    assert sharer["id"] == alice
     assert check_in_uuid(seen["id"]) == uuid_of(made["id"])
     by_node = (await gql.data(NODE, {"id": seen["id"]}, as_="bob"))["node"]
     assert by_node == {"id": seen["id"], "circleId": circle_id, "mood": 2}
+    assert to_pair_id("SharedCheckIn", uuid_of(made["id"]), uuid_of(circle_id)) == seen["id"]
+    # the same check-in paired with another circle of bob's, where it was never shared
+    other = await create_circle(gql, "bob", name="Night Owls")
+    elsewhere = to_pair_id("SharedCheckIn", uuid_of(made["id"]), uuid_of(other))
+    assert (await gql.data(NODE, {"id": elsewhere}, as_="bob"))["node"] is None
 
 
 async def test_a_share_whose_sharer_is_no_longer_an_active_member_is_not_listed(
@@ -128,7 +134,8 @@ async def test_a_share_whose_sharer_is_no_longer_an_active_member_is_not_listed(
     for circle_id in (here, elsewhere):
         await join(gql, "alice", circle_id)
     await check_in(gql, "alice", mood=3, shareWithCircleIds=[here, elsewhere])
-    assert len((await shared(gql, here, "bob"))["nodes"]) == 1
+    [share] = (await shared(gql, here, "bob"))["nodes"]
+    [share_elsewhere] = (await shared(gql, elsewhere, "bob"))["nodes"]
     m = membership_table
     async with app_and_http[0].state.services.engine.begin() as conn:
         await conn.execute(
@@ -137,6 +144,10 @@ async def test_a_share_whose_sharer_is_no_longer_an_active_member_is_not_listed(
             .values(status="BANNED")
         )
 
-    # then it is gone from that circle's list, and still listed where she is active
+    # then it is gone from that circle's list and its node, and still there where she is
+    # active
     assert (await shared(gql, here, "bob"))["nodes"] == []
-    assert len((await shared(gql, elsewhere, "bob"))["nodes"]) == 1
+    assert (await gql.data(NODE, {"id": share["id"]}, as_="bob"))["node"] is None
+    assert (await shared(gql, elsewhere, "bob"))["nodes"] == [share_elsewhere]
+    node = (await gql.data(NODE, {"id": share_elsewhere["id"]}, as_="bob"))["node"]
+    assert node == {"id": share_elsewhere["id"], "circleId": elsewhere, "mood": 3}
