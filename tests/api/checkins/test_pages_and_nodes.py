@@ -7,6 +7,7 @@ from domain.clock import FixedClock
 from tests.api.checkins.conftest import check_in
 from tests.support.circles import MY_CIRCLES, create_circle, join
 from tests.support.graphql import GraphQLClient
+from tests.support.ids import uuid_of
 
 MINE = """
 query($first: Int, $after: String) {
@@ -14,6 +15,8 @@ query($first: Int, $after: String) {
     pageInfo { hasNextPage endCursor } nodes { id mood } } }
 }
 """
+
+
 NODE = "query($id: ID!) { node(id: $id) { ... on CheckIn { mood sharedWith { id name } } } }"
 
 
@@ -21,16 +24,20 @@ async def test_check_ins_made_at_the_same_instant_page_one_by_one(
     gql: GraphQLClient, clock: FixedClock
 ) -> None:
     await gql.onboard("alice")
-    made = [await check_in(gql, "alice", mood=mood) for mood in (1, 2, 3)]  # one instant
+    made = [await check_in(gql, "alice", mood=1 + n % 5) for n in range(7)]  # one instant
     seen: list[str] = []
     after = None
     for _ in range(3):
-        data = await gql.data(MINE, {"first": 1, "after": after}, as_="alice")
+        data = await gql.data(MINE, {"first": 3, "after": after}, as_="alice")
         page = data["me"]["checkIns"]
         seen += [n["id"] for n in page["nodes"]]
         after = page["pageInfo"]["endCursor"]
     assert sorted(seen) == sorted(m["id"] for m in made)
+    assert len(seen) == 7
     assert page["pageInfo"]["hasNextPage"] is False
+    # ties in one stable order: the highest id first
+    ids = [uuid_of(i) for i in seen]
+    assert ids == sorted(ids, reverse=True)
 
 
 async def test_the_owner_sees_which_circles_a_check_in_is_shared_with(

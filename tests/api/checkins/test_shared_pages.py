@@ -11,12 +11,13 @@ import httpx
 from sqlalchemy import update
 from starlette.applications import Starlette
 
-from api.node import from_global_id, from_pair_id, to_pair_id
+from api.node import from_pair_id, to_pair_id
 from domain.clock import FixedClock
 from infra.db.tables.circles import membership_table
 from tests.api.checkins.conftest import check_in
 from tests.support.circles import create_circle, join
 from tests.support.graphql import GraphQLClient
+from tests.support.ids import uuid_of
 
 SHARED = """
 query($id: ID!, $first: Int, $after: String) {
@@ -34,12 +35,6 @@ mutation($input: UpdateProfileInput!) {
   updateProfile(input: $input) { userErrors { code field message } }
 }
 """
-
-
-def uuid_of(global_id: str) -> UUID:
-    parsed = from_global_id(global_id)
-    assert parsed is not None
-    return parsed[1]
 
 
 def check_in_uuid(shared_id: str) -> UUID:

@@ -5,16 +5,16 @@ words literally; a member's entry shows their public profile."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from api.node import from_global_id, from_pair_id
+from api.node import from_pair_id
 from domain.clock import FixedClock, SystemClock
 from tests.support.circles import CIRCLES, create_circle, join
 from tests.support.graphql import GraphQLClient
+from tests.support.ids import uuid_of
 
 MEMBERS = """
 query($id: ID!, $first: Int, $after: String) {
@@ -58,12 +58,6 @@ async def pages(
         if not more[-1]:
             return nodes, more
         after = page["pageInfo"]["endCursor"]
-
-
-def uuid_of(global_id: str) -> UUID:
-    parsed = from_global_id(global_id)
-    assert parsed is not None
-    return parsed[1]
 
 
 async def test_members_who_joined_at_the_same_instant_page_once_each_in_a_stable_order(
