@@ -82,7 +82,7 @@ async def test_shares_made_at_the_same_instant_page_once_each_in_a_stable_order(
     assert ids == sorted(ids, reverse=True)
 
 
-async def test_a_share_shows_its_sharers_public_profile_and_its_circle(
+async def test_a_share_shows_its_sharer_and_circle_and_is_found_only_in_that_circle(
     gql: GraphQLClient,
 ) -> None:
     alice = await gql.onboard("alice", "Quiet Fox")
@@ -117,7 +117,7 @@ async def test_a_share_shows_its_sharers_public_profile_and_its_circle(
     assert (await gql.data(NODE, {"id": elsewhere}, as_="bob"))["node"] is None
 
 
-async def test_a_share_whose_sharer_is_no_longer_an_active_member_is_not_listed(
+async def test_a_share_whose_sharer_is_no_longer_an_active_member_is_neither_listed_nor_found(
     gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
 ) -> None:
     # given alice shares in two circles, and a share that outlived her membership of one
