@@ -50,7 +50,7 @@ async def shared(gql: GraphQLClient, circle_id: str, as_: str, **page: Any) -> d
     return result
 
 
-async def test_shares_made_at_the_same_instant_page_once_each_in_a_stable_order(
+async def test_shares_made_at_one_instant_page_once_each_in_a_stable_order_and_are_found_by_id(
     gql: GraphQLClient, clock: FixedClock
 ) -> None:
     # given seven check-ins shared with one circle at one instant, by two members
@@ -80,6 +80,10 @@ async def test_shares_made_at_the_same_instant_page_once_each_in_a_stable_order(
     assert more == [True, True, False]
     ids = [check_in_uuid(n["id"]) for n in nodes]
     assert ids == sorted(ids, reverse=True)
+    # and each is found by its own id, not as another share of the circle
+    for n in nodes:
+        found = (await gql.data(NODE, {"id": n["id"]}, as_="carol"))["node"]
+        assert found == {"id": n["id"], "circleId": circle_id, "mood": n["mood"]}
 
 
 async def test_a_share_shows_its_sharer_and_circle_and_is_found_only_in_that_circle(
