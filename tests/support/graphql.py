@@ -76,12 +76,24 @@ class GraphQLClient:
         returns the member's global id."""
         return await self._onboard(_onboarding(display_name or f"Member {uid}", **extra), as_=uid)
 
+    async def set_profile(self, uid: str, **values: Any) -> None:
+        """Change ``uid``'s profile (pronouns, bio, ...); fails the test on a user error."""
+        data = await self.data(UPDATE_PROFILE, {"input": values}, as_=uid)
+        assert data["updateProfile"]["userErrors"] == [], data["updateProfile"]["userErrors"]
+
     async def _onboard(self, payload: dict[str, Any], **who: Any) -> str:
         data = await self.data(ONBOARD, {"input": payload}, **who)
         result = data["completeOnboarding"]
         assert result["userErrors"] == [], result["userErrors"]
         member_id: str = result["member"]["id"]
         return member_id
+
+
+UPDATE_PROFILE = """
+mutation($input: UpdateProfileInput!) {
+  updateProfile(input: $input) { userErrors { code field message } }
+}
+"""
 
 
 def _onboarding(display_name: str, **extra: Any) -> dict[str, Any]:

@@ -72,12 +72,7 @@ async def build_history(gql: GraphQLClient) -> History:
     await gql.onboard("carol", "Kind Heron")
     bob_id = await gql.onboard("bob", "Brave Owl")
     alice_id = await gql.onboard(UID, NAME)
-    await gql.data(
-        """mutation($input: UpdateProfileInput!) { updateProfile(input: $input) {
-             userErrors { code } } }""",
-        {"input": {"bio": BIO, "pronouns": "she/her"}},
-        as_=UID,
-    )
+    await gql.set_profile(UID, bio=BIO, pronouns="she/her")
     shared = await create_circle(gql, "carol", name="Evening Calm")
     await join(gql, UID, shared)
     await join(gql, "bob", shared)

@@ -30,11 +30,6 @@ query($id: ID!, $first: Int, $after: String) {
 }
 """
 NODE = "query($id: ID!) { node(id: $id) { ... on SharedCheckIn { id circleId mood } } }"
-PROFILE = """
-mutation($input: UpdateProfileInput!) {
-  updateProfile(input: $input) { userErrors { code field message } }
-}
-"""
 
 
 def check_in_uuid(shared_id: str) -> UUID:
@@ -91,10 +86,7 @@ async def test_a_share_shows_its_sharer_and_circle_and_is_found_only_in_that_cir
 ) -> None:
     alice = await gql.onboard("alice", "Quiet Fox")
     await gql.onboard("bob", "Brave Owl")
-    profile = {"pronouns": "she/her", "bio": "Walking it off."}
-    assert (await gql.data(PROFILE, {"input": profile}, as_="alice"))["updateProfile"] == {
-        "userErrors": []
-    }
+    await gql.set_profile("alice", pronouns="she/her", bio="Walking it off.")
     circle_id = await create_circle(gql, "alice")
     await join(gql, "bob", circle_id)
     made = await check_in(gql, "alice", mood=2, shareWithCircleIds=[circle_id])

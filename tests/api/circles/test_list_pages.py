@@ -6,12 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-import pytest
-from starlette.applications import Starlette
-
 from api.node import from_pair_id
-from domain.clock import FixedClock, SystemClock
+from domain.clock import FixedClock
 from tests.support.circles import CIRCLES, create_circle, join
 from tests.support.graphql import GraphQLClient
 from tests.support.ids import uuid_of
@@ -26,21 +22,6 @@ query($id: ID!, $first: Int, $after: String) {
   } }
 }
 """
-PROFILE = """
-mutation($input: UpdateProfileInput!) {
-  updateProfile(input: $input) { userErrors { code field message } }
-}
-"""
-
-
-@pytest.fixture
-def clock(
-    app_and_http: tuple[Starlette, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
-) -> FixedClock:
-    """The app's clock, stopped: everything the test writes happens at one instant."""
-    fixed = FixedClock(SystemClock().now())
-    monkeypatch.setattr(app_and_http[0].state.services, "clock", fixed)
-    return fixed
 
 
 async def pages(
@@ -90,9 +71,7 @@ async def test_a_members_entry_shows_their_public_profile_and_their_circle(
     await gql.onboard("owner", "Kind Otter")
     circle_id = await create_circle(gql, "owner")
     await gql.onboard("bob", "Brave Owl")
-    profile = {"pronouns": "he/him", "bio": "Night shifts, early walks."}
-    changed = await gql.data(PROFILE, {"input": profile}, as_="bob")
-    assert changed["updateProfile"]["userErrors"] == []
+    await gql.set_profile("bob", pronouns="he/him", bio="Night shifts, early walks.")
     await join(gql, "bob", circle_id)
 
     data = await gql.data(MEMBERS, {"id": circle_id}, as_="owner")

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import httpx
-import pytest
-from starlette.applications import Starlette
-
-from domain.clock import FixedClock, SystemClock
+from domain.clock import FixedClock
 from tests.support.circles import (
     APPROVE,
     BAN,
@@ -124,16 +120,6 @@ async def test_moderators_create_invites_and_members_are_forbidden(gql: GraphQLC
         ("INVALID", ["input", "validForHours"]),
     ]
     assert out_of_range["invite"] is None
-
-
-@pytest.fixture
-def clock(
-    app_and_http: tuple[Starlette, httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
-) -> FixedClock:
-    """The app's clock, fixed at now and moved by the test."""
-    fixed = FixedClock(SystemClock().now())
-    monkeypatch.setattr(app_and_http[0].state.services, "clock", fixed)
-    return fixed
 
 
 async def test_wrong_used_up_and_expired_invite_codes_are_refused(
