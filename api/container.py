@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from api.persisted import DocumentStore
 from api.realtime.cache import SnapshotCache
+from api.realtime.fanout import LiveFanout
 from domain.checkins.reads import CheckInReads
 from domain.circles.reads import CircleReads
 from domain.clock import Clock
@@ -96,6 +97,8 @@ class Services:
     snapshots: SnapshotCache = field(default_factory=SnapshotCache)
     # Live events rendered once per audience and document (api.execution.audience).
     live_renders: SnapshotCache = field(default_factory=lambda: SnapshotCache(2048))
+    # The process's live circle subscriptions, one pass per event and circle.
+    live: LiveFanout = field(default_factory=LiveFanout)
     # Read ports (domain/<area>/reads.py), each on ``reads`` below.
     circle_reads: CircleReads = field(init=False)
     member_reads: MemberReads = field(init=False)

@@ -9,6 +9,7 @@ sent with GET is answered 405.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import orjson
@@ -16,11 +17,13 @@ from cross_web import HTTPException
 from graphql import GraphQLSyntaxError, OperationType, get_operation_ast, parse
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult
@@ -28,6 +31,7 @@ from strawberry.types.unset import UNSET
 
 from api.context import Context
 from api.errors import HearthError, TopLevelCode
+from api.realtime import fanout
 from api.realtime import websocket as realtime
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -70,7 +74,26 @@ def _is_operation(item: object) -> bool:
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws, closing a refused ``connection_init`` with its own code
-    (Strawberry's rejection is always 4403)."""
+    (Strawberry's rejection is always 4403), and letting each operation's live events
+    be written as pre-serialised ``next`` messages (``api.realtime.fanout.DIRECT``)."""
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        # The operation's own task: the context variable holds for its life.
+        fanout.DIRECT.set(partial(self._send_next, operation))
+        await super().run_operation(operation)
+
+    async def _send_next(self, operation: Operation[Context, None], data: orjson.Fragment) -> None:
+        """One ``next`` message whose ``data`` is already serialised: the message
+        Strawberry's ``Operation.send_next`` sends for it (no errors, no extensions),
+        encoded as ``HearthGraphQL.encode_json`` does."""
+        if operation.completed:
+            return
+        websocket: WebSocket = self.context.request
+        message = {"id": operation.id, "type": "next", "payload": {"data": data}}
+        try:
+            await websocket.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:  # as Strawberry's own sends report it
+            raise WebSocketDisconnected from exc
 
     async def handle_connection_init(self, message: Any) -> None:
         try:

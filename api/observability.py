@@ -29,6 +29,12 @@ SUBSCRIPTION_EXECUTIONS = Counter(
     "(same document, same view of the event), or once for one subscriber",
     ["per"],
 )
+LIVE_DELIVERIES = Counter(
+    "hearth_live_deliveries_total",
+    "Live circle events sent to one subscription: as a pre-serialised frame written "
+    "straight to its socket, or through GraphQL execution for that subscription",
+    ["sent_as"],
+)
 SUPPORT_FIRST_REPLY_SECONDS = Histogram(
     "hearth_support_first_reply_seconds",
     "Time from a post to its first reply by someone other than its author",

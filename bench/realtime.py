@@ -6,6 +6,14 @@ memory per websocket connection.
 
     uv run python -m bench.realtime [--subscribers 1000] [--posts 20] [--ws websockets]
     uv run python -m bench.realtime --stalled 1 --body 5000   # one client never reads
+    uv run python -m bench.realtime --client websockets       # the first, heavier client
+
+The subscribers are ``bench.ws_client``'s lean sans-I/O clients by default: each
+message is stamped when its bytes reach the client process, before it is parsed (see
+that module for why); ``--client websockets`` uses one ``websockets.connect`` client
+per subscriber, which stamps a message after its task has been woken and the message
+parsed. Deliveries are counted per subscriber and post, so losses and duplicates are
+exact.
 
 ``--stalled N`` adds N subscribers that never read after subscribing (a frozen app):
 the others' delays must not change, and the server resets the stalled sockets once a
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import os
 import socket
@@ -28,8 +37,10 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+import uvloop
 import websockets
 
+from bench import ws_client
 from bench.servers import wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +48,7 @@ ACTIVITY = (
     "subscription($id: ID!) { circleActivity(circleId: $id) { __typename committedAt "
     "... on PostCreated { post { id body isMine author { displayName } } } } }"
 )
+WARM_UP = "Warm-up"  # the body of the posts sent before measuring
 MEMBERS = 100  # a circle holds at most 100 members; each opens several sockets
 
 
@@ -196,9 +208,60 @@ async def _subscriber(
                 raise RuntimeError(f"subscription error: {message['payload']['errors']}")
             received = time.time()
             event = message["payload"]["data"]["circleActivity"]
+            if event["post"]["body"].startswith(WARM_UP):
+                continue
             committed = datetime.fromisoformat(event["committedAt"]).timestamp()
             delays[got].append((received - committed) * 1000)
             got += 1
+
+
+class _Tally:
+    """Deliveries per post (by id) and per subscriber, with their delays."""
+
+    def __init__(self) -> None:
+        self.delays: dict[str, list[float]] = {}
+        self.duplicates = 0
+        self.received = 0
+        self.warm = 0  # warm-up deliveries, not measured
+
+    def on_next(self, seen: set[str]) -> ws_client.OnNext:
+        def heard(data: dict, arrived: float) -> None:
+            event = data["circleActivity"]
+            post = event["post"]["id"]
+            if event["post"]["body"].startswith(WARM_UP):
+                self.warm += 1
+                return
+            if post in seen:
+                self.duplicates += 1
+                return
+            seen.add(post)
+            committed = datetime.fromisoformat(event["committedAt"]).timestamp()
+            self.delays.setdefault(post, []).append((arrived - committed) * 1000)
+            self.received += 1
+
+        return heard
+
+
+async def _lean_subscribers(
+    base: str, subscribers: int, circle_id: str, tally: _Tally
+) -> list[ws_client.Subscriber]:
+    host, port = base.rsplit(":", 1)
+    opened: list[ws_client.Subscriber] = []
+    for start in range(0, subscribers, 100):  # 100 handshakes at a time
+        opened += await asyncio.gather(
+            *(
+                ws_client.subscribe(
+                    host,
+                    int(port),
+                    f"rt-{n % MEMBERS}",
+                    ACTIVITY,
+                    {"id": circle_id},
+                    tally.on_next(set()),
+                )
+                for n in range(start, min(subscribers, start + 100))
+            )
+        )
+    return opened
 
 
 async def stalled_subscriber(
@@ -262,6 +325,8 @@ async def run(
     deflate: bool = False,
     stalled: int = 0,
     body: int = 0,
+    client_kind: str = "sansio",
+    warmup: int = 1,
 ) -> dict:
     port = _free_port()
     db_dir = tempfile.mkdtemp(prefix="hearth-rt-")
@@ -276,14 +341,19 @@ async def run(
             rss_before = _rss_kib(server.pid)
             ready, opened = asyncio.Event(), []
             per_post: list[list[float]] = [[] for _ in range(posts)]
-            tasks = [
-                asyncio.create_task(
-                    _subscriber(
-                        base, f"rt-{n % MEMBERS}", circle_id, ready, posts, per_post, opened
+            tally, lean = _Tally(), []
+            if client_kind == "sansio":
+                lean = await _lean_subscribers(base, subscribers, circle_id, tally)
+                tasks = [asyncio.ensure_future(s.ended) for s in lean]
+            else:
+                tasks = [
+                    asyncio.create_task(
+                        _subscriber(
+                            base, f"rt-{n % MEMBERS}", circle_id, ready, posts, per_post, opened
+                        )
                     )
-                )
-                for n in range(subscribers)
-            ]
+                    for n in range(subscribers)
+                ]
             frozen = [
                 await stalled_subscriber(base, f"rt-{(subscribers + n) % MEMBERS}", circle_id)
                 for n in range(stalled)
@@ -293,13 +363,25 @@ async def run(
                 await asyncio.sleep(0.2)
             await asyncio.sleep(0.5)
             rss_after = _rss_kib(server.pid)
-            executions_before = await _executions(http)
-            cpu_before = _cpu_seconds(server.pid)
-            client_before = time.process_time()
+            # the client's own garbage collector must not stall 1,000 sockets' receipts:
+            # what the setup made is kept out of its collections from here on
+            gc.collect()
+            gc.freeze()
             ready.set()
             create = (
                 "mutation($i: CreatePostInput!) { createPost(input: $i) { userErrors { code } } }"
             )
+            # Warm-up: the first event after 1,000 sockets opened meets the server's first
+            # full garbage collection of everything they hold (~0.2 s, all deliveries
+            # waiting); a server whose sockets opened over minutes has had it long before.
+            for n in range(warmup):
+                await _gql(
+                    http, create, {"i": {"circleId": circle_id, "body": f"{WARM_UP} {n}"}}, "rt-0"
+                )
+                await asyncio.sleep(2)
+            executions_before = await _executions(http)
+            cpu_before = _cpu_seconds(server.pid)
+            client_before = time.process_time()
             for n in range(posts):
                 text = f"Post {n} " + os.urandom(body // 2).hex()[: max(0, body - 12)]
                 made = await _gql(
@@ -307,7 +389,19 @@ async def run(
                 )
                 assert made["createPost"]["userErrors"] == [], made
                 await asyncio.sleep(0.5)
-            await asyncio.wait_for(asyncio.gather(*tasks), 300)
+            if lean:
+                deadline = time.monotonic() + 300
+                while tally.received < subscribers * posts and time.monotonic() < deadline:
+                    failed = [s.ended for s in lean if s.ended.done()]
+                    if failed:
+                        failed[0].result()  # raises the subscriber's failure
+                    await asyncio.sleep(0.05)
+                await asyncio.sleep(0.5)  # a duplicate would arrive about now
+                per_post = list(tally.delays.values())
+                for subscriber in lean:
+                    subscriber.close()
+            else:
+                await asyncio.wait_for(asyncio.gather(*tasks), 300)
             client = time.process_time() - client_before
             user, system = (
                 after - before
@@ -326,11 +420,17 @@ async def run(
     return {
         "subscribers": subscribers,
         "posts": posts,
+        "deliveries_expected": subscribers * posts,
         "deliveries": len(delays),
+        "duplicates": tally.duplicates if client_kind == "sansio" else None,
+        "client": client_kind,
+        "warmup_posts": warmup,
         "p50_ms": round(statistics.median(delays), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "max_ms": round(max(delays), 1),
         # per post, the first and the last subscriber's delay (medians over the posts)
+        "post_medians_ms": [round(statistics.median(p), 1) for p in per_post],
+        "post_min_max_ms": [(round(min(p), 1), round(max(p), 1)) for p in per_post][:3],
         "first_delivery_median_ms": round(statistics.median(min(p) for p in per_post), 1),
         "last_delivery_median_ms": round(statistics.median(max(p) for p in per_post), 1),
         # the server's CPU while the posts were written and delivered (the posts' own
@@ -375,9 +475,27 @@ def main() -> None:
     parser.add_argument(
         "--body", type=int, default=0, help="random characters added to each post's body"
     )
+    parser.add_argument(
+        "--client",
+        choices=["sansio", "websockets"],
+        default="sansio",
+        help="the lean sans-I/O subscribers (bench.ws_client) or websockets.connect ones",
+    )
+    parser.add_argument(
+        "--warmup", type=int, default=1, help="posts delivered before measuring (not counted)"
+    )
     args = parser.parse_args()
-    result = asyncio.run(
-        run(args.subscribers, args.posts, args.ws, args.deflate, args.stalled, args.body)
+    result = uvloop.run(
+        run(
+            args.subscribers,
+            args.posts,
+            args.ws,
+            args.deflate,
+            args.stalled,
+            args.body,
+            args.client,
+            args.warmup,
+        )
     )
     print(json.dumps(result, indent=2))
 

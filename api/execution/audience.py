@@ -44,6 +44,7 @@ import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Protocol
 
 import orjson
@@ -123,7 +124,9 @@ class _SharedExecution:
 
     async def _run(self) -> ExecutionResult:
         event = self._event
-        data = await event.renders.get((event.key, self._document), self._render)
+        data = await event.renders.get(
+            (event.key, self._document), partial(_render, self._subscription, event)
+        )
         if data is not None:
             return ExecutionResult(data, None)
         # Not shareable after all (an error): this subscriber's own execution, which
@@ -134,28 +137,47 @@ class _SharedExecution:
             result = await result
         return result  # type: ignore[no-any-return]
 
-    def _render(self) -> orjson.Fragment | Awaitable[orjson.Fragment | None] | None:
-        """The audience's data, serialised; None when it cannot be shared. Plain
-        fields complete synchronously, so this is usually done in the first
-        subscriber's own step, and every other subscriber takes it without waiting."""
-        try:
-            executor = self._subscription.event_executor(self._event.build())
-            executor.context_value = self._event.context()
-            result = executor.execute_operation(False)
-        except Exception:
-            log.exception("a live event's shared render failed; rendering per subscriber")
-            return None
-        if executor.is_awaitable(result):
-            return self._finish(result)
-        return _serialised(result)
 
-    async def _finish(self, result: Awaitable[ExecutionResult]) -> orjson.Fragment | None:
-        try:
-            done = await result
-        except Exception:
-            log.exception("a live event's shared render failed; rendering per subscriber")
-            return None
-        return _serialised(done)
+async def shared_render(subscription: Any, event: SharedEvent) -> orjson.Fragment | None:
+    """The audience's serialised data for ``event`` (rendered once per event, view and
+    document in the process), or None when this subscription's document cannot be
+    shared or its shared render reported an error (the subscriber's own execution
+    then reports it). ``subscription`` is the subscription's executor
+    (:data:`api.execution.base.SUBSCRIBING`)."""
+    document = shared_document(subscription)
+    if document is None:
+        return None
+    found: orjson.Fragment | None = await event.renders.get(
+        (event.key, document), partial(_render, subscription, event)
+    )
+    return found
+
+
+def _render(
+    subscription: Any, event: SharedEvent
+) -> orjson.Fragment | Awaitable[orjson.Fragment | None] | None:
+    """The audience's data, serialised; None when it cannot be shared. Plain fields
+    complete synchronously, so this is usually done in the first subscriber's own step,
+    and every other subscriber takes it without waiting."""
+    try:
+        executor = subscription.event_executor(event.build())
+        executor.context_value = event.context()
+        result = executor.execute_operation(False)
+    except Exception:
+        log.exception("a live event's shared render failed; rendering per subscriber")
+        return None
+    if executor.is_awaitable(result):
+        return _finish(result)
+    return _serialised(result)
+
+
+async def _finish(result: Awaitable[ExecutionResult]) -> orjson.Fragment | None:
+    try:
+        done = await result
+    except Exception:
+        log.exception("a live event's shared render failed; rendering per subscriber")
+        return None
+    return _serialised(done)
 
 
 def _serialised(result: ExecutionResult) -> orjson.Fragment | None:

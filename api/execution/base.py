@@ -20,14 +20,26 @@ attribute changes.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from typing import Any
 
+from graphql import GraphQLField, GraphQLObjectType, GraphQLResolveInfo
+from graphql.pyutils import Path
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from api.execution.audience import SharedEvent, count_own_execution, per_event_executor
 from api.execution.internals import GRAPHQL_CORE_VERSION
 
-__all__ = ["GRAPHQL_CORE_VERSION", "HearthExecutionContext"]
+__all__ = ["GRAPHQL_CORE_VERSION", "SUBSCRIBING", "HearthExecutionContext"]
+
+# The executor of the subscription whose root field is being resolved: set when
+# graphql-core builds the root field's info, just before it calls the field's
+# ``subscribe`` resolver, in the operation's own task (whose context keeps it). The
+# circle fan-out renders the subscription's document once per audience with it
+# (api.realtime.fanout).
+SUBSCRIBING: ContextVar[HearthExecutionContext | None] = ContextVar(
+    "hearth_subscribing", default=None
+)
 
 
 class HearthExecutionContext(StrawberryGraphQLCoreExecutionContext):
@@ -45,6 +57,17 @@ class HearthExecutionContext(StrawberryGraphQLCoreExecutionContext):
         assert isinstance(executor, HearthExecutionContext)  # a copy of self
         executor.forget_memos()
         return executor
+
+    def build_resolve_info(
+        self,
+        field_def: GraphQLField,
+        field_nodes: Any,
+        parent_type: GraphQLObjectType,
+        path: Path,
+    ) -> GraphQLResolveInfo[Any]:
+        if path.prev is None and parent_type is self.schema.subscription_type:
+            SUBSCRIBING.set(self)
+        return super().build_resolve_info(field_def, field_nodes, parent_type, path)
 
     def forget_memos(self) -> None:
         """Start with empty per-operation caches (each event is its own execution)."""

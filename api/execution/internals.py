@@ -48,7 +48,14 @@ Rendering live events once per audience (``api.execution.audience``, turned off 
 ``HEARTH_LIVE_RENDER_ONCE=false``) relies on more of both, described and kept in that
 module: graphql-core's ``map_source_to_response_event`` runs ``execute_operation(False)``
 on what ``build_per_event_executor`` returns, and Strawberry's websocket handlers pass
-``ExecutionResult.data`` to the view's ``encode_json`` untouched.
+``ExecutionResult.data`` to the view's ``encode_json`` untouched. The circle fan-out
+(``api.realtime.fanout``) also relies on graphql-core building the subscription root
+field's info (``build_resolve_info``) on the subscription's executor just before it calls
+the field's ``subscribe`` resolver, in the same task (``api.execution.base.SUBSCRIBING``),
+and on Strawberry's graphql-transport-ws handler running each operation in its own task
+(``run_operation(operation)``, an ``Operation`` with ``id`` and ``completed``, the
+handler's ``context``), so that ``api.http.TransportWSHandler`` can write an operation's
+``next`` messages itself.
 """
 
 from __future__ import annotations

@@ -9,6 +9,12 @@ What a subscriber may see of an event is decided here, per subscriber (a block d
 it, leaving or a ban ends the stream); the event object is then rendered once for
 every subscriber who sees it the same way and sends the same document
 (``Seen``, ``api.execution.audience``; ``HEARTH_LIVE_RENDER_ONCE``).
+
+A process hears each circle once (``api.realtime.fanout``): :func:`deliver` goes
+through the circle's subscriptions in one pass per event, and a subscription whose
+socket takes pre-serialised frames is offered the audience's bytes, which its task
+writes as they are; the others get the event object or the ``SharedEvent`` and run
+it through GraphQL execution as before.
 """
 
 from __future__ import annotations
@@ -25,14 +31,16 @@ import strawberry
 from api.checkins.shared import build_shared_check_in
 from api.context import Context
 from api.errors import HearthError, TopLevelCode, forbidden
-from api.execution.audience import SharedEvent
+from api.execution.audience import SharedEvent, shared_render
+from api.execution.base import SUBSCRIBING
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
-from api.observability import SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
+from api.observability import LIVE_DELIVERIES, SUBSCRIPTION_OVERFLOWS, SUBSCRIPTIONS_ACTIVE
 from api.posts.assemble import post_type
 from api.posts.types import reaction_counts, reply_type, viewer_kinds
 from api.realtime import types as t
 from api.realtime.cache import SnapshotCache
+from api.realtime.fanout import DIRECT, Ended, Frame, Sink, finished
 from domain.checkins.reads import live_share, sees_withdrawal
 from domain.circles.model import can_read
 from domain.circles.reads import sees_member_event
@@ -40,6 +48,8 @@ from domain.events import Event, EventKind, Gap, circle_channel, heard_by
 from domain.posts.reads import live_post_view, live_reply_view, live_tally
 
 QUEUE_SIZE = 100
+FRAMES = LIVE_DELIVERIES.labels("frame")
+EXECUTED = LIVE_DELIVERIES.labels("execution")
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +281,60 @@ def overflow_error() -> HearthError:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Follower:
+    """One ``circleActivity`` subscription, as the circle's fan-out delivers to it."""
+
+    viewer_id: UUID
+    info: strawberry.Info
+    once: bool
+    """Render once per audience (``HEARTH_LIVE_RENDER_ONCE``)."""
+    executor: Any | None
+    """The subscription's executor when its socket takes pre-serialised frames."""
+    renders: SnapshotCache
+    neutral: Callable[[], Context]
+
+
+async def deliver(item: Event | Gap, sinks: list[Sink]) -> None:
+    """What each subscription of the circle gets of ``item``: one pass, in the
+    circle's fan-out task (``api.realtime.fanout``). The event's snapshot is read
+    once; each subscriber's view of it is decided here, per viewer, as before."""
+    if isinstance(item, Gap):
+        for sink in sinks:
+            sink.offer(item)
+        return
+    for sink in sinks:
+        try:
+            await _deliver_to(item, sink)
+        except Exception as error:  # this subscription ends with it, the others go on
+            sink.offer(Ended(error))
+
+
+async def _deliver_to(event: Event, sink: Sink) -> None:
+    follower: Follower = sink.state
+    viewer = follower.viewer_id
+    if event.kind is EventKind.CIRCLE_CLOSED or (
+        event.kind is EventKind.MEMBER_LEFT and event.subject_id == viewer
+    ):
+        sink.offer(Ended())
+        return
+    render = RENDERERS.get(event.kind) if heard_by(event, viewer) else None
+    seen = await render(follower.info, event, viewer) if render else None
+    if seen is None:
+        return  # nothing this viewer may see
+    if not follower.once:
+        sink.offer(seen.make(event, follower.info))
+        return
+    shared = shared_event(seen, event, follower.info, follower.renders, follower.neutral)
+    if follower.executor is not None:
+        data = await shared_render(follower.executor, shared)
+        if data is not None:
+            sink.offer(Frame(data))
+            return
+    # graphql-core hands it to api.execution.audience in the subscriber's own task
+    sink.offer(shared)
+
+
 @strawberry.type
 class CircleSubscription:
     @strawberry.subscription(
@@ -283,38 +347,43 @@ class CircleSubscription:
         circle_id: Annotated[strawberry.ID, strawberry.argument(description="The circle.")],
     ) -> AsyncGenerator[t.CircleEvent, None]:
         ctx = info.context
+        executor, direct = SUBSCRIBING.get(), DIRECT.get()  # set in this operation's task
         viewer = await ctx.member()
         raw_id = parse_id(circle_id, "Circle", "circleId")
         pair = await ctx.loaders.circle_by_id.load(raw_id) if raw_id else None
         if raw_id is None or pair is None or not can_read(pair[1]):
             raise forbidden("Only the circle's active members can follow its activity.")
-        subscription = ctx.services.bus.subscribe(circle_channel(raw_id), QUEUE_SIZE)
         once = ctx.services.settings.hearth_live_render_once
-        renders, neutral = ctx.services.live_renders, partial(Context, ctx.services, None)
+        framed = once and executor is not None and direct is not None
+        follower = Follower(
+            viewer.id,
+            info,
+            once,
+            executor if framed else None,
+            ctx.services.live_renders,
+            partial(Context, ctx.services, None),
+        )
+        sink = Sink(follower, QUEUE_SIZE)
+        leave = ctx.services.live.join(ctx.services.bus, circle_channel(raw_id), sink, deliver)
         SUBSCRIPTIONS_ACTIVE.inc()
         try:
-            async for item in subscription:
-                if isinstance(item, Gap):
+            async for item in sink:
+                if isinstance(item, Frame):
+                    assert direct is not None
+                    await direct(item.data)  # no execution: the audience's bytes
+                    FRAMES.inc()
+                elif isinstance(item, Gap):
                     yield t.EventsMayHaveBeenMissed(
                         circle_id=circle_id, reason="event stream interrupted"
                     )
-                    continue
-                if item.kind is EventKind.CIRCLE_CLOSED or (
-                    item.kind is EventKind.MEMBER_LEFT and item.subject_id == viewer.id
-                ):
+                elif finished(item):  # left, banned, circle closed; or its render failed
                     return
-                render = RENDERERS.get(item.kind) if heard_by(item, viewer.id) else None
-                seen = await render(info, item, viewer.id) if render else None
-                if seen is None:
-                    continue  # nothing this viewer may see
-                if once:
-                    # graphql-core hands it to api.execution.audience (not a CircleEvent)
-                    yield shared_event(seen, item, info, renders, neutral)  # type: ignore[misc]
                 else:
-                    yield seen.make(item, info)
-            if subscription.overflowed:
+                    EXECUTED.inc()
+                    yield item
+            if sink.overflowed:
                 SUBSCRIPTION_OVERFLOWS.inc()
                 raise overflow_error()
         finally:
             SUBSCRIPTIONS_ACTIVE.dec()
-            subscription.close()
+            leave()

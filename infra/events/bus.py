@@ -21,13 +21,14 @@ import json
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID, uuid4
 
 from redis.exceptions import RedisError
 
 from domain.events import Event, EventKind, Gap
+from domain.queues import BoundedQueue
 from infra.metrics import EVENT_LAG, EVENTS_UNPUBLISHED
 
 log = logging.getLogger("hearth.events")
@@ -35,58 +36,19 @@ REDIS_CHANNEL = "hearth:events"
 DEFAULT_QUEUE = 100
 
 
-class Subscription:
-    """One subscriber's bounded queue of events for one channel.
+class Subscription(BoundedQueue[Event | Gap]):
+    """One subscriber's bounded queue of events for one channel
+    (``domain.queues.BoundedQueue``: overflow ends the iteration)."""
 
-    A list and at most one waiting future, not an ``asyncio.Queue`` (three deques of
-    64 slots and an event) nor a deque (64 slots at once): every live socket has one of
-    these per subscription, so they count in what an idle connection costs; the queue
-    is short (``maxsize``), so taking from the front of a list is cheap."""
-
-    __slots__ = ("_fanout", "_items", "_maxsize", "_waiter", "channel", "overflowed")
+    __slots__ = ("_fanout", "channel")
 
     def __init__(self, fanout: LocalFanout, channel: str, maxsize: int) -> None:
+        super().__init__(maxsize)
         self._fanout = fanout
         self.channel = channel
-        self._items: list[Event | Gap] = []
-        self._maxsize = maxsize
-        self._waiter: asyncio.Future[None] | None = None
-        self.overflowed = False
-
-    @property
-    def pending(self) -> int:
-        """Items offered and not yet taken."""
-        return len(self._items)
-
-    def offer(self, item: Event | Gap) -> None:
-        if self.overflowed:
-            return
-        if len(self._items) >= self._maxsize:
-            self.overflowed = True  # the iteration ends: the subscriber must refetch
-            self._items.clear()
-        else:
-            self._items.append(item)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
 
     def close(self) -> None:
         self._fanout.unsubscribe(self)
-
-    def __aiter__(self) -> AsyncIterator[Event | Gap]:
-        return self._iterate()
-
-    async def _iterate(self) -> AsyncIterator[Event | Gap]:
-        while True:
-            while not self._items:
-                if self.overflowed:
-                    return
-                self._waiter = asyncio.get_running_loop().create_future()
-                try:
-                    await self._waiter
-                finally:
-                    self._waiter = None
-            yield self._items.pop(0)
 
 
 class Listener:

@@ -15,13 +15,23 @@ import orjson
 import strawberry
 import uvicorn
 from firebase_admin import messaging
-from graphql import ExecutionResult, build_schema, execute, map_source_to_response_event, parse
+from graphql import (
+    ExecutionResult,
+    build_schema,
+    create_source_event_stream,
+    execute,
+    map_source_to_response_event,
+    parse,
+)
 from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.execution.executor import Executor
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult as StrawberryResult
 from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
@@ -292,6 +302,49 @@ async def test_graphql_core_runs_each_event_on_what_build_per_event_executor_ret
 
     results = [r async for r in map_source_to_response_event(executor, events())]
     assert results == [done]
+
+
+async def test_graphql_core_builds_the_root_fields_info_on_the_subscription_executor_first() -> (
+    None
+):
+    # api.execution.base.SUBSCRIBING: set in build_resolve_info, read by the resolver.
+    schema = build_schema("type Query { a: Int } type Subscription { a: Int }")
+    seen: list[str] = []
+
+    class Recording(Executor):
+        def build_resolve_info(self, *args: Any) -> Any:
+            seen.append(f"info on {'the subscription' if self is executor else 'a copy'}")
+            return super().build_resolve_info(*args)
+
+    async def events() -> AsyncIterator[int]:
+        yield 1
+
+    def subscribe(root: Any, info: Any) -> AsyncIterator[int]:
+        seen.append("subscribe")
+        return events()
+
+    schema.subscription_type.fields["a"].subscribe = subscribe  # type: ignore[union-attr]
+    executor = Recording.build(schema, parse("subscription { a }"))
+    assert isinstance(executor, Recording)
+    stream = create_source_event_stream(executor)
+    if inspect.isawaitable(stream):
+        stream = await stream
+    assert seen == ["info on the subscription", "subscribe"], (
+        "graphql-core no longer builds the subscription root field's info on the "
+        "subscription's executor just before calling its subscribe resolver: "
+        "api.execution.base.SUBSCRIBING would not give the circle fan-out its executor "
+        "(HEARTH_LIVE_RENDER_ONCE=false turns it off meanwhile)"
+    )
+
+
+def test_strawberrys_transport_ws_handler_runs_each_operation_in_its_own_task() -> None:
+    # api.http.TransportWSHandler sets api.realtime.fanout.DIRECT in run_operation.
+    source = inspect.getsource(BaseGraphQLTransportWSHandler.handle_subscribe)
+    assert "asyncio.create_task(self.run_operation(operation))" in source, (
+        "Strawberry no longer runs each graphql-transport-ws operation in a task of its "
+        "own started with run_operation: re-check api.http.TransportWSHandler"
+    )
+    assert {"id", "completed"} <= set(Operation.__slots__)
 
 
 SERIALISED = orjson.Fragment(b'{"circleActivity":{"__typename":"PostCreated"}}')
