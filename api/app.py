@@ -16,7 +16,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from api.health import healthz, metrics, readyz
 from api.http import HearthGraphQL
-from api.middleware import AccessLogMiddleware, BodyLimitMiddleware
+from api.middleware import AccessLogMiddleware, BodyLimitMiddleware, WebSocketLane
 from api.privacy.exports import download_export
 from api.realtime.send_deadline import SendDeadline
 from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", view),
+            WebSocketRoute("/graphql", view),  # reached through WebSocketLane
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 buffer_bytes=settings.hearth_ws_send_buffer_bytes,
             ),
             Middleware(CorrelationIdMiddleware, header_name="X-Request-ID"),
+            Middleware(WebSocketLane, path="/graphql", endpoint=view),
             Middleware(AccessLogMiddleware),
             Middleware(BodyLimitMiddleware, max_bytes=settings.hearth_max_body_bytes),
         ],

@@ -90,16 +90,11 @@ class Context:
             raise not_onboarded()
         return member
 
-    def for_operation(self) -> Context:
-        """A context for one subscription event: same viewer, fresh loaders (so
-        nothing cached from earlier events leaks stale data)."""
-        fresh = Context(
-            self.services, self.token, self.request, self.response, self.connection_params
-        )
-        fresh._identity = self._identity
-        fresh._member, fresh._member_loaded = self._member, self._member_loaded
-        fresh._filters = self._filters
-        return fresh
+    def release_loaders(self) -> None:
+        """Drop this context's loaders and what they cached: a live socket's context
+        keeps none between its operations and events (each event executed for one
+        subscriber reads afresh), only what it needs to know its viewer."""
+        self.loaders = Loaders(self.services, self._viewer_id)
 
     def forget_member(self) -> None:
         self._member_loaded = False

@@ -100,6 +100,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await super().handle_connection_init(message)
         except realtime.SocketRejected as rejected:
             await self.websocket.close(code=rejected.code, reason=rejected.reason)
+        finally:
+            # cancelled by the init above, but kept for the socket's life otherwise
+            timeout = self.connection_init_timeout_task
+            if timeout is not None and timeout.done():
+                self.connection_init_timeout_task = None
 
 
 class LegacyWSHandler(BaseGraphQLWSHandler[Context, None]):

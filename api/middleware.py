@@ -117,3 +117,32 @@ class AccessLogMiddleware:
                 },
             )
             REQUEST_LOG.reset(token)
+
+
+class WebSocketLane:
+    """Websockets to ``path`` go straight to ``endpoint`` (the GraphQL view), past the
+    middlewares after this one, the exception middleware and the router.
+
+    Those are HTTP-only or pass a websocket through untouched, but each stays on a
+    live socket's call stack, with the wrappers it makes, for the socket's whole life:
+    with thousands of idle sockets that is memory for nothing
+    (``docs/performance.md``). What a websocket needs runs before this one
+    (``SendDeadline``, the correlation id)."""
+
+    def __init__(self, app: ASGIApp, path: str, endpoint: ASGIApp) -> None:
+        self.app = app
+        self.path = path
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and _route_path(scope) == self.path:
+            await self.endpoint(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def _route_path(scope: Scope) -> str:
+    """The path the router would match (without the root path a proxy mounted us at)."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    return path[len(root) :] if root and path.startswith(root) else path

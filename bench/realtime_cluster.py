@@ -36,12 +36,15 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from uuid import UUID, uuid4
 
 import asyncpg
 import httpx
+import uvloop
 import websockets
 
+from bench import ws_client
 from bench.servers import wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,8 +53,9 @@ DB_NAME = "hearth_bench_rt"
 URL = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{DB_NAME}"
 ACTIVITY = (
     "subscription($id: ID!) { circleActivity(circleId: $id) { __typename committedAt "
-    "... on PostCreated { post { id isMine } } } }"
+    "... on PostCreated { post { id body isMine } } } }"
 )
+WARM_UP = "Warm-up"  # the body of the posts sent before measuring
 CREATE = (
     "mutation($i: CreatePostInput!) { createPost(input: $i) { post { id } userErrors { code } } }"
 )
@@ -166,6 +170,8 @@ def _start(port: int, redis_url: str) -> subprocess.Popen[bytes]:
         "httptools",
         "--ws",
         "websockets-sansio",
+        "--ws-per-message-deflate",
+        "false",  # as the README serves it
         "--no-access-log",
         "--log-level",
         "warning",
@@ -228,13 +234,57 @@ async def _subscribe(
             received.append(event["post"]["id"])
 
 
+def _heard(received: list[str], delays: list[float]) -> ws_client.OnNext:
+    """A lean subscriber's record of the posts it hears (warm-up posts left out)."""
+
+    def heard(data: dict[str, Any], arrived: float) -> None:
+        event = data["circleActivity"]
+        if event["__typename"] != "PostCreated" or event["post"]["body"].startswith(WARM_UP):
+            return
+        delays.append((arrived - datetime.fromisoformat(event["committedAt"]).timestamp()) * 1000)
+        received.append(event["post"]["id"])
+
+    return heard
+
+
+async def _lean(
+    ports: list[int],
+    subs: list[tuple[str, UUID]],
+    received: dict[int, list[str]],
+    delays: list[float],
+) -> list[ws_client.Subscriber]:
+    """Every subscriber as a lean sans-I/O client (bench.ws_client), 200 handshakes at a time."""
+    opened: list[ws_client.Subscriber] = []
+    for start in range(0, len(subs), 200):
+        opened += await asyncio.gather(
+            *(
+                ws_client.subscribe(
+                    "127.0.0.1",
+                    ports[n % len(ports)],
+                    uid,
+                    ACTIVITY,
+                    {"id": _global_id("Circle", circle)},
+                    _heard(received[n], delays),
+                )
+                for n, (uid, circle) in enumerate(subs[start : start + 200], start)
+            )
+        )
+    return opened
+
+
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))] if ordered else 0.0
 
 
 async def run(
-    instances: int, circles: int, subscribers: int, rate: float, seconds: float, redis_url: str
+    instances: int,
+    circles: int,
+    subscribers: int,
+    rate: float,
+    seconds: float,
+    redis_url: str,
+    client: str = "sansio",
 ) -> dict[str, object]:
     _, seats = await _seed(circles, subscribers)
     owners, subs = seats[:circles], seats[circles:]
@@ -247,19 +297,24 @@ async def run(
     try:
         for http in clients:
             await wait_ready(http)
-        tasks = [
-            asyncio.create_task(
-                _subscribe(
-                    f"ws://127.0.0.1:{ports[n % instances]}/graphql",
-                    uid,
-                    _global_id("Circle", circle),
-                    stop,
-                    received[n],
-                    delays,
+        lean: list[ws_client.Subscriber] = []
+        if client == "sansio":
+            lean = await _lean(ports, subs, received, delays)
+            tasks = [asyncio.ensure_future(s.ended) for s in lean]
+        else:
+            tasks = [
+                asyncio.create_task(
+                    _subscribe(
+                        f"ws://127.0.0.1:{ports[n % instances]}/graphql",
+                        uid,
+                        _global_id("Circle", circle),
+                        stop,
+                        received[n],
+                        delays,
+                    )
                 )
-            )
-            for n, (uid, circle) in enumerate(subs)
-        ]
+                for n, (uid, circle) in enumerate(subs)
+            ]
         deadline = time.monotonic() + 600
         while sum([await _active(h) for h in clients]) < len(subs):
             if time.monotonic() > deadline:
@@ -269,28 +324,42 @@ async def run(
                 raise RuntimeError(f"a subscriber failed: {failed[0].exception()}")
             await asyncio.sleep(0.5)
         rss_idle = [_rss_mib(s.pid) for s in servers]
-        cpu_before = [_cpu_seconds(s.pid) for s in servers]
         posted: list[tuple[str, UUID]] = []
-        total = int(rate * seconds)
-        started = time.monotonic()
         sends: list[asyncio.Task[None]] = []
 
-        async def one(n: int) -> None:
+        async def one(n: int, warm: bool = False) -> None:
             uid, circle = owners[n % circles]
             http = clients[n % instances]
+            text = f"{WARM_UP} {n}" if warm else f"#{n}"
             response = await http.post(
                 "/graphql",
                 json={
                     "query": CREATE,
-                    "variables": {"i": {"circleId": _global_id("Circle", circle), "body": f"#{n}"}},
+                    "variables": {"i": {"circleId": _global_id("Circle", circle), "body": text}},
                 },
                 headers={"Authorization": f"Bearer dev:{uid}"},
             )
             body = response.json()
             assert not body.get("errors"), body
             assert not body["data"]["createPost"]["userErrors"], body
-            posted.append((body["data"]["createPost"]["post"]["id"], circle))
+            if not warm:
+                posted.append((body["data"]["createPost"]["post"]["id"], circle))
 
+        # Warm-up, not measured: every circle hears one post (the servers' first full
+        # garbage collection after thousands of sockets opened happens here, as it would
+        # have long before on a server whose sockets opened over minutes)
+        for n in range(0, circles, 10):
+            await asyncio.gather(*(one(k, warm=True) for k in range(n, min(circles, n + 10))))
+        await asyncio.sleep(3)
+        idle_from = [_cpu_seconds(s.pid) for s in servers]
+        await asyncio.sleep(5)  # the sockets' own cost, with no event
+        cpu_before = [_cpu_seconds(s.pid) for s in servers]
+        idle_ms_per_s = [
+            round((after - before) * 1000 / 5, 1)
+            for before, after in zip(idle_from, cpu_before, strict=True)
+        ]
+        total = int(rate * seconds)
+        started = time.monotonic()
         for n in range(total):
             await asyncio.sleep(max(0.0, started + n / rate - time.monotonic()))
             sends.append(asyncio.create_task(one(n)))
@@ -301,7 +370,11 @@ async def run(
         cpu_after = [_cpu_seconds(s.pid) for s in servers]
         rss_end = [_rss_mib(s.pid) for s in servers]
         stop.set()
-        await asyncio.gather(*tasks, return_exceptions=True)
+        for subscriber in lean:
+            subscriber.close()
+        failures = [
+            repr(o) for o in await asyncio.gather(*tasks, return_exceptions=True) if o is not None
+        ]
     finally:
         for http in clients:
             await http.aclose()
@@ -324,6 +397,9 @@ async def run(
         "instances": instances,
         "circles": circles,
         "subscribers": len(subs),
+        "client": client,
+        "subscriber_failures": len(failures),
+        "first_subscriber_failure": failures[0][:300] if failures else None,
         "posts": len(posted),
         "post_errors": len(post_errors),
         "first_post_error": post_errors[0][:300] if post_errors else None,
@@ -336,6 +412,8 @@ async def run(
         "p90_ms": round(_pct(delays, 90), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "server_cpu_ms_per_delivery": round(cpu * 1000 / max(deliveries, 1), 3),
+        "server_cpu_ms_per_post": round(cpu * 1000 / max(len(posted), 1), 2),
+        "server_idle_cpu_ms_per_second": idle_ms_per_s,
         "server_rss_idle_mib": [round(r, 1) for r in rss_idle],
         "server_rss_end_mib": [round(r, 1) for r in rss_end],
     }
@@ -349,10 +427,24 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--redis-db", type=int, default=3)
+    parser.add_argument(
+        "--client",
+        choices=["sansio", "websockets"],
+        default="sansio",
+        help="lean sans-I/O subscribers (bench.ws_client) or websockets.connect ones",
+    )
     args = parser.parse_args()
     redis_url = f"redis://127.0.0.1:6379/{args.redis_db}"
-    result = asyncio.run(
-        run(args.instances, args.circles, args.subscribers, args.rate, args.seconds, redis_url)
+    result = uvloop.run(
+        run(
+            args.instances,
+            args.circles,
+            args.subscribers,
+            args.rate,
+            args.seconds,
+            redis_url,
+            args.client,
+        )
     )
     print(json.dumps(result, indent=2))
 

@@ -353,6 +353,7 @@ class CircleSubscription:
         pair = await ctx.loaders.circle_by_id.load(raw_id) if raw_id else None
         if raw_id is None or pair is None or not can_read(pair[1]):
             raise forbidden("Only the circle's active members can follow its activity.")
+        ctx.release_loaders()  # the socket's context keeps none while the stream lasts
         once = ctx.services.settings.hearth_live_render_once
         framed = once and executor is not None and direct is not None
         follower = Follower(
@@ -381,6 +382,8 @@ class CircleSubscription:
                 else:
                     EXECUTED.inc()
                     yield item
+                    # executed and sent: its reads are not kept for the next event
+                    ctx.release_loaders()
             if sink.overflowed:
                 SUBSCRIPTION_OVERFLOWS.inc()
                 raise overflow_error()

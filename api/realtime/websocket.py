@@ -108,7 +108,8 @@ async def connect(context: Context) -> dict[str, Any]:
     expires_at = identity.claims.get("exp")
     if isinstance(expires_at, int | float):
         websocket.state.hearth_expiry = _close_when_expired(websocket, float(expires_at))
-    viewer = await context.loaders.member_by_uid.load(identity.uid)  # not cached on the socket
+    viewer = await context.loaders.member_by_uid.load(identity.uid)
+    context.release_loaders()  # not cached on the socket
     if viewer is not None:
         member, _filters = viewer
         websocket.state.hearth_deletion = _close_when_deleted(websocket, context, member.id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 import importlib.metadata
 import inspect
+import re
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -345,6 +346,28 @@ def test_strawberrys_transport_ws_handler_runs_each_operation_in_its_own_task() 
         "own started with run_operation: re-check api.http.TransportWSHandler"
     )
     assert {"id", "completed"} <= set(Operation.__slots__)
+
+
+def test_uvicorns_sansio_protocol_uses_its_receive_queue_and_handshake_as_slimmed() -> None:
+    # api.realtime.send_deadline.slim_accepted: once accepted, the protocol's queue is a
+    # ReceiveQueue (put_nowait, get, empty) and its request and response are dropped.
+    source = inspect.getsource(WebSocketsSansIOProtocol)
+    queue_uses = set(re.findall(r"self\.queue\.(\w+)", source))
+    assert queue_uses == {"put_nowait", "get", "empty"}, (
+        f"uvicorn's websockets-sansio protocol now uses {sorted(queue_uses)} of its "
+        "receive queue: re-check api.realtime.send_deadline.ReceiveQueue"
+    )
+    assert re.findall(r"self\.request\b(?! =)", source) == [], (
+        "uvicorn's websockets-sansio protocol now reads self.request: re-check "
+        "api.realtime.send_deadline.slim_accepted"
+    )
+    accept = inspect.getsource(WebSocketsSansIOProtocol.send)
+    handshake = inspect.getsource(WebSocketsSansIOProtocol.handle_connect)
+    outside = source.replace(accept, "").replace(handshake, "")
+    assert "self.response" not in outside, (
+        "uvicorn's websockets-sansio protocol now reads self.response outside the "
+        "handshake: re-check api.realtime.send_deadline.slim_accepted"
+    )
 
 
 SERIALISED = orjson.Fragment(b'{"circleActivity":{"__typename":"PostCreated"}}')

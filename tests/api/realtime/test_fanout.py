@@ -15,7 +15,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 from tests.conftest import test_settings
-from tests.support.circles import create_circle, join, post
+from tests.support.circles import create_circle, join, post, set_role
 from tests.support.graphql import GraphQLClient
 from tests.support.live import live_server, ws_client
 
@@ -117,6 +117,25 @@ async def test_a_document_reading_the_viewer_and_the_legacy_protocol_go_through_
     assert seen_by_bob["isMine"] is True
     assert sent("frame") - frames == 0
     assert sent("execution") - executed == 2
+
+
+async def test_an_executed_document_reads_afresh_for_each_event(
+    server: tuple[str, GraphQLClient, str],
+) -> None:
+    # given bob following with a document that reads his membership through Post.circle
+    base, gql, circle_id = server
+    bob_id = (await gql.data("{ me { id } }", as_="bob"))["me"]["id"]
+    async with ws_client(base, "dev:bob") as ws:
+        await ws.subscribe_registered(WITH_CIRCLE, {"id": circle_id})
+        await post(gql, "ann", circle_id, "Before")
+        before = (await ws.next_data())["data"]["circleActivity"]["post"]
+        # when ann makes him a moderator, then posts again
+        await set_role(gql, "ann", circle_id, bob_id, "MODERATOR")
+        await post(gql, "ann", circle_id, "After")
+        after = (await ws.next_data())["data"]["circleActivity"]["post"]
+    # then the second event shows his new role: nothing read for the first was kept
+    assert before["circle"] == {"viewerMembership": {"role": "MEMBER"}}
+    assert after["circle"] == {"viewerMembership": {"role": "MODERATOR"}}
 
 
 async def test_render_once_off_sends_nothing_as_frames(clean_database: str) -> None:
