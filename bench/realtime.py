@@ -426,6 +426,7 @@ async def run(
         "client": client_kind,
         "warmup_posts": warmup,
         "p50_ms": round(statistics.median(delays), 1),
+        "p90_ms": round(_pct(delays, 90), 1),
         "p99_ms": round(_pct(delays, 99), 1),
         "max_ms": round(max(delays), 1),
         # per post, the first and the last subscriber's delay (medians over the posts)

@@ -76,6 +76,15 @@ def transport_of(send: Send) -> Any | None:
     return None
 
 
+def writable_of(send: Send) -> asyncio.Event | None:
+    """The event uvicorn's ``websockets-sansio`` send waits for (set while the
+    transport takes more data), or None behind another server."""
+    protocol: Any = getattr(send, "__self__", None)
+    if not isinstance(protocol, WebSocketsSansIOProtocol):
+        return None
+    return protocol.writable
+
+
 def limit_send_buffer(send: Send, size: int) -> None:
     """Fix the kernel send buffer of the socket behind ``send`` at ``size`` bytes."""
     transport = transport_of(send)
@@ -162,8 +171,14 @@ class SendDeadline:
             await self.app(scope, receive, send)
             return
         seconds = self.seconds
+        writable = writable_of(send)
 
         async def guarded(message: Message) -> None:
+            if writable is not None and writable.is_set() and message["type"] != "websocket.accept":
+                # uvicorn's send waits for nothing but ``writable``: it cannot stall now,
+                # so no timer is armed (most sends, and the fan-out's hot path)
+                await send(message)
+                return
             try:
                 async with asyncio.timeout(seconds):
                     await send(message)
