@@ -15,6 +15,10 @@ subscribes to ``circleActivity`` of its circle. Then ``--rate`` posts per second
 ``--seconds`` seconds go through HTTP, round-robin over the instances and the circles,
 each by the circle's owner.
 
+The subscribers are ``bench.ws_client``'s lean clients by default (``--client
+websockets`` for the first, heavier ones). Before measuring, every circle hears one
+warm-up post (not counted), then the servers' idle CPU is read over 5 s.
+
 Reported: deliveries expected (every member of the post's circle, the author too) and
 received, lost and duplicated deliveries (counted per subscriber by post id),
 commit-to-receipt p50/p90/p99, the servers' CPU per delivery (utime+stime from /proc
