@@ -80,7 +80,8 @@ class Context:
     async def filters(self) -> ViewerFilters:
         """What the viewer must not see (blocks both ways, muted topics), read with
         the viewer's profile at no extra cost."""
-        await self.member_or_none()
+        if not self._member_loaded:  # once loaded, as member_or_none would find them
+            await self.member_or_none()
         return self._filters
 
     async def member(self) -> Member:

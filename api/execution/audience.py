@@ -67,6 +67,7 @@ from graphql import (
 
 from api.execution.plans import LeafPlan, ObjectPlan, plan_field
 from api.observability import SUBSCRIPTION_EXECUTIONS
+from api.realtime.cache import MISSING
 
 log = logging.getLogger("hearth.realtime")
 AUDIENCE_EXECUTIONS = SUBSCRIPTION_EXECUTIONS.labels("audience")
@@ -78,6 +79,8 @@ _DIRECTIVES = frozenset({"include", "skip"})  # their arguments are in the docum
 class Renders(Protocol):
     """Where an audience's render is kept while its subscribers take it
     (``api.realtime.cache.SnapshotCache``)."""
+
+    def peek(self, key: Hashable) -> Any: ...
 
     async def get(self, key: Hashable, load: Callable[[], Any]) -> Any: ...
 
@@ -147,9 +150,10 @@ async def shared_render(subscription: Any, event: SharedEvent) -> orjson.Fragmen
     document = shared_document(subscription)
     if document is None:
         return None
-    found: orjson.Fragment | None = await event.renders.get(
-        (event.key, document), partial(_render, subscription, event)
-    )
+    key = (event.key, document)
+    found: orjson.Fragment | None = event.renders.peek(key)  # every subscriber but the first
+    if found is MISSING:
+        found = await event.renders.get(key, partial(_render, subscription, event))
     return found
 
 

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+MISSING: Any = object()  # SnapshotCache.peek: not loaded (yet), or failed
 
 
 class SnapshotCache:
@@ -29,6 +30,16 @@ class SnapshotCache:
     def __init__(self, size: int = 512) -> None:
         self._size = size
         self._items: OrderedDict[Hashable, asyncio.Future[Any]] = OrderedDict()
+
+    def peek(self, key: Hashable) -> Any:
+        """The value for ``key`` when it is loaded and loaded well, else :data:`MISSING`:
+        the common case of :meth:`get` without a coroutine (the fan-out asks it once per
+        subscription and event)."""
+        future = self._items.get(key)
+        loaded = future is not None and future.done() and not future.cancelled()
+        if loaded and future.exception() is None:  # type: ignore[union-attr]
+            return future.result()  # type: ignore[union-attr]
+        return MISSING
 
     async def get(self, key: Hashable, load: Callable[[], Awaitable[T] | T]) -> T:
         """The value for ``key``, loaded once. A ``load`` that returns a value rather

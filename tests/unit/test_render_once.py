@@ -16,7 +16,7 @@ from graphql import ExecutionResult, GraphQLError
 
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.execution.audience import SharedEvent, shared_document
-from api.realtime.cache import SnapshotCache
+from api.realtime.cache import MISSING, SnapshotCache
 
 BUILT: Counter[str] = Counter()  # event objects built, by whom
 
@@ -199,3 +199,27 @@ async def test_which_documents_are_shared(document: str, shareable: bool) -> Non
     assert not isinstance(result, GraphQLError)
     assert not result.errors, result.errors
     assert (seen[0] is not None) == shareable
+
+
+async def test_a_snapshot_is_peeked_only_once_it_has_loaded_well() -> None:
+    cache = SnapshotCache()
+    assert cache.peek("post") is MISSING  # never asked for
+    gate = asyncio.Event()
+
+    async def load() -> str:
+        await gate.wait()
+        return "snapshot"
+
+    loading = asyncio.ensure_future(cache.get("post", load))
+    await asyncio.sleep(0)
+    assert cache.peek("post") is MISSING  # still loading: the caller must wait for it
+    gate.set()
+    assert await loading == "snapshot"
+    assert cache.peek("post") == "snapshot"
+
+    async def fail() -> str:
+        raise RuntimeError("database down")
+
+    with pytest.raises(RuntimeError):
+        await cache.get("reply", fail)
+    assert cache.peek("reply") is MISSING  # a failed read is not handed out as a value
