@@ -141,6 +141,17 @@ class _SharedExecution:
         return result  # type: ignore[no-any-return]
 
 
+def peek_render(subscription: Any, key: Hashable, renders: Renders) -> Any:
+    """The audience's render of the view ``key`` for this subscription's document, when
+    it is already made (the common case: every subscriber of the audience but the
+    first), without making a ``SharedEvent``; None when the document cannot be shared,
+    ``MISSING`` when it is not rendered yet (:func:`shared_render` makes it)."""
+    document = shared_document(subscription)
+    if document is None:
+        return None
+    return renders.peek((key, document))
+
+
 async def shared_render(subscription: Any, event: SharedEvent) -> orjson.Fragment | None:
     """The audience's serialised data for ``event`` (rendered once per event, view and
     document in the process), or None when this subscription's document cannot be

@@ -31,7 +31,7 @@ import strawberry
 from api.checkins.shared import build_shared_check_in
 from api.context import Context
 from api.errors import HearthError, TopLevelCode, forbidden
-from api.execution.audience import SharedEvent, shared_render
+from api.execution.audience import SharedEvent, peek_render, shared_render
 from api.execution.base import SUBSCRIBING
 from api.members.types import MemberType
 from api.node import parse_id, to_global_id, to_pair_id
@@ -39,7 +39,7 @@ from api.observability import LIVE_DELIVERIES, SUBSCRIPTION_OVERFLOWS, SUBSCRIPT
 from api.posts.assemble import post_type
 from api.posts.types import reaction_counts, reply_type, viewer_kinds
 from api.realtime import types as t
-from api.realtime.cache import SnapshotCache
+from api.realtime.cache import MISSING, SnapshotCache
 from api.realtime.fanout import DIRECT, Ended, Frame, Sink, finished
 from domain.checkins.reads import live_share, sees_withdrawal
 from domain.circles.model import can_read
@@ -103,7 +103,9 @@ def _build_post(view: Any, shown: UUID | None, info: strawberry.Info | None) -> 
 async def _post_event(info: strawberry.Info, event: Event, viewer_id: UUID) -> Seen | None:
     reads, subject = info.context.services.post_reads, event.subject_id
     assert subject is not None
-    snapshot = await _cache(info).get((event.id, "post"), lambda: reads.post_snapshot(subject))
+    snapshot = _cache(info).peek((event.id, "post"))  # read by the circle's first subscriber
+    if snapshot is MISSING:
+        snapshot = await _cache(info).get((event.id, "post"), lambda: reads.post_snapshot(subject))
     if snapshot is None:
         return None
     view = live_post_view(snapshot, viewer_id, await info.context.filters())
@@ -325,14 +327,19 @@ async def _deliver_to(event: Event, sink: Sink) -> None:
     if not follower.once:
         sink.offer(seen.make(event, follower.info))
         return
-    shared = shared_event(seen, event, follower.info, follower.renders, follower.neutral)
     if follower.executor is not None:
-        data = await shared_render(follower.executor, shared)
+        data = peek_render(follower.executor, seen.key(event), follower.renders)
+        if data is MISSING:  # the audience's first subscriber: render it
+            data = await shared_render(follower.executor, _shared(seen, event, follower))
         if data is not None:
             sink.offer(Frame(data))
             return
     # graphql-core hands it to api.execution.audience in the subscriber's own task
-    sink.offer(shared)
+    sink.offer(_shared(seen, event, follower))
+
+
+def _shared(seen: Seen, event: Event, follower: Follower) -> SharedEvent:
+    return shared_event(seen, event, follower.info, follower.renders, follower.neutral)
 
 
 @strawberry.type
