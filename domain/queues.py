@@ -58,14 +58,18 @@ class BoundedQueue(Generic[T]):
     def __aiter__(self) -> AsyncIterator[T]:
         return self._iterate()
 
+    async def _wait(self) -> None:
+        """Until an item is waiting, or the queue has overflowed."""
+        while not self._items and not self.overflowed:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+
     async def _iterate(self) -> AsyncIterator[T]:
         while True:
-            while not self._items:
-                if self.overflowed:
-                    return
-                self._waiter = asyncio.get_running_loop().create_future()
-                try:
-                    await self._waiter
-                finally:
-                    self._waiter = None
+            await self._wait()
+            if not self._items:
+                return  # overflowed
             yield self._items.pop(0)

@@ -52,12 +52,14 @@ import contextlib
 import logging
 import socket
 import struct
+import sys
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
 from api.observability import WEBSOCKETS_STALLED
+from domain.queues import BoundedQueue
 
 UVICORN_VERSION = "0.54.0"  # the version these internals were checked against
 
@@ -94,35 +96,26 @@ def limit_send_buffer(send: Send, size: int) -> None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, size)
 
 
-class ReceiveQueue:
+class ReceiveQueue(BoundedQueue[Any]):
     """What uvicorn's ``websockets-sansio`` protocol uses of its ``asyncio.Queue`` of
     received messages (``put_nowait``, ``get``, ``empty``; one consumer, unbounded): a
-    list and at most one waiting future, instead of three deques and an event (2.5 KiB
-    per socket)."""
+    ``domain.queues.BoundedQueue`` that never fills, instead of three deques and an
+    event (2.5 KiB per socket)."""
 
-    __slots__ = ("_items", "_waiter")
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self._items: list[Any] = []
-        self._waiter: asyncio.Future[None] | None = None
+        super().__init__(sys.maxsize)
 
     def put_nowait(self, item: Any) -> None:
-        self._items.append(item)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
+        self.offer(item)
 
     async def get(self) -> Any:
-        while not self._items:
-            self._waiter = asyncio.get_running_loop().create_future()
-            try:
-                await self._waiter
-            finally:
-                self._waiter = None
+        await self._wait()
         return self._items.pop(0)
 
     def empty(self) -> bool:
-        return not self._items
+        return self.pending == 0
 
 
 def slim_accepted(send: Send) -> None:
