@@ -28,7 +28,7 @@ from infra.events.bus import InProcessBus, RedisBus
 from infra.persisted_queries import LruDocuments, RedisDocuments
 from infra.ratelimits import build_rate_limiter
 from infra.settings import Settings
-from infra.worker import build_worker, make_push_sender
+from infra.worker import build_worker, close_push_sender, make_push_sender
 
 ROOT = Path(__file__).resolve().parent.parent
 _app_names = itertools.count(1)
@@ -120,7 +120,14 @@ def _start_embedded_worker(services: Services) -> None:
         services.bus,
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(worker.run_forever(stop), name="notification-worker")
+
+    async def run() -> None:
+        try:
+            await worker.run_forever(stop)
+        finally:
+            await close_push_sender(sender)
+
+    task = asyncio.create_task(run(), name="notification-worker")
     services.worker = (stop, task)
 
 

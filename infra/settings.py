@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -78,8 +79,13 @@ class Settings(BaseSettings):
     hearth_embedded_worker: bool | None = None
     hearth_worker_lease_seconds: float = 60.0
     hearth_worker_batch_size: int = 500
-    # Connections kept to FCM per worker for send_each's fan-out (infra.push.fcm.
-    # tune_fcm_connections); 0 leaves firebase-admin's defaults (10) as they are.
+    # How the worker sends to FCM: "pooled" from its event loop over a bounded pool of
+    # keep-alive connections (infra.push.fcm_pooled), or "firebase-admin" with its
+    # threaded send_each (infra.push.fcm).
+    hearth_fcm_transport: Literal["pooled", "firebase-admin"] = "pooled"
+    # Connections kept to FCM per worker (both transports: the pooled sender's pool, or
+    # send_each's fan-out via infra.push.fcm.tune_fcm_connections); 0 leaves
+    # firebase-admin's defaults (10) as they are, and the pooled sender at 10.
     hearth_fcm_pool_size: int = Field(100, ge=0, le=500)
     hearth_worker_poll_seconds: float = 1.0
     hearth_executor: ExecutorKind = ExecutorKind.FAST

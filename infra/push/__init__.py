@@ -6,10 +6,12 @@ from infra.push.fcm import (
     disable_http_retries,
     tune_fcm_connections,
 )
+from infra.push.fcm_pooled import PooledFcmSender
 
 __all__ = [
     "FcmPushSender",
     "LogPushSender",
+    "PooledFcmSender",
     "disable_http_retries",
     "tune_fcm_connections",
 ]

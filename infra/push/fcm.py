@@ -97,9 +97,13 @@ class FcmPushSender:
         results: list[PushResult | None] = [None] * len(messages)
         encodable: list[tuple[int, messaging.Message]] = []
         for index, message in enumerate(messages):
-            fcm_message = self._to_fcm_message(message)
-            if fcm_message is None:
-                results[index] = PushResult(PushOutcome.FAILED, error_code="INVALID_MESSAGE")
+            fcm_message = to_fcm_message(message, self._wall_clock)
+            try:
+                # firebase-admin's own encoder and validators: one bad message must not
+                # fail its chunk (send_each encodes every message before sending any)
+                str(fcm_message)
+            except (ValueError, TypeError) as error:
+                results[index] = refused_to_encode(message, error)
             else:
                 encodable.append((index, fcm_message))
 
@@ -110,7 +114,7 @@ class FcmPushSender:
 
         final = [r for r in results if r is not None]
         assert len(final) == len(messages)
-        _log_counts(final, "fcm")
+        log_counts(final, "fcm")
         return final
 
     def _send_chunk(self, chunk: list[messaging.Message]) -> list[PushResult]:
@@ -126,61 +130,61 @@ class FcmPushSender:
             return [PushResult(PushOutcome.RETRY, error_code=code) for _ in chunk]
         return [to_result(response) for response in batch.responses]
 
-    def _to_fcm_message(self, message: PushMessage) -> messaging.Message | None:
-        """Build the firebase-admin message, or None if firebase-admin refuses to encode it.
 
-        Encoding up front keeps one bad message from failing its whole chunk:
-        ``send_each`` encodes every message before sending any.
-        """
-        apns_headers = {
-            "apns-priority": _APNS_PRIORITY[message.priority],
-            "apns-push-type": "alert",
-            # 0 tells APNs to try once and not store the notification.
-            "apns-expiration": (
-                "0"
-                if message.ttl_seconds == 0
-                else str(int(self._wall_clock()) + message.ttl_seconds)
+def to_fcm_message(message: PushMessage, wall_clock: Callable[[], float]) -> messaging.Message:
+    """The firebase-admin message for ``message`` (both the Android and the APNs block).
+
+    ``wall_clock`` (epoch seconds) turns ``ttl_seconds`` into the absolute
+    ``apns-expiration`` header. Nothing is validated here: firebase-admin's encoder
+    does that (:func:`refused_to_encode` logs a message it refuses).
+    """
+    apns_headers = {
+        "apns-priority": _APNS_PRIORITY[message.priority],
+        "apns-push-type": "alert",
+        # 0 tells APNs to try once and not store the notification.
+        "apns-expiration": (
+            "0" if message.ttl_seconds == 0 else str(int(wall_clock()) + message.ttl_seconds)
+        ),
+    }
+    tag = message.tag or message.collapse_key
+    if tag is not None:
+        apns_headers["apns-collapse-id"] = tag
+    return messaging.Message(
+        fid=message.device_token,
+        data=dict(message.data),
+        notification=messaging.Notification(title=message.title, body=message.body),
+        android=messaging.AndroidConfig(
+            priority=_ANDROID_PRIORITY[message.priority],
+            ttl=message.ttl_seconds,
+            collapse_key=message.collapse_key,
+            notification=messaging.AndroidNotification(
+                channel_id=message.channel_id,
+                tag=tag,
             ),
-        }
-        tag = message.tag or message.collapse_key
-        if tag is not None:
-            apns_headers["apns-collapse-id"] = tag
-        fcm_message = messaging.Message(
-            fid=message.device_token,
-            data=dict(message.data),
-            notification=messaging.Notification(title=message.title, body=message.body),
-            android=messaging.AndroidConfig(
-                priority=_ANDROID_PRIORITY[message.priority],
-                ttl=message.ttl_seconds,
-                collapse_key=message.collapse_key,
-                notification=messaging.AndroidNotification(
-                    channel_id=message.channel_id,
-                    tag=tag,
-                ),
+        ),
+        apns=messaging.APNSConfig(
+            headers=apns_headers,
+            payload=messaging.APNSPayload(
+                aps=messaging.Aps(
+                    thread_id=message.thread_id,
+                    sound="default",
+                    badge=message.badge,
+                )
             ),
-            apns=messaging.APNSConfig(
-                headers=apns_headers,
-                payload=messaging.APNSPayload(
-                    aps=messaging.Aps(
-                        thread_id=message.thread_id,
-                        sound="default",
-                        badge=message.badge,
-                    )
-                ),
-            ),
-        )
-        try:
-            str(fcm_message)  # runs firebase-admin's own encoder and validators
-        except (ValueError, TypeError) as error:
-            # The error text can quote field values; log only its type.
-            logger.error(
-                "fcm refused to encode a %s message on channel %r (%s)",
-                message.platform,
-                message.channel_id,
-                type(error).__name__,
-            )
-            return None
-        return fcm_message
+        ),
+    )
+
+
+def refused_to_encode(message: PushMessage, error: Exception) -> PushResult:
+    """Log a message firebase-admin's encoder refused (never its field values, which
+    the error text can quote) and return its FAILED result."""
+    logger.error(
+        "fcm refused to encode a %s message on channel %r (%s)",
+        message.platform,
+        message.channel_id,
+        type(error).__name__,
+    )
+    return PushResult(PushOutcome.FAILED, error_code="INVALID_MESSAGE")
 
 
 def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
@@ -188,7 +192,7 @@ def _chunks(items: Sequence[_T], size: int) -> Iterable[Sequence[_T]]:
         yield items[start : start + size]
 
 
-def _log_counts(results: Sequence[PushResult], sender: str) -> None:
+def log_counts(results: Sequence[PushResult], sender: str) -> None:
     counts = Counter(result.outcome for result in results)
     errors = Counter(result.error_code for result in results if result.error_code)
     logger.info(

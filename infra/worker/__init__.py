@@ -7,13 +7,20 @@
 
 from infra.worker.loop import NotificationWorker
 from infra.worker.messages import Claimed, RoundResult, global_id, push_data, push_messages
-from infra.worker.process import build_worker, make_push_sender, messaging_app, serve
+from infra.worker.process import (
+    build_worker,
+    close_push_sender,
+    make_push_sender,
+    messaging_app,
+    serve,
+)
 
 __all__ = [
     "Claimed",
     "NotificationWorker",
     "RoundResult",
     "build_worker",
+    "close_push_sender",
     "global_id",
     "make_push_sender",
     "messaging_app",

@@ -23,6 +23,7 @@ from infra.db.uow import SqlUnitOfWork
 from infra.events.bus import RedisBus
 from infra.exports.builder import ExportBuilder
 from infra.push.fcm import FcmPushSender, LogPushSender, tune_fcm_connections
+from infra.push.fcm_pooled import PooledFcmSender
 from infra.retention import RetentionJob
 from infra.settings import Settings
 from infra.worker.loop import NotificationWorker
@@ -37,9 +38,18 @@ def make_push_sender(settings: Settings, firebase_app: Any) -> PushSender:
     log sender, which "delivers" to the log."""
     if firebase_app is not None and (settings.firebase_credentials or settings.is_production):
         if settings.hearth_fcm_pool_size > 0:
+            # also what the pooled sender reads its retry policy from
             tune_fcm_connections(firebase_app, settings.hearth_fcm_pool_size)
+        if settings.hearth_fcm_transport == "pooled":
+            return PooledFcmSender(firebase_app, pool_size=settings.hearth_fcm_pool_size or 10)
         return FcmPushSender(firebase_app)
     return LogPushSender()
+
+
+async def close_push_sender(sender: PushSender) -> None:
+    """Close what the sender holds open (the pooled sender's connections)."""
+    if isinstance(sender, PooledFcmSender):
+        await sender.aclose()
 
 
 RETENTION_INTERVAL = 3600.0
@@ -102,6 +112,7 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
             ) from exc
     engine = create_engine(settings)
     redis = None
+    sender: PushSender | None = None
     try:
         sender = make_push_sender(settings, app)
         publisher: EventPublisher | None = None
@@ -113,6 +124,8 @@ async def serve(settings: Settings, stop: asyncio.Event) -> None:
         )
         await worker.run_forever(stop)
     finally:
+        if sender is not None:
+            await close_push_sender(sender)
         if redis is not None:
             await redis.aclose()
         if app is not None:

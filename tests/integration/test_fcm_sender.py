@@ -1,10 +1,16 @@
-"""FcmPushSender against the real firebase-admin client and a loopback FCM v1 stand-in."""
+"""The FCM senders against the real firebase-admin client and a loopback FCM v1 stand-in.
+
+Every behaviour test runs with both transports (``HEARTH_FCM_TRANSPORT``): firebase-admin's
+threaded ``send_each`` (:class:`FcmPushSender`) and the pooled sender that sends from the
+event loop (:class:`PooledFcmSender`); what FCM receives and how its answers are
+classified must not depend on the transport."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -21,8 +27,9 @@ from domain.notifications.push import (
     PushOutcome,
     PushPriority,
     PushResult,
+    PushSender,
 )
-from infra.push import FcmPushSender, LogPushSender, tune_fcm_connections
+from infra.push import FcmPushSender, LogPushSender, PooledFcmSender, tune_fcm_connections
 from tests.support.fcm_stub import (
     INTERNAL,
     INVALID_PAYLOAD,
@@ -52,8 +59,34 @@ def app(fcm: FcmStandIn) -> Iterator[firebase_admin.App]:
         yield app
 
 
+TRANSPORTS = ["firebase-admin", "pooled"]
+
+
+@asynccontextmanager
+async def open_sender(
+    transport: str, app: firebase_admin.App, pool_size: int = 100
+) -> AsyncIterator[PushSender]:
+    """The sender ``HEARTH_FCM_TRANSPORT=<transport>`` gives the worker."""
+    if transport == "firebase-admin":
+        yield FcmPushSender(app, wall_clock=lambda: NOW)
+        return
+    pooled = PooledFcmSender(app, pool_size=pool_size, wall_clock=lambda: NOW)
+    try:
+        yield pooled
+    finally:
+        await pooled.aclose()
+
+
+@pytest.fixture(params=TRANSPORTS)
+async def sender(
+    request: pytest.FixtureRequest, app: firebase_admin.App
+) -> AsyncIterator[PushSender]:
+    async with open_sender(request.param, app) as opened:
+        yield opened
+
+
 @pytest.fixture
-def sender(app: firebase_admin.App) -> FcmPushSender:
+def threaded_sender(app: firebase_admin.App) -> FcmPushSender:
     return FcmPushSender(app, wall_clock=lambda: NOW)
 
 
@@ -73,7 +106,7 @@ def push(device: str = "fid-1", **overrides: Any) -> PushMessage:
 
 
 async def test_android_message_carries_priority_ttl_collapse_key_channel_and_tag(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     message = push("fid-android", platform=Platform.ANDROID, ttl_seconds=86400)
@@ -97,7 +130,7 @@ async def test_android_message_carries_priority_ttl_collapse_key_channel_and_tag
 
 
 async def test_ios_message_carries_apns_headers_thread_id_sound_and_badge(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     message = push(
@@ -125,7 +158,7 @@ async def test_ios_message_carries_apns_headers_thread_id_sound_and_badge(
 
 
 async def test_normal_priority_is_android_normal_and_apns_5_without_optional_keys(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     message = push(
@@ -155,7 +188,7 @@ async def test_normal_priority_is_android_normal_and_apns_5_without_optional_key
 
 
 async def test_request_targets_the_installation_id_with_string_data_and_bearer_token(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     message = push("fid-data", data={"kind": "reply", "postId": "post-42", "count": "2"})
@@ -174,7 +207,7 @@ async def test_request_targets_the_installation_id_with_string_data_and_bearer_t
 
 
 async def test_mixed_batch_results_come_back_in_input_order_with_outcomes(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     scripted = {
@@ -219,7 +252,7 @@ async def test_mixed_batch_results_come_back_in_input_order_with_outcomes(
 
 
 async def test_batch_of_1100_is_sent_as_three_send_each_calls_of_at_most_500(
-    fcm: FcmStandIn, sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
+    fcm: FcmStandIn, threaded_sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
     chunk_sizes: list[int] = []
@@ -234,7 +267,7 @@ async def test_batch_of_1100_is_sent_as_three_send_each_calls_of_at_most_500(
     messages = [push(f"fid-{n:04d}") for n in range(1100)]
 
     # when
-    results = await sender.send_batch(messages)
+    results = await threaded_sender.send_batch(messages)
 
     # then
     assert chunk_sizes == [MAX_BATCH, MAX_BATCH, 100]
@@ -246,7 +279,7 @@ async def test_batch_of_1100_is_sent_as_three_send_each_calls_of_at_most_500(
 
 
 async def test_unreachable_fcm_makes_every_message_retry(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     fcm.stop()
@@ -260,7 +293,7 @@ async def test_unreachable_fcm_makes_every_message_retry(
 
 
 async def test_send_each_raising_marks_the_whole_chunk_for_retry(
-    sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
+    threaded_sender: FcmPushSender, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # given
     def broken(*args: Any, **kwargs: Any) -> Any:
@@ -269,14 +302,14 @@ async def test_send_each_raising_marks_the_whole_chunk_for_retry(
     monkeypatch.setattr(messaging, "send_each", broken)
 
     # when
-    results = await sender.send_batch([push("fid-a"), push("fid-b")])
+    results = await threaded_sender.send_batch([push("fid-a"), push("fid-b")])
 
     # then
     assert results == [PushResult(PushOutcome.RETRY, error_code="UNKNOWN")] * 2
 
 
 async def test_transient_failure_is_retry_and_the_next_attempt_is_sent(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     fcm.script("fid-flaky", UNAVAILABLE, OK)
@@ -291,15 +324,17 @@ async def test_transient_failure_is_retry_and_the_next_attempt_is_sent(
     assert len(fcm.received_for("fid-flaky")) == 2
 
 
-async def test_firebase_admin_retries_a_single_503_itself_when_http_retries_are_on(
-    fcm: FcmStandIn,
+@pytest.mark.parametrize("transport", TRANSPORTS)
+async def test_the_sender_retries_a_single_503_itself_when_http_retries_are_on(
+    fcm: FcmStandIn, transport: str
 ) -> None:
     # given
     fcm.script("fid-flaky", UNAVAILABLE, OK)
 
     with fcm.firebase_app(http_retries=True) as app:
         # when
-        [result] = await FcmPushSender(app).send_batch([push("fid-flaky")])
+        async with open_sender(transport, app) as sender:
+            [result] = await sender.send_batch([push("fid-flaky")])
 
     # then
     assert result.outcome is PushOutcome.SENT
@@ -307,7 +342,7 @@ async def test_firebase_admin_retries_a_single_503_itself_when_http_retries_are_
 
 
 async def test_message_firebase_admin_cannot_encode_fails_alone(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given
     bad = push("fid-bad", data={"count": 2})  # not a string: FCM data is string-only
@@ -321,7 +356,7 @@ async def test_message_firebase_admin_cannot_encode_fails_alone(
     assert {r.target for r in fcm.received} == {"fid-good-1", "fid-good-2"}
 
 
-async def test_empty_batch_sends_nothing(fcm: FcmStandIn, sender: FcmPushSender) -> None:
+async def test_empty_batch_sends_nothing(fcm: FcmStandIn, sender: PushSender) -> None:
     # when
     results = await sender.send_batch([])
 
@@ -331,7 +366,7 @@ async def test_empty_batch_sends_nothing(fcm: FcmStandIn, sender: FcmPushSender)
 
 
 async def test_sender_logs_counts_and_never_device_identifiers(
-    fcm: FcmStandIn, sender: FcmPushSender, caplog: pytest.LogCaptureFixture
+    fcm: FcmStandIn, sender: PushSender, caplog: pytest.LogCaptureFixture
 ) -> None:
     # given
     fcm.script("fid-secret-dead", UNREGISTERED)
@@ -373,7 +408,7 @@ async def test_log_sender_reports_sent_and_logs_what_it_would_send(
 
 
 async def test_a_retry_after_answer_says_how_long_to_wait(
-    fcm: FcmStandIn, sender: FcmPushSender
+    fcm: FcmStandIn, sender: PushSender
 ) -> None:
     # given FCM answers 503 and 429 with Retry-After (seconds, and an HTTP date)
     soon = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
@@ -419,8 +454,9 @@ async def test_tuned_connections_stay_within_the_pool_and_keep_firebase_admins_r
     assert (kept.total, kept.status_forcelist) == (retries.total, retries.status_forcelist)
 
 
+@pytest.mark.parametrize("transport", TRANSPORTS)
 async def test_an_answer_asking_to_wait_goes_back_to_the_outbox_at_once_with_productions_retries(
-    fcm: FcmStandIn,
+    fcm: FcmStandIn, transport: str
 ) -> None:
     # given firebase-admin's own retries, tuned as production runs them, and FCM asking
     # to come back in 30 s (a 503 or a 429 with Retry-After), or failing without asking
@@ -432,9 +468,10 @@ async def test_an_answer_asking_to_wait_goes_back_to_the_outbox_at_once_with_pro
         tune_fcm_connections(app, 10)
         started = time.monotonic()
         # when the worker sends
-        results = await FcmPushSender(app).send_batch(
-            [push("fid-busy"), push("fid-quota"), push("fid-flaky")]
-        )
+        async with open_sender(transport, app, pool_size=10) as sender:
+            results = await sender.send_batch(
+                [push("fid-busy"), push("fid-quota"), push("fid-flaky")]
+            )
         took = time.monotonic() - started
 
     # then what asked to wait is handed back at once with the time asked (the outbox
@@ -447,3 +484,60 @@ async def test_an_answer_asking_to_wait_goes_back_to_the_outbox_at_once_with_pro
     # and a 503 without Retry-After is still retried by firebase-admin itself
     assert results[2].outcome is PushOutcome.SENT
     assert [r.answer for r in fcm.received_for("fid-flaky")] == [UNAVAILABLE, OK]
+
+
+async def test_the_pooled_sender_sends_1100_messages_over_its_pool_and_reuses_it(
+    fcm: FcmStandIn, app: firebase_admin.App
+) -> None:
+    # given a pool of 20 connections and one device FCM no longer knows
+    fcm.script("fid-0777", UNREGISTERED)
+    messages = [push(f"fid-{n:04d}") for n in range(1100)]
+
+    async with open_sender("pooled", app, pool_size=20) as sender:
+        # when it sends them, and then a second batch
+        results = await sender.send_batch(messages)
+        again = await sender.send_batch(messages[:100])
+
+    # then each message reached FCM once, its result is in input order, and every
+    # request went over the same 20 connections (a TLS handshake each against real FCM)
+    assert len(fcm.received) == 1200
+    assert {r.target for r in fcm.received} == {f"fid-{n:04d}" for n in range(1100)}
+    assert [r.outcome for r in results].count(PushOutcome.SENT) == 1099
+    assert results[777].outcome is PushOutcome.PRUNE_DEVICE
+    assert len({r.message_id for r in results if r.message_id}) == 1099
+    assert [r.outcome for r in again] == [PushOutcome.SENT] * 100
+    assert fcm.connections_opened <= 20
+
+
+async def test_the_pooled_sender_sends_firebase_admins_own_headers(
+    fcm: FcmStandIn, app: firebase_admin.App
+) -> None:
+    # given the same message through both transports
+    for transport in TRANSPORTS:
+        async with open_sender(transport, app) as sender:
+            await sender.send_batch([push(f"fid-{transport}")])
+
+    # then FCM sees the same API version, client and metrics headers and the same body
+    threaded, pooled = (fcm.received_for(f"fid-{t}")[0] for t in TRANSPORTS)
+    for name in ("X-GOOG-API-FORMAT-VERSION", "X-FIREBASE-CLIENT", "x-goog-api-client"):
+        assert pooled.headers.get(name) == threaded.headers.get(name) is not None, name
+    assert pooled.authorization == threaded.authorization == "Bearer test-token"
+    assert {**pooled.message, "fid": ""} == {**threaded.message, "fid": ""}
+
+
+async def test_without_credentials_that_refresh_nothing_is_sent_and_the_batch_waits_to_retry(
+    fcm: FcmStandIn,
+) -> None:
+    # given an app whose access token is missing and cannot be refreshed
+    with fcm.firebase_app() as app:
+        credential = messaging._get_messaging_service(app)._credential
+        credential.token = None
+        credential._refresh_handler = None
+
+        # when the pooled sender sends
+        async with open_sender("pooled", app) as sender:
+            results = await sender.send_batch([push("fid-a"), push("fid-b")])
+
+    # then nothing reached FCM and both go back to the outbox, which tries again later
+    assert fcm.received == []
+    assert results == [PushResult(PushOutcome.RETRY, error_code="CREDENTIALS_REFRESH_FAILED")] * 2

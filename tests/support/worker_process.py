@@ -11,7 +11,8 @@ it claims after each SIGUSR2: the fault harness (``tests/faults``) asks for that
 batch size come from ``HEARTH_WORKER_LEASE_SECONDS`` and ``HEARTH_WORKER_BATCH_SIZE``
 as for ``hearth worker``. With ``TRACEMALLOC=<folder>`` it traces Python allocations and,
 on each SIGUSR1, writes a heap snapshot there and prints ``TRACED <bytes> <file>``
-(``bench/worker_soak.py --trace``). ``FCM_HTTP_RETRIES=1`` keeps firebase-admin's own
+(``bench/worker_soak.py --trace``). ``HEARTH_FCM_TRANSPORT`` chooses the sender as for
+``hearth worker``. ``FCM_HTTP_RETRIES=1`` keeps firebase-admin's own
 HTTP retries (tuned as production tunes them) instead of turning them off.
 """
 
@@ -31,10 +32,11 @@ import google.oauth2.credentials
 from firebase_admin import messaging
 
 from domain.clock import SystemClock
+from domain.notifications.push import PushSender
 from infra.db.engine import create_engine, create_session_factory
-from infra.push import FcmPushSender, disable_http_retries, tune_fcm_connections
+from infra.push import FcmPushSender, PooledFcmSender, disable_http_retries, tune_fcm_connections
 from infra.settings import Settings
-from infra.worker import build_worker
+from infra.worker import build_worker, close_push_sender
 
 _held: list[int] = []
 _armed: list[bool] = []  # HOLD_UNTIL=signal: a SIGUSR2 came since the last hold
@@ -90,13 +92,18 @@ async def main() -> None:
         disable_http_retries(app, pool_maxsize=10)
     if settings.hearth_fcm_pool_size > 0:
         tune_fcm_connections(app, settings.hearth_fcm_pool_size)
+    sender: PushSender = (
+        PooledFcmSender(app, pool_size=settings.hearth_fcm_pool_size or 10)
+        if settings.hearth_fcm_transport == "pooled"
+        else FcmPushSender(app)
+    )
     engine = create_engine(settings)
     hold = os.environ.get("HOLD", "")
     worker = build_worker(
         settings,
         engine,
         create_session_factory(engine),
-        FcmPushSender(app),
+        sender,
         SystemClock(),
         poll_interval=0.1,
         after_claim=_hold if hold == "after_claim" else None,
@@ -108,7 +115,10 @@ async def main() -> None:
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     sys.stdout.write("READY\n")
     sys.stdout.flush()
-    await worker.run_forever(stop)
+    try:
+        await worker.run_forever(stop)
+    finally:
+        await close_push_sender(sender)
 
 
 if __name__ == "__main__":

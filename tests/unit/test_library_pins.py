@@ -11,8 +11,10 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import firebase_admin
+import google.oauth2.credentials
 import graphql
 import orjson
+import requests
 import strawberry
 import uvicorn
 from firebase_admin import messaging
@@ -267,6 +269,41 @@ def test_firebase_admin_is_the_version_the_fcm_tuning_was_checked_against() -> N
         "(HEARTH_FCM_POOL_SIZE=0 turns the tuning off)"
     )
     assert callable(messaging._get_messaging_service)
+
+
+def test_firebase_admin_still_has_what_the_pooled_fcm_sender_reads() -> None:
+    # infra/push/fcm_pooled.py sends with firebase-admin's URL, headers, credentials and
+    # error mapping from its private messaging service (HEARTH_FCM_TRANSPORT=firebase-admin
+    # turns the pooled sender off).
+    credential = google.oauth2.credentials.Credentials(token="pin-check")
+    app = firebase_admin.initialize_app(
+        credential,  # type: ignore[arg-type]
+        {"projectId": "pin-check"},
+        name="pin-check-pooled-sender",
+    )
+    try:
+        service = messaging._get_messaging_service(app)
+        assert service._fcm_url == "https://fcm.googleapis.com/v1/projects/pin-check/messages:send"
+        assert set(service._fcm_headers) == {"X-GOOG-API-FORMAT-VERSION", "X-FIREBASE-CLIENT"}
+        assert service._credential is credential
+        assert service._client.timeout == firebase_admin._http_client.DEFAULT_TIMEOUT_SECONDS
+        policy = service._client.session.get_adapter(service._fcm_url).max_retries
+        assert policy.status_forcelist == [500, 503]
+        assert "x-goog-api-client" in firebase_admin._http_client.METRICS_HEADERS
+        message = messaging.Message(fid="f", data={"k": "v"})
+        assert service.encode_message(message) == {"fid": "f", "data": {"k": "v"}}
+        response = requests.Response()
+        response.status_code = 404
+        response._content = (
+            b'{"error": {"code": 404, "status": "NOT_FOUND", "message": "gone", "details": '
+            b'[{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError", '
+            b'"errorCode": "UNREGISTERED"}]}}'
+        )
+        error = service._handle_fcm_error(requests.exceptions.HTTPError(response=response))
+        assert isinstance(error, messaging.UnregisteredError)
+        assert error.http_response is response
+    finally:
+        firebase_admin.delete_app(app)
 
 
 def test_strawberry_is_the_version_the_render_once_path_was_checked_against() -> None:

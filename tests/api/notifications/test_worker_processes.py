@@ -30,10 +30,11 @@ from sqlalchemy import insert, select
 
 from api.container import Services
 from domain.clock import FixedClock
+from domain.notifications.push import PushSender
 from infra.db.tables.members import member_table
 from infra.db.tables.notifications import device_table, notification_table
-from infra.push import FcmPushSender
-from infra.worker import NotificationWorker
+from infra.push import FcmPushSender, PooledFcmSender
+from infra.worker import NotificationWorker, close_push_sender
 from tests.api.notifications.conftest import register, thread
 from tests.conftest import DATABASE_URL, IS_POSTGRES
 from tests.support.circles import reply
@@ -147,8 +148,9 @@ async def test_the_at_least_once_window_is_between_fcm_accepting_and_recording(
 
 
 @pytest.mark.skipif(not IS_POSTGRES, reason="SKIP LOCKED concurrency is a PostgreSQL matter")
+@pytest.mark.parametrize("transport", ["pooled", "firebase-admin"])
 async def test_two_workers_on_postgresql_never_send_the_same_notification(
-    services: Services, fcm: FcmStandIn, fcm_app: firebase_admin.App, http: Any
+    services: Services, fcm: FcmStandIn, fcm_app: firebase_admin.App, http: Any, transport: str
 ) -> None:
     # given 1,000 due notifications for 100 members with one device each
     now = datetime.now(UTC)
@@ -192,11 +194,16 @@ async def test_two_workers_on_postgresql_never_send_the_same_notification(
 
     # when two workers drain concurrently in small batches
     clock = FixedClock(now + timedelta(seconds=1))
-    workers = [
-        NotificationWorker(services.engine, FcmPushSender(fcm_app), clock, batch_size=25)
+    senders: list[PushSender] = [
+        PooledFcmSender(fcm_app) if transport == "pooled" else FcmPushSender(fcm_app)
         for _ in range(2)
     ]
+    workers = [
+        NotificationWorker(services.engine, sender, clock, batch_size=25) for sender in senders
+    ]
     results = await asyncio.gather(*(w.drain() for w in workers))
+    for sender in senders:
+        await close_push_sender(sender)
 
     # then every notification reached the stand-in exactly once, and both workers worked
     ids = Counter(r.message["data"]["notificationId"] for r in fcm.received)

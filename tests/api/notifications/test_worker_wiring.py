@@ -27,6 +27,7 @@ from infra.db.tables.checkins import check_in_reminder_table
 from infra.db.tables.notifications import notification_table
 from infra.events.bus import REDIS_CHANNEL, decode
 from infra.push.fcm import FcmPushSender, LogPushSender
+from infra.push.fcm_pooled import PooledFcmSender
 from infra.worker.process import make_push_sender, messaging_app, serve
 from tests.api.notifications.conftest import register, thread
 from tests.api.notifications.test_checkin_reminders import kinds
@@ -101,11 +102,14 @@ def test_a_service_account_file_makes_a_named_app_for_the_project(service_accoun
         assert app.project_id == "hearth-test"
         assert app.name.startswith("hearth-worker-")
         assert app.credential.service_account_email == "worker@hearth-test.iam.gserviceaccount.com"
-        assert isinstance(make_push_sender(settings, app), FcmPushSender)
+        # the pooled sender by default, firebase-admin's send_each when asked for
+        assert isinstance(make_push_sender(settings, app), PooledFcmSender)
+        threaded = settings.model_copy(update={"hearth_fcm_transport": "firebase-admin"})
+        assert isinstance(make_push_sender(threaded, app), FcmPushSender)
         # the same app without credentials configured is only good for the log sender
         assert isinstance(make_push_sender(test_settings(), app), LogPushSender)
         production = test_settings(hearth_env="production", firebase_project_id="hearth-test")
-        assert isinstance(make_push_sender(production, app), FcmPushSender)
+        assert isinstance(make_push_sender(production, app), PooledFcmSender)
         assert isinstance(make_push_sender(production, None), LogPushSender)
     finally:
         if app is not None:
@@ -154,13 +158,17 @@ async def test_serve_refuses_production_when_the_default_credentials_are_missing
 
 
 class _FcmStandIn:
-    """Stands in for FcmPushSender: records the firebase-admin app and accepts all."""
+    """Stands in for the FCM sender: records the firebase-admin app and accepts all."""
 
     made: list[Any] = []
+    closed = 0
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, **options: Any) -> None:
         self.made.append(app)
         self.sent: list[PushMessage] = []
+
+    async def aclose(self) -> None:
+        type(self).closed += 1
 
     async def send_batch(self, messages: Sequence[PushMessage]) -> list[PushResult]:
         self.sent.extend(messages)
@@ -174,8 +182,9 @@ async def test_serve_sends_through_fcm_with_a_service_account_and_deletes_its_ap
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a reply notification waiting, and a service-account file configured
-    monkeypatch.setattr("infra.worker.process.FcmPushSender", _FcmStandIn)
+    monkeypatch.setattr("infra.worker.process.PooledFcmSender", _FcmStandIn)
     _FcmStandIn.made = []
+    _FcmStandIn.closed = 0
     t = await thread(gql)
     await register(gql, "alice", "fid-a")
     await reply(gql, "bob", t.post_id, "hi")
@@ -200,7 +209,8 @@ async def test_serve_sends_through_fcm_with_a_service_account_and_deletes_its_ap
     [app] = _FcmStandIn.made
     assert app.project_id == "hearth-test"
     assert app.credential.service_account_email == "worker@hearth-test.iam.gserviceaccount.com"
-    # and when it stops, the app is gone
+    # and when it stops, its connections to FCM are closed and the app is gone
+    assert _FcmStandIn.closed == 1
     with pytest.raises(ValueError, match="does not exist"):
         firebase_admin.get_app(app.name)
 
