@@ -1,9 +1,14 @@
 """Fixtures for notification tests: the real app for setup, an FCM v1 stand-in with
-the real firebase-admin client, a worker on the app's database and a FixedClock."""
+the real firebase-admin client, a worker on the app's database and a FixedClock.
+
+Workers send as ``hearth worker`` does by default (:class:`PooledFcmSender`,
+``HEARTH_FCM_TRANSPORT=pooled``); the senders a test opened are closed with its
+``fcm_app``. tests/integration/test_fcm_sender.py runs the senders' behaviour with both
+transports."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -15,7 +20,7 @@ from starlette.applications import Starlette
 
 from api.container import Services
 from domain.clock import FixedClock
-from infra.push import FcmPushSender
+from infra.push import PooledFcmSender
 from infra.worker import NotificationWorker
 from tests.support.circles import create_circle, join, post
 from tests.support.fcm_stub import FcmStandIn, fcm_standin
@@ -46,10 +51,24 @@ def fcm() -> Iterator[FcmStandIn]:
         yield standin
 
 
+_OPEN_SENDERS: list[PooledFcmSender] = []
+
+
 @pytest.fixture
-def fcm_app(fcm: FcmStandIn) -> Iterator[firebase_admin.App]:
+async def fcm_app(fcm: FcmStandIn) -> AsyncIterator[firebase_admin.App]:
     with fcm.firebase_app() as app:
-        yield app
+        try:
+            yield app
+        finally:
+            while _OPEN_SENDERS:
+                await _OPEN_SENDERS.pop().aclose()
+
+
+def fcm_sender(app: firebase_admin.App) -> PooledFcmSender:
+    """The worker's default sender for ``app``, closed with the test's ``fcm_app``."""
+    sender = PooledFcmSender(app)
+    _OPEN_SENDERS.append(sender)
+    return sender
 
 
 @pytest.fixture
@@ -74,7 +93,7 @@ def make_worker(
     services: Services, app: firebase_admin.App, clock: FixedClock, **kw: Any
 ) -> NotificationWorker:
     return NotificationWorker(
-        services.engine, FcmPushSender(app), clock, uow_factory=services.uow, **kw
+        services.engine, fcm_sender(app), clock, uow_factory=services.uow, **kw
     )
 
 

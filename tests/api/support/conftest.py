@@ -14,10 +14,9 @@ from starlette.applications import Starlette
 
 from api.container import Services
 from domain.clock import FixedClock
-from infra.push import FcmPushSender
 from infra.worker import NotificationWorker
 from infra.worker.process import build_worker
-from tests.api.notifications.conftest import fcm, fcm_app, register  # noqa: F401
+from tests.api.notifications.conftest import fcm, fcm_app, fcm_sender, register  # noqa: F401
 from tests.conftest import test_settings
 from tests.support.circles import USER_ERRORS, mutate
 from tests.support.graphql import GraphQLClient
@@ -69,7 +68,7 @@ def make_worker(
         test_settings(),
         services.engine,
         services.session_factory,
-        FcmPushSender(app),
+        fcm_sender(app),
         clock,
         None,
         uow_factory=services.uow,
