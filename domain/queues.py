@@ -35,6 +35,13 @@ class BoundedQueue(Generic[T]):
         """Items offered and not yet taken."""
         return len(self._items)
 
+    @property
+    def consumer_waiting(self) -> bool:
+        """True while the consumer waits for the next item: nothing offered is waiting,
+        and it has finished with every item it took (it asks for the next one only then)."""
+        waiter = self._waiter
+        return waiter is not None and not waiter.done() and not self._items
+
     def offer(self, item: T) -> None:
         if self.overflowed:
             return

@@ -12,9 +12,13 @@ circle's subscriptions in one pass: it decides what each subscriber may see
 offers each subscription what to send, in order, on its bounded queue (:class:`Sink`):
 
 - a :class:`Frame`: the audience's data, serialised once
-  (``api.execution.audience.shared_render``), that the subscription's own task writes
-  to its socket as a graphql-transport-ws ``next`` message, with no GraphQL execution
-  and no per-result work in graphql-core or Strawberry (:data:`DIRECT`);
+  (``api.execution.audience.shared_render``), written to the socket as a
+  graphql-transport-ws ``next`` message, with no GraphQL execution and no per-result
+  work in graphql-core or Strawberry (:data:`DIRECT`). When the subscription's own task
+  is idle (waiting for its next item, with nothing queued) and the socket takes bytes
+  now, the pass writes it itself (:meth:`Writer.now`), so the first subscribers have
+  their frame before the pass reaches the last, and no task wakes per subscriber;
+  otherwise the frame is queued, and the subscription's task writes it in its turn;
 - anything else (an event object for a document that must run for this viewer, a
   ``SharedEvent`` on a connection that cannot take frames, a missed-events notice),
   which the subscription's generator yields exactly as before.
@@ -41,9 +45,18 @@ log = logging.getLogger("hearth.realtime")
 
 BACKLOG = 1000  # events a circle's drain may fall behind before its subscriptions end
 
-Writer = Callable[[Any], Awaitable[None]]
-"""Sends one ``next`` message with this data (serialised: an ``orjson.Fragment``) for
-the current operation, on its socket."""
+
+class Writer(Protocol):
+    """Writes the current operation's ``next`` messages whose data is serialised (an
+    ``orjson.Fragment``) to its socket (``api.http``)."""
+
+    async def __call__(self, data: Any) -> None:
+        """Send one, waiting for the socket if it must."""
+
+    def now(self, data: Any) -> bool:
+        """Send one at once, without waiting, if the socket takes it now; False (nothing
+        sent) if it would have to wait."""
+
 
 # Set by the websocket handler for each operation's task (api.http): how the
 # operation's ``next`` messages are written. None outside a graphql-transport-ws

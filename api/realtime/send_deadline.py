@@ -66,6 +66,12 @@ UVICORN_VERSION = "0.54.0"  # the version these internals were checked against
 log = logging.getLogger("hearth.realtime")
 
 
+WRITABLE = "hearth.writable"
+"""The scope key of the socket's :func:`writable_of` event (None behind another server):
+while it is set, a send on the socket completes without waiting (``api.http``'s
+frames written in the fan-out's pass rely on it)."""
+
+
 def transport_of(send: Send) -> Any | None:
     """The transport behind uvicorn's websocket ``send`` (asyncio's, or uvloop's, which
     is no ``asyncio.BaseTransport`` subclass), or None."""
@@ -160,6 +166,7 @@ class SendDeadline:
             await self.app(scope, receive, send)
             return
         limit_send_buffer(send, self.buffer_bytes)
+        scope[WRITABLE] = writable_of(send)
         if self.seconds <= 0:
             await self.app(scope, receive, send)
             return

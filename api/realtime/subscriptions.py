@@ -40,7 +40,7 @@ from api.posts.assemble import post_type
 from api.posts.types import reaction_counts, reply_type, viewer_kinds
 from api.realtime import types as t
 from api.realtime.cache import MISSING, SnapshotCache
-from api.realtime.fanout import DIRECT, Ended, Frame, Sink, finished
+from api.realtime.fanout import DIRECT, Ended, Frame, Sink, Writer, finished
 from domain.checkins.reads import live_share, sees_withdrawal
 from domain.circles.model import can_read
 from domain.circles.reads import sees_member_event
@@ -293,6 +293,8 @@ class Follower:
     """Render once per audience (``HEARTH_LIVE_RENDER_ONCE``)."""
     executor: Any | None
     """The subscription's executor when its socket takes pre-serialised frames."""
+    direct: Writer | None
+    """How its frames are written (with ``executor``)."""
     renders: SnapshotCache
     neutral: Callable[[], Context]
 
@@ -332,7 +334,12 @@ async def _deliver_to(event: Event, sink: Sink) -> None:
         if data is MISSING:  # the audience's first subscriber: render it
             data = await shared_render(follower.executor, _shared(seen, event, follower))
         if data is not None:
-            sink.offer(Frame(data))
+            # written in the pass when nothing of this subscription is queued or being
+            # sent (its order holds) and the socket takes it at once
+            if sink.consumer_waiting and follower.direct is not None and follower.direct.now(data):
+                FRAMES.inc()
+            else:
+                sink.offer(Frame(data))
             return
     # graphql-core hands it to api.execution.audience in the subscriber's own task
     sink.offer(_shared(seen, event, follower))
@@ -368,6 +375,7 @@ class CircleSubscription:
             info,
             once,
             executor if framed else None,
+            direct if framed else None,
             ctx.services.live_renders,
             partial(Context, ctx.services, None),
         )

@@ -398,11 +398,12 @@ def test_uvicorns_sansio_protocol_uses_its_receive_queue_and_handshake_as_slimme
         "uvicorn's websockets-sansio protocol now reads self.request: re-check "
         "api.realtime.send_deadline.slim_accepted"
     )
-    # api.realtime.send_deadline.SendDeadline arms no timer while ``writable`` is set
+    # api.realtime.send_deadline.SendDeadline arms no timer while ``writable`` is set, and
+    # api.http._NextWriter.now runs a send to its end in one step then
     awaits = re.findall(r"await [^\n]+", inspect.getsource(WebSocketsSansIOProtocol.send))
     assert awaits == ["await self.writable.wait()"], (
         f"uvicorn's websockets-sansio send now waits for {awaits}: re-check "
-        "api.realtime.send_deadline.SendDeadline's fast path"
+        "api.realtime.send_deadline.SendDeadline's fast path and api.http._NextWriter.now"
     )
     accept = inspect.getsource(WebSocketsSansIOProtocol.send)
     handshake = inspect.getsource(WebSocketsSansIOProtocol.handle_connect)
