@@ -19,7 +19,8 @@ Each round (:meth:`NotificationWorker.run_once`):
    the safety team's alerts, have none), or with no devices, the row becomes INBOX_ONLY.
 4. **Send** with the :class:`~domain.notifications.push.PushSender`, in chunks of
    at most 500 messages (one message per device).
-5. **Finish** (one transaction), only for rows still SENDING and claimed by this
+5. **Finish** (one transaction, a few statements per outcome whatever the batch size:
+   ``infra.worker.outbox.finish_rows``), only for rows still SENDING and claimed by this
    worker: SENT if any device accepted it; RETRY -> PENDING with exponential
    backoff and jitter, or FAILED after 6 attempts; devices answered
    UNREGISTERED/SENDER_ID_MISMATCH/invalid-FID are deleted (PRUNE_DEVICE).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from infra.db.engine import create_engine
 from infra.db.tables.members import member_table
@@ -113,5 +113,61 @@ async def test_nothing_to_record_changes_nothing_and_counts_zero(clean_database:
     engine = create_engine(test_settings())
     try:
         assert await finish_rows(engine, ME, NOW, [], [], [], {}, {}, []) == 0
+    finally:
+        await engine.dispose()
+
+
+async def test_a_whole_batch_of_retries_is_recorded_in_a_few_statements_not_one_per_row(
+    clean_database: str,
+) -> None:
+    # given 1,550 rows this worker holds: FCM refused 1,200, failed 300 for good, and
+    # 50 wait for the morning
+    engine = create_engine(test_settings())
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    try:
+        member = member_row("m", "Europe/London", NOW)
+        rows = [
+            push_row(member["id"], NOW, status="SENDING", claimed_by=ME, claimed_until=LEASE)
+            for _ in range(1550)
+        ]
+        async with engine.begin() as conn:
+            await conn.execute(insert(member_table), [member])
+            await conn.execute(insert(notification_table), rows)
+        ids = [row["id"] for row in rows]
+        retry_at, morning = NOW + timedelta(minutes=5), NOW + timedelta(hours=10)
+        retry = {
+            row_id: (retry_at + timedelta(seconds=n), "UNAVAILABLE")
+            for n, row_id in enumerate(ids[:1200])
+        }
+        failed = [(row_id, f"E{n}") for n, row_id in enumerate(ids[1200:1500])]
+        deferred = dict.fromkeys(ids[1500:], morning)
+
+        # when the worker records them
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        changed = await finish_rows(engine, ME, NOW, [], [], failed, retry, deferred, [])
+        event.remove(engine.sync_engine, "before_cursor_execute", count)
+
+        # then every row got its own outcome, in a handful of statements
+        assert changed == 1550
+        writes = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
+        assert len(writes) <= 4, writes  # 1,000 rows per statement on PostgreSQL
+        async with engine.connect() as conn:
+            found = {r.id: r._mapping for r in await conn.execute(select(notification_table))}
+        for n, row_id in enumerate(ids[:1200]):
+            assert found[row_id]["status"] == "PENDING"
+            assert found[row_id]["last_error"] == "UNAVAILABLE"
+            assert found[row_id]["next_attempt_at"].replace(tzinfo=UTC) == retry_at + timedelta(
+                seconds=n
+            )
+        for n, (row_id, _) in enumerate(failed):
+            assert (found[row_id]["status"], found[row_id]["last_error"]) == ("FAILED", f"E{n}")
+        for row_id in deferred:
+            assert found[row_id]["next_attempt_at"].replace(tzinfo=UTC) == morning
+            assert found[row_id]["attempts"] == rows[0]["attempts"] - 1
+        assert all(r["claimed_by"] is None for r in found.values())
     finally:
         await engine.dispose()
