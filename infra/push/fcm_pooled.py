@@ -60,6 +60,11 @@ logger = logging.getLogger("hearth.push")
 _MAX_REFRESHES = 2
 """Token refreshes per message on 401, as google-auth's ``AuthorizedSession``."""
 
+_UNANSWERED = PushResult(PushOutcome.RETRY, error_code="DEADLINE_EXCEEDED")
+"""A message still unanswered at the batch's deadline. FCM may have taken it; it is sent
+again later (at least once), rather than the whole batch outliving the worker's lease
+and being claimed and sent again by another worker."""
+
 _PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
 _NO_CREDENTIALS = PushResult(PushOutcome.RETRY, error_code="CREDENTIALS_REFRESH_FAILED")
@@ -71,7 +76,11 @@ class PooledFcmSender:
     """Sends through FCM with the given firebase-admin app, from the running event loop.
 
     The connection pool is opened on the first :meth:`send_batch` (in the loop that
-    sends) and closed by :meth:`aclose`.
+    sends) and closed by :meth:`aclose`. ``batch_deadline`` (seconds; the worker gives
+    half its lease) bounds a whole :meth:`send_batch`: what FCM has not answered by then
+    goes back to the outbox as RETRY (``DEADLINE_EXCEEDED``), so that a slow or hung FCM
+    cannot hold a batch past the lease, when another worker would claim and send it all
+    again.
     """
 
     def __init__(
@@ -79,6 +88,7 @@ class PooledFcmSender:
         app: firebase_admin.App,
         *,
         pool_size: int = 100,
+        batch_deadline: float | None = None,
         wall_clock: Callable[[], float] = time.time,
     ) -> None:
         service = messaging._get_messaging_service(app)
@@ -94,6 +104,7 @@ class PooledFcmSender:
         policy = service._client.session.get_adapter(self._url).max_retries
         self._retry = policy if isinstance(policy, Retry) else Retry.from_int(policy)
         self._pool_size = max(1, pool_size)
+        self._batch_deadline = batch_deadline
         self._wall_clock = wall_clock
         self._session: aiohttp.ClientSession | None = None
         self._refreshing = asyncio.Lock()
@@ -122,7 +133,21 @@ class PooledFcmSender:
         if bodies:
             pending = iter(bodies)
             senders = min(self._pool_size, len(bodies))
-            await asyncio.gather(*(self._send_each(pending, results) for _ in range(senders)))
+            try:
+                async with asyncio.timeout(self._batch_deadline):
+                    await asyncio.gather(
+                        *(self._send_each(pending, results) for _ in range(senders))
+                    )
+            except TimeoutError:
+                unanswered = sum(result is None for result in results)
+                logger.warning(
+                    "fcm left %d of %d messages unanswered within the batch's %.0f s; "
+                    "they go back to the outbox",
+                    unanswered,
+                    len(messages),
+                    self._batch_deadline,
+                )
+                results = [_UNANSWERED if result is None else result for result in results]
         final = [r for r in results if r is not None]
         assert len(final) == len(messages)
         log_counts(final, "fcm-pooled")

@@ -41,7 +41,11 @@ def make_push_sender(settings: Settings, firebase_app: Any) -> PushSender:
             # also what the pooled sender reads its retry policy from
             tune_fcm_connections(firebase_app, settings.hearth_fcm_pool_size)
         if settings.hearth_fcm_transport == "pooled":
-            return PooledFcmSender(firebase_app, pool_size=settings.hearth_fcm_pool_size or 10)
+            return PooledFcmSender(
+                firebase_app,
+                pool_size=settings.hearth_fcm_pool_size or 10,
+                batch_deadline=settings.hearth_worker_lease_seconds / 2,
+            )
         return FcmPushSender(firebase_app)
     return LogPushSender()
 

@@ -541,3 +541,24 @@ async def test_without_credentials_that_refresh_nothing_is_sent_and_the_batch_wa
     # then nothing reached FCM and both go back to the outbox, which tries again later
     assert fcm.received == []
     assert results == [PushResult(PushOutcome.RETRY, error_code="CREDENTIALS_REFRESH_FAILED")] * 2
+
+
+async def test_what_fcm_leaves_unanswered_past_the_batch_deadline_goes_back_to_the_outbox(
+    fcm: FcmStandIn, app: firebase_admin.App
+) -> None:
+    # given FCM answering one device only after 5 s, and a batch deadline of 0.5 s
+    fcm.script("fid-hung", replace(OK, delay=5.0))
+    sender = PooledFcmSender(app, batch_deadline=0.5, wall_clock=lambda: NOW)
+    try:
+        started = time.monotonic()
+        # when the worker sends it with two others
+        results = await sender.send_batch([push("fid-a"), push("fid-hung"), push("fid-b")])
+        took = time.monotonic() - started
+    finally:
+        await sender.aclose()
+
+    # then the batch ends at its deadline: the answered ones are sent, and the hung one
+    # goes back to the outbox to be tried again, instead of holding the batch
+    assert took < 3
+    assert [r.outcome for r in results] == [PushOutcome.SENT, PushOutcome.RETRY, PushOutcome.SENT]
+    assert results[1].error_code == "DEADLINE_EXCEEDED"

@@ -78,6 +78,8 @@ class Answer:
     body: Mapping[str, Any] | None = None
     label: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    """Seconds the stand-in waits before answering (a slow or hung FCM)."""
 
     def __repr__(self) -> str:
         return f"Answer({self.label or self.status})"
@@ -349,6 +351,8 @@ class _Handler(BaseHTTPRequestHandler):
                 answer=answer,
             )
         )
+        if answer.delay:
+            time.sleep(answer.delay)  # this connection's own thread
         payload = answer.body if answer.body is not None else {"name": standin._next_name()}
         data = json.dumps(payload).encode()
         self.send_response(answer.status)

@@ -93,7 +93,11 @@ async def main() -> None:
     if settings.hearth_fcm_pool_size > 0:
         tune_fcm_connections(app, settings.hearth_fcm_pool_size)
     sender: PushSender = (
-        PooledFcmSender(app, pool_size=settings.hearth_fcm_pool_size or 10)
+        PooledFcmSender(
+            app,
+            pool_size=settings.hearth_fcm_pool_size or 10,
+            batch_deadline=settings.hearth_worker_lease_seconds / 2,
+        )
         if settings.hearth_fcm_transport == "pooled"
         else FcmPushSender(app)
     )
