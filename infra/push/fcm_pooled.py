@@ -179,8 +179,8 @@ class PooledFcmSender:
                     transport_retries -= 1
                     continue
                 return self._transport_failure(error)
-            if 200 <= status < 300:
-                return PushResult(PushOutcome.SENT, message_id=orjson.loads(answer).get("name"))
+            if 200 <= status < 300:  # accepted, whatever the body says
+                return PushResult(PushOutcome.SENT, message_id=_message_name(answer))
             if status == 401 and refreshes < _MAX_REFRESHES:
                 refreshes += 1
                 if not await self._refresh(token):
@@ -240,6 +240,16 @@ class PooledFcmSender:
             else requests.exceptions.ConnectionError(str(error))
         )
         return to_result(messaging.SendResponse(None, self._service._handle_fcm_error(cause)))
+
+
+def _message_name(body: bytes) -> str | None:
+    """FCM's name for an accepted message, or None if the body does not carry one (the
+    message was still accepted: it must not be retried, or the whole batch fail)."""
+    try:
+        name = orjson.loads(body).get("name")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return name if isinstance(name, str) else None
 
 
 def _budget(policy: Retry, kind: str) -> int:

@@ -40,6 +40,7 @@ from tests.support.fcm_stub import (
     THIRD_PARTY_AUTH_ERROR,
     UNAVAILABLE,
     UNREGISTERED,
+    Answer,
     FcmStandIn,
     fcm_standin,
 )
@@ -562,3 +563,19 @@ async def test_what_fcm_leaves_unanswered_past_the_batch_deadline_goes_back_to_t
     assert took < 3
     assert [r.outcome for r in results] == [PushOutcome.SENT, PushOutcome.RETRY, PushOutcome.SENT]
     assert results[1].error_code == "DEADLINE_EXCEEDED"
+
+
+async def test_an_accepted_message_whose_answer_has_no_name_is_sent_and_the_batch_goes_on(
+    fcm: FcmStandIn, app: firebase_admin.App
+) -> None:
+    # given FCM accepting two messages with bodies that carry no message name
+    fcm.script("fid-empty", Answer(200, {}, label="OK without a name"))
+    fcm.script("fid-odd", Answer(200, ["not", "an", "object"], label="OK, odd body"))  # type: ignore[arg-type]
+
+    # when the pooled sender sends them with another
+    async with open_sender("pooled", app) as sender:
+        results = await sender.send_batch([push("fid-empty"), push("fid-odd"), push("fid-ok")])
+
+    # then all three were accepted: none is sent again, and the batch is not failed
+    assert [r.outcome for r in results] == [PushOutcome.SENT] * 3
+    assert [r.message_id is None for r in results] == [True, True, False]
