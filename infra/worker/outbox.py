@@ -9,8 +9,6 @@ from uuid import UUID
 
 from sqlalchemy import (
     ColumnElement,
-    DateTime,
-    String,
     and_,
     bindparam,
     column,
@@ -166,40 +164,26 @@ async def finish_rows(
             changed += await _each(
                 conn,
                 mine,
-                [(row_id, (error,)) for row_id, error in failed],
-                ("last_error", String()),
-                lambda v: {
-                    "status": NotificationStatus.FAILED.value,
-                    "last_error": v["last_error"],
-                    **released,
-                },
+                [{"id": row_id, "last_error": error} for row_id, error in failed],
+                {"status": NotificationStatus.FAILED.value, **released},
             )
         if retry:
             changed += await _each(
                 conn,
                 mine,
-                [(row_id, (at, error)) for row_id, (at, error) in retry.items()],
-                ("next_attempt_at", DateTime(timezone=True)),
-                ("last_error", String()),
-                lambda v: {
-                    "status": _PENDING,
-                    "next_attempt_at": v["next_attempt_at"],
-                    "last_error": v["last_error"],
-                    **released,
-                },
+                [
+                    {"id": row_id, "next_attempt_at": at, "last_error": error}
+                    for row_id, (at, error) in retry.items()
+                ],
+                {"status": _PENDING, **released},
             )
         if deferred:
             changed += await _each(
                 conn,
                 mine,
-                [(row_id, (at,)) for row_id, at in deferred.items()],
-                ("next_attempt_at", DateTime(timezone=True)),
-                lambda v: {
-                    "status": _PENDING,
-                    "next_attempt_at": v["next_attempt_at"],
-                    "attempts": t.c.attempts - 1,  # waiting for morning is not an attempt
-                    **released,
-                },
+                [{"id": row_id, "next_attempt_at": at} for row_id, at in deferred.items()],
+                # waiting for morning is not an attempt
+                {"status": _PENDING, "attempts": t.c.attempts - 1, **released},
             )
         if prune:
             d = device_table
@@ -214,42 +198,33 @@ _ROWS_PER_STATEMENT = 1000
 async def _each(
     conn: AsyncConnection,
     mine: ColumnElement[bool],
-    rows: list[tuple[UUID, tuple[Any, ...]]],
-    *columns_and_values: Any,
+    rows: list[dict[str, Any]],
+    same: dict[str, Any],
 ) -> int:
-    """Each row with its own values (a retry's time and error), in a constant number of
-    statements however many rows: a batch that FCM refused whole is not finished one
-    UPDATE per row. PostgreSQL: one ``UPDATE ... FROM (VALUES ...) AS v`` per
-    :data:`_ROWS_PER_STATEMENT` rows; SQLite (which names no VALUES columns): one
-    prepared UPDATE run for every row (``executemany``). The last argument builds the SET
-    clause from the row's values by column name."""
-    *columns, set_clause = columns_and_values
+    """Set each row (``id`` and its own values: a retry's time and error, all rows with
+    the same keys) and ``same`` on all of them, in a constant number of statements however
+    many rows: a batch that FCM refused whole is not finished one UPDATE per row.
+    PostgreSQL: one ``UPDATE ... FROM (VALUES ...) AS v`` per :data:`_ROWS_PER_STATEMENT`
+    rows; SQLite (which names no VALUES columns): one prepared UPDATE run for every row
+    (``executemany``)."""
     t = notification_table
+    names = [name for name in rows[0] if name != "id"]
     if conn.dialect.name != "postgresql":
-        statement = (
-            update(t)
-            .where(mine, t.c.id == bindparam("row_id"))
-            .values(**set_clause({name: bindparam(name, type_=kind) for name, kind in columns}))
-        )
-        params = [
-            {
-                "row_id": row_id,
-                **{name: value for (name, _), value in zip(columns, row_values, strict=True)},
-            }
-            for row_id, row_values in rows
-        ]
+        per_row = {name: bindparam(name, type_=t.c[name].type) for name in names}
+        statement = update(t).where(mine, t.c.id == bindparam("row_id")).values(**same, **per_row)
+        params = [{"row_id": row["id"], **{name: row[name] for name in names}} for row in rows]
         result: Any = await conn.execute(statement, params)
         return int(result.rowcount)
     changed = 0
     for start in range(0, len(rows), _ROWS_PER_STATEMENT):
         chunk = rows[start : start + _ROWS_PER_STATEMENT]
-        v = values(
-            column("id", t.c.id.type),
-            *(column(name, kind) for name, kind in columns),
-            name="v",
-        ).data([(row_id, *row_values) for row_id, row_values in chunk])
+        v = values(*(column(name, t.c[name].type) for name in ("id", *names)), name="v").data(
+            [tuple(row[name] for name in ("id", *names)) for row in chunk]
+        )
         result = await conn.execute(
-            update(t).where(mine, t.c.id == v.c.id).values(**set_clause(dict(v.c.items())))
+            update(t)
+            .where(mine, t.c.id == v.c.id)
+            .values(**same, **{name: v.c[name] for name in names})
         )
         changed += result.rowcount
     return changed
