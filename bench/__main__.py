@@ -2,7 +2,8 @@
 
 1. database ``hearth_bench`` (migrations + deterministic seed; kept when unchanged);
 2. equivalence check: bench/raw_app.py and the real app return the same JSON;
-3. wrk load, interleaved rounds (raw, app, raw, app, ...), each server started fresh;
+3. wrk load, interleaved rounds (raw, app, app, raw, ...) of each operation (the feed at
+   32 connections and at 1, ``me``, ``react``: bench/operations.py), both servers up;
 4. pyinstrument profile of the app in-process.
 
 Results go to bench/results/ (gitignored).
@@ -22,7 +23,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import check, database, load, servers
+from bench import check, database, load, operations, servers
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -42,14 +43,14 @@ def machine() -> str:
 
 def table(runs: list[load.Run]) -> str:
     head = (
-        "| round | server | req/s | p50 ms | p90 ms | p99 ms | errors | server CPU ms/req "
-        "| PG CPU ms/req | RSS MiB | calib ms | busy % | steal % |"
+        "| round | operation | server | req/s | p50 ms | p90 ms | p99 ms | errors "
+        "| server CPU ms/req | PG CPU ms/req | RSS MiB | calib ms | busy % | steal % |"
     )
-    lines = [head, "|" + "---|" * 13]
+    lines = [head, "|" + "---|" * 14]
     for r in runs:
         lines.append(
-            f"| {r.round} | {r.server} | {r.req_s:.1f} | {r.p50_ms:.1f} | {r.p90_ms:.1f} "
-            f"| {r.p99_ms:.1f} | {r.errors} | {r.server_cpu_ms_per_req:.2f} "
+            f"| {r.round} | {r.operation} | {r.server} | {r.req_s:.1f} | {r.p50_ms:.1f} "
+            f"| {r.p90_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | {r.server_cpu_ms_per_req:.2f} "
             f"| {r.pg_cpu_ms_per_req:.2f} | {r.rss_mib:.0f} | {r.calib_ms:.1f} "
             f"| {r.busy_pct:.0f} | {r.steal_pct:.1f} |"
         )
@@ -57,6 +58,7 @@ def table(runs: list[load.Run]) -> str:
 
 
 def summary(runs: list[load.Run]) -> dict[str, object]:
+    """Medians per server, and the app/raw req/s ratio of each round (adjacent runs)."""
     out: dict[str, object] = {}
     for name in ("raw", "app"):
         mine = [r for r in runs if r.server == name]
@@ -81,39 +83,59 @@ def summary(runs: list[load.Run]) -> dict[str, object]:
     return out
 
 
-def run_configuration(workers: int, script: Path, args: argparse.Namespace) -> dict[str, object]:
-    """Both servers with ``workers`` uvicorn processes each, measured in alternation
-    (raw, app, app, raw, ...) while both stay up, so that the machine's speed,
-    which drifts on a shared VM, weighs on both alike."""
+def run_configuration(
+    workers: int, chosen: list[operations.Operation], args: argparse.Namespace
+) -> dict[str, object]:
+    """Both servers with ``workers`` uvicorn processes each; every operation measured
+    in alternation (raw, app, app, raw, ...) while both stay up, so that the machine's
+    speed, which drifts on a shared VM, weighs on both alike."""
     print(f"\n== {workers} uvicorn worker(s) per server ==", flush=True)
+    scripts = {
+        (op.name, name): load.write_script(
+            RESULTS / f"{op.name}-{name}.lua",
+            op.pairs,
+            "/graphql" if name == "app" else op.raw_path,
+        )
+        for op in chosen
+        for name in ("raw", "app")
+    }
     runs: list[load.Run] = []
     running = {name: servers.start(name, RESULTS, workers) for name in ("raw", "app")}
     try:
         for round_ in range(1, args.rounds + 1):
-            for name in ("raw", "app") if round_ % 2 else ("app", "raw"):
-                run = load.measure(
-                    running[name],
-                    script,
-                    round_,
-                    warmup=args.warmup,
-                    seconds=args.duration,
-                    connections=args.connections,
-                )
-                runs.append(run)
-                print(f"round {round_} {name}: {load.describe(run)}", flush=True)
+            for op in chosen:
+                for name in ("raw", "app") if round_ % 2 else ("app", "raw"):
+                    run = load.measure(
+                        running[name],
+                        scripts[op.name, name],
+                        round_,
+                        warmup=args.warmup,
+                        seconds=args.duration,
+                        connections=op.connections or args.connections,
+                        operation=op.name,
+                    )
+                    runs.append(run)
+                    print(f"round {round_} {name}: {load.describe(run)}", flush=True)
     finally:
         for server in running.values():
             server.stop()
-    print(f"\nwrk -t1 -c{args.connections} -d{args.duration}s (after {args.warmup} s warm-up)")
+    print(f"\nwrk -t1 -d{args.duration}s (after {args.warmup} s warm-up)")
     print(table(runs))
-    result = summary(runs)
-    print(f"\nmedians: raw {result['raw']}\n         app {result['app']}")
+    results: dict[str, object] = {}
+    for op in chosen:
+        result = summary([r for r in runs if r.operation == op.name])
+        results[op.name] = result
+        print(
+            f"\n{op.name} (c{op.connections or args.connections}, {workers} worker(s)):"
+            f"\n  raw {result['raw']}\n  app {result['app']}"
+            f"\n  ratio app/raw req/s: {result['ratio_app_over_raw_median']} "
+            f"(per round {result['ratio_app_over_raw_per_round']})"
+        )
     print(
-        f"ratio app/raw req/s with {workers} worker(s): {result['ratio_app_over_raw_median']} "
-        f"(per round {result['ratio_app_over_raw_per_round']}; "
-        "perf-anchors STRAWBERRY/RAW 0.060, target for issue 3: 0.25)"
+        "targets (issue 14, 1 worker): feed ratio >= 0.70 at c32; feed-c1 app p50 <= 6 ms, "
+        "p99 <= 15 ms; app CPU per feed <= 2.5 ms"
     )
-    return {"runs": [load.as_dict(r) for r in runs], "summary": result}
+    return {"runs": [load.as_dict(r) for r in runs], "summary": results}
 
 
 def main() -> int:
@@ -128,6 +150,12 @@ def main() -> int:
         help="uvicorn worker processes per server, one configuration each (default 1,2)",
     )
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--operations",
+        type=lambda text: text.split(","),
+        default=list(operations.OPERATIONS),
+        help=f"which to measure (default {','.join(operations.OPERATIONS)})",
+    )
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
 
@@ -146,8 +174,10 @@ def main() -> int:
         raw.stop()
     print(f"equivalence: OK {checked}")
 
-    script = load.write_script(RESULTS / "feed.lua")
-    configurations = {workers: run_configuration(workers, script, args) for workers in args.workers}
+    chosen = [op for op in operations.all_operations() if op.name in args.operations]
+    if len(chosen) != len(args.operations):
+        parser.error(f"--operations: choose among {', '.join(operations.OPERATIONS)}")
+    configurations = {workers: run_configuration(workers, chosen, args) for workers in args.workers}
 
     profile: dict[str, object] = {}
     if not args.no_profile:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from bench import feed
+from bench import feed, operations
 from bench.database import member_of, outsider_of
 
 
@@ -82,7 +82,52 @@ async def check(app_url: str, raw_url: str) -> dict[str, Any]:
         )
         if any("errors" in answer for answer in answers):
             raise AssertionError("errors under concurrency")
-    return {"compared_pages": compared, "concurrent_ok": len(answers), **stats}
+        others = await _check_me_and_react(client, app_url, raw_url)
+    return {"compared_pages": compared, "concurrent_ok": len(answers), **stats, **others}
+
+
+def _raw(url: str, path: str) -> str:
+    return url.removesuffix("/graphql") + path
+
+
+async def _check_me_and_react(
+    client: httpx.AsyncClient, app_url: str, raw_url: str
+) -> dict[str, Any]:
+    """``me`` and ``react`` give the same JSON from both; a non-member's reaction is
+    refused by both (NOT_FOUND, no target)."""
+    from tests.support.circles import REACT
+    from tests.support.graphql import ME
+
+    if (ME, REACT) != (operations.ME, operations.REACT):
+        raise AssertionError("bench/operations.py ME or REACT differs from tests/support")
+    manifest = json.loads(feed.MANIFEST.read_text())
+    if not {operations.sha256(ME), operations.sha256(REACT)} <= set(manifest):
+        raise AssertionError(f"ME or REACT is not in {feed.MANIFEST}")
+    compared = 0
+    for name, path, pairs in (
+        ("me", "/me", operations.me_pairs()[:8]),
+        ("react", "/react", operations.react_pairs()[:8]),
+    ):
+        for auth, body in pairs:
+            # twice: the first react may add the reaction, the second keeps it once
+            for _ in range(2 if name == "react" else 1):
+                app = await _post(client, app_url, auth, body)
+                raw = await _post(client, _raw(raw_url, path), auth, body)
+                if "errors" in app:
+                    raise AssertionError(f"app errors for {name}: {app['errors']}")
+                if (diff := first_difference(app, raw)) is not None:
+                    raise AssertionError(f"{name} as {auth}: {diff}")
+                compared += 1
+    outsider = feed.auth(outsider_of(1))
+    body = operations.react_body(1, operations.POSTS_PER_CIRCLE - 1, "HUG")
+    for answer in (
+        await _post(client, app_url, outsider, body),
+        await _post(client, _raw(raw_url, "/react"), outsider, body),
+    ):
+        payload = answer["data"]["react"]
+        if payload["target"] is not None or payload["userErrors"][0]["code"] != "NOT_FOUND":
+            raise AssertionError(f"a non-member reacted: {answer!r:.200}")
+    return {"compared_me_and_react": compared}
 
 
 def _shape_stats(answer: Any) -> dict[str, Any]:

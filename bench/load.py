@@ -60,9 +60,14 @@ end
 """
 
 
-def write_script(path: Path) -> Path:
-    rows = ",\n".join(f"  {{[==[{auth}]==], [==[{body}]==]}}" for auth, body in feed.rotation())
-    path.write_text(LUA % {"pairs": rows, "path": "/graphql"})
+def write_script(
+    path: Path, pairs: list[tuple[str, str]] | None = None, url_path: str = "/graphql"
+) -> Path:
+    """wrk's script: rotates ``pairs`` of (Authorization, body) (default: the feed's)
+    over POSTs to ``url_path``."""
+    chosen = feed.rotation() if pairs is None else pairs
+    rows = ",\n".join(f"  {{[==[{auth}]==], [==[{body}]==]}}" for auth, body in chosen)
+    path.write_text(LUA % {"pairs": rows, "path": url_path})
     return path
 
 
@@ -70,6 +75,7 @@ def write_script(path: Path) -> Path:
 class Run:
     server: str
     round: int
+    operation: str
     req_s: float
     p50_ms: float
     p90_ms: float
@@ -111,7 +117,14 @@ def wrk(server: Server, script: Path, seconds: int, connections: int) -> dict[st
 
 
 def measure(
-    server: Server, script: Path, round_: int, *, warmup: int, seconds: int, connections: int
+    server: Server,
+    script: Path,
+    round_: int,
+    *,
+    warmup: int,
+    seconds: int,
+    connections: int,
+    operation: str = "feed",
 ) -> Run:
     wrk(server, script, warmup, connections)
     time.sleep(1)  # let the server finish the warm-up's last requests before measuring
@@ -126,6 +139,7 @@ def measure(
     return Run(
         server=server.name,
         round=round_,
+        operation=operation,
         req_s=round(result["requests"] / (result["duration_us"] / 1e6), 1),
         p50_ms=result["p50_us"] / 1000,
         p90_ms=result["p90_us"] / 1000,
@@ -144,7 +158,7 @@ def measure(
 
 def describe(run: Run) -> str:
     return (
-        f"{run.req_s:.1f} req/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, "
+        f"{run.operation}: {run.req_s:.1f} req/s, p50 {run.p50_ms:.1f} ms, p99 {run.p99_ms:.1f} ms, "
         f"errors {run.errors}, server CPU {run.server_cpu_ms_per_req:.2f} ms/req, "
         f"PG CPU {run.pg_cpu_ms_per_req:.2f} ms/req, RSS {run.rss_mib:.0f} MiB, "
         f"calib {run.calib_ms} ms"

@@ -8,7 +8,8 @@ encoded as ``api.node.to_global_id`` and ``api.pagination.encode_cursor`` do.
 
 Serve: ``BENCH_DSN=postgresql://... uvicorn bench.raw_app:create_app --factory``.
 It answers ``POST /graphql`` with the FEED's variables (``id``, ``first``, ``after``);
-the query text is not parsed.
+the query text is not parsed. ``POST /me`` and ``POST /react`` are the raw twins of
+bench/operations.py's ``ME`` and ``REACT``.
 """
 
 from __future__ import annotations
@@ -55,6 +56,20 @@ def _cursor(kind: str, at: str, column: str) -> str:
     )
 
 
+def _reactions(target: str, viewer: str) -> str:
+    """SQL for ``reactionCounts`` (every kind, in the API's order) and ``viewerReactions``."""
+    return f"""'reactionCounts', (
+        SELECT json_agg(json_build_object('kind', k.kind, 'count', coalesce(c.n, 0))
+                        ORDER BY k.ord)
+        FROM (VALUES ('HUG', 1), ('ME_TOO', 2), ('STRENGTH', 3), ('THANK_YOU', 4))
+             AS k(kind, ord)
+        LEFT JOIN (SELECT kind, count(*) AS n FROM reaction WHERE target_id = {target}
+                   GROUP BY kind) c ON c.kind = k.kind),
+    'viewerReactions', (SELECT coalesce(json_agg(x.kind ORDER BY x.kind), '[]')
+                        FROM reaction x
+                        WHERE x.target_id = {target} AND x.member_id = {viewer})"""
+
+
 FEED_SQL = f"""
 WITH viewer AS (
     SELECT m.id FROM member m
@@ -88,17 +103,7 @@ WITH viewer AS (
                 'id', {_global_id("Member", "a.id")}, 'displayName', a.display_name) END,
             'replyCount', (SELECT count(*) FROM reply r
                            WHERE r.post_id = pg.id AND r.removed_at IS NULL),
-            'reactionCounts', (
-                SELECT json_agg(json_build_object('kind', k.kind, 'count', coalesce(c.n, 0))
-                                ORDER BY k.ord)
-                FROM (VALUES ('HUG', 1), ('ME_TOO', 2), ('STRENGTH', 3), ('THANK_YOU', 4))
-                     AS k(kind, ord)
-                LEFT JOIN (SELECT kind, count(*) AS n FROM reaction WHERE target_id = pg.id
-                           GROUP BY kind) c ON c.kind = k.kind),
-            'viewerReactions', (SELECT coalesce(json_agg(x.kind ORDER BY x.kind), '[]')
-                                FROM reaction x
-                                WHERE x.target_id = pg.id
-                                  AND x.member_id = (SELECT id FROM viewer)),
+            {_reactions("pg.id", "(SELECT id FROM viewer)")},
             'latestReplies', (
                 SELECT coalesce(json_agg(json_build_object(
                     'id', {_global_id("Reply", "lr.id")},
@@ -126,6 +131,55 @@ SELECT EXISTS (SELECT 1 FROM viewer) AS allowed,
                                                ORDER BY rn), '[]') FROM edges)
         ))))::text AS body
 """
+
+ME_SQL = f"""
+SELECT json_build_object('data', json_build_object('me', json_build_object(
+    'id', {_global_id("Member", "m.id")}, 'displayName', m.display_name,
+    'pronouns', m.pronouns, 'bio', m.bio, 'memberSince', {_iso("m.created_at")},
+    'isViewer', true, 'timezone', m.timezone, 'region', m.region)))::text
+FROM member m WHERE m.firebase_uid = $1
+"""
+
+# react: the app's checks (the viewer is an ACTIVE member of the post's circle, the post
+# is neither removed nor hidden, no block between the two unless the viewer moderates
+# the circle), then the reaction kept once; the payload is read after the insert.
+REACT_INSERT = """
+INSERT INTO reaction (target_id, member_id, kind, circle_id, created_at)
+SELECT p.id, m.id, $3, p.circle_id, now()
+FROM member m
+JOIN post p ON p.id = $2 AND p.removed_at IS NULL AND p.hidden_at IS NULL
+JOIN membership ms ON ms.circle_id = p.circle_id AND ms.member_id = m.id
+    AND ms.status = 'ACTIVE'
+WHERE m.firebase_uid = $1
+  AND (ms.role IN ('OWNER', 'MODERATOR') OR NOT EXISTS (
+      SELECT 1 FROM member_block b
+      WHERE (b.blocker_id = m.id AND b.blocked_id = p.author_id)
+         OR (b.blocker_id = p.author_id AND b.blocked_id = m.id)))
+ON CONFLICT DO NOTHING
+RETURNING 1
+"""
+REACT_PAYLOAD = f"""
+SELECT json_build_object('data', json_build_object('react', json_build_object(
+    'target', json_build_object(
+        'id', {_global_id("Post", "p.id")},
+        {_reactions("p.id", "m.id")}),
+    'userErrors', '[]'::json)))::text
+FROM member m JOIN post p ON p.id = $2
+JOIN reaction r ON r.target_id = p.id AND r.member_id = m.id AND r.kind = $3
+WHERE m.firebase_uid = $1
+"""
+NOT_FOUND = orjson.dumps(
+    {
+        "data": {
+            "react": {
+                "target": None,
+                "userErrors": [
+                    {"code": "NOT_FOUND", "field": ["input", "targetId"], "message": "Not found."}
+                ],
+            }
+        }
+    }
+)
 
 FORBIDDEN = orjson.dumps(
     {
@@ -181,6 +235,46 @@ async def graphql(request: Request) -> Response:
     return _json(row["body"])
 
 
+def _uid(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header[len("Bearer dev:") :] if header.startswith("Bearer dev:") else None
+
+
+def _post_id(global_id: str) -> UUID | None:
+    try:
+        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
+        return UUID(raw) if type_name == "Post" else None
+    except ValueError:
+        return None
+
+
+async def me(request: Request) -> Response:
+    """``query Me``: the viewer's own profile (null before onboarding)."""
+    if (uid := _uid(request)) is None:
+        return _json(UNAUTHENTICATED)
+    pool: asyncpg.Pool = request.app.state.pool
+    body = await pool.fetchval(ME_SQL, uid)
+    return _json(body if body is not None else b'{"data":{"me":null}}')
+
+
+async def react(request: Request) -> Response:
+    """``react(input: {targetId, kind})`` on a post, as the sample manifest's REACT asks."""
+    if (uid := _uid(request)) is None:
+        return _json(UNAUTHENTICATED)
+    try:
+        given = orjson.loads(await request.body())["variables"]["input"]
+        post_id, kind = _post_id(given["targetId"]), str(given["kind"])
+    except (ValueError, KeyError, TypeError):
+        return _json(BAD_REQUEST, 400)
+    if post_id is None or kind not in ("HUG", "ME_TOO", "STRENGTH", "THANK_YOU"):
+        return _json(BAD_REQUEST, 400)
+    pool: asyncpg.Pool = request.app.state.pool
+    async with pool.acquire() as connection, connection.transaction():
+        await connection.execute(REACT_INSERT, uid, post_id, kind)
+        body = await connection.fetchval(REACT_PAYLOAD, uid, post_id, kind)
+    return _json(body if body is not None else NOT_FOUND)
+
+
 def create_app() -> Starlette:
     dsn = os.environ.get("BENCH_DSN", "postgresql://postgres@127.0.0.1:5432/hearth_bench")
 
@@ -192,4 +286,9 @@ def create_app() -> Starlette:
         finally:
             await app.state.pool.close()
 
-    return Starlette(routes=[Route("/graphql", graphql, methods=["POST"])], lifespan=lifespan)
+    routes = [
+        Route("/graphql", graphql, methods=["POST"]),
+        Route("/me", me, methods=["POST"]),
+        Route("/react", react, methods=["POST"]),
+    ]
+    return Starlette(routes=routes, lifespan=lifespan)

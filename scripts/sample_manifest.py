@@ -12,14 +12,14 @@ import json
 from pathlib import Path
 
 from tests.support import circles
-from tests.support.graphql import ONBOARD
+from tests.support.graphql import ME, ONBOARD
 
 ROOT = Path(__file__).resolve().parent.parent
 FILE = ROOT / "docs" / "examples" / "persisted-documents.json"
 
 
 def documents() -> dict[str, str]:
-    found = [ONBOARD] + [
+    found = [ONBOARD, ME] + [
         value
         for name, value in sorted(vars(circles).items())
         if name.isupper()

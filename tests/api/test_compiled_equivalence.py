@@ -47,7 +47,7 @@ from scripts.sample_manifest import documents
 from tests.conftest import empty_database
 from tests.support import circles as c
 from tests.support.circles import create_circle, join, mutate, post, reply, set_role
-from tests.support.graphql import ONBOARD, GraphQLClient
+from tests.support.graphql import ME, ONBOARD, GraphQLClient
 from tests.support.moderation import BLOCK, HIDE, MUTE_TOPICS
 
 Answer = tuple[int, Any]
@@ -201,6 +201,7 @@ QUERIES: list[tuple[str, list[dict[str, Any]]]] = [
         ],
     ),
     (c.MY_CIRCLES, [{}, {"first": 1}, {"first": -1}]),
+    (ME, [{}]),
 ]
 
 

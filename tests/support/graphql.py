@@ -18,6 +18,12 @@ mutation Onboard($input: CompleteOnboardingInput!) {
 }
 """
 
+ME = """
+query Me {
+  me { id displayName pronouns bio memberSince isViewer timezone region }
+}
+"""
+
 # HEARTH_TEST_PERSISTED=1: every operation goes as an APQ registration (hash and query),
 # so that the compiled plans of api/execution/compiled.py answer the whole API suite.
 PERSISTED = os.environ.get("HEARTH_TEST_PERSISTED") == "1"

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.graphql import ONBOARD, GraphQLClient, error_codes
-
-ME = "{ me { id displayName pronouns bio timezone region isViewer memberSince } }"
+from tests.support.graphql import ME, ONBOARD, GraphQLClient, error_codes
 
 
 def onboarding_input(**overrides: object) -> dict[str, object]:
