@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "10"))  # the app's HEARTH_DB_POOL_SIZE default
+POOL_SIZE = int(os.environ.get("BENCH_POOL_SIZE", "15"))  # the app's HEARTH_DB_POOL_SIZE default
 
 
 def _global_id(type_name: str, column: str) -> str:

@@ -68,8 +68,10 @@ class Settings(BaseSettings):
     hearth_max_batch: int = 0
     hearth_log_level: str = "INFO"
     hearth_log_json: bool | None = None
-    hearth_db_pool_size: int = 10
-    hearth_db_max_overflow: int = Field(5, ge=0)
+    # A fixed pool: connections opened beyond it are closed when returned, so a steady
+    # load above the pool opens and closes connections all the time (docs/performance.md)
+    hearth_db_pool_size: int = 15
+    hearth_db_max_overflow: int = Field(0, ge=0)
     hearth_db_statement_cache: int = 100
     hearth_ws_max_connections_per_member: int = 5
     # a websocket whose client reads nothing for this long is dropped (0: never)
