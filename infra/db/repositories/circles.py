@@ -6,12 +6,12 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, insert, select, update
+from sqlalchemy import CursorResult, bindparam, delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.model import Circle, Invite, Membership
 from infra.db.mapping import circle_values, membership_values, to_circle, to_membership
-from infra.db.repositories.rows import RowsById
+from infra.db.repositories.rows import RowsById, once
 from infra.db.tables.circles import circle_table, invite_table, membership_table
 
 
@@ -45,6 +45,14 @@ class SqlCircleRepository(RowsById[Circle]):
         await self._session.execute(delete(circle_table).where(circle_table.c.id == circle_id))
 
 
+def _one_membership() -> Any:
+    t = membership_table
+    return select(t).where(
+        t.c.circle_id == bindparam("circle_id", type_=t.c.circle_id.type),
+        t.c.member_id == bindparam("member_id", type_=t.c.member_id.type),
+    )
+
+
 class SqlMembershipRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -54,8 +62,9 @@ class SqlMembershipRepository:
         return (t.c.circle_id == circle_id) & (t.c.member_id == member_id)
 
     async def get(self, circle_id: UUID, member_id: UUID) -> Membership | None:
-        query = select(membership_table).where(self._key(circle_id, member_id))
-        row = (await self._session.execute(query)).mappings().first()
+        query = once("membership", _one_membership)
+        params = {"circle_id": circle_id, "member_id": member_id}
+        row = (await self._session.execute(query, params)).mappings().first()
         return to_membership(row) if row else None
 
     async def add(self, membership: Membership) -> None:

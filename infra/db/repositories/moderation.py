@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any, cast
 from uuid import UUID
 
-from sqlalchemy import CursorResult, delete, insert, or_, select, update
+from sqlalchemy import CursorResult, bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.circles.model import Topic
@@ -19,7 +19,7 @@ from domain.moderation.model import (
     TargetType,
 )
 from infra.db.mapping import topics_from_text, topics_to_text
-from infra.db.repositories.rows import dialect_insert, upsert
+from infra.db.repositories.rows import dialect_insert, once, upsert
 from infra.db.tables.moderation import (
     block_table,
     moderation_action_table,
@@ -30,6 +30,16 @@ from infra.db.tables.moderation import (
 
 def _changed(result: Any) -> bool:
     return cast(CursorResult[Any], result).rowcount == 1
+
+
+def _pairs_involving() -> Any:
+    t = block_table
+    return select(t.c.blocker_id, t.c.blocked_id).where(
+        or_(
+            t.c.blocker_id.in_(bindparam("blockers", expanding=True)),
+            t.c.blocked_id.in_(bindparam("blocked", expanding=True)),
+        )
+    )
 
 
 class SqlBlockRepository:
@@ -50,12 +60,10 @@ class SqlBlockRepository:
         return _changed(await self._session.execute(statement))
 
     async def pairs_involving(self, member_ids: Sequence[UUID]) -> list[tuple[UUID, UUID]]:
-        t = block_table
         ids = list(dict.fromkeys(member_ids))
-        query = select(t.c.blocker_id, t.c.blocked_id).where(
-            or_(t.c.blocker_id.in_(ids), t.c.blocked_id.in_(ids))
-        )
-        return [(r[0], r[1]) for r in (await self._session.execute(query)).all()]
+        query = once("block_pairs", _pairs_involving)
+        rows = (await self._session.execute(query, {"blockers": ids, "blocked": ids})).all()
+        return [(r[0], r[1]) for r in rows]
 
 
 class SqlTopicFilterRepository:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.posts.model import Post, ReactionKind, Reply
 from infra.db.mapping import post_values, reply_values, to_post, to_reply
-from infra.db.repositories.rows import RowsById, dialect_insert
+from infra.db.repositories.rows import RowsById, dialect_insert, once
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
 
@@ -42,18 +42,19 @@ class SqlReactionRepository:
     async def add(
         self, target_id: UUID, circle_id: UUID, member_id: UUID, kind: ReactionKind, at: datetime
     ) -> bool:
-        statement = (
-            dialect_insert(self._session, reaction_table)
-            .values(
-                target_id=target_id,
-                circle_id=circle_id,
-                member_id=member_id,
-                kind=kind.value,
-                created_at=at,
-            )
-            .on_conflict_do_nothing()
+        dialect = self._session.get_bind().dialect.name
+        statement = once(
+            ("reaction_add", dialect),
+            lambda: dialect_insert(self._session, reaction_table).on_conflict_do_nothing(),
         )
-        result = await self._session.execute(statement)
+        values = {
+            "target_id": target_id,
+            "circle_id": circle_id,
+            "member_id": member_id,
+            "kind": kind.value,
+            "created_at": at,
+        }
+        result = await self._session.execute(statement, values)
         return cast(CursorResult[Any], result).rowcount == 1
 
     async def remove(self, target_id: UUID, member_id: UUID, kind: ReactionKind) -> bool:

@@ -1,16 +1,38 @@
 """What the repositories share: the dialect's INSERT (``dialect_insert``, and
 ``upsert`` on it), and one table's rows by id, read and written as a domain object
-(``RowsById``: the start of the repositories whose objects are kept one row each)."""
+(``RowsById``: the start of the repositories whose objects are kept one row each).
+
+The statements run on every request (a row by id, a membership, a reaction) are built
+once, with named parameters (``once``): building a statement and its cache key cost
+about a third of such a statement's CPU (``docs/performance.md``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any, Generic, Protocol, TypeVar
 from uuid import UUID
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+
+_BUILT: dict[Hashable, Any] = {}
+
+
+def once(key: Hashable, build: Callable[[], Any]) -> Any:
+    """The statement built for ``key``: ``build()`` the first time, then the same one."""
+    found = _BUILT.get(key)
+    if found is None:
+        found = _BUILT[key] = build()
+    return found
+
+
+def by_id(table: Table) -> Any:
+    """``SELECT * FROM table WHERE id = :id``, built once per table."""
+    return once(
+        ("by_id", table.name),
+        lambda: select(table).where(table.c.id == bindparam("id", type_=table.c.id.type)),
+    )
 
 
 def dialect_insert(session: AsyncSession, table: Any) -> Any:
@@ -54,8 +76,7 @@ class RowsById(Generic[T]):
         self._kept = kept
 
     async def get(self, id: UUID) -> T | None:
-        query = select(self._table).where(self._table.c.id == id)
-        row = (await self._session.execute(query)).mappings().first()
+        row = (await self._session.execute(by_id(self._table), {"id": id})).mappings().first()
         return self._to_object(row) if row else None
 
     async def add(self, item: T) -> None:
