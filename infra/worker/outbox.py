@@ -19,6 +19,7 @@ from sqlalchemy import (
     update,
     values,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from domain.notifications.model import (
@@ -100,32 +101,74 @@ async def claim_rows(
     return rows
 
 
+def sent_today_query(postgres: bool, days: list[tuple[UUID, datetime, datetime]]) -> Any:
+    """(member, count of pushes SENT in [day start, day end)) for each (member, start,
+    end): one count per member through ``ix_notification_member_sent`` (member, sent_at),
+    so the cost is today's rows of these members whatever the table holds. (A single
+    ``member_id IN (...)`` over the batch let PostgreSQL's generic plan scan every SENT
+    row and test it against the whole list: 75 ms at 1,000 rows, 450 ms at 60,000.)"""
+    t = notification_table
+    m: Any
+    if postgres:  # three array parameters: one prepared statement for every batch size
+        m = (
+            func.unnest(
+                bindparam("ids", type_=ARRAY(t.c.member_id.type)),
+                bindparam("starts", type_=ARRAY(t.c.sent_at.type)),
+                bindparam("ends", type_=ARRAY(t.c.sent_at.type)),
+            )
+            .table_valued(
+                column("id", t.c.member_id.type),
+                column("day_start", t.c.sent_at.type),
+                column("day_end", t.c.sent_at.type),
+            )
+            .render_derived(name="m")
+        )
+    else:  # SQLite names a VALUES list's columns only in a WITH clause
+        m = (
+            values(
+                column("id", t.c.member_id.type),
+                column("day_start", t.c.sent_at.type),
+                column("day_end", t.c.sent_at.type),
+                name="m",
+            )
+            .data(days)
+            .cte("m")
+        )
+    count = (
+        select(func.count())
+        .where(
+            t.c.member_id == m.c.id,
+            t.c.sent_at >= m.c.day_start,
+            t.c.sent_at < m.c.day_end,
+            t.c.status == NotificationStatus.SENT.value,
+        )
+        .scalar_subquery()
+    )
+    return select(m.c.id, count)
+
+
 async def sent_today(
     engine: AsyncEngine, timezones: dict[UUID, str], now: datetime
 ) -> defaultdict[UUID, int]:
     """Pushes already sent to each member on their local day so far: one count per
-    member, computed in the database (members of one timezone share their day's
-    bounds), so a round never loads the day's sent rows themselves."""
-    t = notification_table
+    member, computed in the database, so a round never loads the day's sent rows."""
     counts: defaultdict[UUID, int] = defaultdict(int)
     if not timezones:
         return counts
-    by_day: defaultdict[tuple[datetime, datetime], list[UUID]] = defaultdict(list)
+    days = []
     for member, tz in timezones.items():
         _, start, end = local_day_bounds(tz, now)
-        by_day[(start, end)].append(member)
-    within = [
-        and_(t.c.member_id.in_(members), t.c.sent_at >= start, t.c.sent_at < end)
-        for (start, end), members in by_day.items()
-    ]
-    query = (
-        select(t.c.member_id, func.count())
-        .where(t.c.status == NotificationStatus.SENT.value, or_(*within))
-        .group_by(t.c.member_id)
-    )
+        days.append((member, start, end))
+    postgres = engine.dialect.name == "postgresql"
+    query = sent_today_query(postgres, days)
+    params = {}
+    if postgres:
+        params = {"ids": [d[0] for d in days], "starts": [d[1] for d in days]}
+        params["ends"] = [d[2] for d in days]
     async with engine.connect() as conn:
-        for member_id, count in (await conn.execute(query)).all():
-            counts[member_id] = int(count)
+        for member_id, count in (await conn.execute(query, params)).all():
+            if count:
+                counts[member_id] = int(count)
     return counts
 
 
