@@ -3,9 +3,7 @@ local day, counted in SQL, for members of several timezones in one batch."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
@@ -18,6 +16,7 @@ from infra.db.tables.notifications import notification_table
 from infra.worker.outbox import sent_today, sent_today_query
 from tests.conftest import IS_POSTGRES, test_settings
 from tests.support.outbox_rows import member_row, push_row
+from tests.support.plans import generic_plan, rows_read
 
 # 2030-01-16 09:30 UTC: 09:30 in London, 22:30 in Auckland (UTC+13), 01:30 in Los Angeles
 NOW = datetime(2030, 1, 16, 9, 30, tzinfo=UTC)
@@ -84,32 +83,13 @@ async def test_the_count_reads_only_the_batch_members_pushes_of_the_day_however_
             await conn.execute(text("ANALYZE notification"))
         zones = {m["id"]: "Europe/London" for m in members[:200]}
         days = [(member, *local_day_bounds(zone, NOW)[1:]) for member, zone in zones.items()]
-        compiled = sent_today_query(True, days).compile(dialect=engine.dialect)
         params = {"ids": [d[0] for d in days], "starts": [d[1] for d in days]}
         params["ends"] = [d[2] for d in days]
-        args = [params.get(name, compiled.params.get(name)) for name in compiled.positiontup or ()]
-        async with engine.connect() as conn:
-            raw = (await conn.get_raw_connection()).driver_connection
-            assert raw is not None
-            await raw.execute("SET plan_cache_mode = force_generic_plan")
-            plan = await raw.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + compiled.string, *args)
+        plan = await generic_plan(engine, sent_today_query(True, days), params)
         # when: the worker's count runs; then: it read no more rows of the outbox than
         # the batch's pushes of the day (3 each), not the others' nor the older ones
-        explained = json.loads(plan) if isinstance(plan, str) else plan
-        examined = _rows_examined(explained[0]["Plan"], "notification")
+        examined = rows_read(plan, "notification")
         assert examined <= 600, f"{examined} outbox rows read to count 600 of today's pushes"
         assert await sent_today(engine, zones, NOW) == {member: 3 for member in zones}
     finally:
         await engine.dispose()
-
-
-def _rows_examined(node: dict[str, Any], table: str) -> int:
-    """Rows a plan's scans of ``table`` returned or filtered out, over all their loops."""
-    found = 0
-    if node.get("Relation Name") == table:
-        loops = int(node.get("Actual Loops", 1))
-        kept = int(node.get("Actual Rows", 0)) + int(node.get("Rows Removed by Filter", 0))
-        found += kept * loops
-    for child in node.get("Plans", []):
-        found += _rows_examined(child, table)
-    return found

@@ -16,7 +16,7 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, case, func, select, tuple_
+from sqlalchemy import bindparam, case, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.moderation.model import ViewerFilters
@@ -43,7 +43,15 @@ from domain.posts.reads import (
 from infra.db.mapping import warning_from_row
 from infra.db.reads import moderation as moderation_reads
 from infra.db.reads.circles import memberships_of
-from infra.db.reads.statements import fetch, ids_in, ids_not_in, param, per_dialect, unique
+from infra.db.reads.statements import (
+    fetch,
+    id_rows,
+    ids_in,
+    ids_not_in,
+    param,
+    per_dialect,
+    unique,
+)
 from infra.db.tables.members import member_table
 from infra.db.tables.posts import post_table, reaction_table, reply_table
 
@@ -84,6 +92,14 @@ def _posts(pg: bool) -> Any:
         .join(member_table, member_table.c.id == p.c.author_id)
         .where(ids_not_in(p.c.author_id, "hidden", pg))
     )
+
+
+def _by_ids(table: Any, base: Callable[[bool], Any], pg: bool) -> Any:
+    """``base`` for the rows of these ids (on PostgreSQL, starting from the ids)."""
+    if pg:
+        wanted = id_rows(table.c.id, "ids", "wanted")
+        return base(pg).join(wanted, wanted.c.id == table.c.id)
+    return base(pg).where(ids_in(table.c.id, "ids", pg))
 
 
 def _page_statements(
@@ -158,6 +174,27 @@ async def reactions(
 
 def _latest_replies(pg: bool) -> Any:
     r = reply_table
+    if pg:
+        # per post, its newest n through ix_reply_post_thread (not all its replies)
+        posts = id_rows(r.c.post_id, "ids", "wanted")
+        newest = (
+            select(r)
+            .where(
+                r.c.post_id == posts.c.id,
+                r.c.removed_at.is_(None),
+                ids_not_in(r.c.author_id, "hidden", pg),
+            )
+            .order_by(r.c.created_at.desc(), r.c.id.desc())
+            .limit(bindparam("n"))
+            .lateral("newest")
+        )
+        return (
+            select(newest, *_AUTHOR_COLUMNS)
+            .select_from(posts)
+            .join(newest, true())
+            .join(member_table, member_table.c.id == newest.c.author_id)
+            .order_by(newest.c.post_id, newest.c.created_at.desc(), newest.c.id.desc())
+        )
     rank: Any = (
         func.row_number()
         .over(partition_by=r.c.post_id, order_by=(r.c.created_at.desc(), r.c.id.desc()))
@@ -211,7 +248,7 @@ class _Messages:
     ) -> None:
         self._parent = parent
         self._page = _page_statements(table, parent, newest_first, base)
-        self._by_ids = per_dialect(lambda pg: base(pg).where(ids_in(table.c.id, "ids", pg)))
+        self._by_ids = per_dialect(lambda pg: _by_ids(table, base, pg))
 
     async def page(
         self,
