@@ -105,8 +105,9 @@ def sent_today_query(postgres: bool, days: list[tuple[UUID, datetime, datetime]]
     """(member, count of pushes SENT in [day start, day end)) for each (member, start,
     end): one count per member through ``ix_notification_member_sent`` (member, sent_at),
     so the cost is today's rows of these members whatever the table holds. (A single
-    ``member_id IN (...)`` over the batch let PostgreSQL's generic plan scan every SENT
-    row and test it against the whole list: 75 ms at 1,000 rows, 450 ms at 60,000.)"""
+    ``member_id IN (...)`` over the batch was planned, in the worker soak, as a scan of
+    every SENT row tested against the whole list: 75 ms at 1,000 rows, 450 ms at
+    60,000; docs/operations.md.)"""
     t = notification_table
     m: Any
     if postgres:  # three array parameters: one prepared statement for every batch size

@@ -4,21 +4,48 @@ reads (``EXPLAIN (ANALYZE, FORMAT JSON)`` on the real database)."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
+def _literal(value: Any) -> str:
+    """A parameter as SQL text (its type comes from the prepared statement's)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, list | tuple):
+        return "'{" + ",".join(str(v) for v in value) + "}'"
+    if isinstance(value, bool | int):
+        return str(value)
+    if isinstance(value, UUID | str | datetime):
+        return "'" + str(value).replace("'", "''") + "'"
+    raise TypeError(f"no literal for {value!r}")
+
+
 async def generic_plan(engine: AsyncEngine, statement: Any, params: dict[str, Any]) -> Any:
-    """The executed plan of ``statement`` as PostgreSQL plans a prepared statement that
-    has run a few times: a generic plan, made without the parameters' values."""
-    compiled = statement.compile(dialect=engine.dialect)
+    """The executed plan of ``statement`` as PostgreSQL runs a prepared statement once
+    it uses its generic plan, made without the parameters' values (``PREPARE``, then
+    ``EXPLAIN EXECUTE`` with ``plan_cache_mode = force_generic_plan``: an ``EXPLAIN``
+    given bound parameters would plan with their values instead)."""
+    compiled = statement.compile(
+        dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
     args = [params.get(n, compiled.params.get(n)) for n in compiled.positiontup or ()]
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
         await raw.execute("SET plan_cache_mode = force_generic_plan")
-        plan = await raw.fetchval("EXPLAIN (ANALYZE, FORMAT JSON) " + compiled.string, *args)
+        await raw.execute("PREPARE hearth_plan_probe AS " + compiled.string)
+        try:
+            values = ", ".join(_literal(a) for a in args)
+            plan = await raw.fetchval(
+                f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE hearth_plan_probe({values})"
+            )
+        finally:
+            await raw.execute("DEALLOCATE hearth_plan_probe")
+            await raw.execute("RESET plan_cache_mode")
     return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
 
 
