@@ -191,12 +191,19 @@ BAD_REQUEST = orjson.dumps({"errors": [{"message": "Bad request."}]})
 UNAUTHENTICATED = orjson.dumps({"errors": [{"message": "Sign in first."}]})
 
 
-def _circle_id(global_id: str) -> UUID | None:
+def _node_id(global_id: str, wanted: str) -> UUID | None:
+    """The UUID inside a global ID of type ``wanted`` (``api.node.from_global_id``)."""
     try:
         type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        return UUID(raw) if type_name == "Circle" else None
+        return UUID(raw) if type_name == wanted else None
     except ValueError:
         return None
+
+
+def _uid(request: Request) -> str | None:
+    """The dev sign-in's uid from ``Authorization: Bearer dev:<uid>``."""
+    header = request.headers.get("authorization", "")
+    return header[len("Bearer dev:") :] if header.startswith("Bearer dev:") else None
 
 
 def _after(cursor: str | None) -> tuple[datetime | None, UUID | None]:
@@ -214,13 +221,11 @@ def _json(body: bytes | str, status: int = 200) -> Response:
 
 
 async def graphql(request: Request) -> Response:
-    header = request.headers.get("authorization", "")
-    if not header.startswith("Bearer dev:"):
+    if (uid := _uid(request)) is None:
         return _json(UNAUTHENTICATED)
-    uid = header[len("Bearer dev:") :]
     try:
         variables = orjson.loads(await request.body()).get("variables") or {}
-        circle_id = _circle_id(variables["id"])
+        circle_id = _node_id(variables["id"], "Circle")
         first = variables.get("first")
         first = 20 if first is None else int(first)
         after_at, after_id = _after(variables.get("after"))
@@ -233,19 +238,6 @@ async def graphql(request: Request) -> Response:
     if not row["allowed"]:
         return _json(FORBIDDEN)
     return _json(row["body"])
-
-
-def _uid(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    return header[len("Bearer dev:") :] if header.startswith("Bearer dev:") else None
-
-
-def _post_id(global_id: str) -> UUID | None:
-    try:
-        type_name, _, raw = base64.urlsafe_b64decode(global_id.encode()).decode().partition(":")
-        return UUID(raw) if type_name == "Post" else None
-    except ValueError:
-        return None
 
 
 async def me(request: Request) -> Response:
@@ -263,7 +255,7 @@ async def react(request: Request) -> Response:
         return _json(UNAUTHENTICATED)
     try:
         given = orjson.loads(await request.body())["variables"]["input"]
-        post_id, kind = _post_id(given["targetId"]), str(given["kind"])
+        post_id, kind = _node_id(given["targetId"], "Post"), str(given["kind"])
     except (ValueError, KeyError, TypeError):
         return _json(BAD_REQUEST, 400)
     if post_id is None or kind not in ("HUG", "ME_TOO", "STRENGTH", "THANK_YOU"):
