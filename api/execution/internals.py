@@ -42,7 +42,10 @@ Strawberry 0.341 (``strawberry.schema``):
   ``execution_context.result`` (the hook the compiled plans use), and passes
   ``operation_extensions`` to the execution context;
 - ``SchemaExtension._implements_resolve()`` tells field middleware apart, and
-  ``Schema._schema`` is the schema's ``GraphQLSchema``.
+  ``Schema._schema`` is the schema's ``GraphQLSchema``;
+- ``Info._raw_info`` has the fields of graphql-core's ``GraphQLResolveInfo``
+  (``graphql_info``: ``api.posts.assemble`` reads the field's AST from it rather than
+  ``Info.selected_fields``, which converts the whole selection on every call).
 
 Rendering live events once per audience (``api.execution.audience``, turned off with
 ``HEARTH_LIVE_RENDER_ONCE=false``) relies on more of both, described and kept in that
@@ -75,6 +78,7 @@ __all__ = [
     "TYPE_CAST_ATTRIBUTE",
     "definition_of",
     "enum_class",
+    "graphql_info",
     "has_default_resolver",
     "implements_field_middleware",
     "own_class",
@@ -132,3 +136,10 @@ def enum_class(named_type: Any) -> type | None:
 def implements_field_middleware(extension: SchemaExtension) -> bool:
     """True for an extension that hooks every field (``resolve``)."""
     return bool(type(extension)._implements_resolve())
+
+
+def graphql_info(info: Any) -> Any:
+    """The resolve info behind a Strawberry ``Info``: a NamedTuple with the fields of
+    graphql-core's ``GraphQLResolveInfo`` (Strawberry's own copy of it, not a subclass),
+    of which Hearth reads ``field_nodes`` and ``fragments``."""
+    return info._raw_info

@@ -12,8 +12,9 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 import strawberry
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
+from graphql import FieldNode, FragmentSpreadNode, GraphQLInt, Undefined, value_from_ast
 
+from api.execution.internals import graphql_info
 from api.node import register_node, to_global_id
 from api.pagination import Connection, connection, decode_cursor, page_size
 from api.posts.types import (
@@ -64,16 +65,35 @@ def post_types(info: strawberry.Info, views: Sequence[PostView], viewer_id: UUID
 
 
 def latest_replies_wanted(info: strawberry.Info) -> int:
-    """How many latest replies the operation asks for under this field (0: none)."""
+    """How many latest replies the operation asks for under this field (0: none).
+
+    It walks the field's AST (fragments, inline fragments, literal and variable
+    arguments): ``info.selected_fields`` would convert the whole selection into
+    Strawberry objects on every request, a tenth of a millisecond per feed."""
+    raw, variables = graphql_info(info), info.variable_values
     wanted = 0
-    stack: list[Any] = list(info.selected_fields)
+    stack: list[Any] = list(raw.field_nodes)
     while stack:
-        item = stack.pop()
-        if isinstance(item, SelectedField) and item.name == "latestReplies":
-            wanted = max(wanted, min(max(int(item.arguments.get("first", 3)), 1), 10))
-        if isinstance(item, SelectedField | FragmentSpread | InlineFragment):
-            stack.extend(item.selections)
+        node = stack.pop()
+        if isinstance(node, FragmentSpreadNode):
+            found = raw.fragments.get(node.name.value)
+            stack.extend(found.selection_set.selections if found else ())
+            continue
+        if isinstance(node, FieldNode) and node.name.value == "latestReplies":
+            wanted = max(wanted, _first_argument(node, variables))
+        if node.selection_set is not None:
+            stack.extend(node.selection_set.selections)
     return wanted
+
+
+def _first_argument(node: FieldNode, variables: dict[str, Any]) -> int:
+    """``latestReplies``' ``first`` as its resolver bounds it (default 3, 1 to 10)."""
+    value: Any = 3
+    for argument in node.arguments or ():
+        if argument.name.value == "first":
+            given = value_from_ast(argument.value, GraphQLInt, variables)
+            value = 3 if given is None or given is Undefined else given
+    return min(max(int(value), 1), 10)
 
 
 async def feed_page(

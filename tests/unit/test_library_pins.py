@@ -48,6 +48,7 @@ from api.execution.internals import (
     TYPE_CAST_ATTRIBUTE,
     definition_of,
     enum_class,
+    graphql_info,
     has_default_resolver,
     implements_field_middleware,
     own_class,
@@ -248,6 +249,24 @@ async def test_strawberry_skips_the_executor_when_on_execute_set_the_result() ->
     result = await schema.execute("{ thing { size } }")
     assert result.data == {"preset": True}, RECHECK
     assert implements_field_middleware(_Preset()) is False, RECHECK
+
+
+@strawberry.type
+class _Seen:
+    @strawberry.field
+    def nodes(self, info: strawberry.Info) -> str:
+        raw = graphql_info(info)
+        assert set(graphql.GraphQLResolveInfo._fields) <= set(raw._fields), RECHECK
+        names = [node.name.value for node in raw.field_nodes]
+        return f"{names}:{sorted(raw.fragments)}"
+
+
+async def test_strawberrys_info_keeps_graphql_cores_resolve_info_with_its_ast() -> None:
+    # api.posts.assemble reads latestReplies' arguments from the field's AST through it
+    schema = strawberry.Schema(query=_Seen)
+    result = await schema.execute("{ ...F } fragment F on Seen { nodes }")
+    assert result.errors is None, result.errors
+    assert result.data == {"nodes": "['nodes']:['F']"}, RECHECK
 
 
 def test_per_event_executors_still_share_the_memo_that_hearth_resets() -> None:

@@ -107,3 +107,36 @@ async def test_statements_are_counted(
         await feed_of(gql, "alice", circle_id)
     # then the counter sees the feed's reads (it is not vacuously zero)
     assert any("FROM post" in s for s in seen), seen
+
+
+_FEED_BY_FRAGMENT = """
+query($id: ID!, $replies: Int) {
+  node(id: $id) { ... on Circle { posts(first: 10) { edges { node { ...Thread } } } } }
+}
+fragment Thread on Post { id ... on Post { latestReplies(first: $replies) { body } } }
+"""
+
+
+async def test_latest_replies_asked_through_a_fragment_and_a_variable_are_read_with_the_page(
+    gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
+) -> None:
+    # given a circle of four with 3 posts of 4 replies each
+    app = app_and_http[0]
+    for uid in ("alice", "bob", "carol", "dave"):
+        await gql.onboard(uid)
+    circle_id = await create_circle(gql, "alice")
+    for uid in ("bob", "carol", "dave"):
+        await join(gql, uid, circle_id)
+    await _add_posts(gql, circle_id, 3)
+    for asked, shown in ((2, 2), (None, 3), (50, 4)):
+        # when the feed asks for `asked` latest replies through a variable in a fragment
+        # (None: the variable is left out, so the argument's default applies)
+        variables = {"id": circle_id} | ({} if asked is None else {"replies": asked})
+        with statements(app) as seen:
+            data = await gql.data(_FEED_BY_FRAGMENT, variables, as_="carol")
+        # then each post shows that many (default 3, at most its 4) ...
+        edges = data["node"]["posts"]["edges"]
+        assert [len(e["node"]["latestReplies"]) for e in edges] == [shown] * 3, asked
+        assert edges[0]["node"]["latestReplies"][0]["body"] == "Reply 3"
+        # ... prefetched with the page, not read post by post
+        assert len(seen) <= MAX_STATEMENTS, (asked, seen)
