@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import base64
 import random
 import time as system_time
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from api.node import to_global_id
+from api.node import from_global_id, to_global_id
 from domain.circles.model import Topic
 from domain.errors import DomainError, ErrorCode
 from domain.notifications.model import (
@@ -44,6 +47,15 @@ NOW = datetime(2030, 7, 1, 21, 30, tzinfo=UTC)  # 22:30 in London (BST)
 def test_worker_global_ids_match_the_api_format() -> None:
     raw = uuid4()
     assert global_id("Post", raw) == to_global_id("Post", raw)
+
+
+@given(st.text(st.characters(blacklist_characters=":"), min_size=1, max_size=30), st.uuids())
+def test_a_global_id_is_the_base64url_of_type_and_uuid_and_reads_back(
+    type_name: str, raw: UUID
+) -> None:
+    made = to_global_id(type_name, raw)
+    assert made == base64.urlsafe_b64encode(f"{type_name}:{raw}".encode()).decode()
+    assert from_global_id(made) == (type_name, raw)
 
 
 @pytest.mark.parametrize(
