@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, select
+from sqlalchemy import Delete, and_, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
@@ -25,6 +26,7 @@ _UNDELIVERED = (
     NotificationStatus.SENDING.value,
     NotificationStatus.FAILED.value,
 )
+_DELIVERED = (NotificationStatus.SENT.value, NotificationStatus.INBOX_ONLY.value)
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Purged:
     replies: int = 0
     posts: int = 0
     read_notifications: int = 0
+    unread_notifications: int = 0
     outbox: int = 0
     exports: int = 0
     idempotency_keys: int = 0
@@ -39,6 +42,48 @@ class Purged:
 
 def _count(result: Any) -> int:
     return int(result.rowcount or 0)
+
+
+def _old_replies(before: datetime) -> Any:
+    return reply_table.c.removed_at < before
+
+
+def _old_posts(before: datetime) -> Any:
+    p, r = post_table, reply_table
+    live_reply = exists().where(r.c.post_id == p.c.id, r.c.removed_at.is_(None))
+    return and_(p.c.removed_at < before, ~live_reply)
+
+
+def _read_notifications(now: datetime) -> Any:
+    return notification_table.c.read_at < now - retention.READ_NOTIFICATIONS
+
+
+def _unread_notifications(now: datetime) -> Any:
+    n = notification_table
+    return and_(
+        n.c.read_at.is_(None),
+        n.c.status.in_(_DELIVERED),
+        n.c.created_at < now - retention.UNREAD_NOTIFICATIONS,
+    )
+
+
+def _undelivered(now: datetime) -> Any:
+    n = notification_table
+    return and_(n.c.status.in_(_UNDELIVERED), n.c.created_at < now - retention.OUTBOX)
+
+
+def purges(now: datetime) -> dict[str, Delete]:
+    """The deletes of the job's growing tables, by what they purge. Each finds its rows
+    through an index (partial ones for removed content and read and unread
+    notifications: migration 0012), not by reading the table; the plan test reads them."""
+    before = now - retention.REMOVED_CONTENT
+    return {
+        "replies": delete(reply_table).where(_old_replies(before)),
+        "posts": delete(post_table).where(_old_posts(before)),
+        "read_notifications": delete(notification_table).where(_read_notifications(now)),
+        "unread_notifications": delete(notification_table).where(_unread_notifications(now)),
+        "outbox": delete(notification_table).where(_undelivered(now)),
+    }
 
 
 class RetentionJob:
@@ -50,31 +95,23 @@ class RetentionJob:
         """One pass; each kind in its own short transaction."""
         now = self._clock.now()
         purged = Purged()
-        p, r, x, n = post_table, reply_table, reaction_table, notification_table
-        removed_before = now - retention.REMOVED_CONTENT
+        p, r, x = post_table, reply_table, reaction_table
+        before = now - retention.REMOVED_CONTENT
+        deletes = purges(now)
         async with self._engine.begin() as conn:
-            old_replies = select(r.c.id).where(r.c.removed_at < removed_before)
+            old_replies = select(r.c.id).where(_old_replies(before))
             await conn.execute(delete(x).where(x.c.target_id.in_(old_replies)))
-            purged.replies = _count(
-                await conn.execute(delete(r).where(r.c.removed_at < removed_before))
-            )
+            purged.replies = _count(await conn.execute(deletes["replies"]))
         async with self._engine.begin() as conn:
-            live_reply = exists().where(r.c.post_id == p.c.id, r.c.removed_at.is_(None))
-            old_posts = select(p.c.id).where(p.c.removed_at < removed_before, ~live_reply)
+            old_posts = select(p.c.id).where(_old_posts(before))
             await conn.execute(delete(x).where(x.c.target_id.in_(old_posts)))
             post_replies = select(r.c.id).where(r.c.post_id.in_(old_posts))
             await conn.execute(delete(x).where(x.c.target_id.in_(post_replies)))
             await conn.execute(delete(r).where(r.c.post_id.in_(old_posts)))
-            purged.posts = _count(
-                await conn.execute(delete(p).where(p.c.removed_at < removed_before, ~live_reply))
-            )
+            purged.posts = _count(await conn.execute(deletes["posts"]))
         async with self._engine.begin() as conn:
-            read_before = now - retention.READ_NOTIFICATIONS
-            purged.read_notifications = _count(
-                await conn.execute(delete(n).where(n.c.read_at < read_before))
-            )
-            outbox = and_(n.c.status.in_(_UNDELIVERED), n.c.created_at < now - retention.OUTBOX)
-            purged.outbox = _count(await conn.execute(delete(n).where(outbox)))
+            for kind in ("read_notifications", "unread_notifications", "outbox"):
+                setattr(purged, kind, _count(await conn.execute(deletes[kind])))
         async with self._engine.begin() as conn:
             e, c = data_export_table, data_export_chunk_table
             expired = select(e.c.id).where(e.c.expires_at <= now)

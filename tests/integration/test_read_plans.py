@@ -21,7 +21,7 @@ from sqlalchemy import text
 from infra.db.engine import create_engine
 from infra.db.reads import posts as post_reads
 from tests.conftest import IS_POSTGRES, test_settings
-from tests.support.plans import generic_plan, rows_read, whole_table_scans
+from tests.support.plans import generic_plan, rows_read, seed, whole_table_scans
 
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="generic plans are PostgreSQL's")
 
@@ -76,10 +76,8 @@ async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_
 ) -> None:
     engine = create_engine(test_settings())
     try:
-        async with engine.begin() as conn:
-            for statement in SEED.split(";\n"):
-                if statement.strip():
-                    await conn.execute(text(statement))
+        await seed(engine, SEED)
+        async with engine.connect() as conn:
             ids: list[Any] = list(
                 (
                     await conn.execute(

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
@@ -24,20 +25,51 @@ def _literal(value: Any) -> str:
     raise TypeError(f"no literal for {value!r}")
 
 
+async def seed(engine: AsyncEngine, script: str, params: dict[str, Any] | None = None) -> None:
+    """Runs the ``;``-separated statements of ``script`` in one transaction."""
+    async with engine.begin() as conn:
+        for statement in script.split(";\n"):
+            if statement.strip():
+                await conn.execute(text(statement), params or {})
+
+
+def _positional(
+    engine: AsyncEngine, statement: Any, params: dict[str, Any]
+) -> tuple[str, list[Any]]:
+    """The statement's SQL for the driver, and its arguments in order (``params`` over
+    the statement's own values)."""
+    compiled = statement.compile(
+        dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    args = [params.get(n, compiled.params.get(n)) for n in compiled.positiontup or ()]
+    return compiled.string, args
+
+
+def _plan_of(found: Any) -> Any:
+    return (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
+
+
+async def custom_plan(engine: AsyncEngine, statement: Any) -> Any:
+    """The plan PostgreSQL makes for ``statement`` with its own parameters' values, as
+    it plans a statement run now and then (``EXPLAIN``, not run)."""
+    sql, args = _positional(engine, statement, {})
+    async with engine.connect() as conn:
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        return _plan_of(await raw.fetchval("EXPLAIN (FORMAT JSON) " + sql, *args))
+
+
 async def generic_plan(engine: AsyncEngine, statement: Any, params: dict[str, Any]) -> Any:
     """The executed plan of ``statement`` as PostgreSQL runs a prepared statement once
     it uses its generic plan, made without the parameters' values (``PREPARE``, then
     ``EXPLAIN EXECUTE`` with ``plan_cache_mode = force_generic_plan``: an ``EXPLAIN``
     given bound parameters would plan with their values instead)."""
-    compiled = statement.compile(
-        dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    args = [params.get(n, compiled.params.get(n)) for n in compiled.positiontup or ()]
+    sql, args = _positional(engine, statement, params)
     async with engine.connect() as conn:
         raw = (await conn.get_raw_connection()).driver_connection
         assert raw is not None
         await raw.execute("SET plan_cache_mode = force_generic_plan")
-        await raw.execute("PREPARE hearth_plan_probe AS " + compiled.string)
+        await raw.execute("PREPARE hearth_plan_probe AS " + sql)
         try:
             values = ", ".join(_literal(a) for a in args)
             plan = await raw.fetchval(
@@ -46,7 +78,7 @@ async def generic_plan(engine: AsyncEngine, statement: Any, params: dict[str, An
         finally:
             await raw.execute("DEALLOCATE hearth_plan_probe")
             await raw.execute("RESET plan_cache_mode")
-    return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    return _plan_of(plan)
 
 
 def rows_read(node: dict[str, Any], table: str) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, Table
+from sqlalchemy import Index, Table, text
 from sqlmodel import Column, Field, SQLModel
 
 from infra.db.types import UTCDateTime
@@ -13,6 +13,12 @@ from infra.db.types import UTCDateTime
 
 def utc_column(*, nullable: bool = False, index: bool = False) -> Column:  # type: ignore[type-arg]
     return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def partial_index(name: str, *columns: str, where: str) -> Index:
+    """An index of the rows ``where`` holds, on PostgreSQL and SQLite alike: small when
+    those rows are few (removed content, read notifications)."""
+    return Index(name, *columns, postgresql_where=text(where), sqlite_where=text(where))
 
 
 class MemberRow(SQLModel, table=True):

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index, Table, false
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.members import utc_column
+from infra.db.tables.members import partial_index, utc_column
 
 
 class DeviceRow(SQLModel, table=True):
@@ -62,6 +62,10 @@ class NotificationRow(SQLModel, table=True):
         Index("ix_notification_member_created", "member_id", "created_at", "id"),
         Index("ix_notification_member_collapse", "member_id", "collapse_key", "status"),
         Index("ix_notification_member_sent", "member_id", "sent_at"),
+        # the retention job's hourly looks: read items past their 90 days, unread ones
+        # past their 180 (domain.privacy.retention)
+        partial_index("ix_notification_read", "read_at", where="read_at IS NOT NULL"),
+        partial_index("ix_notification_unread_created", "created_at", where="read_at IS NULL"),
     )
 
     id: uuid.UUID = Field(primary_key=True)

@@ -9,7 +9,9 @@ from datetime import datetime
 from sqlalchemy import Column, Index, Table, Text
 from sqlmodel import Field, SQLModel
 
-from infra.db.tables.members import utc_column
+from infra.db.tables.members import partial_index, utc_column
+
+REMOVED = "removed_at IS NOT NULL"
 
 
 class PostRow(SQLModel, table=True):
@@ -20,6 +22,8 @@ class PostRow(SQLModel, table=True):
         Index("ix_post_awaiting", "circle_id", "first_reply_at", "created_at"),
         # the nudge job's scan of recent unanswered posts in every circle
         Index("ix_post_unanswered", "first_reply_at", "created_at"),
+        # the retention job's hourly look for tombstones past their 30 days
+        partial_index("ix_post_removed", "removed_at", where=REMOVED),
     )
 
     id: uuid.UUID = Field(primary_key=True)
@@ -48,7 +52,10 @@ class PostRow(SQLModel, table=True):
 
 class ReplyRow(SQLModel, table=True):
     __tablename__ = "reply"
-    __table_args__ = (Index("ix_reply_post_thread", "post_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_reply_post_thread", "post_id", "created_at", "id"),
+        partial_index("ix_reply_removed", "removed_at", where=REMOVED),
+    )
 
     id: uuid.UUID = Field(primary_key=True)
     post_id: uuid.UUID = Field(foreign_key="post.id", ondelete="CASCADE")

@@ -3,6 +3,7 @@ gone exactly when docs/privacy.md says, and not a second before."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from domain.clock import FixedClock
 from infra.exports.builder import ExportBuilder
 from infra.push import LogPushSender
 from infra.retention import RetentionJob
-from infra.worker import NotificationWorker
+from infra.worker import NotificationWorker, RoundResult
 from tests.support.circles import (
     DELETE_POST,
     DELETE_REPLY,
@@ -38,6 +39,15 @@ def retention(app_and_http: tuple[Starlette, httpx.AsyncClient], clock: FixedClo
     return RetentionJob(app_and_http[0].state.services.engine, clock)
 
 
+Deliver = Callable[[], Awaitable[RoundResult]]
+
+
+@pytest.fixture
+def deliver(app_and_http: tuple[Starlette, httpx.AsyncClient], clock: FixedClock) -> Deliver:
+    """One drain of the notification worker, on the test's clock."""
+    return NotificationWorker(app_and_http[0].state.services.engine, LogPushSender(), clock).drain
+
+
 async def _inbox(gql: GraphQLClient, uid: str) -> list[dict[str, Any]]:
     nodes: list[dict[str, Any]] = (await gql.data(INBOX, as_=uid))["me"]["notifications"]["nodes"]
     return nodes
@@ -49,6 +59,15 @@ async def _circle_with_thread(gql: GraphQLClient) -> tuple[str, str]:
     circle = await create_circle(gql, "alice")
     await join(gql, "bob", circle)
     return circle, (await post(gql, "alice", circle, "a thread"))["id"]
+
+
+async def _another_thread(gql: GraphQLClient) -> str:
+    """Alice's thread in a second circle, so that a reply to it makes a notification of
+    its own instead of collapsing into one about the first thread."""
+    circle = await create_circle(gql, "alice", name="Second Circle")
+    await join(gql, "bob", circle)
+    thread: str = (await post(gql, "alice", circle, "another thread"))["id"]
+    return thread
 
 
 async def test_removed_posts_and_replies_are_purged_after_30_days(
@@ -85,23 +104,15 @@ async def test_removed_posts_and_replies_are_purged_after_30_days(
 
 
 async def test_read_notifications_are_purged_after_90_days_unread_ones_stay(
-    gql: GraphQLClient,
-    clock: FixedClock,
-    retention: RetentionJob,
-    app_and_http: tuple[Starlette, httpx.AsyncClient],
+    gql: GraphQLClient, clock: FixedClock, retention: RetentionJob, deliver: Deliver
 ) -> None:
-    engine = app_and_http[0].state.services.engine
     _, thread = await _circle_with_thread(gql)
     await reply(gql, "bob", thread, "first")
     await gql.data(MARK_ALL, as_="alice")
     read_at = clock.now()
-    # a second thread, so the next notification does not collapse into the first
-    circle2 = await create_circle(gql, "alice", name="Second Circle")
-    await join(gql, "bob", circle2)
-    other = (await post(gql, "alice", circle2, "another thread"))["id"]
-    await reply(gql, "bob", other, "second, unread")
+    await reply(gql, "bob", await _another_thread(gql), "second, unread")
     assert len(await _inbox(gql, "alice")) == 2
-    await NotificationWorker(engine, LogPushSender(), clock).drain()  # delivered: inbox only
+    await deliver()  # inbox only: no devices
 
     clock.set(read_at + timedelta(days=90) - SECOND)
     assert (await retention.run()).outbox == 0
@@ -110,6 +121,33 @@ async def test_read_notifications_are_purged_after_90_days_unread_ones_stay(
     purged = await retention.run()
     assert purged.read_notifications == 1
     assert [n["isRead"] for n in await _inbox(gql, "alice")] == [False]
+
+
+async def test_delivered_notifications_never_read_are_purged_180_days_after_creation(
+    gql: GraphQLClient, clock: FixedClock, retention: RetentionJob, deliver: Deliver
+) -> None:
+    _, thread = await _circle_with_thread(gql)
+    await reply(gql, "bob", thread, "never opened")
+    await reply(gql, "bob", await _another_thread(gql), "opened late")
+    created = clock.now()
+    await deliver()  # inbox only: no devices
+    inbox = await _inbox(gql, "alice")
+    late = inbox[0]["id"]  # newest first: the reply in the second circle
+    clock.set(created + timedelta(days=170))
+    marked = """mutation($ids: [ID!]) {
+      markNotificationsRead(input: {ids: $ids}) { markedCount } }"""
+    assert (await gql.data(marked, {"ids": [late]}, as_="alice"))["markNotificationsRead"] == {
+        "markedCount": 1
+    }
+
+    clock.set(created + timedelta(days=180) - SECOND)
+    assert (await retention.run()).unread_notifications == 0
+    assert len(await _inbox(gql, "alice")) == 2
+    clock.set(created + timedelta(days=180) + SECOND)
+    purged = await retention.run()
+    assert (purged.unread_notifications, purged.read_notifications) == (1, 0)
+    # the one read on day 170 keeps its own 90 days after reading
+    assert await _inbox(gql, "alice") == [{"id": late, "isRead": True}]
 
 
 async def test_undelivered_notifications_leave_the_outbox_after_7_days(
