@@ -110,8 +110,10 @@ class RetentionJob:
             await conn.execute(delete(r).where(r.c.post_id.in_(old_posts)))
             purged.posts = _count(await conn.execute(deletes["posts"]))
         async with self._engine.begin() as conn:
-            for kind in ("read_notifications", "unread_notifications", "outbox"):
-                setattr(purged, kind, _count(await conn.execute(deletes[kind])))
+            purged.read_notifications = _count(await conn.execute(deletes["read_notifications"]))
+            unread = deletes["unread_notifications"]
+            purged.unread_notifications = _count(await conn.execute(unread))
+            purged.outbox = _count(await conn.execute(deletes["outbox"]))
         async with self._engine.begin() as conn:
             e, c = data_export_table, data_export_chunk_table
             expired = select(e.c.id).where(e.c.expires_at <= now)
