@@ -6,6 +6,7 @@ re-read what they may see through the same visibility rules as queries.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
@@ -82,6 +83,43 @@ class EventPublisher(Protocol):
     """Delivers committed events to subscribers (in-process or across instances)."""
 
     async def publish(self, events: list[Event]) -> None: ...
+
+
+class Closable(Protocol):
+    """A subscription or listener that ends when closed."""
+
+    def close(self) -> None: ...
+
+
+class LiveSubscription(Closable, Protocol):
+    """One subscriber's bounded queue on a channel (``domain.queues.BoundedQueue``):
+    iterating takes the items in order, and it ends when the subscriber fell behind
+    (``overflowed``) or was closed."""
+
+    overflowed: bool
+
+    def __aiter__(self) -> AsyncIterator[Event | Gap]: ...
+
+
+class EventBus(EventPublisher, Protocol):
+    """Publishes committed events and delivers them to this process's subscribers of
+    each channel (in-process, or across instances through Redis)."""
+
+    def subscribe(self, channel: str, maxsize: int) -> LiveSubscription:
+        """A queue of the channel's items from now on."""
+        ...
+
+    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> Closable:
+        """Calls ``heard`` with each of the channel's items as it is delivered."""
+        ...
+
+    def status(self) -> str:
+        """ "ok", or why delivery across instances is not working (``/readyz``)."""
+        ...
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class NullPublisher:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 from uuid import uuid4
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -54,6 +58,40 @@ def reads_engine(engine: AsyncEngine) -> AsyncEngine:
     if engine.dialect.name == "postgresql":
         return engine.execution_options(isolation_level="AUTOCOMMIT", **{READS: True})
     return engine.execution_options(**{READS: True})
+
+
+# True while a mutation runs: its reads (and its payload's) go to the primary, which
+# has its own write; a replica may not have it yet.
+_READ_PRIMARY: ContextVar[bool] = ContextVar("hearth_read_primary", default=False)
+
+
+class ReadConnections:
+    """Where the read ports take their connections: the primary's pool, or the read
+    replica's (``DATABASE_READ_URL``) when there is one, except inside
+    :func:`reading_the_primary`. Called as ``async with reads() as conn``."""
+
+    __slots__ = ("_primary", "_replica")
+
+    def __init__(self, primary: AsyncEngine, replica: AsyncEngine | None = None) -> None:
+        self._primary = reads_engine(primary)
+        self._replica = reads_engine(replica) if replica is not None else None
+
+    def __call__(self) -> AsyncConnection:
+        if self._replica is not None and not _READ_PRIMARY.get():
+            return self._replica.connect()
+        return self._primary.connect()
+
+
+@contextlib.contextmanager
+def reading_the_primary() -> Iterator[None]:
+    """Reads inside go to the primary: a mutation's, its payload's included, since a
+    replica may not have the write yet."""
+    token = _READ_PRIMARY.set(True)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(ValueError):  # finished in another context
+            _READ_PRIMARY.reset(token)
 
 
 class _CountingQueue(AsyncAdaptedQueue[Any]):

@@ -60,14 +60,16 @@ LAYERS = ("api", "domain", "infra")
 # (a test fails for an entry that is no longer needed), so that it only shrinks.
 FUNCTION_IMPORTS_ALLOWED: dict[str, dict[str, str]] = {}
 
+# The guide's composition root: the app, its wiring, and the health and middleware
+# modules. ``api/container.py``'s ``Services`` names only ports.
 COMPOSITION_ROOT = {
     "api/app.py",
-    "api/cli.py",
-    "api/container.py",
     "api/health.py",
     "api/middleware.py",
-    "api/schema.py",
-    "api/wiring.py",
+    "api/wiring/__init__.py",
+    "api/wiring/cli.py",
+    "api/wiring/schema.py",
+    "api/wiring/services.py",
 }
 
 

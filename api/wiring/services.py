@@ -1,4 +1,5 @@
-"""The composition root: builds and closes every long-lived resource.
+"""The composition root: chooses the adapters, and builds and closes every
+long-lived resource.
 
 Called only from the app's lifespan (and the worker command).
 """
@@ -21,16 +22,33 @@ from firebase_admin import credentials
 
 from api.container import Services
 from domain.clock import SystemClock
+from domain.safety.detector import default_detector
 from infra.auth.accounts import FirebaseSignInAccounts, KeptSignInAccounts
 from infra.auth.verifier import CompositeVerifier, DevTokenVerifier, FirebaseTokenVerifier
-from infra.db.engine import create_engine, create_session_factory
+from infra.confusables import ConfusableSkeleton
+from infra.contact_details import ContactDetails
+from infra.db.engine import ReadConnections, create_engine, create_session_factory
+from infra.db.reads.checkins import SqlCheckInReads
+from infra.db.reads.circles import SqlCircleReads
+from infra.db.reads.members import SqlMemberReads
+from infra.db.reads.moderation import SqlModerationReads
+from infra.db.reads.notifications import SqlNotificationReads
+from infra.db.reads.posts import SqlPostReads
+from infra.db.reads.privacy import SqlExportReads
+from infra.db.reads.safety import SqlSafetyReads
+from infra.db.reads.support import SqlSupportReads
+from infra.db.uow import SqlUnitOfWork
 from infra.events.bus import InProcessBus, RedisBus
+from infra.exports.links import SignedExportLinks
 from infra.persisted_queries import LruDocuments, RedisDocuments
-from infra.ratelimits import build_rate_limiter
+from infra.ratelimits import LimitsRateLimiter, build_rate_limiter
+from infra.safety.crisis_data import load_crisis_directory
+from infra.safety.detector import ObservedDetector
+from infra.safety.resources import default_catalog
 from infra.settings import Settings
 from infra.worker import build_worker, close_push_sender, make_push_sender
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _app_names = itertools.count(1)
 
 
@@ -83,36 +101,55 @@ async def build_services(settings: Settings) -> Services:
         )
     bus: InProcessBus | RedisBus = RedisBus(redis) if redis is not None else InProcessBus()
     await bus.start()
+    session_factory = create_session_factory(engine)
+    reads = ReadConnections(engine, replica)
     services = Services(
         settings=settings,
         engine=engine,
-        session_factory=create_session_factory(engine),
+        session_factory=session_factory,
+        uow=lambda: SqlUnitOfWork(session_factory, publisher=bus),
+        reads=reads,
+        circle_reads=SqlCircleReads(reads),
+        member_reads=SqlMemberReads(reads),
+        check_in_reads=SqlCheckInReads(reads),
+        notification_reads=SqlNotificationReads(reads),
+        moderation_reads=SqlModerationReads(reads),
+        safety_reads=SqlSafetyReads(reads),
+        support_reads=SqlSupportReads(reads),
+        export_reads=SqlExportReads(reads),
+        post_reads=SqlPostReads(reads),
         verifier=build_verifier(settings, app),
         clock=SystemClock(),
         expected_migration_head=migration_head(),
+        bus=bus,
+        limiter=build_rate_limiter(settings.rate_limits(), settings.redis_url, redis),
+        crisis_directory=load_crisis_directory(),
+        contacts=ContactDetails(),
+        skeletons=ConfusableSkeleton(),
+        detector=ObservedDetector(default_detector()),
+        sign_in_accounts=(
+            FirebaseSignInAccounts(app)
+            if app is not None and settings.hearth_delete_firebase_user
+            else KeptSignInAccounts()
+        ),
+        resources=default_catalog(),
+        export_links=SignedExportLinks(settings.hearth_secret_key.get_secret_value()),
+        persisted=RedisDocuments(redis) if redis is not None else LruDocuments(),
         redis=redis,
         firebase_app=app,
-        bus=bus,
         replica=replica,
-        persisted=RedisDocuments(redis) if redis is not None else LruDocuments(),
     )
     services.readiness["events"] = bus.status
-    services.rate_limiter = build_rate_limiter(settings.rate_limits(), settings.redis_url, redis)
-    services.sign_in_accounts = (
-        FirebaseSignInAccounts(app)
-        if app is not None and settings.hearth_delete_firebase_user
-        else KeptSignInAccounts()
-    )
     if settings.embedded_worker:
-        _start_embedded_worker(services)
+        _start_embedded_worker(settings, services)
     return services
 
 
-def _start_embedded_worker(services: Services) -> None:
+def _start_embedded_worker(settings: Settings, services: Services) -> None:
     """The embedded default: the notification worker as a task of the web process."""
-    sender = make_push_sender(services.settings, services.firebase_app)
+    sender = make_push_sender(settings, services.firebase_app)
     worker = build_worker(
-        services.settings,
+        settings,
         services.engine,
         services.session_factory,
         sender,
@@ -154,8 +191,8 @@ async def close_services(services: Services) -> None:
         stop.set()  # the worker finishes its round, then ends
         await _step("the embedded worker", task)
     await _step("the event bus", services.bus.stop())
-    if services.rate_limiter is not None:
-        services.rate_limiter.close()
+    if isinstance(services.limiter, LimitsRateLimiter):
+        services.limiter.close()
     if services.redis is not None:
         await _step("Redis", services.redis.aclose())
     if services.firebase_app is not None:

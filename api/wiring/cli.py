@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from api.documents import check_manifest
-from api.schema import build_schema
+from api.wiring.schema import build_schema
 from infra import cli as infra_cli
 from infra.persisted_queries import ManifestError, load_manifest
 from infra.settings import Settings
