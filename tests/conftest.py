@@ -11,6 +11,8 @@ from pathlib import Path
 
 import hypothesis
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
@@ -84,9 +86,6 @@ async def _reset_postgres() -> None:
 
 
 def run_migrations(url: str, revision: str = "head") -> None:
-    from alembic import command
-    from alembic.config import Config
-
     config = Config(str(Path(__file__).resolve().parent.parent / "alembic.ini"))
     config.attributes["url"] = url
     config.attributes["configure_logger"] = False

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from api.container import Services
 from infra.db.tables.notifications import notification_table
 from infra.push import LogPushSender
+from infra.worker import make_push_sender
 from tests.api.conftest import running_app
 from tests.api.notifications.conftest import register, thread
 from tests.conftest import DATABASE_URL, test_settings
@@ -91,6 +92,4 @@ def test_hearth_worker_runs_until_sigterm(migrated_database: str) -> None:
 
 
 def test_development_without_credentials_uses_the_log_sender() -> None:
-    from infra.worker import make_push_sender
-
     assert isinstance(make_push_sender(test_settings(), None), LogPushSender)

@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 
 from api.container import Services
 from domain.safety.model import RiskAssessment
+from infra.safety.detector import ObservedDetector
 from tests.api.checkins.conftest import CHECK_IN, EDIT
 from tests.api.safety.conftest import CALM_TEXT, CONCERN_TEXT, SAFETY, URGENT_TEXT, raw_id, rows
 from tests.support.circles import SET_ROLE, create_circle, join
@@ -196,8 +197,6 @@ class _BrokenDetector:
 
 @pytest.fixture
 def broken_detector(services: Services) -> Iterator[None]:
-    from infra.safety.detector import ObservedDetector
-
     original = services.detector
     services.detector = ObservedDetector(_BrokenDetector())
     yield

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.container import Services
+from domain.safety import staff as safety
 from tests.api.checkins.conftest import check_in
 from tests.api.safety.conftest import CALM_TEXT, URGENT_TEXT, grant, rows
 from tests.support.circles import create_circle, join, post, reply
@@ -247,8 +248,6 @@ async def test_im_safe_right_now_is_recorded_for_the_authors_own_content_only(
 async def test_a_revoked_staff_member_is_forbidden_again(
     gql: GraphQLClient, services: Services
 ) -> None:
-    from domain.safety import staff as safety
-
     await _setup(gql, services)
     assert (await _queue(gql))["nodes"] == []
     await safety.revoke_staff("staff", "operator:test", services.uow(), services.clock)
