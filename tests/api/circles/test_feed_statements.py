@@ -96,7 +96,7 @@ async def test_the_feed_costs_the_same_few_statements_for_5_20_and_50_posts(
     assert counts[50] <= MAX_STATEMENTS, counts
 
 
-async def test_statements_are_counted(
+async def test_the_statement_counter_sees_the_feeds_own_reads(
     gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
 ) -> None:
     # given

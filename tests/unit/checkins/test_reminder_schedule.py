@@ -146,7 +146,7 @@ def test_troll_two_hour_shift_moves_gap_time_and_keeps_first_occurrence() -> Non
     ]
 
 
-def test_santiago_midnight_transitions() -> None:
+def test_santiago_reminders_near_midnight_fire_once_on_the_right_local_day() -> None:
     zone = "America/Santiago"
     # 2026-09-06 starts at 01:00: a 00:30 reminder fires at 01:00 (-03)
     assert next_fire_after(daily(zone, time(0, 30)), utc(2026, 9, 5, 12)) == utc(2026, 9, 6, 4)

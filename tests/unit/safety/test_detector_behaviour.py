@@ -91,7 +91,7 @@ def test_ideation_hopelessness_urges_and_abuse_are_concern(text: str) -> None:
         "I cut myself shaving",
     ],
 )
-def test_idiom_is_none(text: str) -> None:
+def test_violent_idioms_are_not_rated_a_risk(text: str) -> None:
     assert level(text) is NONE
 
 
@@ -99,7 +99,7 @@ def test_idiom_is_none(text: str) -> None:
     "text",
     ["I'd never hurt myself", "I don't want to die", "I'm not going to kill myself, I promise"],
 )
-def test_negation_is_none(text: str) -> None:
+def test_a_negated_intent_is_not_rated_a_risk(text: str) -> None:
     assert level(text) is NONE
 
 
