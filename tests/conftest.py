@@ -7,6 +7,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import hypothesis
@@ -14,7 +15,7 @@ import pytest
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401
@@ -93,18 +94,21 @@ def run_migrations(url: str, revision: str = "head") -> None:
 
 
 @pytest.fixture(scope="session")
-async def migrated_database() -> str:
+async def migrated_database() -> AsyncIterator[str]:
     """A database at the migrations' head. A dirty database from an earlier run is
     wiped first, so reruns pass. A process forked after this module was imported
     (mutmut's workers run side by side) gets an SQLite database of its own."""
     global DATABASE_URL
     if not IS_POSTGRES and os.getpid() != _IMPORTED_BY:
         DATABASE_URL = await asyncio.to_thread(_forked_sqlite_database)
-        return DATABASE_URL
-    if IS_POSTGRES:
-        await _reset_postgres()
-    await asyncio.to_thread(run_migrations, DATABASE_URL)
-    return DATABASE_URL
+    else:
+        if IS_POSTGRES:
+            await _reset_postgres()
+        await asyncio.to_thread(run_migrations, DATABASE_URL)
+    yield DATABASE_URL
+    for engine in _EMPTYING_ENGINES.values():
+        await engine.dispose()
+    _EMPTYING_ENGINES.clear()
 
 
 def _forked_sqlite_database() -> str:
@@ -124,17 +128,35 @@ def _forked_sqlite_database() -> str:
     return url
 
 
+_TABLES = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]  # children first
+# PostgreSQL: every table emptied in one round trip. DELETE, not TRUNCATE: TRUNCATE swaps
+# each table's files, 85 ms a test for 31 mostly empty tables; this takes 2 ms.
+_EMPTY_POSTGRES = "DO $$ BEGIN " + " ".join(f"DELETE FROM {t};" for t in _TABLES) + " END $$"
+# SQLite: the tables that hold rows, found in one statement, are the only ones emptied.
+_NON_EMPTY_SQLITE = " UNION ALL ".join(
+    f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM {t})" for t in _TABLES
+)
+
+
+# One engine per database and event loop: opening a PostgreSQL connection for every
+# test cost more than emptying the tables.
+_EMPTYING_ENGINES: dict[tuple[str, asyncio.AbstractEventLoop], AsyncEngine] = {}
+
+
 async def empty_database(url: str) -> None:
     """Empties every table."""
-    engine = create_async_engine(url)
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    key = (url, asyncio.get_running_loop())
+    engine = _EMPTYING_ENGINES.get(key)
+    if engine is None:
+        engine = _EMPTYING_ENGINES[key] = create_async_engine(url, pool_pre_ping=True)
     async with engine.begin() as conn:
         if IS_POSTGRES:
-            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            await conn.execute(text(_EMPTY_POSTGRES))
         else:
-            for name in tables:
-                await conn.execute(text(f"DELETE FROM {name}"))
-    await engine.dispose()
+            found = set((await conn.execute(text(_NON_EMPTY_SQLITE))).scalars())
+            for name in _TABLES:
+                if name in found:
+                    await conn.execute(text(f"DELETE FROM {name}"))
 
 
 @pytest.fixture
