@@ -20,8 +20,7 @@ from api.middleware import AccessLogMiddleware, BodyLimitMiddleware, WebSocketLa
 from api.privacy.exports import download_export
 from api.realtime.send_deadline import SendDeadline
 from api.realtime.websocket import MAX_SUBSCRIPTIONS_PER_CONNECTION
-from api.wiring.schema import build_schema
-from api.wiring.services import build_services, close_services
+from api.wiring import build_schema, build_services, close_services
 from infra.logging import configure_logging
 from infra.persisted_queries import ManifestError
 from infra.settings import Settings, load_settings

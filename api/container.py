@@ -1,7 +1,7 @@
 """The composition root's product: every long-lived resource the app uses, each as the
 port its users call (``domain/…`` Protocols and the few the api layer defines).
 
-Built once by the app's lifespan (``api.wiring.services.build_services``), which chooses the
+Built once by the app's lifespan (``api.wiring.build_services``), which chooses the
 adapters; nothing here names one, and nothing is created at import.
 """
 
@@ -97,7 +97,7 @@ class Services:
     replica: AsyncEngine | None = None  # DATABASE_READ_URL's engine, when set
     # Probes /readyz runs besides the database and Redis: name -> "ok" or why not.
     readiness: dict[str, Callable[[], str]] = field(default_factory=dict)
-    # The embedded notification worker: its stop signal and task (api.wiring.services).
+    # The embedded notification worker: its stop signal and task (api.wiring).
     worker: tuple[asyncio.Event, asyncio.Task[None]] | None = None
     # Open websocket connections per member (api.realtime.websocket's per-member cap).
     ws_connections: Counter[str] = field(default_factory=Counter)

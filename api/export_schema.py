@@ -6,7 +6,7 @@ import sys
 
 from strawberry.printer import print_schema
 
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 
 
 def exported_schema() -> str:

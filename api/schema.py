@@ -1,7 +1,7 @@
 """The GraphQL schema's root types, assembled from each area's queries, mutations and
 subscriptions, and the types only reachable through an interface.
 
-``api.wiring.schema.build_schema`` builds the schema from them, with its extensions;
+``api.wiring.build_schema`` builds the schema from them, with its extensions;
 nothing is built at import time.
 """
 

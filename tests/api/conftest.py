@@ -22,7 +22,7 @@ from tests.support.graphql import GraphQLClient
 @asynccontextmanager
 async def running_app(settings: Settings) -> AsyncIterator[tuple[Starlette, httpx.AsyncClient]]:
     app = create_app(settings)
-    # the app bounds each shutdown step at 10 s (api.wiring.services.close_services), so its
+    # the app bounds each shutdown step at 10 s (api.wiring.close_services), so its
     # shutdown ends well within a minute even when a step hangs
     manager = LifespanManager(app, startup_timeout=30, shutdown_timeout=60)
     try:

@@ -15,7 +15,7 @@ from hypothesis_graphql import Mode, from_schema
 from starlette.testclient import TestClient
 
 from api.app import create_app
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 from tests.conftest import test_settings
 
 SCHEMA = build_schema(test_settings())._schema

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.wiring.services import migration_head
+from api.wiring import migration_head
 from tests.api.conftest import running_app
 from tests.conftest import REDIS_URL, run_migrations, test_settings
 

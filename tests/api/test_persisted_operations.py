@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.app import create_app
-from api.wiring.cli import main as cli_main
+from api.wiring import main as cli_main
 from infra.persisted_queries import LruDocuments, ManifestError, load_manifest
 from scripts.sample_manifest import FILE as SAMPLE
 from scripts.sample_manifest import render

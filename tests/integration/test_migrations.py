@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, inspect
 from sqlmodel import SQLModel
 
 import infra.db.tables  # noqa: F401  (registers every table)
-from api.wiring.services import migration_head
+from api.wiring import migration_head
 
 ROOT = Path(__file__).resolve().parents[2]
 

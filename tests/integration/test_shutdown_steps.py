@@ -1,5 +1,5 @@
 """Shutting down never hangs on one stuck part: each step of the app's shutdown
-(``api.wiring.services.close_services``) is bounded, and one that overruns, even one that
+(``api.wiring.close_services``) is bounded, and one that overruns, even one that
 ignores cancellation, is left behind with a warning that names it."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from api.wiring import services as wiring
+from api import wiring
 
 
 @contextmanager

@@ -69,10 +69,7 @@ COMPOSITION_ROOT = {
     "api/app.py",
     "api/health.py",
     "api/middleware.py",
-    "api/wiring/__init__.py",
-    "api/wiring/cli.py",
-    "api/wiring/schema.py",
-    "api/wiring/services.py",
+    "api/wiring.py",
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from graphql import get_introspection_query, graphql_sync
 
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 

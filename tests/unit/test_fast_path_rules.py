@@ -10,7 +10,7 @@ from __future__ import annotations
 from graphql import GraphQLObjectType
 
 from api.execution.plans import plan_field
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 
 # The types a feed page (Circle.posts, Post.replies, awaitingSupport) repeats per item.
 PER_ITEM = (

@@ -13,7 +13,7 @@ from graphql import (
 )
 
 from api.export_schema import exported_schema
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 from domain.errors import ErrorCode
 
 ROOT = Path(__file__).resolve().parents[2]

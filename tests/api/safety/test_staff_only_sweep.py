@@ -18,7 +18,7 @@ from graphql import (
 
 from api.node import to_global_id
 from api.safety.team_types import STAFF_ONLY
-from api.wiring.schema import build_schema
+from api.wiring import build_schema
 from tests.api.safety.conftest import URGENT_TEXT, grant
 from tests.support.circles import SET_ROLE, create_circle, join, post
 from tests.support.graphql import GraphQLClient, error_codes
