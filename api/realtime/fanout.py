@@ -38,7 +38,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from domain.events import Event, Gap
+from domain.events import Closable, Event, Gap
 from domain.queues import BoundedQueue
 
 log = logging.getLogger("hearth.realtime")
@@ -101,14 +101,10 @@ def finished(item: Any) -> bool:
     return True
 
 
-class _Closable(Protocol):
-    def close(self) -> None: ...
-
-
 class Listens(Protocol):
     """The event bus, as the fan-out uses it."""
 
-    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> _Closable: ...
+    def listen(self, channel: str, heard: Callable[[Event | Gap], None]) -> Closable: ...
 
 
 Deliver = Callable[[Event | Gap, list[Sink]], Awaitable[None]]
@@ -121,7 +117,7 @@ class _Circle:
         self.sinks: dict[Sink, None] = {}  # in the order they joined
         self.backlog: list[Event | Gap] = []
         self.draining: asyncio.Task[None] | None = None
-        self.listener: _Closable | None = None
+        self.listener: Closable | None = None
 
 
 class LiveFanout:

@@ -17,14 +17,14 @@ import contextlib
 import time
 from collections import Counter
 from enum import IntEnum
-from typing import Any, Protocol
+from typing import Any
 
 from graphql import GraphQLError
 from starlette.websockets import WebSocket
 
 from api.context import Context
 from api.errors import TopLevelCode
-from domain.events import Event, EventKind, member_channel
+from domain.events import Closable, Event, EventKind, member_channel
 
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 20
 
@@ -46,10 +46,6 @@ class SocketRejected(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
-
-
-class _Closable(Protocol):
-    def close(self) -> None: ...
 
 
 def _counts(context: Context) -> Counter[str]:
@@ -75,7 +71,7 @@ def _close_when_expired(websocket: WebSocket, expires_at: float) -> asyncio.Time
     return loop.call_later(delay, _close_soon, websocket, CloseCode.TOKEN_EXPIRED, "Token expired")
 
 
-def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> _Closable:
+def _close_when_deleted(websocket: WebSocket, context: Context, member_id: Any) -> Closable:
     """Listens on the member's channel (no task, no queue) and closes the socket with
     4410 when the member deletes their account."""
 
