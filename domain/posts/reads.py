@@ -77,14 +77,29 @@ class ReactionTally:
 NO_REACTIONS = ReactionTally()
 
 
+_KIND_VALUES: tuple[tuple[ReactionKind, str], ...] = tuple((k, k.value) for k in KINDS)
+"""Each kind with its value, read once (an enum member's ``.value`` is a descriptor
+call: 160 of them per feed page when read in ``tally``)."""
+
+
 def tally(counts: Mapping[str, int], mine: Collection[str]) -> ReactionTally:
     """A tally from counts per kind (by value) and the kinds the viewer sent."""
     if not counts:
         return NO_REACTIONS
     return ReactionTally(
-        tuple(counts.get(k.value, 0) for k in KINDS),
-        tuple(k for k in KINDS if k.value in mine),
+        tuple(counts.get(value, 0) for _, value in _KIND_VALUES),
+        tuple(kind for kind, value in _KIND_VALUES if value in mine),
     )
+
+
+def tally_of(vector: Sequence[int]) -> ReactionTally:
+    """A tally from ``2 * len(KINDS)`` numbers: the count of each kind in ``KINDS``
+    order, then how many of each the viewer sent (0 or 1)."""
+    size = len(KINDS)
+    if not any(vector[:size]):
+        return NO_REACTIONS
+    mine = tuple(kind for kind, sent in zip(KINDS, vector[size:], strict=True) if sent)
+    return ReactionTally(tuple(vector[:size]), mine)
 
 
 Reaction = tuple[UUID, UUID, str]

@@ -89,17 +89,18 @@ async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_
                 ).scalars()
             )
         assert len(ids) == 20
+        viewer = {"viewer_id": md5_uuid("m1"), "hidden": []}
         statements = {
+            "feed page": (
+                post_reads._POSTS._page[False](_Postgres),
+                {"circle_id": md5_uuid("c1"), "limit": 21, **viewer},
+            ),
             "latest replies": (
                 post_reads._LATEST_REPLIES(_Postgres),
-                {"ids": ids, "hidden": [], "n": 3},
+                {"ids": ids, "n": 3, **viewer},
             ),
-            "posts by id": (post_reads._POSTS._by_ids(_Postgres), {"ids": ids, "hidden": []}),
-            "replies by id": (post_reads._REPLIES._by_ids(_Postgres), {"ids": ids, "hidden": []}),
-            "reactions": (
-                post_reads._REACTIONS(_Postgres),
-                {"ids": ids, "hidden": [], "viewer_id": ids[0]},
-            ),
+            "posts by id": (post_reads._POSTS._by_ids(_Postgres), {"ids": ids, **viewer}),
+            "replies by id": (post_reads._REPLIES._by_ids(_Postgres), {"ids": ids, **viewer}),
         }
         plans = {
             name: await generic_plan(engine, statement, params)

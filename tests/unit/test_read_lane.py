@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import traceback
+from typing import Any
 from uuid import uuid4
 
 import asyncpg
@@ -17,10 +18,12 @@ from sqlalchemy.dialects.postgresql import asyncpg as pg_asyncpg
 from sqlalchemy.engine import Connection
 from sqlalchemy.events import ConnectionEvents
 
+from domain.posts.reads import KINDS
 from infra.db.engine import DIRECT_READS, create_engine, reads_engine
 from infra.db.reads import posts as post_reads
 from infra.db.reads import statements
-from infra.db.reads.statements import SQLALCHEMY_VERSION, driver_error, fetch, per_dialect
+from infra.db.reads.statements import SQLALCHEMY_VERSION, driver_error, fetch, ids_in, per_dialect
+from infra.db.tables.posts import post_table
 from tests.conftest import IS_POSTGRES, test_settings
 
 SECRET = "my secret note"
@@ -36,25 +39,34 @@ def test_sqlalchemy_is_the_version_the_read_lane_was_checked_against() -> None:
     )
 
 
+def _tallied(pg: bool) -> Any:
+    """Posts by id with their reaction tallies: the subquery that every post and reply
+    row of a feed carries, with literal parameters (the kinds) and one used twice."""
+    p = post_table
+    return select(p.c.id, post_reads._tally(p.c.id, pg)).where(ids_in(p.c.id, "ids", pg))
+
+
 def test_compiled_statements_still_expose_what_the_lane_reads() -> None:
     # given: a hot read statement, compiled for asyncpg
-    statement = post_reads._reactions(True)
+    statement = _tallied(True)
     compiled = statement.compile(dialect=pg_asyncpg.dialect())
-    # then: its positional parameter names follow $1, $2, ... (the CASE's literals
-    # are parameters too, with their values in the binds), and the column types' bind
-    # conversions are a mapping by name
-    names = ["viewer_id", "param_1", "param_2", "ids", "hidden"]
+    # then: its positional parameter names follow $1, $2, ... (the kinds compared are
+    # parameters too, with their values in the binds; the viewer, used four times, is
+    # one position), and the column types' bind conversions are a mapping by name
+    kinds = [f"kind_{n}" for n in range(1, 9)]
+    names = [*kinds[:5], "viewer_id", *kinds[5:], "hidden", "ids"]
     assert list(compiled.positiontup) == names
-    assert "$5::UUID[]" in compiled.string
-    assert "$6" not in compiled.string
-    assert compiled.binds["param_1"].value == 1
-    assert compiled.binds["param_2"].value == 0
+    assert compiled.string.count("$6::UUID") == 4
+    assert "$11::UUID[]" in compiled.string
+    assert "$12" not in compiled.string
+    values = [kind.value for kind in KINDS] * 2
+    assert [compiled.binds[k].value for k in kinds] == values
     assert set(compiled._bind_processors) == {"ids", "hidden"}
     assert all(callable(p) for p in compiled._bind_processors.values())
     # and the lane's own form agrees
     prepared = statements._prepared(statement, pg_asyncpg.dialect())
     assert prepared.names == tuple(names)
-    assert {k: prepared.literals[k] for k in ("param_1", "param_2")} == {"param_1": 1, "param_2": 0}
+    assert [prepared.literals[k] for k in kinds] == values
     assert prepared.sql == compiled.string
 
 
@@ -114,7 +126,7 @@ def test_the_setting_turns_the_lane_off() -> None:
 
 
 _INT_PARAM = per_dialect(lambda pg: select(literal(1)).where(bindparam("x", type_=Integer) == 1))
-_REACTIONS = per_dialect(post_reads._reactions)
+_TALLIED = per_dialect(_tallied)
 
 
 @pytest.mark.postgres_only
@@ -149,10 +161,10 @@ async def test_the_lane_answers_like_sqlalchemy_and_is_counted(clean_database: s
     try:
         params = {"ids": [uuid4()], "viewer_id": uuid4(), "hidden": [uuid4()]}
         async with reads_engine(engine).connect() as conn:
-            direct = await fetch(conn, _REACTIONS(conn), dict(params), tuples=True)
+            direct = await fetch(conn, _TALLIED(conn), dict(params), tuples=True)
             assert len(seen) == 1
             off = await conn.execution_options(**{DIRECT_READS: False})
-            through = await fetch(off, _REACTIONS(off), dict(params), tuples=True)
+            through = await fetch(off, _TALLIED(off), dict(params), tuples=True)
             assert len(seen) == 2
         assert [tuple(r) for r in direct] == [tuple(r) for r in through] == []
     finally:

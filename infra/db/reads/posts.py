@@ -2,27 +2,29 @@
 ``SqlPostReads``, the implementation of ``domain.posts.reads.PostReads``.
 
 A feed page costs a fixed number of statements whatever its size: the page with
-its authors and reply counts, the reactions of every post (and reply) on it, and
-the latest replies of every post with their authors. Rows are mapped to
+its authors, reply counts and reaction tallies, and the latest replies of every
+post with their authors and reaction tallies. Rows are mapped to
 ``domain.posts.reads.Message`` here and never leave this module; what a viewer
 sees of them is decided by ``domain.posts.reads`` (``post_view``, ``reply_view``).
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import bindparam, case, func, select, true, tuple_
+from sqlalchemy import and_, bindparam, func, select, true, tuple_
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.moderation.model import ViewerFilters
 from domain.posts.model import ContentWarning
 from domain.posts.reads import (
-    NO_REACTIONS,
+    KINDS,
     AuthorView,
     Hidden,
     Keyset,
@@ -38,7 +40,7 @@ from domain.posts.reads import (
     post_view,
     readable_circles,
     reply_view,
-    tally,
+    tally_of,
 )
 from infra.db.mapping import warning_from_row
 from infra.db.reads import moderation as moderation_reads
@@ -78,15 +80,41 @@ def _reply_count(pg: bool) -> Any:
     )
 
 
+def _tally(target_id: Any, pg: bool) -> Any:
+    """The reactions to ``target_id`` as ``domain.posts.reads.tally_of`` reads them:
+    the count of each kind in ``KINDS`` order, then the viewer's (``viewer_id``) own,
+    leaving out the ``hidden`` members' reactions. One subquery per row through the
+    reaction's primary key (target first), instead of a statement of its own: an
+    array on PostgreSQL, a JSON array on SQLite (``tally_in`` reads either)."""
+    t = reaction_table.alias("rx")
+    viewer = t.c.member_id == param("viewer_id", t.c.member_id)
+    counts = [func.count().filter(t.c.kind == kind.value) for kind in KINDS]
+    sent = [func.count().filter(and_(t.c.kind == kind.value, viewer)) for kind in KINDS]
+    vector = array([*counts, *sent]) if pg else func.json_array(*counts, *sent)
+    return (
+        select(vector)
+        .where(t.c.target_id == target_id, ids_not_in(t.c.member_id, "hidden", pg))
+        .scalar_subquery()
+        .label("tally")
+    )
+
+
+def tally_in(row: Mapping[str, Any]) -> ReactionTally:
+    """The ``tally`` column of a row read with ``_tally``."""
+    vector = row["tally"]
+    return tally_of(json.loads(vector) if isinstance(vector, str) else vector)
+
+
 def _keyset(table: Any) -> Any:
     """The ``after`` cursor's (created_at, id), typed like the columns."""
     return tuple_(param("after_at", table.c.created_at), param("after_id", table.c.id))
 
 
 def _posts(pg: bool) -> Any:
-    """Posts with authors and visible reply counts, leaving out the ``hidden`` authors'."""
+    """Posts with authors, visible reply counts and the ``viewer_id``'s reaction
+    tallies, leaving out the ``hidden`` authors'."""
     p = post_table
-    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count(pg)]
+    columns: list[Any] = [p, *_AUTHOR_COLUMNS, _reply_count(pg), _tally(p.c.id, pg)]
     return (
         select(*columns)
         .join(member_table, member_table.c.id == p.c.author_id)
@@ -138,38 +166,10 @@ async def _page(
 
 
 def visible_posts(pg: bool) -> Any:
-    """Posts with authors and visible reply counts, leaving out the authors in the
-    ``hidden`` parameter (for other lists of posts, such as domain.support's)."""
+    """Posts with authors, visible reply counts and reaction tallies, leaving out the
+    authors in the ``hidden`` parameter (for other lists of posts, such as
+    domain.support's; it takes ``viewer_id`` and ``hidden``)."""
     return _posts(pg)
-
-
-def _reactions(pg: bool) -> Any:
-    t = reaction_table
-    mine: Any = func.sum(case((t.c.member_id == param("viewer_id", t.c.member_id), 1), else_=0))
-    return (
-        select(t.c.target_id, t.c.kind, func.count(), mine)
-        .where(ids_in(t.c.target_id, "ids", pg), ids_not_in(t.c.member_id, "hidden", pg))
-        .group_by(t.c.target_id, t.c.kind)
-    )
-
-
-_REACTIONS = per_dialect(_reactions)
-
-
-async def reactions(
-    conn: AsyncConnection, target_ids: Sequence[UUID], viewer_id: UUID | None, hidden: Hidden
-) -> dict[UUID, ReactionTally]:
-    """Counts per kind for each target (leaving out the ``hidden`` members'
-    reactions), and which kinds the viewer added."""
-    params = {"ids": unique(target_ids), "viewer_id": viewer_id, "hidden": list(hidden)}
-    counts: dict[UUID, dict[str, int]] = defaultdict(dict)
-    mine: dict[UUID, list[str]] = defaultdict(list)
-    rows = await fetch(conn, _REACTIONS(conn), params, tuples=True)
-    for target_id, kind, count, viewer_count in rows:
-        counts[target_id][kind] = count
-        if viewer_count:
-            mine[target_id].append(kind)
-    return {target: tally(found, mine.get(target, ())) for target, found in counts.items()}
 
 
 def _latest_replies(pg: bool) -> Any:
@@ -189,7 +189,7 @@ def _latest_replies(pg: bool) -> Any:
             .lateral("newest")
         )
         return (
-            select(newest, *_AUTHOR_COLUMNS)
+            select(newest, *_AUTHOR_COLUMNS, _tally(newest.c.id, pg))
             .select_from(posts)
             .join(newest, true())
             .join(member_table, member_table.c.id == newest.c.author_id)
@@ -201,7 +201,7 @@ def _latest_replies(pg: bool) -> Any:
         .label("rank")
     )
     inner = (
-        select(r, *_AUTHOR_COLUMNS, rank)
+        select(r, *_AUTHOR_COLUMNS, _tally(r.c.id, pg), rank)
         .join(member_table, member_table.c.id == r.c.author_id)
         .where(
             ids_in(r.c.post_id, "ids", pg),
@@ -219,10 +219,11 @@ _LATEST_REPLIES = per_dialect(_latest_replies)
 
 
 async def latest_replies(
-    conn: AsyncConnection, post_ids: Sequence[UUID], n: int, hidden: Hidden
+    conn: AsyncConnection, post_ids: Sequence[UUID], n: int, viewer_id: UUID, hidden: Hidden
 ) -> dict[UUID, list[Any]]:
-    """The ``n`` newest visible replies of each post, newest first, with authors."""
-    params = {"ids": unique(post_ids), "n": n, "hidden": list(hidden)}
+    """The ``n`` newest visible replies of each post, newest first, with authors and
+    reaction tallies."""
+    params = {"ids": unique(post_ids), "n": n, "viewer_id": viewer_id, "hidden": list(hidden)}
     grouped: dict[UUID, list[Any]] = defaultdict(list)
     for row in await fetch(conn, _LATEST_REPLIES(conn), params):
         grouped[row["post_id"]].append(row)
@@ -232,7 +233,7 @@ async def latest_replies(
 def _replies(pg: bool) -> Any:
     r = reply_table
     return (
-        select(r, *_AUTHOR_COLUMNS)
+        select(r, *_AUTHOR_COLUMNS, _tally(r.c.id, pg))
         .join(member_table, member_table.c.id == r.c.author_id)
         .where(ids_not_in(r.c.author_id, "hidden", pg))
     )
@@ -256,16 +257,21 @@ class _Messages:
         parent_id: UUID,
         first: int,
         after: Keyset | None,
+        viewer_id: UUID | None,
         hidden: Hidden,
     ) -> Sequence[Any]:
         """Up to ``first + 1`` rows (one more says that there is a next page)."""
-        params = {self._parent: parent_id, "hidden": list(hidden)}
+        params = {self._parent: parent_id, "viewer_id": viewer_id, "hidden": list(hidden)}
         return await _page(conn, self._page, params, first, after)
 
     async def by_ids(
-        self, conn: AsyncConnection, ids: Sequence[UUID], hidden: Hidden = frozenset()
+        self,
+        conn: AsyncConnection,
+        ids: Sequence[UUID],
+        viewer_id: UUID | None = None,
+        hidden: Hidden = frozenset(),
     ) -> Sequence[Any]:
-        params = {"ids": unique(ids), "hidden": list(hidden)}
+        params = {"ids": unique(ids), "viewer_id": viewer_id, "hidden": list(hidden)}
         return await fetch(conn, self._by_ids(conn), params)
 
 
@@ -328,12 +334,9 @@ def _message(
     )
 
 
-def _replies_of(
-    rows: Sequence[Mapping[str, Any]], viewer_id: UUID, tallies: Mapping[UUID, ReactionTally]
-) -> list[ReplyView]:
-    return [
-        reply_view(reply_message(r), viewer_id, tallies.get(r["id"], NO_REACTIONS)) for r in rows
-    ]
+def _replies_of(rows: Sequence[Mapping[str, Any]], viewer_id: UUID) -> list[ReplyView]:
+    """Replies read with their tallies (``_tally``), as ``viewer_id`` sees them."""
+    return [reply_view(reply_message(r), viewer_id, tally_in(r)) for r in rows]
 
 
 async def post_views(
@@ -343,21 +346,24 @@ async def post_views(
     filters: ViewerFilters,
     latest: int,
 ) -> list[PostView]:
-    """Posts read with ``visible_posts`` as ``viewer_id`` sees them, with their
-    reactions and (``latest`` > 0) their ``latest`` newest replies: 1 + 1 statements."""
+    """Posts read with ``visible_posts`` as ``viewer_id`` sees them (their tallies
+    included), with (``latest`` > 0) their ``latest`` newest replies: one statement."""
     hidden = filters.hidden_authors
     post_ids = [row["id"] for row in rows]
-    replies = await latest_replies(conn, post_ids, latest, hidden) if latest and post_ids else {}
-    reply_ids = [r["id"] for rs in replies.values() for r in rs]
-    tallies = await reactions(conn, post_ids + reply_ids, viewer_id, hidden) if rows else {}
+    replies = (
+        await latest_replies(conn, post_ids, latest, viewer_id, hidden)
+        if latest and post_ids
+        else {}
+    )
     views = []
     for row in rows:
         prefetched = None
         if latest:
-            prefetched = tuple(_replies_of(replies.get(row["id"], ()), viewer_id, tallies))
-        reactions_ = tallies.get(row["id"], NO_REACTIONS)
+            prefetched = tuple(_replies_of(replies.get(row["id"], ()), viewer_id))
         m = post_message(row)
-        views.append(post_view(m, viewer_id, filters, reactions_, row["reply_count"], prefetched))
+        views.append(
+            post_view(m, viewer_id, filters, tally_in(row), row["reply_count"], prefetched)
+        )
     return views
 
 
@@ -381,7 +387,8 @@ class SqlPostReads:
         latest_replies: int,
     ) -> Page[PostView]:
         async with self._connect() as conn:
-            rows = await _POSTS.page(conn, circle_id, first, after, filters.hidden_authors)
+            hidden = filters.hidden_authors
+            rows = await _POSTS.page(conn, circle_id, first, after, viewer_id, hidden)
             views = await post_views(conn, rows[:first], viewer_id, filters, latest_replies)
         return Page(views, len(rows) > first)
 
@@ -389,7 +396,7 @@ class SqlPostReads:
         self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters, latest_replies: int
     ) -> dict[UUID, PostView]:
         async with self._connect() as conn:
-            rows = await _POSTS.by_ids(conn, ids, filters.hidden_authors)
+            rows = await _POSTS.by_ids(conn, ids, viewer_id, filters.hidden_authors)
             allowed = await _readable(conn, viewer_id, rows)
             readable = [r for r in rows if r["circle_id"] in allowed]
             views = await post_views(conn, readable, viewer_id, filters, latest_replies)
@@ -400,20 +407,18 @@ class SqlPostReads:
     ) -> dict[UUID, ReplyView]:
         hidden = filters.hidden_authors
         async with self._connect() as conn:
-            found = await _REPLIES.by_ids(conn, ids, hidden)
+            found = await _REPLIES.by_ids(conn, ids, viewer_id, hidden)
             allowed = await _readable(conn, viewer_id, found)
             rows = [r for r in found if r["circle_id"] in allowed]
-            tallies = await _tallies(conn, rows, viewer_id, hidden)
-        return {v.message.id: v for v in _replies_of(rows, viewer_id, tallies)}
+        return {v.message.id: v for v in _replies_of(rows, viewer_id)}
 
     async def latest_replies(
         self, viewer_id: UUID, post_id: UUID, n: int, filters: ViewerFilters
     ) -> list[ReplyView]:
         hidden = filters.hidden_authors
         async with self._connect() as conn:
-            rows = (await latest_replies(conn, [post_id], n, hidden)).get(post_id, [])
-            tallies = await _tallies(conn, rows, viewer_id, hidden)
-        return _replies_of(rows, viewer_id, tallies)
+            rows = (await latest_replies(conn, [post_id], n, viewer_id, hidden)).get(post_id, [])
+        return _replies_of(rows, viewer_id)
 
     async def replies_page(
         self,
@@ -425,9 +430,8 @@ class SqlPostReads:
     ) -> Page[ReplyView]:
         hidden = filters.hidden_authors
         async with self._connect() as conn:
-            rows = await _REPLIES.page(conn, post_id, first, after, hidden)
-            tallies = await _tallies(conn, rows, viewer_id, hidden)
-        return Page(_replies_of(rows[:first], viewer_id, tallies), len(rows) > first)
+            rows = await _REPLIES.page(conn, post_id, first, after, viewer_id, hidden)
+        return Page(_replies_of(rows[:first], viewer_id), len(rows) > first)
 
     async def post_snapshot(self, post_id: UUID) -> PostSnapshot | None:
         async with self._connect() as conn:
@@ -472,11 +476,3 @@ async def _readable(
     if not rows:
         return set()
     return readable_circles(await memberships_of(conn, viewer_id, [r["circle_id"] for r in rows]))
-
-
-async def _tallies(
-    conn: AsyncConnection, rows: Sequence[Mapping[str, Any]], viewer_id: UUID, hidden: Hidden
-) -> dict[UUID, ReactionTally]:
-    if not rows:
-        return {}
-    return await reactions(conn, [r["id"] for r in rows], viewer_id, hidden)

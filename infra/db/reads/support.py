@@ -92,7 +92,8 @@ async def awaiting_page(
         flag = literal(urgent)
         query = query.where(or_(_urgent < flag, and_(_urgent == flag, key > bound)))
     query = query.order_by(_urgent.desc(), p.c.created_at, p.c.id).limit(first + 1)
-    rows = (await conn.execute(query, {"hidden": list(hidden)})).mappings().all()
+    params = {"viewer_id": viewer_id, "hidden": list(hidden)}
+    rows = (await conn.execute(query, params)).mappings().all()
     return [(int(row["urgent"]), row) for row in rows]
 
 

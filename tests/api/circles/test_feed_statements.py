@@ -15,7 +15,7 @@ from tests.support.circles import FEED, create_circle, feed_of, join, post, reac
 from tests.support.graphql import GraphQLClient
 from tests.support.moderation import MUTE_TOPICS, block
 
-MAX_STATEMENTS = 5
+MAX_STATEMENTS = 4
 _TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 _counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "counting", default=None

@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from uuid import UUID, uuid4
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from domain.circles.model import Membership, MembershipStatus, Role, Topic
 from domain.moderation.model import NO_FILTERS, ViewerFilters
 from domain.posts.model import ContentWarning, ReactionKind
 from domain.posts.reads import (
+    KINDS,
     NO_REACTIONS,
     AuthorView,
     Message,
@@ -22,6 +26,7 @@ from domain.posts.reads import (
     readable_circles,
     reply_view,
     tally_for,
+    tally_of,
 )
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -83,6 +88,30 @@ def test_reactions_of_hidden_members_are_left_out() -> None:
     tally = tally_for(reactions, target, READER, frozenset({blocked}))
     assert tally.counts == (1, 1, 0, 0)
     assert tally.mine == (ReactionKind.HUG,)
+
+
+def test_a_tally_read_as_counts_then_the_viewers_own_is_no_reactions_when_all_are_zero() -> None:
+    assert tally_of([0] * 8) is NO_REACTIONS
+    assert tally_of([2, 0, 1, 0, 1, 0, 0, 0]).counts == (2, 0, 1, 0)
+    assert tally_of([2, 0, 1, 0, 1, 0, 0, 0]).mine == (ReactionKind.HUG,)
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from([READER, AUTHOR, uuid4()]), st.sampled_from(KINDS))),
+    st.frozensets(st.sampled_from([AUTHOR])),
+)
+def test_a_tally_read_as_counts_then_the_viewers_own_matches_the_tally_of_the_reactions(
+    sent: list[tuple[UUID, ReactionKind]], hidden: frozenset[UUID]
+) -> None:
+    # given reactions to one target, as (member, kind), each member's kinds once
+    target = uuid4()
+    reactions = [(target, member, kind.value) for member, kind in dict.fromkeys(sent)]
+    # when the database counts each kind, then the viewer's own (infra/db/reads/posts.py)
+    seen = [(m, k) for _, m, k in reactions if m not in hidden]
+    vector = [sum(k == kind.value for _, k in seen) for kind in KINDS]
+    vector += [sum(k == kind.value and m == READER for m, k in seen) for kind in KINDS]
+    # then the viewer sees the same tally as from the reactions themselves
+    assert tally_of(vector) == tally_for(reactions, target, READER, hidden)
 
 
 def test_only_active_members_read_a_circle() -> None:
