@@ -17,11 +17,14 @@ from uuid import UUID
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.db.engine import create_engine
+from infra.db.reads import circles as circle_reads
+from infra.db.reads import members as member_reads
 from infra.db.reads import posts as post_reads
 from tests.conftest import IS_POSTGRES, test_settings
-from tests.support.plans import generic_plan, rows_read, seed, whole_table_scans
+from tests.support.plans import generic_plan, plans_made, rows_read, seed, whole_table_scans
 
 pytestmark = pytest.mark.skipif(not IS_POSTGRES, reason="generic plans are PostgreSQL's")
 
@@ -71,29 +74,29 @@ class _Postgres:
         name = "postgresql"
 
 
+async def _seeded_first_page(engine: AsyncEngine) -> list[Any]:
+    """Seeds the database above; the ids of circle c1's 20 newest posts."""
+    await seed(engine, SEED)
+    async with engine.connect() as conn:
+        newest = text(
+            "SELECT id FROM post WHERE circle_id = md5('c1')::uuid "
+            "ORDER BY created_at DESC LIMIT 20"
+        )
+        return list((await conn.execute(newest)).scalars())
+
+
 async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_or_replies(
     clean_database: str,
 ) -> None:
     engine = create_engine(test_settings())
     try:
-        await seed(engine, SEED)
-        async with engine.connect() as conn:
-            ids: list[Any] = list(
-                (
-                    await conn.execute(
-                        text(
-                            "SELECT id FROM post WHERE circle_id = md5('c1')::uuid "
-                            "ORDER BY created_at DESC LIMIT 20"
-                        )
-                    )
-                ).scalars()
-            )
+        ids = await _seeded_first_page(engine)
         assert len(ids) == 20
         viewer = {"viewer_id": md5_uuid("m1"), "hidden": []}
         statements = {
             "feed page": (
-                post_reads._POSTS._page[False](_Postgres),
-                {"circle_id": md5_uuid("c1"), "limit": 21, **viewer},
+                post_reads._POSTS._page(_Postgres, False, 21),
+                {"circle_id": md5_uuid("c1"), **viewer},
             ),
             "latest replies": (
                 post_reads._LATEST_REPLIES(_Postgres),
@@ -112,5 +115,43 @@ async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_
         # the page's busy post has 304 replies: its 3 newest are read, not all of them
         assert md5_uuid("p30") in ids
         assert rows_read(plans["latest replies"], "reply") <= 3 * len(ids)
+    finally:
+        await engine.dispose()
+
+
+async def test_the_hot_statements_keep_one_plan_instead_of_planning_every_request(
+    clean_database: str,
+) -> None:
+    engine = create_engine(test_settings())
+    try:
+        # given the members, circles, posts and replies above
+        ids = await _seeded_first_page(engine)
+        viewer = {"viewer_id": md5_uuid("m1"), "hidden": []}
+        page = {"circle_id": md5_uuid("c1"), **viewer}
+        statements = {
+            "the viewer": (member_reads._BY_UID(_Postgres), {"uid": "m1"}),
+            "the circle": (
+                circle_reads._CIRCLES_WITH_VIEWER(_Postgres),
+                {"ids": [md5_uuid("c1")], **viewer},
+            ),
+            "the first page": (post_reads._POSTS._page(_Postgres, False, 21), page),
+            "the latest replies": (
+                post_reads._LATEST_REPLIES(_Postgres),
+                {"ids": ids, "n": 3, **viewer},
+            ),
+            "a post by id (a reaction's payload)": (
+                post_reads._POSTS._by_id(_Postgres),
+                {"id": ids[0], **viewer},
+            ),
+        }
+        # when each of the feed's statements (and a reaction's payload) runs 8 times on one connection (a later
+        # page is left out: PostgreSQL still plans it for its cursor's values each time)
+        made = {name: await plans_made(engine, s, p) for name, (s, p) in statements.items()}
+        # then PostgreSQL keeps a plan for it after the first five runs, rather than
+        # planning it again for every request (a LIMIT parameter, `= ANY($1)` for one
+        # uid and `unnest($1)` of one post id each made it plan every run)
+        assert {name: plans["generic"] for name, plans in made.items()} == {
+            name: 3 for name in statements
+        }, made
     finally:
         await engine.dispose()

@@ -11,6 +11,9 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from infra.db.engine import reads_engine
+from infra.db.reads.statements import _prepared, fetch
+
 
 def _literal(value: Any) -> str:
     """A parameter as SQL text (its type comes from the prepared statement's)."""
@@ -79,6 +82,28 @@ async def generic_plan(engine: AsyncEngine, statement: Any, params: dict[str, An
             await raw.execute("DEALLOCATE hearth_plan_probe")
             await raw.execute("RESET plan_cache_mode")
     return _plan_of(plan)
+
+
+async def plans_made(
+    engine: AsyncEngine, statement: Any, params: dict[str, Any], runs: int = 8
+) -> dict[str, int]:
+    """How PostgreSQL planned ``statement`` when it ran ``runs`` times through the read
+    lane on one connection, as a pooled connection runs it: ``{"generic": n, "custom":
+    m}`` (``pg_prepared_statements``). It plans the first five runs with the
+    parameters' values, then keeps one plan made without them if that one looks no
+    costlier; otherwise it plans every run anew."""
+    sql = _prepared(statement, engine.dialect).sql
+    async with reads_engine(engine).connect() as conn:
+        for _ in range(runs):
+            await fetch(conn, statement, dict(params))
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        row = await raw.fetchrow(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+            sql,
+        )
+    assert row is not None, "the statement was not prepared"
+    return {"generic": row[0], "custom": row[1]}
 
 
 def rows_read(node: dict[str, Any], table: str) -> int:
