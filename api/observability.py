@@ -48,8 +48,13 @@ PLAN_FALLBACKS = Counter(
     "hearth_graphql_plan_fallbacks_total",
     "Operations of persisted or trusted documents (or selections of them) that ran on "
     "graphql-core instead of a compiled plan, by reason (incremental, fragment_variables, "
-    "subscription, middleware, variants, compile_error)",
+    "subscription, middleware, variants, compile_error; store_rendering: a feed page "
+    "PostgreSQL could not render, read into Python objects instead)",
     ["reason"],
+)
+STORE_RENDERED = Counter(
+    "hearth_graphql_store_rendered_total",
+    "Feed pages of known documents that the store rendered to JSON (api.posts.rendered)",
 )
 
 # A dict per request, set by the access-log middleware and filled in as the request

@@ -329,7 +329,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         else None
     )
     plans = (
-        CompiledPlans()
+        CompiledPlans(render_in_store=settings.hearth_store_rendering)
         if settings.hearth_compiled_execution and settings.hearth_executor is ExecutorKind.FAST
         else None
     )

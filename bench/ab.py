@@ -4,7 +4,9 @@ interleaved batches so machine-speed drift hits both alike.
 ``python -m bench.ab`` (needs the bench database: ``python -m bench.database`` or
 ``make bench`` once; ``BENCH_DB_NAME`` names another one). The feed is sent as a
 persisted hash, as ``make bench`` sends it; the variants are graphql-core's executor
-alone, the fast path (``api.execution``) and the compiled plan (``api.execution.compiled``).
+alone, the fast path (``api.execution``), the compiled plan (``api.execution.compiled``)
+with the feed page read into Python objects, and with it rendered by PostgreSQL
+(``api.posts.rendered``, ``HEARTH_STORE_RENDERING``).
 Development aid behind the figures in docs/performance.md.
 """
 
@@ -39,11 +41,18 @@ def variants(app: Any) -> dict[str, Callable[[], None]]:
     def compiled() -> None:
         schema.execution_context_class = FastExecutionContext
         plans.enabled = True
+        plans.render_in_store = False
+
+    def rendered() -> None:
+        schema.execution_context_class = FastExecutionContext
+        plans.enabled = True
+        plans.render_in_store = True
 
     return {
         "graphql-core executor": plain,
         "fast path (api.execution)": fast,
         "compiled plan (api.execution.compiled)": compiled,
+        "compiled plan, page rendered by PostgreSQL (api.posts.rendered)": rendered,
     }
 
 

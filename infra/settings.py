@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     # Persisted and trusted documents run on compiled plans (api/execution/compiled.py)
     # when the fast executor is on; false runs them on the executor like any other.
     hearth_compiled_execution: bool = True
+    # On a compiled plan, a circle's feed page comes rendered to JSON by PostgreSQL, one
+    # statement per page (api.posts.rendered, infra.db.reads.rendered); false reads it
+    # into Python objects as the executor does. SQLite always reads it that way.
+    hearth_store_rendering: bool = True
     # The asyncpg read lane for hot read statements on PostgreSQL
     # (infra.db.reads.statements.fetch); false sends them through SQLAlchemy.
     hearth_direct_reads: bool = True

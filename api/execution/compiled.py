@@ -30,6 +30,7 @@ Operations that ran on a plan count in ``hearth_graphql_plan_runs_total``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
@@ -52,6 +53,7 @@ from strawberry.types.graphql import OperationType
 from api.execution import FastExecutionContext
 from api.execution.compiler import RUNTIME, Compiler, Program, SelectionKey, selection_key
 from api.execution.internals import implements_field_middleware
+from api.execution.prebuilt import Prebuilt, taking_prebuilt
 from api.observability import PLAN_FALLBACKS, PLAN_RUNS
 from api.persisted import HASH
 
@@ -157,6 +159,8 @@ class CompiledExecutionContext(FastExecutionContext):
         grouped_field_set: Any,
         position_context: Any,
     ) -> Any:
+        if source_value.__class__ is Prebuilt:
+            return source_value.value
         variant = self._variant
         if variant is not None and position_context is None:
             program = variant.program(self, parent_type, grouped_field_set)
@@ -170,9 +174,12 @@ class CompiledExecutionContext(FastExecutionContext):
 class CompiledPlans:
     """The plans of one schema: a bounded LRU by document hash."""
 
-    def __init__(self, size: int = PLAN_CACHE_SIZE) -> None:
+    def __init__(self, size: int = PLAN_CACHE_SIZE, *, render_in_store: bool = True) -> None:
         self.size = size
         self.enabled = True
+        # Resolvers may hand the plan values the store rendered (``api.posts.rendered``,
+        # ``HEARTH_STORE_RENDERING``).
+        self.render_in_store = render_in_store
         self._plans: OrderedDict[str, DocumentPlan] = OrderedDict()
 
     def __len__(self) -> int:
@@ -230,20 +237,21 @@ def compiled_execution(plans: CompiledPlans) -> Callable[[], SchemaExtension]:
                 PLAN_FALLBACKS.labels(reason).inc()
                 yield
                 return
-            result: Any = execute(
-                context.schema._schema,
-                plan.document,
-                root_value=context.root_value,
-                context_value=context.context,
-                variable_values=context.variables,
-                operation_name=context.operation_name,
-                is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry
-                executor_class=CompiledExecutionContext,
-                operation_extensions=context.operation_extensions,
-                plan=plan,
-            )
-            if optimized_is_awaitable(result):
-                result = await result
+            with taking_prebuilt() if plans.render_in_store else contextlib.nullcontext():
+                result: Any = execute(
+                    context.schema._schema,
+                    plan.document,
+                    root_value=context.root_value,
+                    context_value=context.context,
+                    variable_values=context.variables,
+                    operation_name=context.operation_name,
+                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry
+                    executor_class=CompiledExecutionContext,
+                    operation_extensions=context.operation_extensions,
+                    plan=plan,
+                )
+                if optimized_is_awaitable(result):
+                    result = await result
             context.result = result
             PLAN_RUNS.inc()
             yield

@@ -8,6 +8,10 @@ hid keeps its body and the reason for its author only, reactions of members a bl
 hides are left out, and a content warning on a topic the viewer muted folds the post.
 A circle's content is read only by its ACTIVE members (``readable_circles``, the
 same ``can_read`` rule the writes use).
+
+``PostReads.rendered_feed_page`` lets the store render a feed page itself (PostgreSQL's
+JSON, for known documents): the adapter then says these same rules in SQL, and
+``tests/api/circles/test_rendered_feed.py`` holds its answers to the views'.
 """
 
 from __future__ import annotations
@@ -276,6 +280,34 @@ def live_tally(
     return tally_for(snapshot.reactions, target_id, viewer_id, hidden)
 
 
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One field asked for of a rendered item: its response ``key`` (an alias or the
+    field's name), the API's field ``name``, what is asked for of it (``of``: an
+    object's fields), ``first`` for a list that takes it (``latestReplies``), and
+    ``type_name``, what ``__typename`` answers."""
+
+    key: str
+    name: str
+    of: Shape | None = None
+    first: int | None = None
+    type_name: str | None = None
+
+
+Shape = tuple[Wanted, ...]
+"""What a client asks for of each item, in the order it asks (GraphQL's response order)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A post rendered for one viewer by the adapter (``PostReads.rendered_feed_page``):
+    its keyset position, and the JSON text of the fields of a ``Shape``."""
+
+    created_at: datetime
+    id: UUID
+    json: str
+
+
 class PostReads(Protocol):
     """The questions the API asks about posts and replies. Every answer is for one
     viewer with their ``filters``; blocked members' content is left out."""
@@ -291,6 +323,20 @@ class PostReads(Protocol):
     ) -> Page[PostView]:
         """A circle's posts, newest first, each with its ``latest_replies`` newest
         replies (0: not read). The caller checked that the viewer reads the circle."""
+        ...
+
+    async def rendered_feed_page(
+        self,
+        viewer_id: UUID,
+        circle_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+        shape: Shape,
+    ) -> Page[Rendered] | None:
+        """``feed_page``'s posts rendered to JSON by the store itself, each as ``shape``
+        asks, as ``post_view`` and ``reply_view`` decide what the viewer sees of them;
+        None when this store cannot render the shape (a field it does not know)."""
         ...
 
     async def posts(

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.posts.reads import Wanted
 from infra.db.engine import create_engine
 from infra.db.reads import circles as circle_reads
 from infra.db.reads import members as member_reads
@@ -74,6 +75,29 @@ class _Postgres:
         name = "postgresql"
 
 
+_AUTHOR = (Wanted("id", "id"), Wanted("displayName", "displayName"))
+_REPLY = (
+    Wanted("id", "id"),
+    Wanted("body", "body"),
+    Wanted("createdAt", "createdAt"),
+    Wanted("isMine", "isMine"),
+    Wanted("author", "author", _AUTHOR),
+)
+FEED_SHAPE = (
+    *_REPLY[:4],
+    Wanted("contentWarning", "contentWarning", (Wanted("topics", "topics"),)),
+    Wanted("author", "author", _AUTHOR),
+    Wanted("replyCount", "replyCount"),
+    Wanted("reactionCounts", "reactionCounts", (Wanted("kind", "kind"), Wanted("count", "count"))),
+    Wanted("viewerReactions", "viewerReactions"),
+    Wanted("latestReplies", "latestReplies", _REPLY, first=3),
+)
+"""What tests/support/circles.py FEED asks of each post (api.posts.rendered's shape)."""
+RENDERED_PAGE = post_reads._rendering(
+    post_reads._POSTS.statement(_Postgres, False, 21), 20, FEED_SHAPE
+)
+
+
 async def _seeded_first_page(engine: AsyncEngine) -> list[Any]:
     """Seeds the database above; the ids of circle c1's 20 newest posts."""
     await seed(engine, SEED)
@@ -95,13 +119,14 @@ async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_
         viewer = {"viewer_id": md5_uuid("m1"), "hidden": []}
         statements = {
             "feed page": (
-                post_reads._POSTS._page(_Postgres, False, 21),
+                post_reads._POSTS.statement(_Postgres, False, 21),
                 {"circle_id": md5_uuid("c1"), **viewer},
             ),
             "latest replies": (
                 post_reads._LATEST_REPLIES(_Postgres),
                 {"ids": ids, "n": 3, **viewer},
             ),
+            "the rendered feed page": (RENDERED_PAGE, {"circle_id": md5_uuid("c1"), **viewer}),
             "posts by id": (post_reads._POSTS._by_ids(_Postgres), {"ids": ids, **viewer}),
             "replies by id": (post_reads._REPLIES._by_ids(_Postgres), {"ids": ids, **viewer}),
         }
@@ -115,6 +140,9 @@ async def test_a_feed_page_and_posts_by_id_read_no_whole_table_of_members_posts_
         # the page's busy post has 304 replies: its 3 newest are read, not all of them
         assert md5_uuid("p30") in ids
         assert rows_read(plans["latest replies"], "reply") <= 3 * len(ids)
+        # and rendered, the page reads its replies' counts and each post's 3 newest
+        counted = rows_read(plans["feed page"], "reply")
+        assert rows_read(plans["the rendered feed page"], "reply") <= counted + 3 * len(ids)
     finally:
         await engine.dispose()
 
@@ -134,11 +162,12 @@ async def test_the_hot_statements_keep_one_plan_instead_of_planning_every_reques
                 circle_reads._CIRCLES_WITH_VIEWER(_Postgres),
                 {"ids": [md5_uuid("c1")], **viewer},
             ),
-            "the first page": (post_reads._POSTS._page(_Postgres, False, 21), page),
+            "the first page": (post_reads._POSTS.statement(_Postgres, False, 21), page),
             "the latest replies": (
                 post_reads._LATEST_REPLIES(_Postgres),
                 {"ids": ids, "n": 3, **viewer},
             ),
+            "the first page, rendered (a known document's)": (RENDERED_PAGE, page),
             "a post by id (a reaction's payload)": (
                 post_reads._POSTS._by_id(_Postgres),
                 {"id": ids[0], **viewer},

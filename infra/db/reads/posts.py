@@ -17,8 +17,19 @@ from contextlib import AbstractAsyncContextManager
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Integer, and_, bindparam, func, literal_column, select, true, tuple_
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import (
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import aggregate_order_by, array
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from domain.moderation.model import ViewerFilters
@@ -35,8 +46,11 @@ from domain.posts.reads import (
     Reaction,
     ReactionsSnapshot,
     ReactionTally,
+    Rendered,
     ReplySnapshot,
     ReplyView,
+    Shape,
+    Wanted,
     post_view,
     readable_circles,
     reply_view,
@@ -45,6 +59,7 @@ from domain.posts.reads import (
 from infra.db.mapping import warning_from_row
 from infra.db.reads import moderation as moderation_reads
 from infra.db.reads.circles import memberships_of
+from infra.db.reads.rendered import render
 from infra.db.reads.statements import (
     fetch,
     id_rows,
@@ -264,7 +279,7 @@ class _Messages:
         self, table: Any, parent: str, newest_first: bool, base: Callable[[bool], Any]
     ) -> None:
         self._parent = parent
-        self._page = _page_statements(table, parent, newest_first, base)
+        self.statement = _page_statements(table, parent, newest_first, base)
         self._by_ids = per_dialect(lambda pg: _by_ids(table, base, pg))
         # One id (a mutation's payload, a node) is compared with `=`: from `unnest` of a
         # list of one, PostgreSQL planned the statement again on every run.
@@ -282,7 +297,7 @@ class _Messages:
     ) -> Sequence[Any]:
         """Up to ``first + 1`` rows (one more says that there is a next page)."""
         params = {self._parent: parent_id, "viewer_id": viewer_id, "hidden": list(hidden)}
-        return await _page(conn, self._page, params, first, after)
+        return await _page(conn, self.statement, params, first, after)
 
     async def by_ids(
         self,
@@ -390,6 +405,64 @@ async def post_views(
     return views
 
 
+def _rendered(page: Any, first: int, shape: Shape) -> Any | None:
+    """The statement that renders a feed page's posts as ``shape`` asks, on top of the
+    page statement ``page`` (``infra.db.reads.rendered``): (created_at, id, JSON text,
+    how many rows the page statement found) for its ``first`` posts, newest first; None
+    when the shape has a field it does not render. The page statement reads one more
+    row than the page, to tell whether more follow; that row is counted, not rendered
+    (PostgreSQL computes a row's output only when the LIMIT above pulls it)."""
+    p = page.subquery("p")
+    viewer = bindparam("viewer_id", type_=post_table.c.author_id.type)
+
+    def replies(post_id: Any, want: Wanted) -> Any | None:
+        r = reply_table
+        assert want.of is not None
+        assert want.first is not None
+        newest = (
+            _replies(True)
+            .where(r.c.post_id == post_id, r.c.removed_at.is_(None))
+            .order_by(r.c.created_at.desc(), r.c.id.desc())
+            .limit(literal_column(str(int(want.first)), Integer))
+            .correlate(p)
+            .subquery("lr")
+        )
+        node = render(newest, viewer, "Reply", want.of, lambda *_: None)
+        if node is None:
+            return None
+        ordered = aggregate_order_by(node, newest.c.created_at.desc(), newest.c.id.desc())
+        listed = func.coalesce(func.json_agg(ordered), literal_column("'[]'::json"))
+        return select(listed).select_from(newest).scalar_subquery()
+
+    node = render(p, viewer, "Post", shape, replies)
+    if node is None:
+        return None
+    found = func.count().over()
+    return (
+        select(p.c.created_at, p.c.id, cast(node, Text), found)
+        .order_by(p.c.created_at.desc(), p.c.id.desc())
+        .limit(literal_column(str(int(first)), Integer))
+    )
+
+
+_RENDERED: dict[tuple[int, Shape], Any] = {}
+"""Rendering statements by (page statement, shape); None for a shape that cannot be
+rendered. Bounded by ``_RENDERED_LIMIT``: shapes come from known documents."""
+_RENDERED_LIMIT = 256
+
+
+def _rendering(page: Any, first: int, shape: Shape) -> Any | None:
+    """``_rendered``, built once per page statement (one per page size and cursor) and
+    shape."""
+    key = (id(page), shape)
+    if key in _RENDERED:
+        return _RENDERED[key]
+    if len(_RENDERED) >= _RENDERED_LIMIT:
+        _RENDERED.clear()
+    found = _RENDERED[key] = _rendered(page, first, shape)
+    return found
+
+
 Connect = Callable[[], AbstractAsyncContextManager[AsyncConnection]]
 """``Services.reads``: a pooled connection without a transaction of its own."""
 
@@ -414,6 +487,32 @@ class SqlPostReads:
             rows = await _POSTS.page(conn, circle_id, first, after, viewer_id, hidden)
             views = await post_views(conn, rows[:first], viewer_id, filters, latest_replies)
         return Page(views, len(rows) > first)
+
+    async def rendered_feed_page(
+        self,
+        viewer_id: UUID,
+        circle_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+        shape: Shape,
+    ) -> Page[Rendered] | None:
+        async with self._connect() as conn:
+            if conn.dialect.name != "postgresql":
+                return None
+            page = _POSTS.statement(conn, after is not None, first + 1)
+            statement = _rendering(page, first, shape)
+            if statement is None:
+                return None
+            params: dict[str, Any] = {
+                "circle_id": circle_id,
+                "viewer_id": viewer_id,
+                "hidden": list(filters.hidden_authors),
+            }
+            if after is not None:
+                params["after_at"], params["after_id"] = after
+            rows = await fetch(conn, statement, params, tuples=True)
+        return Page([Rendered(*row[:3]) for row in rows], bool(rows) and rows[0][3] > first)
 
     async def posts(
         self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters, latest_replies: int

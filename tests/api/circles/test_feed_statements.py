@@ -11,11 +11,15 @@ import httpx
 from sqlalchemy import event
 from starlette.applications import Starlette
 
+from tests.conftest import IS_POSTGRES
 from tests.support.circles import FEED, create_circle, feed_of, join, post, react, reply
-from tests.support.graphql import GraphQLClient
+from tests.support.graphql import GraphQLClient, send_persisted
 from tests.support.moderation import MUTE_TOPICS, block
 
 MAX_STATEMENTS = 4
+RENDERED_STATEMENTS = 3
+"""A known document on PostgreSQL: the viewer, the circle, and the page rendered by the
+database with its latest replies (api.posts.rendered)."""
 _TRANSACTION = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 _counting: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
     "counting", default=None
@@ -62,7 +66,7 @@ async def test_the_feed_costs_the_same_few_statements_for_5_20_and_50_posts(
     gql: GraphQLClient, app_and_http: tuple[Starlette, httpx.AsyncClient]
 ) -> None:
     # given a circle of four (and carol blocked someone and muted a topic)
-    app = app_and_http[0]
+    app, http = app_and_http
     await gql.onboard("alice")
     await gql.onboard("bob")
     await gql.onboard("carol")
@@ -76,6 +80,7 @@ async def test_the_feed_costs_the_same_few_statements_for_5_20_and_50_posts(
     await block(gql, "carol", erin)
     await gql.data(MUTE_TOPICS, {"input": {"topics": ["GRIEF"]}}, as_="carol")
     counts: dict[int, int] = {}
+    planned: dict[int, int] = {}
     total = 0
     for size in (5, 20, 50):
         await _add_posts(gql, circle_id, size - total)
@@ -90,10 +95,19 @@ async def test_the_feed_costs_the_same_few_statements_for_5_20_and_50_posts(
         assert all(e["node"]["replyCount"] == 4 for e in edges)
         assert all(len(e["node"]["latestReplies"]) == 3 for e in edges)
         assert all(sorted(e["node"]["viewerReactions"]) == ["HUG", "ME_TOO"] for e in edges)
+        # and as a known document (persisted), on its compiled plan, the same page
+        with statements(app) as seen:
+            status, answer = await send_persisted(
+                http, FEED, {"id": circle_id, "first": 50}, "carol"
+            )
+        planned[size] = len(seen)
+        assert (status, answer) == (200, {"data": data})
     # then the count does not grow with the page
-    print(f"feed statements for 5/20/50 posts: {counts}")
+    print(f"feed statements for 5/20/50 posts: {counts}, on the plan: {planned}")
     assert counts[5] == counts[20] == counts[50], counts
     assert counts[50] <= MAX_STATEMENTS, counts
+    assert planned[5] == planned[20] == planned[50], planned
+    assert planned[50] == (RENDERED_STATEMENTS if IS_POSTGRES else counts[50]), planned
 
 
 async def test_the_statement_counter_sees_the_feeds_own_reads(
