@@ -54,7 +54,8 @@ PLAN_FALLBACKS = Counter(
 )
 STORE_RENDERED = Counter(
     "hearth_graphql_store_rendered_total",
-    "Feed pages of known documents that the store rendered to JSON (api.posts.rendered)",
+    "Pages of known documents (a circle's posts, a post's replies) that the store "
+    "rendered to JSON (api.posts.rendered)",
 )
 
 # A dict per request, set by the access-log middleware and filled in as the request

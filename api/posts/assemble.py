@@ -11,16 +11,13 @@ from functools import partial
 from typing import Any, TypeVar
 from uuid import UUID
 
-import orjson
 import strawberry
 from graphql import FieldNode, FragmentSpreadNode, GraphQLInt, Undefined, value_from_ast
 
 from api.execution.internals import graphql_info
-from api.execution.prebuilt import prebuilt, prebuilt_taken
 from api.node import register_node, to_global_id
-from api.observability import PLAN_FALLBACKS, STORE_RENDERED
 from api.pagination import Connection, connection, decode_cursor, page_size
-from api.posts.rendered import connection_shape, node_shape, rendered_connection
+from api.posts.rendered import rendered_page
 from api.posts.types import (
     ContentWarning,
     PostType,
@@ -109,17 +106,16 @@ async def feed_page(
     viewer = await ctx.member()
     filters = await ctx.filters()
     cursor = decode_cursor("post", after)
-    if prebuilt_taken():
-        shape = connection_shape(graphql_info(info))
-        posts_shape = node_shape(shape) if shape is not None else None
-        if shape is not None and posts_shape is not None:
-            rendered = await ctx.services.post_reads.rendered_feed_page(
-                viewer.id, circle_id, filters, size, cursor, posts_shape
-            )
-            if rendered is not None:
-                STORE_RENDERED.inc()
-                return prebuilt(rendered_connection(shape, rendered, orjson.Fragment, after))  # type: ignore[no-any-return]
-        PLAN_FALLBACKS.labels("store_rendering").inc()
+    rendered = await rendered_page(
+        info,
+        "post",
+        after,
+        lambda shape: ctx.services.post_reads.rendered_feed_page(
+            viewer.id, circle_id, filters, size, cursor, shape
+        ),
+    )
+    if rendered is not None:
+        return rendered  # type: ignore[no-any-return]
     wanted = latest_replies_wanted(info)
     page = await ctx.services.post_reads.feed_page(
         viewer.id, circle_id, filters, size, cursor, wanted

@@ -1,10 +1,12 @@
-"""A feed page rendered by the store: what a known document asks of a circle's posts,
-read off its AST once, and the connection built around the posts the store rendered.
+"""Pages rendered by the store: what a known document asks of a circle's posts (or a
+post's replies), read off its AST once, and the connection built around the items the
+store rendered.
 
 When a persisted or trusted document runs on its compiled plan
-(``api.execution.compiled``), ``Circle.posts`` asks ``PostReads.rendered_feed_page`` for
-the page's posts already rendered to JSON (``infra.db.reads.rendered``: one statement on
-PostgreSQL), and builds the connection (edges, cursors, page info) around them here. The
+(``api.execution.compiled``), ``Circle.posts`` asks ``PostReads.rendered_feed_page`` (and
+``Post.replies`` ``rendered_replies_page``) for the page already rendered to JSON
+(``infra.db.reads.rendered``: one statement on PostgreSQL), and ``rendered_page`` builds
+the connection (edges, cursors, page info) around it here. The
 field's value is then complete (``api.execution.prebuilt``): no Post, Reply or Member
 objects are made and no field of them is executed.
 
@@ -18,9 +20,10 @@ does not render (``folded``, ``riskBadge``, ``replies``, ``circle``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
+import orjson
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -33,6 +36,9 @@ from graphql import (
     get_named_type,
 )
 
+from api.execution.internals import graphql_info
+from api.execution.prebuilt import prebuilt, prebuilt_taken
+from api.observability import PLAN_FALLBACKS, STORE_RENDERED
 from api.pagination import encode_cursor
 from domain.posts.reads import Page, Rendered, Shape, Wanted
 
@@ -240,14 +246,14 @@ def node_shape(connection: Shape) -> Shape | None:
 
 
 def rendered_connection(
-    shape: Shape, page: Page[Rendered], embed: Any, after: str | None
+    kind: str, shape: Shape, page: Page[Rendered], embed: Any, after: str | None
 ) -> dict[str, Any]:
-    """The connection's completed value: ``shape``'s fields of a page of posts the
-    store rendered, with the cursors and page info ``api.pagination.connection`` would
-    give them. ``embed`` makes each post's JSON text a value of the answer: the resolver
-    passes ``orjson.Fragment``, which the response's encoder (``api.http``, orjson)
-    writes out as it is, unparsed."""
-    cursors = [encode_cursor("post", item.created_at, item.id) for item in page.items]
+    """The connection's completed value: ``shape``'s fields of a page of posts or
+    replies the store rendered, with the cursors (of list ``kind``) and page info
+    ``api.pagination.connection`` would give them. ``embed`` makes each item's JSON text
+    a value of the answer: ``orjson.Fragment``, which the response's encoder
+    (``api.http``, orjson) writes out as it is, unparsed."""
+    cursors = [encode_cursor(kind, item.created_at, item.id) for item in page.items]
     nodes = [embed(item.json) for item in page.items]
     value: dict[str, Any] = {}
     for want in shape:
@@ -283,3 +289,25 @@ def _page_info(
         "endCursor": cursors[-1] if cursors else None,
     }
     return {w.key: w.type_name if w.name == "__typename" else facts[w.name] for w in shape}
+
+
+Read = Callable[[Shape], Awaitable[Page[Rendered] | None]]
+"""The read port's rendering of a page for an item shape (None: it cannot)."""
+
+
+async def rendered_page(info: Any, kind: str, after: str | None, read: Read) -> Any | None:
+    """The resolver's field value when a compiled plan runs and the store renders what
+    the document asks (``prebuilt``), or None to read the page into objects as before
+    (counted as a ``store_rendering`` fallback). The caller has checked the viewer, the
+    page size and the cursor, as it does for the objects."""
+    if not prebuilt_taken():
+        return None
+    shape = connection_shape(graphql_info(info))
+    items = node_shape(shape) if shape is not None else None
+    if shape is not None and items is not None:
+        page = await read(items)
+        if page is not None:
+            STORE_RENDERED.inc()
+            return prebuilt(rendered_connection(kind, shape, page, orjson.Fragment, after))
+    PLAN_FALLBACKS.labels("store_rendering").inc()
+    return None

@@ -21,6 +21,7 @@ from api.enums import ReactionKindEnum, RiskLevelEnum, TopicEnum  # noqa: F401 -
 from api.members.types import MemberType
 from api.node import Node, load_node, to_global_id
 from api.pagination import After, Connection, First, connection, decode_cursor, page_size
+from api.posts.rendered import rendered_page
 from domain.circles.model import Topic
 from domain.posts.model import ReactionKind
 from domain.posts.reads import KINDS, AuthorView, PostView, ReactionTally, ReplyView
@@ -256,6 +257,16 @@ async def replies_connection(
     filters = await ctx.filters()
     size = page_size(first)
     cursor = decode_cursor("reply", after)
+    rendered = await rendered_page(
+        info,
+        "reply",
+        after,
+        lambda shape: ctx.services.post_reads.rendered_replies_page(
+            viewer.id, post.raw_id, filters, size, cursor, shape
+        ),
+    )
+    if rendered is not None:
+        return rendered  # type: ignore[no-any-return]
     page = await ctx.services.post_reads.replies_page(viewer.id, post.raw_id, filters, size, cursor)
     replies = [reply_type(v, viewer.id) for v in page.items]
     keys = [(v.message.created_at, v.message.id) for v in page.items]

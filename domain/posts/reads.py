@@ -9,7 +9,8 @@ hides are left out, and a content warning on a topic the viewer muted folds the 
 A circle's content is read only by its ACTIVE members (``readable_circles``, the
 same ``can_read`` rule the writes use).
 
-``PostReads.rendered_feed_page`` lets the store render a feed page itself (PostgreSQL's
+``PostReads.rendered_feed_page`` (and ``rendered_replies_page``) let the store render a
+page itself (PostgreSQL's
 JSON, for known documents): the adapter then says these same rules in SQL, and
 ``tests/api/circles/test_rendered_feed.py`` holds its answers to the views'.
 """
@@ -300,7 +301,7 @@ Shape = tuple[Wanted, ...]
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A post rendered for one viewer by the adapter (``PostReads.rendered_feed_page``):
+    """A post or reply rendered for one viewer by the adapter (``PostReads.rendered_*``):
     its keyset position, and the JSON text of the fields of a ``Shape``."""
 
     created_at: datetime
@@ -366,6 +367,19 @@ class PostReads(Protocol):
         after: Keyset | None,
     ) -> Page[ReplyView]:
         """A post's replies, oldest first, removed ones as tombstones."""
+        ...
+
+    async def rendered_replies_page(
+        self,
+        viewer_id: UUID,
+        post_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+        shape: Shape,
+    ) -> Page[Rendered] | None:
+        """``replies_page`` rendered to JSON by the store, as ``rendered_feed_page``
+        renders posts (the caller checked that the viewer reads the post)."""
         ...
 
     async def post_snapshot(self, post_id: UUID) -> PostSnapshot | None: ...

@@ -276,9 +276,16 @@ class _Messages:
     leaves out the ``hidden`` authors."""
 
     def __init__(
-        self, table: Any, parent: str, newest_first: bool, base: Callable[[bool], Any]
+        self,
+        table: Any,
+        parent: str,
+        newest_first: bool,
+        base: Callable[[bool], Any],
+        type_name: str,
     ) -> None:
         self._parent = parent
+        self._newest_first = newest_first
+        self._type_name = type_name
         self.statement = _page_statements(table, parent, newest_first, base)
         self._by_ids = per_dialect(lambda pg: _by_ids(table, base, pg))
         # One id (a mutation's payload, a node) is compared with `=`: from `unnest` of a
@@ -299,6 +306,30 @@ class _Messages:
         params = {self._parent: parent_id, "viewer_id": viewer_id, "hidden": list(hidden)}
         return await _page(conn, self.statement, params, first, after)
 
+    async def rendered(
+        self,
+        conn: AsyncConnection,
+        parent_id: UUID,
+        first: int,
+        after: Keyset | None,
+        viewer_id: UUID,
+        hidden: Hidden,
+        shape: Shape,
+    ) -> Page[Rendered] | None:
+        """A page rendered to JSON by PostgreSQL (``_rendered``); None elsewhere, or
+        for a shape with a field it does not render."""
+        if conn.dialect.name != "postgresql":
+            return None
+        page = self.statement(conn, after is not None, first + 1)
+        statement = _rendering(page, first, shape, self._type_name, self._newest_first)
+        if statement is None:
+            return None
+        params = {self._parent: parent_id, "viewer_id": viewer_id, "hidden": list(hidden)}
+        if after is not None:
+            params["after_at"], params["after_id"] = after
+        rows = await fetch(conn, statement, params, tuples=True)
+        return Page([Rendered(*row[:3]) for row in rows], bool(rows) and rows[0][3] > first)
+
     async def by_ids(
         self,
         conn: AsyncConnection,
@@ -313,9 +344,9 @@ class _Messages:
         return await fetch(conn, self._by_ids(conn), params | {"ids": wanted})
 
 
-_POSTS = _Messages(post_table, "circle_id", True, _posts)
+_POSTS = _Messages(post_table, "circle_id", True, _posts, "Post")
 """A circle's posts, newest first, with authors and reply counts."""
-_REPLIES = _Messages(reply_table, "post_id", False, _replies)
+_REPLIES = _Messages(reply_table, "post_id", False, _replies, "Reply")
 """A post's replies, oldest first (tombstones included), with authors."""
 
 
@@ -405,13 +436,14 @@ async def post_views(
     return views
 
 
-def _rendered(page: Any, first: int, shape: Shape) -> Any | None:
-    """The statement that renders a feed page's posts as ``shape`` asks, on top of the
-    page statement ``page`` (``infra.db.reads.rendered``): (created_at, id, JSON text,
-    how many rows the page statement found) for its ``first`` posts, newest first; None
-    when the shape has a field it does not render. The page statement reads one more
-    row than the page, to tell whether more follow; that row is counted, not rendered
-    (PostgreSQL computes a row's output only when the LIMIT above pulls it)."""
+def _rendered(page: Any, first: int, shape: Shape, type_name: str, newest_first: bool) -> Any:
+    """The statement that renders a page's posts (``type_name`` "Post") or replies
+    ("Reply") as ``shape`` asks, on top of the page statement ``page``
+    (``infra.db.reads.rendered``): (created_at, id, JSON text, how many rows the page
+    statement found) for its ``first`` items, in its order; None when the shape has a
+    field it does not render. The page statement reads one more row than the page, to
+    tell whether more follow; that row is counted, not rendered (PostgreSQL computes a
+    row's output only when the LIMIT above pulls it)."""
     p = page.subquery("p")
     viewer = bindparam("viewer_id", type_=post_table.c.author_id.type)
 
@@ -434,13 +466,16 @@ def _rendered(page: Any, first: int, shape: Shape) -> Any | None:
         listed = func.coalesce(func.json_agg(ordered), literal_column("'[]'::json"))
         return select(listed).select_from(newest).scalar_subquery()
 
-    node = render(p, viewer, "Post", shape, replies)
+    node = render(p, viewer, type_name, shape, replies)
     if node is None:
         return None
+    order = (p.c.created_at, p.c.id)
+    if newest_first:
+        order = (p.c.created_at.desc(), p.c.id.desc())
     found = func.count().over()
     return (
         select(p.c.created_at, p.c.id, cast(node, Text), found)
-        .order_by(p.c.created_at.desc(), p.c.id.desc())
+        .order_by(*order)
         .limit(literal_column(str(int(first)), Integer))
     )
 
@@ -451,7 +486,9 @@ rendered. Bounded by ``_RENDERED_LIMIT``: shapes come from known documents."""
 _RENDERED_LIMIT = 256
 
 
-def _rendering(page: Any, first: int, shape: Shape) -> Any | None:
+def _rendering(
+    page: Any, first: int, shape: Shape, type_name: str = "Post", newest_first: bool = True
+) -> Any | None:
     """``_rendered``, built once per page statement (one per page size and cursor) and
     shape."""
     key = (id(page), shape)
@@ -459,7 +496,7 @@ def _rendering(page: Any, first: int, shape: Shape) -> Any | None:
         return _RENDERED[key]
     if len(_RENDERED) >= _RENDERED_LIMIT:
         _RENDERED.clear()
-    found = _RENDERED[key] = _rendered(page, first, shape)
+    found = _RENDERED[key] = _rendered(page, first, shape, type_name, newest_first)
     return found
 
 
@@ -497,22 +534,22 @@ class SqlPostReads:
         after: Keyset | None,
         shape: Shape,
     ) -> Page[Rendered] | None:
+        hidden = filters.hidden_authors
         async with self._connect() as conn:
-            if conn.dialect.name != "postgresql":
-                return None
-            page = _POSTS.statement(conn, after is not None, first + 1)
-            statement = _rendering(page, first, shape)
-            if statement is None:
-                return None
-            params: dict[str, Any] = {
-                "circle_id": circle_id,
-                "viewer_id": viewer_id,
-                "hidden": list(filters.hidden_authors),
-            }
-            if after is not None:
-                params["after_at"], params["after_id"] = after
-            rows = await fetch(conn, statement, params, tuples=True)
-        return Page([Rendered(*row[:3]) for row in rows], bool(rows) and rows[0][3] > first)
+            return await _POSTS.rendered(conn, circle_id, first, after, viewer_id, hidden, shape)
+
+    async def rendered_replies_page(
+        self,
+        viewer_id: UUID,
+        post_id: UUID,
+        filters: ViewerFilters,
+        first: int,
+        after: Keyset | None,
+        shape: Shape,
+    ) -> Page[Rendered] | None:
+        hidden = filters.hidden_authors
+        async with self._connect() as conn:
+            return await _REPLIES.rendered(conn, post_id, first, after, viewer_id, hidden, shape)
 
     async def posts(
         self, viewer_id: UUID, ids: Sequence[UUID], filters: ViewerFilters, latest_replies: int

@@ -1,7 +1,8 @@
-"""Feed pages rendered to JSON by PostgreSQL: one statement answers the whole page.
+"""Pages rendered to JSON by PostgreSQL: one statement answers the whole page.
 
-``SqlPostReads.rendered_feed_page`` (``domain.posts.reads.PostReads``) asks for the
-posts of a feed page as a ``Shape``: the fields a known document selects of each post
+``SqlPostReads.rendered_feed_page`` (``domain.posts.reads.PostReads``; and
+``rendered_replies_page``, a thread's replies, alike) asks for the posts of a feed page
+as a ``Shape``: the fields a known document selects of each post
 (``api.posts.rendered`` reads them off the document). This module writes the SQL that
 renders each post's fields with ``json_build_object``, in the shape's order and under its
 response keys, on top of the same page statement ``feed_page`` reads (the same rows, the

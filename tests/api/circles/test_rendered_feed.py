@@ -1,6 +1,6 @@
-"""A feed page that PostgreSQL renders to JSON (``api.posts.rendered``,
-``infra.db.reads.rendered``) answers exactly what the domain's views make of the same
-posts on graphql-core's executor, for circles Hypothesis draws: posts and replies
+"""A feed page, and a thread's page of replies, that PostgreSQL renders to JSON
+(``api.posts.rendered``, ``infra.db.reads.rendered``) answer exactly what the domain's
+views make of the same posts on graphql-core's executor, for circles Hypothesis draws: posts and replies
 anonymous or not, edited, removed, hidden by the owner, under content warnings, reacted
 to by anyone, with blocks between the viewer and other members and topics the viewer
 muted, read by any member, a first and a second page, with every field the store
@@ -52,6 +52,23 @@ query($id: ID!, $first: Int = 6, $after: String, $n: Int! = 4) {
 }
 """
 
+RICH_REPLIES = """
+query($id: ID!, $first: Int = 4, $after: String) {
+  node(id: $id) { ... on Post {
+    replies(first: $first, after: $after) {
+      __typename
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges { cursor node {
+        __typename id body createdAt editedAt isAnonymous isMine isRemoved isHidden hiddenReason
+        author { __typename id displayName pronouns bio memberSince isViewer }
+        reactionCounts { __typename kind count }
+        viewerReactions
+      } }
+    }
+  } }
+}
+"""
+
 MEMBERS = 4  # member 0 owns the circle
 KINDS = ("HUG", "ME_TOO", "STRENGTH", "THANK_YOU")
 TOPICS = ("ANXIETY", "GRIEF")
@@ -96,8 +113,9 @@ worlds = st.fixed_dictionaries(
 _worlds = itertools.count()
 
 
-async def _build(gql: GraphQLClient, world: dict[str, Any]) -> tuple[list[str], str]:
-    """The drawn circle, through the API; returns the members' uids and the circle."""
+async def _build(gql: GraphQLClient, world: dict[str, Any]) -> tuple[list[str], str, list[str]]:
+    """The drawn circle, through the API; returns the members' uids, the circle and
+    its posts."""
     n = next(_worlds)
     uids = [f"rf{n}-{i}" for i in range(MEMBERS)]
     ids = [await gql.onboard(uid, f"Rendered {n} {i}") for i, uid in enumerate(uids)]
@@ -106,10 +124,12 @@ async def _build(gql: GraphQLClient, world: dict[str, Any]) -> tuple[list[str], 
         await join(gql, uid, circle)
     hide: list[str] = []
     remove: list[tuple[str, str, str]] = []
+    posts: list[str] = []
     for p in world["posts"]:
         extra = {"contentWarning": p["warning"]} if p["warning"] else {}
         author = uids[p["author"]]
         made = await post(gql, author, circle, "A post", anonymous=p["anonymous"], **extra)
+        posts.append(made["id"])
         for r in p["replies"]:
             by = uids[r["author"]]
             answer = await reply(gql, by, made["id"], "A reply", anonymous=r["anonymous"])
@@ -130,7 +150,7 @@ async def _build(gql: GraphQLClient, world: dict[str, Any]) -> tuple[list[str], 
             await mutate(gql, BLOCK, {"memberId": ids[world["viewer"]]}, uids[other])
     if world["muted"]:
         await mutate(gql, MUTE_TOPICS, {"topics": world["muted"]}, viewer)
-    return uids, circle
+    return uids, circle, posts
 
 
 async def _settle(
@@ -176,7 +196,7 @@ async def test_a_feed_page_rendered_by_postgresql_answers_like_the_domain_views(
     app_and_http: tuple[Starlette, httpx.AsyncClient], gql: GraphQLClient, world: dict[str, Any]
 ) -> None:
     app, http = app_and_http
-    uids, circle = await _build(gql, world)
+    uids, circle, posts = await _build(gql, world)
     viewer = uids[world["viewer"]]
     variables: dict[str, Any] = {"id": circle, "first": world["first"], "n": world["n"]}
     rendered = STORE_RENDERED._value.get()
@@ -189,6 +209,18 @@ async def test_a_feed_page_rendered_by_postgresql_answers_like_the_domain_views(
         second = await same(app, http, RICH_FEED, after, viewer)
         assert second["data"]["node"]["posts"]["pageInfo"]["hasPreviousPage"] is True
         pages = 2
+    # and a thread's replies, page by page (tombstones of removed ones included)
+    busiest = max(range(len(posts)), key=lambda i: len(world["posts"][i]["replies"]))
+    thread = {"id": posts[busiest], "first": world["first"]}
+    for _ in range(3):
+        answer = await same(app, http, RICH_REPLIES, thread, viewer)
+        pages += 1
+        node = answer["data"]["node"]
+        if node is None or not node["replies"]["pageInfo"]["hasNextPage"]:
+            break  # (the post is not shown to this viewer: no replies to read)
+        thread = {**thread, "after": node["replies"]["pageInfo"]["endCursor"]}
+    if answer["data"]["node"] is None:
+        pages -= 1
     assert STORE_RENDERED._value.get() == rendered + (pages if IS_POSTGRES else 0)
 
 
@@ -215,7 +247,7 @@ async def test_a_page_asking_for_a_field_the_store_does_not_render_reads_it_as_b
         "blocked_by": [],
         "muted": ["GRIEF"],
     }
-    uids, circle = await _build(gql, world)
+    uids, circle, _ = await _build(gql, world)
     rendered = STORE_RENDERED._value.get()
     fallbacks = PLAN_FALLBACKS.labels("store_rendering")._value.get()
     # when a known document asks whether its posts are folded (the store does not render it)
@@ -250,7 +282,7 @@ async def test_a_rendered_page_follows_a_variable_read_through_a_fragment_on_eve
         "blocked_by": [],
         "muted": [],
     }
-    uids, circle = await _build(gql, world)
+    uids, circle, _ = await _build(gql, world)
     rendered = STORE_RENDERED._value.get()
     # when the same known document asks for 2, the default (3), 1 and 50 latest replies
     for asked, shown in ((2, 2), (None, 3), (1, 1), (50, 4), (2, 2)):
