@@ -194,8 +194,8 @@ def _variables_read(node: FieldNode, fragments: Mapping[str, FragmentDefinitionN
 
 
 def connection_shape(raw_info: Any) -> Shape | None:
-    """What the field being resolved (a connection of posts) asks for, or None when it
-    is not a selection this module takes. Cached per field of a known document: a
+    """What the field being resolved (a connection of posts or replies) asks for, or
+    None when it is not a selection this module takes. Cached per field of a known document: a
     compiled plan keeps its document's AST, so the same node comes back on every run.
     Fragments are looked at when the shape is first made; a known document's fragments
     are those of the same AST."""
