@@ -135,8 +135,18 @@ async def build_services(settings: Settings) -> Services:
         # A bounded wait on every command (a stalled Redis must not hold up a write
         # that has committed), and idle connections checked before reuse; publishes
         # that still fail are retried on a fresh connection by the bus.
-        redis = aioredis.from_url(
-            settings.redis_url, socket_connect_timeout=2, socket_timeout=2, health_check_interval=5
+        # A burst of requests waits (up to 2 s) for one of the pool's connections rather
+        # than failing with MaxConnectionsError (redis-py's default pool raises at once),
+        # which would let rate-limited actions through and lose persisted queries.
+        redis = aioredis.Redis.from_pool(
+            aioredis.BlockingConnectionPool.from_url(
+                settings.redis_url,
+                max_connections=settings.hearth_redis_max_connections,
+                timeout=2,
+                socket_connect_timeout=2,
+                socket_timeout=2,
+                health_check_interval=5,
+            )
         )
     bus: InProcessBus | RedisBus = RedisBus(redis) if redis is not None else InProcessBus()
     await bus.start()

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     hearth_db_max_overflow: int = Field(0, ge=0)
     hearth_db_statement_cache: int = 100
     hearth_ws_max_connections_per_member: int = 5
+    # Connections to Redis per API process. A request that finds them all busy waits for
+    # one (up to 2 s, then it counts as Redis being unavailable) instead of failing at
+    # once, so a burst of requests cannot open the rate limits or lose persisted queries.
+    hearth_redis_max_connections: int = Field(100, ge=2)
     # a websocket whose client reads nothing for this long is dropped (0: never)
     hearth_ws_send_timeout_seconds: float = Field(30.0, ge=0)
     # the kernel send buffer of each websocket (0: the kernel's own tuning, up to 4 MiB)

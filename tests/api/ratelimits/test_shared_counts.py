@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -91,3 +93,26 @@ async def test_when_redis_is_unreachable_actions_are_let_through(clean_database:
         circle_id = await circle_with(gql, "alice")
         for n in range(4):
             await post(gql, "alice", circle_id, f"post {n}")
+
+
+async def test_a_burst_larger_than_the_redis_pool_waits_for_connections_and_the_limit_holds(
+    clean_database: str, redis_url: str
+) -> None:
+    # 40 posts at once through 2 Redis connections: each waits for a connection instead of
+    # failing with "Too many connections", which would let it through unlimited
+    settings = test_settings(redis_url=redis_url, hearth_redis_max_connections=2, **SMALL_LIMITS)
+    async with running_app(settings) as (_, http):
+        gql = GraphQLClient(http)
+        circle_id = await circle_with(gql, "alice")
+
+        async def one(n: int) -> dict[str, Any]:
+            variables = {"circleId": circle_id, "body": f"burst {n}"}
+            return await mutate(gql, POST_WITH_RETRY, variables, "alice")
+
+        results = await asyncio.gather(*(one(n) for n in range(40)))
+
+    accepted = [r for r in results if r["post"] is not None]
+    assert len(accepted) == 3
+    assert {e["code"] for r in results if r["post"] is None for e in r["userErrors"]} == {
+        "RATE_LIMITED"
+    }
