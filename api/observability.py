@@ -52,6 +52,11 @@ PLAN_FALLBACKS = Counter(
     "PostgreSQL could not render, read into Python objects instead)",
     ["reason"],
 )
+DIRECT_LANE_RUNS = Counter(
+    "hearth_graphql_direct_lane_runs_total",
+    "Operations of known documents run on their plan without Strawberry's extension "
+    "pipeline (api.execution.lane, HEARTH_DIRECT_LANE)",
+)
 STORE_RENDERED = Counter(
     "hearth_graphql_store_rendered_total",
     "Pages of known documents (a circle's posts, a post's replies) that the store "

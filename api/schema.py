@@ -103,6 +103,10 @@ class HearthMaskErrors(MaskErrors):
         masked.extensions = {"code": TopLevelCode.INTERNAL_SERVER_ERROR.value}
         return masked
 
+    def mask(self, error: GraphQLError) -> GraphQLError:
+        """The error as the client sees it: masked when it is unexpected."""
+        return self.anonymise_error(error) if self.should_mask_error(error) else error
+
 
 # Types that no field names directly (reached through ``Node`` or a union): listed so
 # that the schema has them.

@@ -24,7 +24,7 @@ import itertools
 import logging
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,8 @@ from firebase_admin import credentials
 from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, SchemaExtension
 from strawberry.schema.config import StrawberryConfig
-from strawberry.types import ExecutionContext
+from strawberry.schema.schema import DEFAULT_ALLOWED_OPERATION_TYPES
+from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from api.container import Services
@@ -46,6 +47,7 @@ from api.documents import check_manifest
 from api.errors import should_mask_error, tag_refusal, tag_unavailable
 from api.execution import FastExecutionContext, HearthExecutionContext
 from api.execution.compiled import CompiledPlans, compiled_execution
+from api.execution.lane import DirectLane
 from api.guards import guard_extensions
 from api.observability import note
 from api.persisted import persisted_operations
@@ -260,7 +262,44 @@ graphql_log = logging.getLogger("hearth.graphql")
 
 class HearthSchema(strawberry.Schema):
     """Logs unexpected errors with their traceback, and other errors only by code:
-    GraphQL error messages may echo input values such as a post body."""
+    GraphQL error messages may echo input values such as a post body. Known documents
+    that are ready take the direct lane (``api.execution.lane``)."""
+
+    direct_lane: DirectLane | None = None
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        lane = self.direct_lane
+        if lane is not None and operation_extensions:
+            allowed = (
+                DEFAULT_ALLOWED_OPERATION_TYPES
+                if allowed_operation_types is None
+                else frozenset(allowed_operation_types)
+            )
+            ready = await lane.ready(
+                query, operation_extensions, operation_name, allowed, context_value
+            )
+            if ready is not None:
+                return await lane.run(
+                    self, ready, variable_values, context_value, root_value, operation_extensions
+                )
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed_operation_types,
+            operation_extensions,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -283,6 +322,13 @@ class HearthSchema(strawberry.Schema):
                 )
 
 
+def observe_operation(name: str | None, kind: str, seconds: float) -> None:
+    """An operation's duration by name (bounded) and type, and its name in the log."""
+    label = operation_label(name)
+    GRAPHQL_OPERATIONS.labels(label, kind).observe(seconds)
+    note(operation=label)
+
+
 class OperationMetrics(SchemaExtension):
     """Each operation's duration by name (bounded) and type, and its name in the log."""
 
@@ -290,13 +336,11 @@ class OperationMetrics(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        name = operation_label(context.operation_name)
         try:
             kind = context.operation_type.value
         except Exception:  # the document did not parse: no operation type
             kind = "invalid"
-        GRAPHQL_OPERATIONS.labels(name, kind).observe(time.perf_counter() - started)
-        note(operation=name)
+        observe_operation(context.operation_name, kind, time.perf_counter() - started)
 
 
 class MutationsReadThePrimary(SchemaExtension):
@@ -363,6 +407,18 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
     schema.compiled_plans = plans  # type: ignore[attr-defined]  # for bench.ab
+    if plans is not None and settings.hearth_direct_lane:
+        masker = (
+            HearthMaskErrors(should_mask_error=should_mask_error) if settings.mask_errors else None
+        )
+        schema.direct_lane = DirectLane(
+            plans,
+            trusted,
+            process_errors=schema.process_errors,
+            mask=masker.mask if masker is not None else None,
+            observe=observe_operation,
+            reading_the_primary=reading_the_primary,
+        )
     if trusted is not None:
         refused = [r for r in check_manifest(schema._schema, trusted, settings) if r.problems]
         if refused:

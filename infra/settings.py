@@ -102,6 +102,10 @@ class Settings(BaseSettings):
     # statement per page (api.posts.rendered, infra.db.reads.rendered); false reads it
     # into Python objects as the executor does. SQLite always reads it that way.
     hearth_store_rendering: bool = True
+    # A request sending only the hash of a known document that has passed validation and
+    # run on its plan before skips Strawberry's extension pipeline (api.execution.lane);
+    # false sends every request through it.
+    hearth_direct_lane: bool = True
     # The asyncpg read lane for hot read statements on PostgreSQL
     # (infra.db.reads.statements.fetch); false sends them through SQLAlchemy.
     hearth_direct_reads: bool = True

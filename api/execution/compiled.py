@@ -98,6 +98,13 @@ class DocumentPlan:
         self.document = document
         self.unsupported, self.directive_variables = _analyse(document)
         self.variants: dict[tuple[Any, ...], Variant] = {}
+        # Set once the document has passed parsing, validation and every limit on this
+        # schema and its plan has run: from then on it may take the direct lane
+        # (``api.execution.lane``).
+        self.validated = False
+        # The direct lane's operations by the name a request gave (or None): the name
+        # Strawberry runs it under, and its type.
+        self.operations: dict[str | None, tuple[str | None, OperationType]] = {}
 
     def variant(
         self, operation: OperationDefinitionNode, variables: dict[str, Any]
@@ -197,6 +204,46 @@ class CompiledPlans:
             self._plans.popitem(last=False)
         return plan
 
+    def validated(self, sha256: str) -> DocumentPlan | None:
+        """The plan of a known document that has passed validation and run on its
+        plan before (``DocumentPlan.validated``), or None."""
+        plan = self._plans.get(sha256)
+        if plan is None or not plan.validated:
+            return None
+        self._plans.move_to_end(sha256)
+        return plan
+
+
+async def run_plan(
+    schema: Any,
+    plan: DocumentPlan,
+    *,
+    variables: dict[str, Any] | None,
+    context: Any,
+    root_value: Any,
+    operation_name: str | None,
+    operation_extensions: dict[str, Any] | None,
+    render_in_store: bool,
+) -> Any:
+    """Run one operation of a known document on its plan: graphql-core's result."""
+    with taking_prebuilt() if render_in_store else contextlib.nullcontext():
+        result: Any = execute(
+            schema._schema,
+            plan.document,
+            root_value=root_value,
+            context_value=context,
+            variable_values=variables,
+            operation_name=operation_name,
+            is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry
+            executor_class=CompiledExecutionContext,
+            operation_extensions=operation_extensions,
+            plan=plan,
+        )
+        if optimized_is_awaitable(result):
+            result = await result
+    PLAN_RUNS.inc()
+    return result
+
 
 def known_sha(operation_extensions: dict[str, Any] | None) -> str | None:
     """The document hash of a persisted query (``api.persisted`` checked that the
@@ -237,23 +284,17 @@ def compiled_execution(plans: CompiledPlans) -> Callable[[], SchemaExtension]:
                 PLAN_FALLBACKS.labels(reason).inc()
                 yield
                 return
-            with taking_prebuilt() if plans.render_in_store else contextlib.nullcontext():
-                result: Any = execute(
-                    context.schema._schema,
-                    plan.document,
-                    root_value=context.root_value,
-                    context_value=context.context,
-                    variable_values=context.variables,
-                    operation_name=context.operation_name,
-                    is_awaitable=optimized_is_awaitable,  # type: ignore[arg-type]  # as Strawberry
-                    executor_class=CompiledExecutionContext,
-                    operation_extensions=context.operation_extensions,
-                    plan=plan,
-                )
-                if optimized_is_awaitable(result):
-                    result = await result
-            context.result = result
-            PLAN_RUNS.inc()
+            plan.validated = True  # it got here: parsed, validated, within every limit
+            context.result = await run_plan(
+                context.schema,
+                plan,
+                variables=context.variables,
+                context=context.context,
+                root_value=context.root_value,
+                operation_name=context.operation_name,
+                operation_extensions=context.operation_extensions,
+                render_in_store=plans.render_in_store,
+            )
             yield
 
     return CompiledExecution

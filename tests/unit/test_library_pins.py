@@ -30,13 +30,19 @@ from graphql.execution.collect_fields import FieldDetails, collect_fields
 from graphql.execution.executor import Executor
 from graphql.pyutils import Path
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.http.async_base_view import AsyncBaseHTTPView
+from strawberry.schema.schema import (
+    DEFAULT_ALLOWED_OPERATION_TYPES,
+    StrawberryGraphQLCoreExecutionContext,
+    _coerce_error,
+)
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
 from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
 from strawberry.types import ExecutionResult as StrawberryResult
+from strawberry.types.graphql import OperationType
 from uvicorn.protocols.websockets.websockets_impl import WebSocketProtocol
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
@@ -54,6 +60,7 @@ from api.execution.internals import (
     own_class,
     plain_is_type_of,
 )
+from api.execution.lane import coerce_error as lane_error
 from api.http import HearthGraphQL
 from api.realtime.send_deadline import UVICORN_VERSION
 
@@ -477,3 +484,31 @@ def test_uvicorn_is_the_version_the_stalled_socket_reset_was_checked_against() -
     for protocol in (WebSocketsSansIOProtocol, WebSocketProtocol):
         assert inspect.iscoroutinefunction(protocol.send), recheck
         assert "self.transport = transport" in inspect.getsource(protocol.connection_made), recheck
+
+
+def test_strawberrys_execute_keeps_what_the_direct_lane_takes_over() -> None:
+    # api.execution.lane: HearthSchema.execute takes the same arguments, for the view's
+    # own call, and answers what Strawberry's execute would (tests/api/test_direct_lane.py)
+    recheck = (
+        "re-read api/execution/lane.py against strawberry.schema.schema.Schema.execute and "
+        f"run tests/api/test_direct_lane.py: {RECHECK} HEARTH_DIRECT_LANE=false turns the "
+        "lane off."
+    )
+    parameters = list(inspect.signature(strawberry.Schema.execute).parameters)
+    assert parameters == [
+        "self",
+        "query",
+        "variable_values",
+        "context_value",
+        "root_value",
+        "operation_name",
+        "allowed_operation_types",
+        "operation_extensions",
+    ], recheck
+    assert "self.schema.execute(" in inspect.getsource(AsyncBaseHTTPView.execute_single), recheck
+    assert {*DEFAULT_ALLOWED_OPERATION_TYPES} == {*OperationType}, recheck
+    theirs, ours = _coerce_error(RuntimeError("boom")), lane_error(RuntimeError("boom"))
+    assert (theirs.message, type(theirs.original_error)) == (
+        ours.message,
+        type(ours.original_error),
+    ), recheck
