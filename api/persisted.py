@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any, Protocol
 
 from graphql import GraphQLError
@@ -39,6 +39,8 @@ def persisted_operations(trusted: dict[str, str] | None) -> Callable[[], SchemaE
     """The extension, for a manifest (trusted documents only) or None (APQ)."""
 
     class PersistedOperations(SchemaExtension):
+        passed = False
+
         async def on_operation(self) -> AsyncIterator[None]:
             context = self.execution_context
             request = context.context
@@ -98,14 +100,17 @@ def persisted_operations(trusted: dict[str, str] | None) -> Callable[[], SchemaE
                 context.query = document
             if getattr(request, "response", None) is not None:
                 request.response.persisted = True  # for the HTTP caching headers
+            self.passed = False
             yield
-            # Registered only once it parsed and passed validation and every limit:
-            # a document over the limits is refused at registration, never stored.
-            if (
-                register
-                and context.graphql_document is not None
-                and not (context.pre_execution_errors)
-            ):
+            # Registered only once it parsed and passed validation and every limit (the
+            # operation reached execution): a document over the limits is refused at
+            # registration, never stored. Errors of the operation's own fields (a
+            # signed-out caller, a bad cursor) do not stop it: the document is fine.
+            if register and self.passed:
                 await request.services.persisted.put(sha, context.query)
+
+        def on_execute(self) -> Iterator[None]:
+            self.passed = True  # reached only after parsing and validation passed
+            yield
 
     return PersistedOperations

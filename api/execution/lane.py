@@ -18,6 +18,10 @@ whatever the variables. What is left is done here, in the order the extensions d
 - errors: the schema's ``process_errors`` (codes, metrics, logs), then masking;
 - ``OperationMetrics``: the operation's duration and its name in the access log.
 
+The lane relies on every validation rule being the schema's own, built once: a document
+that passed them once passes them on every request. A rule that looks at anything else
+(the viewer, the variables, the time) would have to be checked here too.
+
 Anything else, and any exception before the plan starts, goes through the pipeline,
 which answers it exactly as before. Operations that took this lane count in
 ``hearth_graphql_direct_lane_runs_total``. Strawberry's internals it mirrors (the

@@ -180,7 +180,7 @@ async def test_an_evicted_apq_document_is_not_found_again_though_its_plan_is_kep
 
 async def test_a_document_refused_at_registration_never_takes_the_lane(app_with: Any) -> None:
     async with app_with(hearth_max_query_depth=2) as (_, http):
-        deep = "query Deep { me { circles(first: 1) { edges { node { id } } } } }"
+        deep = "query Deep { me { id circles: myCircles(first: 1) { edges { node { id } } } } }"
         for _ in range(3):
             before = await _lane_runs(http)
             _, _, answer = await _send(http, deep, with_query=True)

@@ -91,6 +91,22 @@ async def test_a_malformed_persisted_query_is_a_400_with_a_code(
     assert response.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_INVALID"
 
 
+async def test_a_document_whose_first_run_had_a_field_error_is_registered_all_the_same(
+    http: httpx.AsyncClient,
+) -> None:
+    # signed out, the field refuses the caller; the document itself is fine (Apollo
+    # registers it whatever its fields answer)
+    document = (
+        f"query Mine {{ myCircles(first: 1) {{ edges {{ node {{ id }} }} }} }} # {uuid.uuid4()}"
+    )
+    first = (await _post(http, apq(sha(document), query=document), uid=None)).json()
+    assert first["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert first["errors"][0]["path"] == ["myCircles"]
+    # the hash alone now runs it: no PersistedQueryNotFound
+    again = (await _post(http, apq(sha(document)), uid=None)).json()
+    assert again == first
+
+
 async def test_a_document_over_the_limits_is_refused_at_registration(
     app_with: Any,
 ) -> None:
