@@ -266,6 +266,7 @@ class HearthSchema(strawberry.Schema):
     that are ready take the direct lane (``api.execution.lane``)."""
 
     direct_lane: DirectLane | None = None
+    masker: HearthMaskErrors | None = None  # with HEARTH_MASK_ERRORS
 
     async def execute(
         self,
@@ -291,7 +292,7 @@ class HearthSchema(strawberry.Schema):
                 return await lane.run(
                     self, ready, variable_values, context_value, root_value, operation_extensions
                 )
-        return await super().execute(
+        result = await super().execute(
             query,
             variable_values,
             context_value,
@@ -300,6 +301,12 @@ class HearthSchema(strawberry.Schema):
             allowed_operation_types,
             operation_extensions,
         )
+        if self.masker is not None and result.errors:
+            # Strawberry's MaskErrors masks the errors of a result, but an exception that
+            # escapes execution or an extension becomes an error after it has run, with
+            # the exception's own message: masked here (masking is idempotent).
+            result.errors = [self.masker.mask(error) for error in result.errors]
+        return result
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -407,10 +414,10 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
     schema.compiled_plans = plans  # type: ignore[attr-defined]  # for bench.ab
+    masker = schema.masker = (
+        HearthMaskErrors(should_mask_error=should_mask_error) if settings.mask_errors else None
+    )
     if plans is not None and settings.hearth_direct_lane:
-        masker = (
-            HearthMaskErrors(should_mask_error=should_mask_error) if settings.mask_errors else None
-        )
         schema.direct_lane = DirectLane(
             plans,
             trusted,

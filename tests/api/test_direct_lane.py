@@ -14,6 +14,8 @@ import httpx
 import orjson
 import pytest
 
+import api.execution.compiled
+import api.execution.lane
 import infra.db.reads.members
 from api.node import to_global_id
 from tests.support.circles import FEED, REACT, create_circle, post
@@ -223,6 +225,42 @@ async def test_an_unexpected_error_on_the_lane_is_masked_as_in_the_pipeline(
             }
         ]
         assert "boom" not in str(answer)
+
+
+async def test_an_exception_escaping_execution_is_masked_on_the_lane_and_the_pipeline(
+    app_with: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Strawberry's MaskErrors does not mask an exception that escapes execution: its
+    # message would reach the client unless the schema masks it afterwards
+    document = "query Escape { communityGuidelines { version } }"
+    async with app_with(hearth_mask_errors=True) as (_, http):
+        await _known(http, document, {})
+
+        async def boom(*_args: object, **_kw: object) -> Any:
+            raise RuntimeError("boom secret")
+
+        monkeypatch.setattr(api.execution.compiled, "run_plan", boom)
+        monkeypatch.setattr(api.execution.lane, "run_plan", boom)
+        masked = {  # no data: it reads as a request error (no path)
+            "errors": [
+                {"message": "Unexpected error.", "extensions": {"code": "INTERNAL_SERVER_ERROR"}}
+            ],
+        }
+        before = await _lane_runs(http)
+        internal = await _internal_errors(http)
+        assert (await _send(http, document))[2] == masked  # the lane
+        assert await _lane_runs(http) == before + 1
+        assert (await _send(http, document, with_query=True))[2] == masked  # the pipeline
+        # and operators see both as what they are: unexpected, not a refused document
+        assert await _internal_errors(http) == internal + 2
+
+
+async def _internal_errors(http: httpx.AsyncClient) -> float:
+    text = (await http.get("/metrics")).text
+    found = re.search(
+        r'^hearth_graphql_errors_total\{code="INTERNAL_SERVER_ERROR"\} (\S+)$', text, re.MULTILINE
+    )
+    return float(found.group(1)) if found else 0.0
 
 
 async def test_the_lane_measures_the_operation_by_name(
