@@ -283,3 +283,18 @@ async def test_the_lane_measures_the_operation_by_name(
         await _send(lane, document)
     assert await count() == before + 3
     assert await _lane_runs(lane) == runs + 3
+
+
+async def test_each_operation_of_a_batch_may_take_the_lane(app_with: Any) -> None:
+    async with app_with(hearth_max_batch=3) as (_, http):
+        await GraphQLClient(http).onboard("alice", "Alice")
+        document = "query BatchProfile { me { displayName } }"
+        await _known(http, document, {})
+        before = await _lane_runs(http)
+        batch = [{"extensions": persisted(document)}] * 2
+        response = await http.post(
+            "/graphql", json=batch, headers={"Authorization": "Bearer dev:alice"}
+        )
+        assert response.status_code == 200
+        assert response.json() == [{"data": {"me": {"displayName": "Alice"}}}] * 2
+        assert await _lane_runs(http) == before + 2
