@@ -85,8 +85,10 @@ _REFUSALS = (
 def tag_refusal(error: GraphQLError) -> None:
     """Give a request error without a code one: a limit's own, or
     GRAPHQL_VALIDATION_FAILED for any other document the schema refuses."""
-    if (error.extensions or {}).get("code") or error.path or should_mask_error(error):
-        return  # coded already, a field's error (those are resolvers' own), or a bug
+    if (error.extensions or {}).get("code") or error.path:
+        return  # coded already, or a field's error (those are resolvers' own)
+    if should_mask_error(error) and not error.locations:
+        return  # an exception that escaped execution, pointing nowhere in the document
     code = next((c for text, c in _REFUSALS if text in error.message), None)
     error.extensions = {**(error.extensions or {}), "code": code or "GRAPHQL_VALIDATION_FAILED"}
 
