@@ -278,7 +278,7 @@ class HearthSchema(strawberry.Schema):
         allowed_operation_types: Iterable[OperationType] | None = None,
         operation_extensions: dict[str, Any] | None = None,
     ) -> ExecutionResult:
-        lane = self.direct_lane
+        lane, ready = self.direct_lane, None
         if lane is not None and operation_extensions:
             allowed = (
                 DEFAULT_ALLOWED_OPERATION_TYPES
@@ -289,22 +289,24 @@ class HearthSchema(strawberry.Schema):
                 query, operation_extensions, operation_name, allowed, context_value
             )
             if ready is not None:
-                return await lane.run(
+                result = await lane.run(
                     self, ready, variable_values, context_value, root_value, operation_extensions
                 )
-        result = await super().execute(
-            query,
-            variable_values,
-            context_value,
-            root_value,
-            operation_name,
-            allowed_operation_types,
-            operation_extensions,
-        )
+        if ready is None:
+            result = await super().execute(
+                query,
+                variable_values,
+                context_value,
+                root_value,
+                operation_name,
+                allowed_operation_types,
+                operation_extensions,
+            )
         if self.masker is not None and result.errors:
-            # Strawberry's MaskErrors masks the errors of a result, but an exception that
-            # escapes execution or an extension becomes an error after it has run, with
-            # the exception's own message: masked here (masking is idempotent).
+            # Masking for both paths. Strawberry's MaskErrors masks the errors of a result,
+            # but an exception that escapes execution or an extension becomes an error
+            # after it has run, with the exception's own message; and the direct lane
+            # runs no extension at all. Masking twice changes nothing.
             result.errors = [self.masker.mask(error) for error in result.errors]
         return result
 
@@ -414,7 +416,7 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,  # type: ignore[arg-type]
     )
     schema.compiled_plans = plans  # type: ignore[attr-defined]  # for bench.ab
-    masker = schema.masker = (
+    schema.masker = (
         HearthMaskErrors(should_mask_error=should_mask_error) if settings.mask_errors else None
     )
     if plans is not None and settings.hearth_direct_lane:
@@ -422,7 +424,6 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
             plans,
             trusted,
             process_errors=schema.process_errors,
-            mask=masker.mask if masker is not None else None,
             observe=observe_operation,
             reading_the_primary=reading_the_primary,
         )

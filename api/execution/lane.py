@@ -15,7 +15,8 @@ whatever the variables. What is left is done here, in the order the extensions d
   it is missing, not allowed on this HTTP method, or a subscription;
 - ``MutationsReadThePrimary``: a mutation reads the primary database;
 - the plan runs as ``CompiledExecution`` runs it (``run_plan``);
-- errors: the schema's ``process_errors`` (codes, metrics, logs), then masking;
+- errors: the schema's ``process_errors`` (codes, metrics, logs); ``HearthSchema.execute``
+  then masks them, as it does the pipeline's;
 - ``OperationMetrics``: the operation's duration and its name in the access log.
 
 The lane relies on every validation rule being the schema's own, built once: a document
@@ -33,7 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection
 from typing import Any
 
 from graphql import GraphQLError
@@ -57,17 +58,14 @@ class DirectLane:
         trusted: dict[str, str] | None,
         *,
         process_errors: Callable[[list[GraphQLError]], None],
-        mask: Callable[[GraphQLError], GraphQLError] | None,
         observe: Observe,
         reading_the_primary: Callable[[], contextlib.AbstractContextManager[None]],
     ) -> None:
         self.plans = plans
         self.trusted = trusted
         self.process_errors = process_errors
-        self.mask = mask
         self.observe = observe
         self.reading_the_primary = reading_the_primary
-        self.enabled = True
 
     async def ready(
         self,
@@ -79,7 +77,7 @@ class DirectLane:
     ) -> tuple[DocumentPlan, str | None, OperationType] | None:
         """The plan, the operation's name and its type, when this request may take the
         lane; None sends it through the pipeline."""
-        if query or not self.enabled or not self.plans.enabled or not operation_extensions:
+        if query or not self.plans.enabled or not operation_extensions:
             return None
         persisted = operation_extensions.get("persistedQuery")
         if not isinstance(persisted, dict) or persisted.get("version") != 1:
@@ -123,7 +121,8 @@ class DirectLane:
         if response is not None:
             response.persisted = True  # as api.persisted: the HTTP caching headers
         try:
-            with self._reads(kind):
+            mutation = kind is OperationType.MUTATION
+            with self.reading_the_primary() if mutation else contextlib.nullcontext():
                 result = await run_plan(
                     schema,
                     plan,
@@ -138,20 +137,10 @@ class DirectLane:
         except Exception as exc:  # as Strawberry's execute: the operation's one error
             data, errors = None, [exc if isinstance(exc, GraphQLError) else coerce_error(exc)]
         if errors:
-            self.process_errors(errors)
-            if self.mask is not None:
-                errors = [self.mask(error) for error in errors]
+            self.process_errors(errors)  # masking follows, in HearthSchema.execute
         DIRECT_LANE_RUNS.inc()
         self.observe(name, kind.value, time.perf_counter() - started)
         return ExecutionResult(data=data, errors=errors or None)
-
-    @contextlib.contextmanager
-    def _reads(self, kind: OperationType) -> Iterator[None]:
-        if kind is OperationType.MUTATION:
-            with self.reading_the_primary():
-                yield
-        else:
-            yield
 
 
 def coerce_error(exc: Exception) -> GraphQLError:
